@@ -1,0 +1,1 @@
+"""earned: a private companion for moving toward earned attachment security."""

@@ -1,0 +1,151 @@
+"""The starting point, as pure domain logic: an assessment's answers, its result,
+the plain-language reading of a place on the plane, and the trajectory of results
+with reliable change between them. No web, no ORM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from earned import content, instruments
+from earned.instruments import norms as norms_mod
+from earned.instruments.model import Instrument
+from earned.instruments.reliable_change import ReliableChange, reliable_change
+from earned.instruments.scoring import Incomplete, Scores, score
+
+
+@dataclass
+class Assessment:
+    id: str
+    instrument_id: str
+    started_at: datetime
+    completed_at: datetime | None = None
+    answers: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def instrument(self) -> Instrument:
+        return instruments.load(self.instrument_id)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.instrument.items if i.number in self.answers)
+
+    def result(self) -> Scores | Incomplete:
+        return score(self.instrument, self.answers)
+
+    def resume_page(self) -> int:
+        """First page holding an unanswered item (the last page if all are answered)."""
+        inst = self.instrument
+        for page in range(1, inst.pages + 1):
+            if any(i.number not in self.answers for i in inst.page_items(page)):
+                return page
+        return inst.pages
+
+
+@dataclass(frozen=True)
+class Reading:
+    key: str
+    title: str
+    text: str
+    caveat: str
+    midpoint_note: str
+
+
+def quadrant(anxiety: float, avoidance: float, midpoint: float = 3.0) -> str:
+    high_anx = anxiety > midpoint
+    high_avo = avoidance > midpoint
+    if high_anx and high_avo:
+        return "fearful"
+    if high_anx:
+        return "anxious"
+    if high_avo:
+        return "avoidant"
+    return "secure"
+
+
+def reading(anxiety: float, avoidance: float) -> Reading:
+    words = content.load("readings")
+    key = quadrant(anxiety, avoidance)
+    q = words["quadrants"][key]
+    return Reading(key, q["title"], q["text"], words["caveat"], words["midpoint_note"])
+
+
+@dataclass(frozen=True)
+class Placement:
+    subscale: str
+    name: str
+    value: float
+    percentile: float | None
+
+
+def placements(instrument: Instrument, scores: Scores) -> list[Placement]:
+    table = norms_mod.load(instrument.id)
+    out = []
+    for sub in instrument.subscales:
+        value = scores[sub.id]
+        pct = table.subscales[sub.id].percentile(value) if table else None
+        out.append(Placement(sub.id, sub.name, value, pct))
+    return out
+
+
+@dataclass(frozen=True)
+class Step:
+    """One completed assessment in a trajectory, with change from the previous one."""
+
+    assessment: Assessment
+    scores: Scores
+    changes: dict[str, ReliableChange]
+
+
+def trajectory(assessments: list[Assessment]) -> list[Step]:
+    """Completed assessments oldest first, each with its RCI against the one before.
+
+    The SD is the reference sample's (the norm table), the reliability the
+    instrument file's; both are shown beside the verdict on the result page.
+    """
+    done = sorted(
+        (a for a in assessments if a.completed_at is not None),
+        key=lambda a: a.completed_at or a.started_at,
+    )
+    steps: list[Step] = []
+    previous: Scores | None = None
+    for a in done:
+        result = a.result()
+        if not isinstance(result, Scores):
+            continue
+        changes: dict[str, ReliableChange] = {}
+        table = norms_mod.load(a.instrument_id)
+        if previous is not None and table is not None:
+            for sub in a.instrument.subscales:
+                if sub.reliability is None:
+                    continue
+                changes[sub.id] = reliable_change(
+                    previous[sub.id],
+                    result[sub.id],
+                    sd=table.subscales[sub.id].sd,
+                    reliability=sub.reliability,
+                    lower_is_better=sub.lower_is_better,
+                )
+        steps.append(Step(a, result, changes))
+        previous = result
+    return steps
+
+
+def overall_change(steps: list[Step], subscale_id: str) -> ReliableChange | None:
+    """RCI from the first to the latest result, the long view through the ups and downs."""
+    if len(steps) < 2:
+        return None
+    first, last = steps[0], steps[-1]
+    inst = last.assessment.instrument
+    sub = inst.subscale(subscale_id)
+    table = norms_mod.load(inst.id)
+    if table is None or sub.reliability is None:
+        return None
+    return reliable_change(
+        first.scores[subscale_id],
+        last.scores[subscale_id],
+        sd=table.subscales[subscale_id].sd,
+        reliability=sub.reliability,
+        lower_is_better=sub.lower_is_better,
+    )

@@ -1,0 +1,96 @@
+"""Validated questionnaires, loaded from the TOML data files beside this module.
+
+Each file holds one instrument; `load("ecr")` parses and validates it. Parsing
+is cached because the files never change while the program runs.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from earned.errors import EarnedError
+from earned.instruments.model import Alert, Band, Instrument, Item, Scale, Subscale
+
+__all__ = ["Instrument", "available", "load", "parse"]
+
+
+def available() -> list[str]:
+    """Ids of the instruments shipped with the package."""
+    folder = resources.files(__package__)
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+@cache
+def load(instrument_id: str) -> Instrument:
+    """Load a shipped instrument by id; raises EarnedError if it is unknown."""
+    if instrument_id not in available():
+        raise EarnedError(f"There is no questionnaire called {instrument_id!r}.")
+    text = resources.files(__package__).joinpath(f"{instrument_id}.toml").read_text("utf-8")
+    return parse(tomllib.loads(text))
+
+
+def parse(raw: dict[str, Any]) -> Instrument:
+    """Build an Instrument from parsed TOML, checking it is internally consistent."""
+    scale_raw = raw["scale"]
+    scale = Scale(
+        min=int(scale_raw["min"]),
+        max=int(scale_raw["max"]),
+        labels=tuple(scale_raw["labels"]),
+        missing=tuple(scale_raw.get("missing", ())),
+    )
+    if len(scale.labels) != scale.max - scale.min + 1:
+        raise ValueError(f"{raw['id']}: one label is needed per scale point")
+    subscales = tuple(
+        Subscale(
+            id=s["id"],
+            name=s["name"],
+            method=s["method"],
+            lower_is_better=bool(s["lower_is_better"]),
+            description=s.get("description", ""),
+            reliability=s.get("reliability"),
+            reliability_source=s.get("reliability_source"),
+            multiplier=float(s.get("multiplier", 1.0)),
+            bands=tuple(Band(b["low"], b["high"], b["label"]) for b in s.get("bands", ())),
+        )
+        for s in raw["subscales"]
+    )
+    ids = {s.id for s in subscales}
+    items = tuple(
+        Item(
+            number=int(i["number"]),
+            text=i["text"],
+            subscale=i.get("subscale"),
+            reverse=bool(i.get("reverse", False)),
+            extra_subscales=tuple(i.get("extra_subscales", ())),
+        )
+        for i in raw["items"]
+    )
+    if [i.number for i in items] != list(range(1, len(items) + 1)):
+        raise ValueError(f"{raw['id']}: items must be numbered 1..n in order")
+    for item in items:
+        for sub in (item.subscale, *item.extra_subscales):
+            if sub is not None and sub not in ids:
+                raise ValueError(f"{raw['id']}: item {item.number} names unknown subscale {sub}")
+    for subscale in subscales:
+        if subscale.method not in ("mean", "sum"):
+            raise ValueError(f"{raw['id']}: unknown scoring method {subscale.method}")
+    alerts = tuple(Alert(a["item"], a["at_least"], a["kind"]) for a in raw.get("alerts", ()))
+    return Instrument(
+        id=raw["id"],
+        format_version=int(raw["format_version"]),
+        name=raw["name"],
+        short_name=raw["short_name"],
+        purpose=raw.get("purpose", ""),
+        instructions=raw["instructions"],
+        citation=raw["citation"],
+        terms=raw["terms"],
+        scale=scale,
+        subscales=subscales,
+        items=items,
+        items_per_page=int(raw.get("items_per_page", 6)),
+        administration_source=raw.get("administration_source", ""),
+        alerts=alerts,
+    )

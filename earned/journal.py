@@ -1,0 +1,51 @@
+"""Guided journal entries (the five reflections, the origin story): kinds, limits, checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from earned import content
+from earned.errors import EarnedError
+
+MAX_BODY = 20_000  # characters; about eight printed pages
+KINDS = ("reflection", "origin")
+
+
+@dataclass
+class Entry:
+    id: str
+    kind: str
+    prompt: str | None
+    body: str
+    created_at: datetime
+    updated_at: datetime
+
+
+def reflection_prompts() -> list[dict[str, str]]:
+    prompts: list[dict[str, str]] = content.load("reflections")["prompts"]
+    return prompts
+
+
+def prompt_keys() -> set[str]:
+    return {p["key"] for p in reflection_prompts()}
+
+
+def clean_body(body: str) -> str:
+    """Validate an entry's text: not empty, not over the limit. Returns it stripped."""
+    text = body.replace("\r\n", "\n").strip()
+    if not text:
+        raise EarnedError("The entry is empty. Write a few words, or leave it for later.")
+    if len(text) > MAX_BODY:
+        raise EarnedError(
+            f"That entry is {len(text):,} characters; the limit is {MAX_BODY:,}. "
+            "Nothing was saved. Please split it into two entries."
+        )
+    return text
+
+
+def check_kind(kind: str, prompt: str | None) -> None:
+    if kind not in KINDS:
+        raise EarnedError(f"Unknown kind of entry: {kind!r}.")
+    if kind == "reflection" and prompt not in prompt_keys():
+        raise EarnedError("Please choose one of the five reflection questions.")

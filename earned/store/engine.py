@@ -1,0 +1,77 @@
+"""SQLAlchemy engines: an encrypted SQLite file (personal mode) or PostgreSQL (clinic mode).
+
+Both run the same Alembic migrations; `open_personal` migrates on open so a
+new or older file is brought to the current schema inside a transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from earned.store import sqlcipher
+
+
+def sqlite_engine(path: Path, data_key: bytes) -> Engine:
+    import sqlcipher3.dbapi2 as dbapi
+
+    # Fail early, with the clear message, before the pool hides the error.
+    sqlcipher.connect(path, data_key).close()
+    engine = create_engine(
+        "sqlite+pysqlite://",
+        module=dbapi,
+        creator=lambda: sqlcipher.connect(path, data_key, check_same_thread=False),
+    )
+    _sqlite_transactions(engine)
+    return engine
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    """Take the write lock at BEGIN (IMMEDIATE) so writers queue on busy_timeout.
+
+    pysqlite's default deferred BEGIN lets two writers both read, then one fails
+    with 'database is locked' on upgrade; IMMEDIATE makes them wait their turn.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_auto_begin(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def postgres_engine(url: str) -> Engine:
+    return create_engine(url, pool_pre_ping=True)
+
+
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (each migration in a transaction)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_personal(path: Path, data_key: bytes) -> Engine:
+    engine = sqlite_engine(path, data_key)
+    migrate(engine)
+    return engine
+
+
+def open_url(url: str) -> Engine:
+    engine = postgres_engine(url)
+    migrate(engine)
+    return engine

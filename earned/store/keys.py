@@ -1,0 +1,201 @@
+"""Passphrase → key: Argon2id key derivation and the versioned key file beside the database.
+
+Envelope design. The database is encrypted by SQLCipher with a random 256-bit
+*data key* that never changes. The key file holds that data key wrapped
+(AES-256-GCM) under a *wrapping key* derived from the passphrase with Argon2id
+and a random salt. Consequences:
+
+- unlocking costs one Argon2id derivation (≈140 ms at the default cost), once;
+  the raw data key is then handed to SQLCipher, which skips its own KDF;
+- a wrong passphrase fails the GCM tag check before the database is touched;
+- changing the passphrase rewrites only this small file, atomically
+  (temp file, fsync, rename), so a process killed at any instant leaves either
+  the old or the new file, each of which opens the same database.
+
+The file is JSON with a `format` marker and `version`, detected on read.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from earned.errors import EarnedError, WrongPassphrase
+
+FORMAT = "earned-key"
+VERSION = 1
+_AAD = b"earned-key-v1"
+MIN_PASSPHRASE = 8
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    time_cost: int = 3
+    memory_kib: int = 64 * 1024
+    parallelism: int = 1
+
+
+DEFAULT_KDF = KdfParams()
+# A deliberately cheap profile for the test suite only, selected by the
+# EARNED_KDF_PROFILE=test environment variable; the parameters are recorded
+# in each key file, so a file made this way says so.
+TEST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+
+
+def kdf_from_env() -> KdfParams:
+    return TEST_KDF if os.environ.get("EARNED_KDF_PROFILE") == "test" else DEFAULT_KDF
+
+
+def derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    """Argon2id(passphrase, salt) → 32 bytes. Costs ~140 ms at DEFAULT_KDF."""
+    from argon2.low_level import Type, hash_secret_raw
+
+    return bytes(
+        hash_secret_raw(
+            passphrase.encode("utf-8"),
+            salt,
+            time_cost=params.time_cost,
+            memory_cost=params.memory_kib,
+            parallelism=params.parallelism,
+            hash_len=32,
+            type=Type.ID,
+        )
+    )
+
+
+def check_new_passphrase(passphrase: str, confirm: str | None = None) -> None:
+    """Reject passphrases too short to protect the journal, or mismatched confirmation."""
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise EarnedError(
+            f"Please choose a passphrase of at least {MIN_PASSPHRASE} characters; "
+            "a few ordinary words strung together work well."
+        )
+    if confirm is not None and confirm != passphrase:
+        raise EarnedError("The two passphrases do not match. Please type them again.")
+
+
+def strength_hint(passphrase: str) -> str:
+    """A gentle, local estimate of passphrase strength (no lists are sent anywhere)."""
+    classes = sum(
+        any(test(c) for c in passphrase)
+        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
+    )
+    words = len(passphrase.split())
+    if len(passphrase) < MIN_PASSPHRASE:
+        return "too short"
+    if len(passphrase) >= 20 or words >= 4 or (len(passphrase) >= 14 and classes >= 3):
+        return "strong"
+    if len(passphrase) >= 12 or classes >= 3:
+        return "fair"
+    return "weak"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _wrap(passphrase: str, data_key: bytes, params: KdfParams) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    salt = secrets.token_bytes(16)
+    nonce = secrets.token_bytes(12)
+    wrapping = derive(passphrase, salt, params)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "kdf": {"name": "argon2id", "salt": _b64(salt), **asdict(params)},
+        "wrap": {
+            "alg": "AES-256-GCM",
+            "nonce": _b64(nonce),
+            "ciphertext": _b64(AESGCM(wrapping).encrypt(nonce, data_key, _AAD)),
+        },
+    }
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves the old or the new content."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if os.environ.get("EARNED_FAULT") == "after-temp-key":
+        os._exit(86)  # fault injection for the crash-safety test only
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def create(path: Path, passphrase: str, params: KdfParams | None = None) -> bytes:
+    """Make a new data key, write it wrapped to `path`, return the raw data key."""
+    check_new_passphrase(passphrase)
+    data_key = secrets.token_bytes(32)
+    header = _wrap(passphrase, data_key, params or kdf_from_env())
+    write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))
+    return data_key
+
+
+def read_header(path: Path) -> dict[str, Any]:
+    """Parse and validate the key file; damage or an unknown version is a clear error."""
+    try:
+        header = json.loads(path.read_bytes())
+    except FileNotFoundError:
+        raise EarnedError(f"No key file at {path}: this journal has not been set up.") from None
+    except (OSError, ValueError):
+        raise EarnedError(
+            f"The key file {path.name} is damaged and cannot be read. Restore it from a "
+            "backup (earned backup makes one); the journal itself was not changed."
+        ) from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise EarnedError(f"{path.name} is not an earned key file.")
+    if header.get("version") != VERSION:
+        raise EarnedError(
+            f"{path.name} uses key-file version {header.get('version')}, which this version "
+            "of earned does not know. Please update earned."
+        )
+    return header
+
+
+def unlock(path: Path, passphrase: str) -> bytes:
+    """Return the raw data key, or raise WrongPassphrase. Never writes anything."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    header = read_header(path)
+    try:
+        kdf = header["kdf"]
+        params = KdfParams(int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"]))
+        salt = _unb64(kdf["salt"])
+        nonce = _unb64(header["wrap"]["nonce"])
+        sealed = _unb64(header["wrap"]["ciphertext"])
+    except (KeyError, TypeError, ValueError):
+        raise EarnedError(
+            f"The key file {path.name} is damaged; restore it from a backup."
+        ) from None
+    wrapping = derive(passphrase, salt, params)
+    try:
+        return bytes(AESGCM(wrapping).decrypt(nonce, sealed, _AAD))
+    except InvalidTag:
+        raise WrongPassphrase() from None
+
+
+def change(path: Path, old: str, new: str, params: KdfParams | None = None) -> None:
+    """Re-wrap the same data key under a new passphrase, atomically."""
+    check_new_passphrase(new)
+    data_key = unlock(path, old)
+    header = _wrap(new, data_key, params or kdf_from_env())
+    write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))

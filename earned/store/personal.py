@@ -1,0 +1,79 @@
+"""A personal journal on disk: set up, unlock, change passphrase, back up.
+
+Ties the key file (store.keys) to the encrypted database (store.engine) for one
+profile folder. The only place that turns a passphrase into an open Store.
+"""
+
+from __future__ import annotations
+
+import os
+import tarfile
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from earned.errors import EarnedError
+from earned.paths import Profile
+from earned.store import Store, keys, sqlcipher
+
+
+def set_up(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
+    """Create a new journal protected by `passphrase`. Refuses to overwrite one."""
+    if profile.exists or profile.database.exists():
+        raise EarnedError(
+            f"A journal already exists in {profile.folder}. Unlock it instead, or choose "
+            "another profile."
+        )
+    keys.check_new_passphrase(passphrase)
+    profile.ensure_folder()
+    data_key = keys.create(profile.key_file, passphrase)
+    return Store.personal(profile.database, data_key), data_key
+
+
+def unlock(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
+    """Open an existing journal; a wrong passphrase raises WrongPassphrase, writing nothing."""
+    if not profile.exists:
+        raise EarnedError(
+            f"There is no journal in {profile.folder} yet. Run `earned init` or open the app "
+            "to create one.",
+            exit_code=2,
+        )
+    data_key = keys.unlock(profile.key_file, passphrase)
+    return open_with_key(profile, data_key), data_key
+
+
+def open_with_key(profile: Profile, data_key: bytes) -> Store:
+    return Store.personal(profile.database, data_key)
+
+
+def change_passphrase(profile: Profile, old: str, new: str) -> None:
+    """Atomic: only the small key file is rewritten; the database is untouched."""
+    keys.change(profile.key_file, old, new)
+
+
+def backup(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime | None = None) -> Path:
+    """Write a consistent, still-encrypted copy of the journal and its key file as one .tar.
+
+    The database copy is taken with SQLite's online backup API, so writers may
+    keep working; the archive is written to a temp name and renamed at the end.
+    """
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    target = dest_dir / f"earned-{profile.name}-{stamp}.tar"
+    with tempfile.TemporaryDirectory(dir=dest_dir) as tmp:
+        copy = Path(tmp) / "journal.db"
+        source = sqlcipher.connect(profile.database, data_key)
+        dest = sqlcipher.connect(copy, data_key)
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE").fetchone()
+        finally:
+            dest.close()
+            source.close()
+        partial = Path(tmp) / "partial.tar"
+        with tarfile.open(partial, "w") as tar:
+            tar.add(copy, arcname="journal.db")
+            tar.add(profile.key_file, arcname="journal.key")
+        os.chmod(partial, 0o600)
+        os.replace(partial, target)
+    return target

@@ -1,0 +1,200 @@
+"""Reading and writing the journal: keyword-only functions over a Session that return
+plain domain objects (earned.assessment, earned.journal), so callers never see rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from earned import instruments, journal
+from earned.assessment import Assessment
+from earned.errors import EarnedError
+from earned.instruments.scoring import check
+from earned.journal import Entry
+from earned.store.models import AnswerRow, AssessmentRow, EntryRow, SettingRow
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _assessment(row: AssessmentRow) -> Assessment:
+    return Assessment(
+        id=row.id,
+        instrument_id=row.instrument,
+        started_at=row.started_at,
+        completed_at=row.completed_at,
+        answers={a.item: a.value for a in row.answers},
+    )
+
+
+def _entry(row: EntryRow) -> Entry:
+    return Entry(row.id, row.kind, row.prompt, row.body, row.created_at, row.updated_at)
+
+
+def not_found(what: str) -> EarnedError:
+    return EarnedError(f"That {what} does not exist (it may have been deleted).", status=404)
+
+
+# --- assessments -----------------------------------------------------------------------
+
+
+def start_assessment(*, session: Session, instrument_id: str, now: datetime) -> Assessment:
+    instruments.load(instrument_id)  # unknown ids are a clear error
+    row = AssessmentRow(id=new_id(), instrument=instrument_id, started_at=now)
+    session.add(row)
+    session.flush()
+    return _assessment(row)
+
+
+def _row(session: Session, assessment_id: str) -> AssessmentRow:
+    row = session.get(AssessmentRow, assessment_id)
+    if row is None:
+        raise not_found("assessment")
+    return row
+
+
+def get_assessment(*, session: Session, assessment_id: str) -> Assessment:
+    return _assessment(_row(session, assessment_id))
+
+
+def unfinished_assessment(*, session: Session, instrument_id: str) -> Assessment | None:
+    row = session.scalars(
+        select(AssessmentRow)
+        .where(AssessmentRow.instrument == instrument_id, AssessmentRow.completed_at.is_(None))
+        .order_by(AssessmentRow.started_at.desc())
+    ).first()
+    return _assessment(row) if row else None
+
+
+def list_assessments(*, session: Session, instrument_id: str | None = None) -> list[Assessment]:
+    query = select(AssessmentRow).order_by(AssessmentRow.started_at)
+    if instrument_id:
+        query = query.where(AssessmentRow.instrument == instrument_id)
+    return [_assessment(r) for r in session.scalars(query)]
+
+
+def record_answer(
+    *, session: Session, assessment_id: str, item: int, value: int, now: datetime
+) -> None:
+    """Save one answer as soon as it is given (insert or replace)."""
+    row = _row(session, assessment_id)
+    inst = instruments.load(row.instrument)
+    if not 1 <= item <= len(inst.items):
+        raise EarnedError(f"There is no question {item} in this questionnaire.")
+    if not inst.scale.min <= value <= inst.scale.max:
+        raise EarnedError(
+            f"Answers run from {inst.scale.min} to {inst.scale.max}; {value} is not one of them."
+        )
+    if row.completed_at is not None:
+        raise EarnedError("This assessment is finished; start a new one to answer again.")
+    existing = session.get(AnswerRow, (assessment_id, item))
+    if existing is None:
+        session.add(AnswerRow(assessment_id=assessment_id, item=item, value=value, answered_at=now))
+    else:
+        existing.value = value
+        existing.answered_at = now
+    session.flush()
+
+
+def complete_assessment(*, session: Session, assessment_id: str, now: datetime) -> Assessment:
+    row = _row(session, assessment_id)
+    assessment = _assessment(row)
+    problem = check(assessment.instrument, assessment.answers)
+    if problem is not None:
+        raise EarnedError(
+            f"{len(problem.missing)} question(s) still need an answer before the result can "
+            "be shown; your answers so far are saved."
+        )
+    if row.completed_at is None:
+        row.completed_at = now
+    session.flush()
+    return _assessment(row)
+
+
+def delete_assessment(*, session: Session, assessment_id: str) -> None:
+    session.delete(_row(session, assessment_id))
+    session.flush()
+
+
+# --- journal entries ---------------------------------------------------------------------
+
+
+def add_entry(
+    *, session: Session, kind: str, prompt: str | None, body: str, now: datetime
+) -> Entry:
+    journal.check_kind(kind, prompt)
+    row = EntryRow(
+        id=new_id(),
+        kind=kind,
+        prompt=prompt,
+        body=journal.clean_body(body),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _entry(row)
+
+
+def _entry_row(session: Session, entry_id: str) -> EntryRow:
+    row = session.get(EntryRow, entry_id)
+    if row is None:
+        raise not_found("entry")
+    return row
+
+
+def get_entry(*, session: Session, entry_id: str) -> Entry:
+    return _entry(_entry_row(session, entry_id))
+
+
+def update_entry(*, session: Session, entry_id: str, body: str, now: datetime) -> Entry:
+    row = _entry_row(session, entry_id)
+    row.body = journal.clean_body(body)
+    row.updated_at = now
+    session.flush()
+    return _entry(row)
+
+
+def delete_entry(*, session: Session, entry_id: str) -> None:
+    session.delete(_entry_row(session, entry_id))
+    session.flush()
+
+
+def list_entries(*, session: Session, kind: str | None = None) -> list[Entry]:
+    query = select(EntryRow).order_by(EntryRow.created_at.desc())
+    if kind:
+        query = query.where(EntryRow.kind == kind)
+    return [_entry(r) for r in session.scalars(query)]
+
+
+# --- settings ----------------------------------------------------------------------------
+
+
+def get_setting(*, session: Session, key: str, default: str | None = None) -> str | None:
+    row = session.get(SettingRow, key)
+    return row.value if row else default
+
+
+def set_setting(*, session: Session, key: str, value: str) -> None:
+    row = session.get(SettingRow, key)
+    if row is None:
+        session.add(SettingRow(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+
+
+def all_settings(*, session: Session) -> dict[str, str]:
+    return {r.key: r.value for r in session.scalars(select(SettingRow).order_by(SettingRow.key))}
+
+
+def wipe(*, session: Session) -> None:
+    """Delete every record (used by 'delete all my data'); the schema stays."""
+    for model in (AnswerRow, AssessmentRow, EntryRow, SettingRow):
+        session.execute(delete(model))
+    session.flush()

@@ -1,0 +1,51 @@
+"""Opening an encrypted SQLite file with SQLCipher, without SQLAlchemy.
+
+Used both by the SQLAlchemy engine (as its connection factory) and directly
+by quick CLI commands, which must not pay SQLAlchemy's import cost.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from earned.errors import EarnedError
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def damaged(path: Path) -> EarnedError:
+    return EarnedError(
+        f"The journal file {path.name} cannot be read: it is damaged or is not an earned "
+        "journal. Nothing was changed. Restore it from a backup (see `earned backup`).",
+        exit_code=4,
+        status=500,
+    )
+
+
+def connect(path: Path, data_key: bytes, *, check_same_thread: bool = True) -> Any:
+    """Open `path` with the raw 32-byte key; WAL mode, busy timeout, foreign keys on.
+
+    Raises EarnedError if the file is not a database this key opens. The raw key
+    form (x'…') makes SQLCipher skip its own PBKDF2, so this costs milliseconds.
+    """
+    import sqlcipher3.dbapi2 as dbapi
+
+    if len(data_key) != 32:
+        raise ValueError("data key must be 32 bytes")
+    conn = dbapi.connect(
+        str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=check_same_thread
+    )
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f"PRAGMA key = \"x'{data_key.hex()}'\"")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL").fetchone()
+        # FULL: a committed write survives power loss too, not only a killed process.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except dbapi.DatabaseError:
+        conn.close()
+        raise damaged(path) from None
+    return conn
