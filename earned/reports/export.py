@@ -1,0 +1,290 @@
+"""Everything the person has, as JSON (canonical, re-importable), CSV (a zip of tables)
+or Markdown (readable), and import of the JSON form.
+
+`snapshot` → `restore` round-trips exactly: a second snapshot of the restored
+journal equals the first apart from `exported_at`. Import is all-or-nothing:
+it runs in the caller's transaction, and a conflicting record aborts it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
+
+from earned import instruments, journal
+from earned.errors import EarnedError
+from earned.instruments.scoring import Scores
+from earned.store import repo
+from earned.store.models import AnswerRow, AssessmentRow, EntryRow
+
+FORMAT = "earned-export"
+VERSION = 1
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+def _ts(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _parse_ts(value: Any, what: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise EarnedError(f"The import file has an unreadable date in {what}.") from None
+    if parsed.tzinfo is None:
+        raise EarnedError(f"The import file has a date without a time zone in {what}.")
+    return parsed.astimezone(UTC)
+
+
+def snapshot(*, session: Session, now: datetime | None = None) -> dict[str, Any]:
+    """All records as plain JSON-ready data, oldest first."""
+    assessments = []
+    for a in session.query(AssessmentRow).order_by(AssessmentRow.started_at, AssessmentRow.id):
+        assessments.append(
+            {
+                "id": a.id,
+                "instrument": a.instrument,
+                "started_at": _ts(a.started_at),
+                "completed_at": _ts(a.completed_at),
+                "answers": [
+                    {"item": x.item, "value": x.value, "answered_at": _ts(x.answered_at)}
+                    for x in a.answers
+                ],
+            }
+        )
+    entries = [
+        {
+            "id": e.id,
+            "kind": e.kind,
+            "prompt": e.prompt,
+            "body": e.body,
+            "created_at": _ts(e.created_at),
+            "updated_at": _ts(e.updated_at),
+        }
+        for e in session.query(EntryRow).order_by(EntryRow.created_at, EntryRow.id)
+    ]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _ts(now or datetime.now(UTC)),
+        "assessments": assessments,
+        "entries": entries,
+        "settings": repo.all_settings(session=session),
+    }
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+
+
+def parse_json(text: str | bytes) -> dict[str, Any]:
+    if len(text) > MAX_IMPORT_BYTES:
+        raise EarnedError("That file is larger than any earned export could be; not imported.")
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise EarnedError("That file is not an earned export (it is not valid JSON).") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise EarnedError("That file is not an earned export.")
+    if data.get("version") != VERSION:
+        raise EarnedError(f"That export has version {data.get('version')}, which is not known.")
+    return data
+
+
+def _record_id(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not 1 <= len(value) <= 32:
+        raise EarnedError(f"The import file has an unusable {what} id; nothing was imported.")
+    return value
+
+
+def _assessment_record(a: dict[str, Any]) -> dict[str, Any]:
+    """One exported assessment, checked and in the exact form `snapshot` writes."""
+    a_id = _record_id(a["id"], "assessment")
+    inst = instruments.load(str(a["instrument"]))
+    answers: dict[int, dict[str, Any]] = {}
+    for ans in a["answers"]:
+        value, item = int(ans["value"]), int(ans["item"])
+        if not inst.scale.min <= value <= inst.scale.max or not 1 <= item <= len(inst.items):
+            raise EarnedError(f"Assessment {a_id} has an answer outside the scale.")
+        if item in answers:
+            raise EarnedError(f"Assessment {a_id} answers question {item} twice.")
+        answered_at = _ts(_parse_ts(ans["answered_at"], "an answer"))
+        answers[item] = {"item": item, "value": value, "answered_at": answered_at}
+    completed = a["completed_at"]
+    return {
+        "id": a_id,
+        "instrument": inst.id,
+        "started_at": _ts(_parse_ts(a["started_at"], "an assessment")),
+        "completed_at": _ts(_parse_ts(completed, "an assessment")) if completed else None,
+        "answers": [answers[n] for n in sorted(answers)],
+    }
+
+
+def _entry_record(e: dict[str, Any]) -> dict[str, Any]:
+    """One exported entry, checked like a new one and in the form `snapshot` writes."""
+    e_id = _record_id(e["id"], "entry")
+    kind, prompt = str(e["kind"]), e.get("prompt")
+    if prompt is not None and (not isinstance(prompt, str) or len(prompt) > 64):
+        raise EarnedError(f"Entry {e_id} has an unreadable question; nothing was imported.")
+    journal.check_kind(kind, prompt)
+    return {
+        "id": e_id,
+        "kind": kind,
+        "prompt": prompt,
+        "body": journal.clean_body(str(e["body"])),
+        "created_at": _ts(_parse_ts(e["created_at"], "an entry")),
+        "updated_at": _ts(_parse_ts(e["updated_at"], "an entry")),
+    }
+
+
+def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
+    """Add the export's records. Identical existing records are skipped; a record whose
+    id exists with different content is a conflict and nothing is imported.
+
+    Every record is checked as a new one would be (scale, kind, text limits) and
+    compared in normalised form, so the same file imported twice always skips.
+    Raises EarnedError; the caller's transaction must then be rolled back.
+    """
+    counts = {"assessments": 0, "entries": 0, "skipped": 0}
+    current = snapshot(session=session)
+    have_a = {a["id"]: a for a in current["assessments"]}
+    have_e = {e["id"]: e for e in current["entries"]}
+    try:
+        seen: set[str] = set()
+        for raw in data.get("assessments", []):
+            a = _assessment_record(raw)
+            if a["id"] in seen:
+                raise EarnedError(f"The file lists assessment {a['id']} twice.")
+            seen.add(a["id"])
+            if a["id"] in have_a:
+                if have_a[a["id"]] != a:
+                    raise EarnedError(f"Assessment {a['id']} already exists with other answers.")
+                counts["skipped"] += 1
+                continue
+            row = AssessmentRow(
+                id=a["id"],
+                instrument=a["instrument"],
+                started_at=_parse_ts(a["started_at"], "an assessment"),
+                completed_at=_parse_ts(a["completed_at"], "an assessment")
+                if a["completed_at"]
+                else None,
+            )
+            for ans in a["answers"]:
+                row.answers.append(
+                    AnswerRow(
+                        item=ans["item"],
+                        value=ans["value"],
+                        answered_at=_parse_ts(ans["answered_at"], "an answer"),
+                    )
+                )
+            session.add(row)
+            counts["assessments"] += 1
+        seen.clear()
+        for raw in data.get("entries", []):
+            e = _entry_record(raw)
+            if e["id"] in seen:
+                raise EarnedError(f"The file lists entry {e['id']} twice.")
+            seen.add(e["id"])
+            if e["id"] in have_e:
+                if have_e[e["id"]] != e:
+                    raise EarnedError(f"Entry {e['id']} already exists with other text.")
+                counts["skipped"] += 1
+                continue
+            session.add(
+                EntryRow(
+                    id=e["id"],
+                    kind=e["kind"],
+                    prompt=e["prompt"],
+                    body=e["body"],
+                    created_at=_parse_ts(e["created_at"], "an entry"),
+                    updated_at=_parse_ts(e["updated_at"], "an entry"),
+                )
+            )
+            counts["entries"] += 1
+        for key, value in dict(data.get("settings", {})).items():
+            repo.set_setting(session=session, key=str(key), value=str(value))
+        session.flush()
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise EarnedError(
+            "The export file is incomplete or damaged; nothing was imported."
+        ) from None
+    except (IntegrityError, DataError):
+        # Whatever slipped past the checks above (e.g. an over-long setting on PostgreSQL).
+        raise EarnedError(
+            "The export file holds records this journal cannot store; nothing was imported."
+        ) from None
+    return counts
+
+
+def _csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def to_csv_zip(data: dict[str, Any]) -> bytes:
+    """A zip of CSV tables: assessments (with scores), answers, entries."""
+    a_rows, ans_rows = [], []
+    for a in data["assessments"]:
+        inst = instruments.load(a["instrument"])
+        result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
+        scores = result.values if isinstance(result, Scores) else {}
+        a_rows.append(
+            {
+                "id": a["id"],
+                "instrument": a["instrument"],
+                "started_at": a["started_at"],
+                "completed_at": a["completed_at"] or "",
+                **{
+                    f"score_{s.id}": f"{scores[s.id]:.4f}" if s.id in scores else ""
+                    for s in inst.subscales
+                },
+            }
+        )
+        ans_rows += [{"assessment_id": a["id"], **x} for x in a["answers"]]
+    subs = sorted({k for r in a_rows for k in r if k.startswith("score_")})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "assessments.csv",
+            _csv(a_rows, ["id", "instrument", "started_at", "completed_at", *subs]),
+        )
+        z.writestr("answers.csv", _csv(ans_rows, ["assessment_id", "item", "value", "answered_at"]))
+        z.writestr(
+            "entries.csv",
+            _csv(data["entries"], ["id", "kind", "prompt", "body", "created_at", "updated_at"]),
+        )
+    return buffer.getvalue()
+
+
+def to_markdown(data: dict[str, Any]) -> str:
+    """A readable document of everything, for printing or sharing by choice."""
+    lines = ["# My earned journal", "", f"Exported {data['exported_at']}.", ""]
+    lines += ["## Assessments", ""]
+    if not data["assessments"]:
+        lines.append("No assessments yet.")
+    for a in data["assessments"]:
+        inst = instruments.load(a["instrument"])
+        result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
+        when = (a["completed_at"] or a["started_at"])[:10]
+        if isinstance(result, Scores):
+            parts = ", ".join(f"{s.name.lower()} {result[s.id]:.2f}" for s in inst.subscales)
+            lines.append(f"- {when}, {inst.short_name}: {parts}")
+        else:
+            lines.append(f"- {when}, {inst.short_name}: not finished ({len(a['answers'])} answers)")
+    lines += ["", "## Journal", ""]
+    if not data["entries"]:
+        lines.append("No entries yet.")
+    for e in data["entries"]:
+        title = e["prompt"] or e["kind"]
+        lines += [f"### {e['created_at'][:10]} · {e['kind']} · {title}", "", e["body"], ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,108 @@
+"""The FastAPI application: wiring only. Pages live in earned.web.routes.*.
+
+Binds to loopback (see earned.cli serve); every page but the unlock/setup pages and
+the safety pages ("Get help now", grounding) needs the unlocked session.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from earned.errors import EarnedError, Locked
+from earned.paths import Profile
+from earned.web import security
+from earned.web.render import render
+from earned.web.routes import assess, auth, data, journal, safety
+
+STATIC = Path(__file__).with_name("static")
+MAX_BODY = 1024 * 1024  # 1 MiB for ordinary forms
+MAX_IMPORT = 50 * 1024 * 1024
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+log = logging.getLogger("earned.web")
+
+
+def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_SECONDS) -> FastAPI:
+    """Build the app for one personal profile. Nothing is opened until unlock."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.vault = security.Vault(profile, idle_lock_seconds=idle_lock_seconds)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, safety, assess, journal, data):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def guard(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        limit = MAX_IMPORT if request.url.path == "/data/import" else MAX_BODY
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            response: Response = render(
+                request,
+                "error.html",
+                {"message": "That was more text than earned accepts at once. Nothing was saved."},
+                status=413,
+            )
+        else:
+            request.state.csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
+            response = await call_next(request)
+        if request.cookies.get(security.CSRF_COOKIE) != getattr(request.state, "csrf", None):
+            response.set_cookie(
+                security.CSRF_COOKIE,
+                request.state.csrf,
+                httponly=True,
+                samesite="strict",
+                path="/",
+            )
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.exception_handler(Locked)
+    async def locked(request: Request, exc: Locked) -> Response:
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/unlock"})
+        return RedirectResponse("/unlock", status_code=303)
+
+    @app.exception_handler(EarnedError)
+    async def earned_error(request: Request, exc: EarnedError) -> Response:
+        return render(request, "error.html", {"message": exc.message}, status=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {
+            404: "There is nothing at this address.",
+            405: "That page cannot be used this way.",
+        }
+        message = messages.get(exc.status_code, "That request could not be handled.")
+        return render(request, "error.html", {"message": message}, status=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        # Log the type only: an exception's text may quote what the person wrote.
+        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return HTMLResponse(
+            "<!doctype html><title>earned</title><p>Something went wrong on our side. "
+            "What you saved before is safe. <a href='/'>Back to the start</a> · "
+            "<a href='/help'>Get help now</a></p>",
+            status_code=500,
+        )
+
+    return app

@@ -1,0 +1,46 @@
+"""Request dependencies shared by the routes: the unlocked store, CSRF checks, form parsing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import Request
+
+from earned.errors import EarnedError, Locked
+from earned.store import Store
+from earned.web import security
+
+
+def store(request: Request) -> Store:
+    """The open journal for this session; redirects to unlock (via Locked) otherwise."""
+    vault: security.Vault = request.app.state.vault
+    opened = vault.check(request.cookies.get(security.SESSION_COOKIE))
+    if opened is None:
+        raise Locked()
+    return opened
+
+
+async def form(request: Request) -> dict[str, str]:
+    """The submitted form after the CSRF check; refuses a write without a matching token."""
+    try:
+        raw = await request.form()
+    except Exception:
+        raise EarnedError("That form could not be read. Nothing was saved.") from None
+    submitted = request.headers.get("x-csrf-token") or raw.get("csrf")
+    if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), str(submitted or "")):
+        raise EarnedError(
+            "This form had expired, so nothing was saved. Please reload the page and try again.",
+            status=403,
+        )
+    return {k: v for k, v in raw.items() if isinstance(v, str)}
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def int_field(values: dict[str, str], name: str, *, what: str) -> int:
+    try:
+        return int(values.get(name, "").strip())
+    except ValueError:
+        raise EarnedError(f"Please choose {what}.") from None

@@ -1,0 +1,25 @@
+"""Template rendering with what every page needs: CSRF token, lock state, calm mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    vault = getattr(request.app.state, "vault", None)
+    ctx = {
+        "csrf": getattr(request.state, "csrf", ""),
+        "unlocked": bool(vault and vault.store is not None),
+        "path": request.url.path,
+        **(context or {}),
+    }
+    return templates.TemplateResponse(request, name, ctx, status_code=status)

@@ -1,0 +1,202 @@
+"""The starting-point assessment (one page of items at a time, saved as answered) and results."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from earned import assessment as domain
+from earned import instruments
+from earned.errors import EarnedError
+from earned.instruments.scoring import Scores
+from earned.store import Store, repo
+from earned.web import deps
+from earned.web.chart import Point, plane
+from earned.web.render import render
+
+router = APIRouter()
+Form = Annotated[dict[str, str], Depends(deps.form)]
+Open = Annotated[Store, Depends(deps.store)]
+INSTRUMENT = "ecr"
+
+
+@router.get("/assess")
+def intro(request: Request, store: Open) -> Response:
+    with store.session() as s:
+        unfinished = repo.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
+    return render(
+        request,
+        "assess/intro.html",
+        {"instrument": instruments.load(INSTRUMENT), "unfinished": unfinished},
+    )
+
+
+@router.post("/assess/start")
+async def start(request: Request, store: Open, values: Form) -> Response:
+    with store.session() as s:
+        current = repo.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
+        if current is None or values.get("fresh") == "yes":
+            if current is not None:
+                repo.delete_assessment(session=s, assessment_id=current.id)
+            current = repo.start_assessment(session=s, instrument_id=INSTRUMENT, now=deps.now())
+    return RedirectResponse(f"/assess/{current.id}/{current.resume_page()}", status_code=303)
+
+
+def _page(
+    request: Request,
+    a: domain.Assessment,
+    page: int,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    answers: dict[int, int] | None = None,
+) -> Response:
+    inst = a.instrument
+    if not 1 <= page <= inst.pages:
+        raise EarnedError("That page of the questionnaire does not exist.", status=404)
+    return render(
+        request,
+        "assess/page.html",
+        {
+            "a": a,
+            "inst": inst,
+            "page": page,
+            "items": inst.page_items(page),
+            "answers": answers if answers is not None else a.answers,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@router.get("/assess/{assessment_id}/{page}")
+def page_view(request: Request, store: Open, assessment_id: str, page: int) -> Response:
+    with store.session() as s:
+        a = repo.get_assessment(session=s, assessment_id=assessment_id)
+    if a.completed_at is not None:
+        return RedirectResponse(f"/results/{a.id}", status_code=303)
+    return _page(request, a, page)
+
+
+@router.post("/assess/{assessment_id}/answer")
+async def answer(request: Request, store: Open, assessment_id: str, values: Form) -> Response:
+    """htmx: save one answer the moment it is chosen."""
+    item = deps.int_field(values, "item", what="a question")
+    value = deps.int_field(values, "value", what="an answer")
+    with store.session() as s:
+        repo.record_answer(
+            session=s, assessment_id=assessment_id, item=item, value=value, now=deps.now()
+        )
+        a = repo.get_assessment(session=s, assessment_id=assessment_id)
+    return render(request, "assess/_saved.html", {"a": a})
+
+
+@router.post("/assess/{assessment_id}/{page}")
+async def page_submit(
+    request: Request, store: Open, assessment_id: str, page: int, values: Form
+) -> Response:
+    """Save every answer on the page (works without JavaScript), then move on."""
+    with store.session() as s:
+        a = repo.get_assessment(session=s, assessment_id=assessment_id)
+    inst = a.instrument
+    if not 1 <= page <= inst.pages:
+        raise EarnedError("That page of the questionnaire does not exist.", status=404)
+    given: dict[int, int] = {}
+    for item in inst.page_items(page):
+        raw = values.get(f"q{item.number}")
+        if raw is None or raw == "":
+            continue
+        try:
+            given[item.number] = int(raw)
+        except ValueError:
+            raise EarnedError("One of the answers was not a choice on the scale.") from None
+    with store.session() as s:
+        for number, value in given.items():
+            repo.record_answer(
+                session=s, assessment_id=a.id, item=number, value=value, now=deps.now()
+            )
+        a = repo.get_assessment(session=s, assessment_id=a.id)
+    missing = [i.number for i in inst.page_items(page) if i.number not in a.answers]
+    if values.get("direction") == "back":
+        return RedirectResponse(f"/assess/{a.id}/{max(1, page - 1)}", status_code=303)
+    if missing:
+        return _page(
+            request,
+            a,
+            page,
+            error=f"{len(missing)} question(s) on this page still need an answer. "
+            "Your other answers are saved.",
+            status=400,
+        )
+    if page < inst.pages:
+        return RedirectResponse(f"/assess/{a.id}/{page + 1}", status_code=303)
+    with store.session() as s:
+        if a.resume_page() != inst.pages or len(a.answers) < len(inst.items):
+            return RedirectResponse(f"/assess/{a.id}/{a.resume_page()}", status_code=303)
+        repo.complete_assessment(session=s, assessment_id=a.id, now=deps.now())
+    return RedirectResponse(f"/results/{a.id}", status_code=303)
+
+
+@router.get("/results")
+def latest(request: Request, store: Open) -> Response:
+    with store.session() as s:
+        done = [
+            a for a in repo.list_assessments(session=s, instrument_id=INSTRUMENT) if a.completed_at
+        ]
+    if not done:
+        return render(request, "assess/no_results.html")
+    return _results(request, done, done[-1].id)
+
+
+@router.get("/results/{assessment_id}")
+def one(request: Request, store: Open, assessment_id: str) -> Response:
+    with store.session() as s:
+        target = repo.get_assessment(session=s, assessment_id=assessment_id)
+        done = [
+            a
+            for a in repo.list_assessments(session=s, instrument_id=target.instrument_id)
+            if a.completed_at
+        ]
+    if target.completed_at is None:
+        return RedirectResponse(f"/assess/{target.id}/{target.resume_page()}", status_code=303)
+    return _results(request, done, assessment_id)
+
+
+def _results(request: Request, done: list[domain.Assessment], assessment_id: str) -> Response:
+    steps = domain.trajectory(done)
+    upto = next(i for i, st in enumerate(steps) if st.assessment.id == assessment_id) + 1
+    steps = steps[:upto]
+    current = steps[-1]
+    inst = current.assessment.instrument
+    scores: Scores = current.scores
+    reading = domain.reading(scores["anxiety"], scores["avoidance"])
+    points = [
+        Point(
+            st.scores["avoidance"],
+            st.scores["anxiety"],
+            f"{(st.assessment.completed_at or st.assessment.started_at):%d %b %Y}: "
+            f"anxiety {st.scores['anxiety']:.2f}, avoidance {st.scores['avoidance']:.2f}",
+        )
+        for st in steps
+    ]
+    description = (
+        f"Anxiety {scores['anxiety']:.2f} and avoidance {scores['avoidance']:.2f} on a 1 to 5 "
+        f"scale: {reading.title.lower()}. {len(points)} result(s) shown."
+    )
+    return render(
+        request,
+        "assess/results.html",
+        {
+            "inst": inst,
+            "step": current,
+            "steps": steps,
+            "reading": reading,
+            "placements": domain.placements(inst, scores),
+            "chart": Markup(plane(points, description)),  # noqa: S704 - built from numbers; text escaped in plane()
+            "overall": {sub.id: domain.overall_change(steps, sub.id) for sub in inst.subscales},
+            "norms": instruments.norms.load(inst.id),
+        },
+    )

@@ -1,0 +1,114 @@
+"""First run (choose a passphrase), unlock, lock, onboarding, and the home page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from earned.errors import EarnedError
+from earned.store import Store, keys, personal, repo
+from earned.web import deps, security
+from earned.web.render import render
+
+router = APIRouter()
+Form = Annotated[dict[str, str], Depends(deps.form)]
+Open = Annotated[Store, Depends(deps.store)]
+
+
+def _vault(request: Request) -> security.Vault:
+    vault: security.Vault = request.app.state.vault
+    return vault
+
+
+def _signed_in(request: Request, store: Store, to: str) -> Response:
+    token = _vault(request).open(store)
+    response = RedirectResponse(to, status_code=303)
+    response.set_cookie(security.SESSION_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    vault = _vault(request)
+    if not vault.profile.exists:
+        return RedirectResponse("/setup", status_code=303)
+    store = vault.check(request.cookies.get(security.SESSION_COOKIE))
+    if store is None:
+        return RedirectResponse("/unlock", status_code=303)
+    with store.session() as s:
+        if repo.get_setting(session=s, key="onboarded") != "yes":
+            return RedirectResponse("/welcome", status_code=303)
+        unfinished = repo.unfinished_assessment(session=s, instrument_id="ecr")
+        done = [a for a in repo.list_assessments(session=s, instrument_id="ecr") if a.completed_at]
+        entries = repo.list_entries(session=s)
+    return render(
+        request,
+        "home.html",
+        {"unfinished": unfinished, "latest": done[-1] if done else None, "entries": entries[:3]},
+    )
+
+
+@router.get("/setup")
+def setup_page(request: Request) -> Response:
+    if _vault(request).profile.exists:
+        return RedirectResponse("/unlock", status_code=303)
+    return render(request, "auth/setup.html")
+
+
+@router.post("/setup/strength")
+async def strength(request: Request, values: Form) -> Response:
+    hint = keys.strength_hint(values.get("passphrase", ""))
+    return render(request, "auth/_strength.html", {"hint": hint})
+
+
+@router.post("/setup")
+async def setup(request: Request, values: Form) -> Response:
+    vault = _vault(request)
+    if vault.profile.exists:
+        return RedirectResponse("/unlock", status_code=303)
+    passphrase = values.get("passphrase", "")
+    try:
+        keys.check_new_passphrase(passphrase, values.get("confirm", ""))
+        store, _key = personal.set_up(vault.profile, passphrase)
+    except EarnedError as error:
+        return render(request, "auth/setup.html", {"error": error.message}, status=400)
+    return _signed_in(request, store, "/welcome")
+
+
+@router.get("/unlock")
+def unlock_page(request: Request) -> Response:
+    if not _vault(request).profile.exists:
+        return RedirectResponse("/setup", status_code=303)
+    return render(request, "auth/unlock.html")
+
+
+@router.post("/unlock")
+async def unlock(request: Request, values: Form) -> Response:
+    vault = _vault(request)
+    try:
+        store, _key = personal.unlock(vault.profile, values.get("passphrase", ""))
+    except EarnedError as error:
+        return render(request, "auth/unlock.html", {"error": error.message}, status=error.status)
+    return _signed_in(request, store, "/")
+
+
+@router.post("/lock")
+async def lock(request: Request, values: Form) -> Response:
+    _vault(request).close()
+    response = RedirectResponse("/unlock", status_code=303)
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/welcome")
+def welcome(request: Request, store: Open) -> Response:
+    return render(request, "auth/welcome.html")
+
+
+@router.post("/welcome")
+async def welcomed(request: Request, store: Open, values: Form) -> Response:
+    with store.session() as s:
+        repo.set_setting(session=s, key="onboarded", value="yes")
+    return RedirectResponse("/", status_code=303)

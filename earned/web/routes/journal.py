@@ -1,0 +1,162 @@
+"""The five reflection questions and the origin story: write, read, edit, delete entries."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from earned import content, journal
+from earned.errors import EarnedError
+from earned.store import Store, repo
+from earned.web import deps
+from earned.web.render import render
+
+router = APIRouter()
+Form = Annotated[dict[str, str], Depends(deps.form)]
+Open = Annotated[Store, Depends(deps.store)]
+
+
+def _prompt(key: str) -> dict[str, str]:
+    for p in journal.reflection_prompts():
+        if p["key"] == key:
+            return p
+    raise EarnedError("There is no such reflection question.", status=404)
+
+
+@router.get("/reflect")
+def reflect_index(request: Request, store: Open) -> Response:
+    with store.session() as s:
+        entries = repo.list_entries(session=s, kind="reflection")
+    counts = {
+        p["key"]: sum(1 for e in entries if e.prompt == p["key"])
+        for p in journal.reflection_prompts()
+    }
+    return render(
+        request,
+        "journal/reflect_index.html",
+        {
+            "words": content.load("reflections"),
+            "prompts": journal.reflection_prompts(),
+            "counts": counts,
+        },
+    )
+
+
+@router.get("/reflect/{key}")
+def reflect_page(request: Request, store: Open, key: str) -> Response:
+    prompt = _prompt(key)
+    with store.session() as s:
+        entries = [e for e in repo.list_entries(session=s, kind="reflection") if e.prompt == key]
+    return render(request, "journal/reflect.html", {"prompt": prompt, "entries": entries})
+
+
+@router.post("/reflect/{key}")
+async def reflect_save(request: Request, store: Open, key: str, values: Form) -> Response:
+    prompt = _prompt(key)
+    try:
+        with store.session() as s:
+            repo.add_entry(
+                session=s,
+                kind="reflection",
+                prompt=key,
+                body=values.get("body", ""),
+                now=deps.now(),
+            )
+    except EarnedError as error:
+        with store.session() as s:
+            entries = [
+                e for e in repo.list_entries(session=s, kind="reflection") if e.prompt == key
+            ]
+        return render(
+            request,
+            "journal/reflect.html",
+            {
+                "prompt": prompt,
+                "entries": entries,
+                "error": error.message,
+                "draft": values.get("body", ""),
+            },
+            status=400,
+        )
+    return RedirectResponse(f"/reflect/{key}?saved=1", status_code=303)
+
+
+@router.get("/origin")
+def origin_note(request: Request, store: Open) -> Response:
+    return render(request, "journal/origin_note.html", {"words": content.load("origin")})
+
+
+@router.get("/origin/write")
+def origin_page(request: Request, store: Open) -> Response:
+    with store.session() as s:
+        entries = repo.list_entries(session=s, kind="origin")
+    return render(
+        request, "journal/origin.html", {"words": content.load("origin"), "entries": entries}
+    )
+
+
+@router.post("/origin/write")
+async def origin_save(request: Request, store: Open, values: Form) -> Response:
+    try:
+        with store.session() as s:
+            repo.add_entry(
+                session=s, kind="origin", prompt=None, body=values.get("body", ""), now=deps.now()
+            )
+    except EarnedError as error:
+        with store.session() as s:
+            entries = repo.list_entries(session=s, kind="origin")
+        return render(
+            request,
+            "journal/origin.html",
+            {
+                "words": content.load("origin"),
+                "entries": entries,
+                "error": error.message,
+                "draft": values.get("body", ""),
+            },
+            status=400,
+        )
+    return RedirectResponse("/origin/write?saved=1", status_code=303)
+
+
+def _back(entry: journal.Entry) -> str:
+    return f"/reflect/{entry.prompt}" if entry.kind == "reflection" else "/origin/write"
+
+
+@router.get("/entries/{entry_id}/edit")
+def edit_page(request: Request, store: Open, entry_id: str) -> Response:
+    with store.session() as s:
+        entry = repo.get_entry(session=s, entry_id=entry_id)
+    return render(request, "journal/edit.html", {"entry": entry, "back": _back(entry)})
+
+
+@router.post("/entries/{entry_id}")
+async def edit_save(request: Request, store: Open, entry_id: str, values: Form) -> Response:
+    try:
+        with store.session() as s:
+            entry = repo.update_entry(
+                session=s, entry_id=entry_id, body=values.get("body", ""), now=deps.now()
+            )
+    except EarnedError as error:
+        if error.status == 404:
+            raise
+        with store.session() as s:
+            entry = repo.get_entry(session=s, entry_id=entry_id)
+        entry.body = values.get("body", "")
+        return render(
+            request,
+            "journal/edit.html",
+            {"entry": entry, "back": _back(entry), "error": error.message},
+            status=400,
+        )
+    return RedirectResponse(_back(entry) + "?saved=1", status_code=303)
+
+
+@router.post("/entries/{entry_id}/delete")
+async def delete(request: Request, store: Open, entry_id: str, values: Form) -> Response:
+    with store.session() as s:
+        entry = repo.get_entry(session=s, entry_id=entry_id)
+        repo.delete_entry(session=s, entry_id=entry_id)
+    return RedirectResponse(_back(entry) + "?deleted=1", status_code=303)
