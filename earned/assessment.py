@@ -101,16 +101,19 @@ class Step:
 def trajectory(assessments: list[Assessment]) -> list[Step]:
     """Completed assessments oldest first, each with its RCI against the one before.
 
-    The SD is the reference sample's (the norm table), the reliability the
-    instrument file's; both are shown beside the verdict on the result page.
+    "The one before" is the previous result on the same instrument, so a list
+    mixing questionnaires compares like with like. The SD is the reference
+    sample's (the norm table), the reliability the instrument file's; both are
+    shown beside the verdict on the result page.
     """
     done = sorted(
         (a for a in assessments if a.completed_at is not None),
         key=lambda a: a.completed_at or a.started_at,
     )
     steps: list[Step] = []
-    previous: Scores | None = None
+    latest: dict[str, Scores] = {}
     for a in done:
+        previous = latest.get(a.instrument_id)
         result = a.result()
         if not isinstance(result, Scores):
             continue
@@ -128,15 +131,24 @@ def trajectory(assessments: list[Assessment]) -> list[Step]:
                     lower_is_better=sub.lower_is_better,
                 )
         steps.append(Step(a, result, changes))
-        previous = result
+        latest[a.instrument_id] = result
     return steps
 
 
 def overall_change(steps: list[Step], subscale_id: str) -> ReliableChange | None:
-    """RCI from the first to the latest result, the long view through the ups and downs."""
-    if len(steps) < 2:
+    """RCI from the first to the latest result, the long view through the ups and downs.
+
+    Only steps on one instrument count: the latest one that has this subscale.
+    None with fewer than two such steps.
+    """
+    having = [s for s in steps if subscale_id in s.scores.values]
+    if not having:
         return None
-    first, last = steps[0], steps[-1]
+    latest = having[-1].assessment.instrument_id
+    same = [s for s in having if s.assessment.instrument_id == latest]
+    if len(same) < 2:
+        return None
+    first, last = same[0], same[-1]
     inst = last.assessment.instrument
     sub = inst.subscale(subscale_id)
     table = norms_mod.load(inst.id)

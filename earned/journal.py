@@ -32,8 +32,12 @@ def prompt_keys() -> set[str]:
 
 
 def clean_body(body: str) -> str:
-    """Validate an entry's text: not empty, not over the limit. Returns it stripped."""
-    text = body.replace("\r\n", "\n").strip()
+    """Validate an entry's text: not empty, not over the limit. Returns it stripped.
+
+    NUL characters are dropped: they carry no meaning in prose, and PostgreSQL
+    refuses them in text columns, so keeping them would fail only in clinic mode.
+    """
+    text = body.replace("\r\n", "\n").replace("\x00", "").strip()
     if not text:
         raise EarnedError("The entry is empty. Write a few words, or leave it for later.")
     if len(text) > MAX_BODY:

@@ -33,7 +33,18 @@ def load(instrument_id: str) -> Instrument:
 
 
 def parse(raw: dict[str, Any]) -> Instrument:
-    """Build an Instrument from parsed TOML, checking it is internally consistent."""
+    """Build an Instrument from parsed TOML, checking it is internally consistent.
+
+    Raises ValueError naming the instrument and the problem (these files ship with
+    the package, so a bad one is a developer's error, caught by the tests).
+    """
+    try:
+        return _parse(raw)
+    except KeyError as missing:
+        raise ValueError(f"{raw.get('id', '?')}: missing field {missing}") from None
+
+
+def _parse(raw: dict[str, Any]) -> Instrument:
     scale_raw = raw["scale"]
     scale = Scale(
         min=int(scale_raw["min"]),
@@ -43,6 +54,9 @@ def parse(raw: dict[str, Any]) -> Instrument:
     )
     if len(scale.labels) != scale.max - scale.min + 1:
         raise ValueError(f"{raw['id']}: one label is needed per scale point")
+    if any(scale.min <= m <= scale.max for m in scale.missing):
+        # A "missing" code on the scale would silently turn a real answer into a gap.
+        raise ValueError(f"{raw['id']}: a missing-answer code lies on the scale")
     subscales = tuple(
         Subscale(
             id=s["id"],
@@ -58,6 +72,8 @@ def parse(raw: dict[str, Any]) -> Instrument:
         for s in raw["subscales"]
     )
     ids = {s.id for s in subscales}
+    if len(ids) != len(subscales):
+        raise ValueError(f"{raw['id']}: two subscales share an id")
     items = tuple(
         Item(
             number=int(i["number"]),
@@ -77,7 +93,17 @@ def parse(raw: dict[str, Any]) -> Instrument:
     for subscale in subscales:
         if subscale.method not in ("mean", "sum"):
             raise ValueError(f"{raw['id']}: unknown scoring method {subscale.method}")
+        # Without items a mean divides by zero at scoring time, long after loading.
+        if not any(subscale.id in (i.subscale, *i.extra_subscales) for i in items):
+            raise ValueError(f"{raw['id']}: subscale {subscale.id} has no items")
+        if any(b.low > b.high for b in subscale.bands):
+            raise ValueError(f"{raw['id']}: a band of {subscale.id} runs backwards")
     alerts = tuple(Alert(a["item"], a["at_least"], a["kind"]) for a in raw.get("alerts", ()))
+    for alert in alerts:
+        if not 1 <= alert.item <= len(items) or not scale.min < alert.at_least <= scale.max:
+            raise ValueError(
+                f"{raw['id']}: alert on item {alert.item} would never or always be met"
+            )
     return Instrument(
         id=raw["id"],
         format_version=int(raw["format_version"]),

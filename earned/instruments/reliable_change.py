@@ -35,8 +35,9 @@ def s_diff(sd: float, reliability: float) -> float:
     """Standard error of the difference between two scores."""
     if not 0 <= reliability < 1:
         raise ValueError("reliability must be in [0, 1)")
-    if sd <= 0:
-        raise ValueError("sd must be positive")
+    # NaN and infinity both slip past a plain `sd <= 0` and yield a meaningless verdict.
+    if not (math.isfinite(sd) and sd > 0):
+        raise ValueError("sd must be a positive finite number")
     return math.sqrt(2) * sd * math.sqrt(1 - reliability)
 
 
@@ -44,6 +45,9 @@ def reliable_change(
     before: float, after: float, *, sd: float, reliability: float, lower_is_better: bool
 ) -> ReliableChange:
     """Classify the change from `before` to `after` on one scale."""
+    if not (math.isfinite(before) and math.isfinite(after)):
+        # A NaN RCI fails every comparison and would be reported as "reliable worsening".
+        raise ValueError("before and after must be finite scores")
     diff = s_diff(sd, reliability)
     rci = (after - before) / diff
     improving = rci < 0 if lower_is_better else rci > 0

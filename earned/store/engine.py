@@ -18,8 +18,9 @@ from earned.store import sqlcipher
 def sqlite_engine(path: Path, data_key: bytes) -> Engine:
     import sqlcipher3.dbapi2 as dbapi
 
-    # Fail early, with the clear message, before the pool hides the error.
-    sqlcipher.connect(path, data_key).close()
+    # Fail early, with the clear message, before the pool hides the error; this also
+    # finds damage deep in the file that the first connection would not touch.
+    sqlcipher.verify(path, data_key)
     engine = create_engine(
         "sqlite+pysqlite://",
         module=dbapi,

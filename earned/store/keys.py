@@ -45,6 +45,8 @@ DEFAULT_KDF = KdfParams()
 # EARNED_KDF_PROFILE=test environment variable; the parameters are recorded
 # in each key file, so a file made this way says so.
 TEST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+# What a key file may ask for (inclusive); anything outside is treated as damage.
+_PARAM_RANGE = {"time_cost": (1, 100), "memory_kib": (8, 4 * 1024 * 1024), "parallelism": (1, 64)}
 
 
 def kdf_from_env() -> KdfParams:
@@ -176,16 +178,27 @@ def unlock(path: Path, passphrase: str) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     header = read_header(path)
+    damaged = EarnedError(f"The key file {path.name} is damaged; restore it from a backup.")
     try:
         kdf = header["kdf"]
         params = KdfParams(int(kdf["time_cost"]), int(kdf["memory_kib"]), int(kdf["parallelism"]))
         salt = _unb64(kdf["salt"])
         nonce = _unb64(header["wrap"]["nonce"])
         sealed = _unb64(header["wrap"]["ciphertext"])
-    except (KeyError, TypeError, ValueError):
-        raise EarnedError(
-            f"The key file {path.name} is damaged; restore it from a backup."
-        ) from None
+    except (KeyError, TypeError, ValueError, AttributeError):
+        # AttributeError: a number where base64 text belongs (int has no .encode).
+        raise damaged from None
+    # Out-of-range values would otherwise surface as argon2/AESGCM exceptions (or, for
+    # a huge memory cost, an attempt to allocate it) instead of a clear message.
+    in_range = all(lo <= getattr(params, name) <= hi for name, (lo, hi) in _PARAM_RANGE.items())
+    if not (
+        in_range
+        and params.memory_kib >= 8 * params.parallelism  # Argon2's own minimum
+        and len(salt) >= 8
+        and len(nonce) == 12
+        and len(sealed) == 32 + 16  # the data key plus the GCM tag
+    ):
+        raise damaged
     wrapping = derive(passphrase, salt, params)
     try:
         return bytes(AESGCM(wrapping).decrypt(nonce, sealed, _AAD))

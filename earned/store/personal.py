@@ -43,6 +43,17 @@ def unlock(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
 
 
 def open_with_key(profile: Profile, data_key: bytes) -> Store:
+    """Open the existing database; a missing one is an error, never silently recreated."""
+    if not profile.database.exists():
+        # SQLite would create an empty file here, and the person would find an empty
+        # journal (then write into it) instead of learning that theirs has gone missing.
+        raise EarnedError(
+            f"The key file is in {profile.folder} but the journal file {profile.database.name} "
+            "is missing. Nothing was created. Put it back, or restore from a backup "
+            "(see `earned backup`).",
+            exit_code=4,
+            status=500,
+        )
     return Store.personal(profile.database, data_key)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -48,6 +49,9 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
     ) -> Response:
         limit = MAX_IMPORT if request.url.path == "/data/import" else MAX_BODY
         length = request.headers.get("content-length")
+        # Set before any response is built: the 413 page needs it, and the cookie check
+        # below reads it (a 413 for a client with a CSRF cookie used to end in a 500).
+        request.state.csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
         if length is not None and (not length.isdigit() or int(length) > limit):
             response: Response = render(
                 request,
@@ -56,7 +60,6 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
                 status=413,
             )
         else:
-            request.state.csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
             response = await call_next(request)
         if request.cookies.get(security.CSRF_COOKIE) != getattr(request.state, "csrf", None):
             response.set_cookie(
@@ -94,15 +97,30 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
         message = messages.get(exc.status_code, "That request could not be handled.")
         return render(request, "error.html", {"message": message}, status=exc.status_code)
 
+    @app.exception_handler(RequestValidationError)
+    async def bad_address(request: Request, exc: RequestValidationError) -> Response:
+        # e.g. /assess/<id>/abc: a calm 404 page instead of FastAPI's JSON (which echoes input).
+        message = "There is nothing at this address."
+        return render(request, "error.html", {"message": message}, status=404)
+
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         # Log the type only: an exception's text may quote what the person wrote.
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        # Built outside the guard middleware (Starlette's outermost error layer calls this),
+        # so the security headers are set here too.
         return HTMLResponse(
             "<!doctype html><title>earned</title><p>Something went wrong on our side. "
             "What you saved before is safe. <a href='/'>Back to the start</a> · "
-            "<a href='/help'>Get help now</a></p>",
+            "<a href='/grounding'>Ground · 60s</a> · <a href='/help'>Get help now</a></p>",
             status_code=500,
+            headers={
+                "Content-Security-Policy": CSP,
+                "X-Content-Type-Options": "nosniff",
+                "Referrer-Policy": "no-referrer",
+                "X-Frame-Options": "DENY",
+                "Cache-Control": "no-store",
+            },
         )
 
     return app

@@ -9,6 +9,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from earned.web import security
+
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 
 
@@ -18,7 +20,9 @@ def render(
     vault = getattr(request.app.state, "vault", None)
     ctx = {
         "csrf": getattr(request.state, "csrf", ""),
-        "unlocked": bool(vault and vault.store is not None),
+        # This browser's session, not merely "some session is open": another browser (or
+        # a stale tab) must not be shown the private navigation and the Lock button.
+        "unlocked": bool(vault and vault.holds(request.cookies.get(security.SESSION_COOKIE))),
         "path": request.url.path,
         **(context or {}),
     }

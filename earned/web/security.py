@@ -56,7 +56,7 @@ class Vault:
         with self._lock:
             if self.store is None or self.token is None or token is None:
                 return None
-            if not hmac.compare_digest(token, self.token):
+            if not _same(token, self.token):
                 return None
             now = time.monotonic()
             idle = now - self.last_seen > self.idle_lock_seconds
@@ -66,10 +66,25 @@ class Vault:
             return None
         return self.store
 
+    def holds(self, token: str | None) -> bool:
+        """Whether `token` is the live session (read-only: no idle-timer touch, no close)."""
+        with self._lock:
+            if self.store is None or self.token is None or not token:
+                return False
+            if time.monotonic() - self.last_seen > self.idle_lock_seconds:
+                return False
+            return _same(token, self.token)
+
+
+def _same(a: str, b: str) -> bool:
+    # Bytes, not str: compare_digest raises TypeError on non-ASCII text, and both values
+    # can come from the request (a forged cookie or form field would otherwise be a 500).
+    return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
 
 def new_csrf() -> str:
     return secrets.token_urlsafe(24)
 
 
 def csrf_ok(cookie: str | None, submitted: str | None) -> bool:
-    return bool(cookie) and bool(submitted) and hmac.compare_digest(str(cookie), str(submitted))
+    return bool(cookie) and bool(submitted) and _same(str(cookie), str(submitted))

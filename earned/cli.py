@@ -1,0 +1,946 @@
+"""The `earned` command: a second thin client of the same domain and store functions as
+the web app. Each command parses its options, calls domain/store functions, and prints.
+
+Why the imports are lazy: `earned --help` (and the quick `earned log` capture path
+that will join it) must start in tens of milliseconds, while SQLAlchemy, Alembic,
+FastAPI, uvicorn and Argon2 each cost 0.2-0.5 s to import. So this module imports only
+the standard library, earned.errors and earned.paths at the top, and each command
+imports what it needs. tests/test_cli.py checks sys.modules after `--help`.
+
+Errors meant for the person (EarnedError) become a message on stderr and the error's
+exit code; anything else is a bug and is reported without a traceback or user data
+(set EARNED_DEBUG=1 to see the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from earned.errors import EarnedError
+from earned.paths import Profile, data_root, profile
+
+if TYPE_CHECKING:
+    import socket
+    from datetime import datetime
+
+    from earned.assessment import Assessment
+    from earned.instruments.model import Instrument
+    from earned.instruments.reliable_change import ReliableChange
+    from earned.store import Store
+
+PASSPHRASE_ENV = "EARNED_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+DEFAULT_PORT = 8765
+DEMO_PROFILE = "demo"
+DEMO_PASSPHRASE = "demo-passphrase"  # noqa: S105 - public on purpose: invented data only
+DEMO_SEED = 1
+DEMO_MONTHS = 18
+INSTRUMENT = "ecr"
+BUG_EXIT = 70  # EX_SOFTWARE from sysexits.h
+WIDTH = 78
+
+Command = Callable[[argparse.Namespace], int]
+
+
+# --- passphrases -------------------------------------------------------------------------
+
+
+def _read_first_line(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            line = handle.readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise EarnedError(f"Cannot read the passphrase file {path}: {reason}.") from None
+    line = line.rstrip("\r\n")
+    if not line:
+        raise EarnedError(f"The passphrase file {path} is empty; put the passphrase on line 1.")
+    return line
+
+
+def _ask_secret(prompt: str) -> str:
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise EarnedError("No passphrase was given, so nothing was changed.") from None
+
+
+def _passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> str:
+    """The current passphrase: --passphrase-file, else $EARNED_PASSPHRASE, else a prompt."""
+    if args.passphrase_file is not None:
+        return _read_first_line(args.passphrase_file)
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if from_env:
+        return from_env
+    return _ask_secret(prompt)
+
+
+def _new_passphrase(file: Path | None, from_env: str | None) -> str:
+    """A new passphrase from a file or the environment, else typed twice; checked either way."""
+    from earned.store import keys
+
+    if file is not None or from_env:
+        value = _read_first_line(file) if file is not None else str(from_env)
+        keys.check_new_passphrase(value)
+        return value
+    print(
+        "Choose a passphrase. It encrypts everything you write here; a few ordinary words "
+        "strung together work well."
+    )
+    first = _ask_secret("New passphrase: ")
+    keys.check_new_passphrase(first)
+    keys.check_new_passphrase(first, _ask_secret("Type it again: "))
+    return first
+
+
+# --- profiles and the store ------------------------------------------------------------
+
+
+def _profile(args: argparse.Namespace) -> Profile:
+    return profile(args.profile)
+
+
+def _existing(args: argparse.Namespace) -> Profile:
+    """The chosen profile, which must hold a journal (checked before asking a passphrase)."""
+    prof = _profile(args)
+    if not prof.exists:
+        hint = "" if prof.name == "default" else f"--profile {prof.name} "
+        raise EarnedError(
+            f"There is no journal in {prof.folder} yet. Run `earned {hint}init` to create one.",
+            exit_code=2,
+        )
+    return prof
+
+
+@contextmanager
+def _unlocked(args: argparse.Namespace) -> Iterator[tuple[Profile, Store, bytes]]:
+    """Unlock the chosen journal for the length of a command, and close it afterwards."""
+    from earned.store import personal
+
+    prof = _existing(args)
+    store, data_key = personal.unlock(prof, _passphrase(args))
+    try:
+        yield prof, store, data_key
+    finally:
+        store.close()
+
+
+def _now() -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _write_private(path: Path, payload: bytes) -> None:
+    """Write an export readable by this user only: exports are not encrypted."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+    except OSError as exc:
+        raise EarnedError(f"Cannot write {path}: {exc.strerror}. Nothing was written.") from None
+
+
+def _say(text: str = "", indent: str = "") -> None:
+    if not text:
+        print()
+        return
+    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent))
+
+
+# --- init ----------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from earned.store import keys, personal
+
+    prof = _profile(args)
+    if prof.exists or prof.database.exists():
+        raise EarnedError(
+            f"A journal already exists in {prof.folder}; nothing was changed. "
+            "Use another --profile for a second journal."
+        )
+    passphrase = _new_passphrase(args.passphrase_file, os.environ.get(PASSPHRASE_ENV))
+    store, _ = personal.set_up(prof, passphrase)
+    store.close()
+    print(f"Your journal is ready in {prof.folder}")
+    print(f"Passphrase strength: {keys.strength_hint(passphrase)}.")
+    _say(
+        "Please keep your passphrase somewhere safe. It cannot be recovered: without it "
+        "nobody, not even you, can open this journal again."
+    )
+    print("Next: `earned assess` for the starting-point questionnaire, or `earned serve`.")
+    return 0
+
+
+# --- serve ---------------------------------------------------------------------------------
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _bind(host: str, port: int | None) -> socket.socket:
+    """A bound socket on `port`, or on 8765 falling back to any free port if none is given.
+
+    Binding here (rather than letting uvicorn bind) means the printed address is the one
+    actually held, with no window for another program to take the port in between.
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    def attempt(number: int) -> socket.socket:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, number))
+            # Listening now means connections made right after the address is printed
+            # wait in the backlog instead of being refused while uvicorn starts.
+            sock.listen(2048)
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    try:
+        if port is None:
+            try:
+                return attempt(DEFAULT_PORT)
+            except OSError:
+                return attempt(0)
+        return attempt(port)
+    except OSError as exc:
+        hint = " Leave out --port and earned picks a free one." if port else ""
+        raise EarnedError(
+            f"Cannot listen on {host}{f' port {port}' if port else ''} ({exc.strerror}).{hint}",
+            exit_code=2,
+        ) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    host: str = args.host
+    remote = not _is_loopback(host)
+    if remote and not args.allow_remote:
+        raise EarnedError(
+            f"Refusing to listen on {host}: that would let other computers on the network "
+            "reach your journal. earned listens on this computer only (127.0.0.1). If you "
+            "really mean it, add --allow-remote, and put it behind HTTPS.",
+            exit_code=2,
+        )
+    prof = _profile(args)
+    sock = _bind(host, args.port)
+    if remote:
+        print(
+            f"Warning: listening on {host}, so other computers on your network can reach this "
+            "page. They still need your passphrase, but the connection is not encrypted (no "
+            "HTTPS): use this only on a network you trust, or behind an HTTPS proxy.",
+            file=sys.stderr,
+        )
+    try:
+        import uvicorn
+
+        from earned.web.app import create_app
+
+        app = create_app(prof)
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            # No access log and nothing below warnings: URLs and form data can carry
+            # journal text, and logs are not encrypted.
+            access_log=False,
+            log_level="warning",
+            server_header=False,
+        )
+        shown = f"[{host}]" if ":" in host else host
+        print(f"earned is running at http://{shown}:{port}/", flush=True)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
+
+
+# --- assess and results ------------------------------------------------------------------
+
+
+def _read_reply(stdin: TextIO, prompt: str) -> str | None:
+    """One line of input, stripped and lower-cased; None at end of input."""
+    print(prompt, end="", flush=True)
+    line = stdin.readline()
+    if not line:
+        print()
+        return None
+    return line.strip().lower()
+
+
+def _ask(
+    store: Store,
+    inst: Instrument,
+    assessment_id: str | None,
+    answers: dict[int, int],
+    stdin: TextIO,
+) -> tuple[str | None, bool]:
+    """Ask every unanswered item in order; returns (assessment id, finished?).
+
+    Each answer is saved in its own transaction as soon as it is given, like the web
+    form, so pausing or a closed terminal loses nothing. The assessment itself is only
+    created with the first answer, so opening and leaving at once leaves no trace.
+    """
+    from earned.store import repo
+
+    items = inst.items
+    low, high = inst.scale.min, inst.scale.max
+    valid = {str(v): v for v in range(low, high + 1)}
+
+    def first_missing() -> int | None:
+        return next((k for k, i in enumerate(items) if i.number not in answers), None)
+
+    index = first_missing()
+    while index is not None:
+        item = items[index]
+        print()
+        print(f"[{index + 1}/{len(items)}] {item.text}")
+        for value, label in zip(range(low, high + 1), inst.scale.labels, strict=True):
+            print(f"   {value}  {label}")
+        current = answers.get(item.number)
+        keep = f", Enter keeps {current}" if current is not None else ""
+        prompt = f"Your answer ({low}-{high}{keep}, b back, q pause): "
+        while True:
+            reply = _read_reply(stdin, prompt)
+            if reply is None or reply == "q":
+                return assessment_id, False
+            if reply == "b":
+                if index == 0:
+                    print("This is the first question; there is nothing before it.")
+                    continue
+                index -= 1
+                break
+            if reply == "" and current is not None:
+                index += 1
+                break
+            if reply in valid:
+                now = _now()
+                with store.session() as session:
+                    if assessment_id is None:
+                        started = repo.start_assessment(
+                            session=session, instrument_id=inst.id, now=now
+                        )
+                        assessment_id = started.id
+                    repo.record_answer(
+                        session=session,
+                        assessment_id=assessment_id,
+                        item=item.number,
+                        value=valid[reply],
+                        now=now,
+                    )
+                answers[item.number] = valid[reply]
+                index += 1
+                break
+            print(
+                f"No problem: please type a number from {low} to {high}, "
+                "or b to go back, or q to pause."
+            )
+        if index >= len(items):
+            index = first_missing()  # normally None; covers items skipped elsewhere
+    return assessment_id, True
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from earned import instruments
+    from earned.store import repo
+
+    inst = instruments.load(INSTRUMENT)
+    with _unlocked(args) as (_, store, _key):
+        with store.session() as session:
+            unfinished = repo.unfinished_assessment(session=session, instrument_id=inst.id)
+        answers = dict(unfinished.answers) if unfinished else {}
+        print(f"{inst.name} ({inst.short_name})")
+        _say(inst.instructions)
+        _say(
+            f"Answer each statement with {inst.scale.min}-{inst.scale.max}. Type b to go back, "
+            "q to pause; every answer is saved as you go."
+        )
+        if unfinished is not None:
+            print(
+                f"Welcome back: continuing where you left off "
+                f"({len(answers)} of {len(inst.items)} answered)."
+            )
+        assessment_id, finished = _ask(
+            store, inst, unfinished.id if unfinished else None, answers, sys.stdin
+        )
+        if not finished:
+            if answers:
+                print(
+                    f"Paused. Your {len(answers)} answer(s) are saved; "
+                    "run `earned assess` again to continue."
+                )
+            else:
+                print("Paused before the first answer; nothing was saved.")
+            return 0
+        assert assessment_id is not None  # finished implies at least one answer exists
+        with store.session() as session:
+            repo.complete_assessment(session=session, assessment_id=assessment_id, now=_now())
+        print()
+        print("Thank you, that's all of them.")
+        print()
+        with store.session() as session:
+            assessments = repo.list_assessments(session=session, instrument_id=inst.id)
+    _print_results(results_data(assessments))
+    return 0
+
+
+def _change(rc: ReliableChange) -> dict[str, Any]:
+    return {
+        "before": rc.before,
+        "after": rc.after,
+        "change": rc.after - rc.before,
+        "rci": rc.rci,
+        "threshold": rc.threshold,
+        "verdict": rc.verdict,
+    }
+
+
+def results_data(assessments: list[Assessment]) -> dict[str, Any]:
+    """Everything `results` shows, as JSON-ready data (also the --json output)."""
+    from earned import assessment as domain
+    from earned import instruments
+    from earned.instruments import norms
+
+    inst = instruments.load(INSTRUMENT)
+    table = norms.load(inst.id)
+    steps = domain.trajectory([a for a in assessments if a.instrument_id == inst.id])
+    unfinished = [a for a in assessments if a.completed_at is None]
+    data: dict[str, Any] = {
+        "instrument": {"id": inst.id, "name": inst.name, "citation": inst.citation},
+        "latest": None,
+        "trajectory": [],
+        "overall": {},
+        "reliability": {
+            sub.id: {
+                "name": sub.name,
+                "value": sub.reliability,
+                "source": sub.reliability_source,
+                "sd": table.subscales[sub.id].sd if table else None,
+            }
+            for sub in inst.subscales
+        },
+        "norms": {"source": table.source, "n": next(iter(table.subscales.values())).n}
+        if table
+        else None,
+        "unfinished": {"answered": unfinished[-1].answered, "of": len(inst.items)}
+        if unfinished
+        else None,
+    }
+    if not steps:
+        return data
+    last = steps[-1]
+    read = domain.reading(last.scores["anxiety"], last.scores["avoidance"])
+    data["latest"] = {
+        "assessment_id": last.assessment.id,
+        "completed_at": last.assessment.completed_at.isoformat()
+        if last.assessment.completed_at
+        else None,
+        "scores": dict(last.scores.values),
+        "percentiles": {p.subscale: p.percentile for p in domain.placements(inst, last.scores)},
+        "reading": {
+            "key": read.key,
+            "title": read.title,
+            "text": read.text,
+            "caveat": read.caveat,
+            "midpoint_note": read.midpoint_note,
+        },
+    }
+    data["trajectory"] = [
+        {
+            "assessment_id": step.assessment.id,
+            "completed_at": step.assessment.completed_at.isoformat()
+            if step.assessment.completed_at
+            else None,
+            "scores": dict(step.scores.values),
+            "changes": {sid: _change(rc) for sid, rc in step.changes.items()},
+        }
+        for step in steps
+    ]
+    for sub in inst.subscales:
+        overall = domain.overall_change(steps, sub.id)
+        if overall is not None:
+            data["overall"][sub.id] = _change(overall)
+    return data
+
+
+def _day(iso: str | None) -> str:
+    from datetime import datetime
+
+    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d") if iso else "?"
+
+
+def _print_results(data: dict[str, Any]) -> None:
+    latest = data["latest"]
+    if latest is None:
+        print("There are no results yet.")
+        if data["unfinished"]:
+            u = data["unfinished"]
+            print(
+                f"You have a questionnaire in progress ({u['answered']} of {u['of']} answered); "
+                "`earned assess` continues it."
+            )
+        else:
+            print(
+                "When you are ready, `earned assess` asks 36 short questions "
+                "(about ten minutes) and shows where you are starting from."
+            )
+        return
+    names = {sid: r["name"] for sid, r in data["reliability"].items()}
+    n = data["norms"]["n"] if data["norms"] else None
+    print(f"Your latest result ({data['instrument']['name']}, {_day(latest['completed_at'])})")
+    print()
+    for sid, value in latest["scores"].items():
+        pct = latest["percentiles"].get(sid)
+        place = f"higher than about {pct:.0f}% of the reference sample" if pct is not None else ""
+        print(f"  {names[sid]:<22} {value:.2f}   {place}".rstrip())
+    note = "Scores run from 1 to 5; lower means less anxiety or avoidance."
+    if n:
+        note += f" The reference sample is {n:,} people who answered the same questions online."
+    _say(f"({note})", "  ")
+    print()
+    print(latest["reading"]["title"])
+    _say(latest["reading"]["text"], "  ")
+    _say(latest["reading"]["caveat"], "  ")
+    print()
+    steps = data["trajectory"]
+    if len(steps) < 2:
+        _say(
+            "This is your first result. Take the questionnaire again in a few weeks to see "
+            "whether things are changing beyond measurement error."
+        )
+    else:
+        print("Over time (Reliable Change Index: a change counts when |RCI| > 1.96)")
+        for step in steps:
+            parts = []
+            for sid, value in step["scores"].items():
+                rc = step["changes"].get(sid)
+                detail = f" ({rc['change']:+.2f}, {rc['verdict']})" if rc else ""
+                parts.append(f"{sid} {value:.2f}{detail}")
+            first = "" if step["changes"] else "   first result"
+            print(f"  {_day(step['completed_at'])}  " + "   ".join(parts) + first)
+        print()
+        print("Since your first result:")
+        for sid, rc in data["overall"].items():
+            print(
+                f"  {names[sid]}: {rc['verdict']} "
+                f"({rc['before']:.2f} -> {rc['after']:.2f}, RCI {rc['rci']:+.2f})"
+            )
+        print()
+    print("Reliability used for these verdicts:")
+    for rel in data["reliability"].values():
+        if rel["value"] is not None:
+            _say(f"{rel['name']}: {rel['value']:.3f}. {rel['source'] or ''}".strip(), "  ")
+    if data["unfinished"]:
+        u = data["unfinished"]
+        print()
+        print(
+            f"A newer questionnaire is in progress ({u['answered']} of {u['of']} answered); "
+            "`earned assess` continues it."
+        )
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    import json
+
+    from earned.store import repo
+
+    with _unlocked(args) as (_, store, _key), store.session() as session:
+        assessments = repo.list_assessments(session=session, instrument_id=INSTRUMENT)
+    data = results_data(assessments)
+    if args.json:
+        print(json.dumps(data, indent=1, ensure_ascii=False))
+    else:
+        _print_results(data)
+    return 0
+
+
+# --- export, import, backup --------------------------------------------------------------
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from earned.reports import export
+
+    output: Path | None = args.output
+    if args.format == "csv" and output is None:
+        output = Path.cwd() / "earned-export.zip"
+        if output.exists():
+            raise EarnedError(
+                f"{output} already exists, so nothing was written. "
+                "Choose where the zip goes with --output PATH."
+            )
+    with _unlocked(args) as (_, store, _key), store.session() as session:
+        data = export.snapshot(session=session)
+    if args.format == "csv":
+        payload = export.to_csv_zip(data)
+    elif args.format == "md":
+        payload = export.to_markdown(data).encode("utf-8")
+    else:
+        payload = export.to_json(data).encode("utf-8")
+    if output is None:
+        sys.stdout.write(payload.decode("utf-8"))
+        sys.stdout.flush()
+        return 0
+    _write_private(output, payload)
+    print(f"Wrote {output}")
+    print("This file is not encrypted; keep it somewhere private.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from earned.reports import export
+
+    path: Path = args.path
+    try:
+        if path.stat().st_size > export.MAX_IMPORT_BYTES:
+            raise EarnedError("That file is larger than any earned export could be; not imported.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise EarnedError(f"Cannot read {path}: {exc.strerror}. Nothing was imported.") from None
+    # Checked before asking for the passphrase, so a wrong file fails at once.
+    data = export.parse_json(raw)
+    with _unlocked(args) as (_, store, _key), store.session() as session:
+        counts = export.restore(session=session, data=data)
+    print(
+        f"Imported {counts['assessments']} questionnaire(s) and {counts['entries']} "
+        f"journal entr{'y' if counts['entries'] == 1 else 'ies'}."
+    )
+    if counts["skipped"]:
+        print(f"{counts['skipped']} record(s) were already here and were left as they are.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from earned.store import personal
+
+    dest: Path = args.dest or data_root() / "backups"
+    with _unlocked(args) as (prof, _store, data_key):
+        target = personal.backup(prof, data_key, dest)
+    print(f"Backup written: {target}")
+    _say(
+        "It is still encrypted and opens with the passphrase you have now. Keep a copy "
+        "somewhere other than this computer."
+    )
+    return 0
+
+
+# --- passphrase, demo, delete ------------------------------------------------------------
+
+
+def cmd_passphrase(args: argparse.Namespace) -> int:
+    from earned.store import keys, personal
+
+    prof = _existing(args)
+    old = _passphrase(args, "Current passphrase: ")
+    keys.unlock(prof.key_file, old)  # check it before asking for a new one
+    new = _new_passphrase(args.new_passphrase_file, None)
+    if new == old:
+        raise EarnedError("The new passphrase is the same as the current one; nothing changed.")
+    personal.change_passphrase(prof, old, new)
+    print("Your passphrase is changed; the old one no longer opens this journal.")
+    print(f"Strength of the new passphrase: {keys.strength_hint(new)}.")
+    _say("Backups made before now still open with the old passphrase.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import shutil
+    from datetime import timedelta
+
+    from earned import demo
+    from earned.reports import export
+    from earned.store import personal
+
+    prof = profile(DEMO_PROFILE)  # always the demo profile, whatever --profile says
+    if prof.folder.exists():
+        if not args.force:
+            raise EarnedError(
+                f"A demo journal already exists in {prof.folder}; it was left as it is. "
+                "Open it with `earned --profile demo serve`, or replace it with "
+                "`earned demo --force`."
+            )
+        shutil.rmtree(prof.folder)
+    # Start far enough back that the invented story ends today.
+    start = _now() - timedelta(days=int(DEMO_MONTHS * demo.DAYS_PER_MONTH) + 1)
+    data = demo.generate(DEMO_SEED, start, DEMO_MONTHS)
+    try:
+        store, _ = personal.set_up(prof, DEMO_PASSPHRASE)
+        try:
+            with store.session() as session:
+                counts = export.restore(session=session, data=data)
+        finally:
+            store.close()
+    except BaseException:
+        shutil.rmtree(prof.folder, ignore_errors=True)  # never leave half a demo behind
+        raise
+    print(
+        f"Demo journal created in {prof.folder}: {counts['assessments']} questionnaires and "
+        f"{counts['entries']} journal entries from an invented person over {DEMO_MONTHS} months."
+    )
+    print(f"Its passphrase is: {DEMO_PASSPHRASE}")
+    print("Open it with: earned --profile demo serve")
+    return 0
+
+
+def cmd_delete_everything(args: argparse.Namespace) -> int:
+    import shutil
+
+    from earned.store import keys
+
+    prof = _profile(args)
+    if not args.yes_i_am_sure:
+        raise EarnedError(
+            f"This permanently deletes every entry and result in the profile '{prof.name}'. "
+            "To go ahead, run it again with --yes-i-am-sure.",
+            exit_code=2,
+        )
+    if not prof.folder.exists():
+        raise EarnedError(
+            f"There is no profile '{prof.name}' in {prof.folder.parent}; nothing was deleted.",
+            exit_code=2,
+        )
+    if prof.key_file.exists():
+        # Proves this is the owner; without a key file nobody can read the data anyway.
+        keys.unlock(prof.key_file, _passphrase(args))
+    shutil.rmtree(prof.folder)
+    print(f"Deleted the profile '{prof.name}' and everything in it ({prof.folder}).")
+    backups = data_root() / "backups"
+    if backups.exists():
+        print(f"Backups are kept separately and were not touched: {backups}")
+    return 0
+
+
+# --- the parser ----------------------------------------------------------------------------
+
+
+def _add(
+    sub: Any, name: str, run: Command, summary: str, description: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=description)
+    parser.set_defaults(run=run)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="earned",
+        description=(
+            "A private, local-first companion for moving toward earned attachment security. "
+            "Everything stays on this computer, encrypted with your passphrase."
+        ),
+        epilog="Run `earned COMMAND --help` for the options of a command.",
+    )
+    parser.add_argument(
+        "--profile",
+        default="default",
+        metavar="NAME",
+        help="which journal to use; each profile is a separate encrypted journal "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="PATH",
+        help="read the passphrase from the first line of PATH instead of asking "
+        f"(for scripts; the {PASSPHRASE_ENV} environment variable also works)",
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+
+    _add(
+        sub,
+        "init",
+        cmd_init,
+        "create a new encrypted journal",
+        "Create a new journal protected by a passphrase you choose. The passphrase cannot be "
+        "recovered, so keep it somewhere safe.",
+    )
+
+    serve = _add(
+        sub,
+        "serve",
+        cmd_serve,
+        "open the app in your browser (runs a local web server)",
+        "Run the earned web app on this computer and print its address. It listens on "
+        "127.0.0.1 only, so no other computer can reach it. Stop it with Ctrl-C.",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s, this computer only)",
+    )
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"port to listen on (default: {DEFAULT_PORT}, or any free port if it is taken; "
+        "0 means any free port)",
+    )
+    serve.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host that other computers can reach (not recommended; no HTTPS)",
+    )
+
+    _add(
+        sub,
+        "assess",
+        cmd_assess,
+        "take the attachment questionnaire (ECR) in the terminal",
+        "Answer the 36 statements of the Experiences in Close Relationships questionnaire, "
+        "one at a time. Type 1-5 to answer, b to go back, q to pause; answers are saved as "
+        "you go and an unfinished questionnaire is continued next time.",
+    )
+
+    results = _add(
+        sub,
+        "results",
+        cmd_results,
+        "show your latest scores and how they changed over time",
+        "Show your latest anxiety and avoidance scores with percentiles, a plain-language "
+        "reading, and each step of your trajectory with its Reliable Change Index.",
+    )
+    results.add_argument("--json", action="store_true", help="print the results as JSON")
+
+    export = _add(
+        sub,
+        "export",
+        cmd_export,
+        "export everything as JSON, CSV or Markdown",
+        "Export all your questionnaires and journal entries. JSON can be imported again; CSV "
+        "is a zip of tables; Markdown is for reading. The export is not encrypted.",
+    )
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "md"),
+        default="json",
+        help="json (default, re-importable), csv (a zip of tables) or md (readable)",
+    )
+    export.add_argument(
+        "--output",
+        type=Path,
+        metavar="PATH",
+        help="write to PATH instead of standard output (csv defaults to "
+        "earned-export.zip in the current folder)",
+    )
+
+    imp = _add(
+        sub,
+        "import",
+        cmd_import,
+        "import a JSON export into this journal",
+        "Add the records of a JSON export made by `earned export`. Records already present "
+        "are skipped; if the file is damaged or conflicts with your journal, nothing is "
+        "imported.",
+    )
+    imp.add_argument("path", type=Path, metavar="PATH", help="the JSON export file to import")
+
+    backup = _add(
+        sub,
+        "backup",
+        cmd_backup,
+        "write an encrypted backup of the journal",
+        "Write a consistent copy of the journal and its key file as one .tar file. The backup "
+        "stays encrypted and opens with your current passphrase.",
+    )
+    backup.add_argument(
+        "--dest",
+        type=Path,
+        metavar="DIR",
+        help="folder for the backup (default: the backups folder in earned's data folder)",
+    )
+
+    passphrase = _add(
+        sub,
+        "passphrase",
+        cmd_passphrase,
+        "change your passphrase",
+        "Change the passphrase that unlocks this journal: asks for the current one, then the "
+        "new one twice. Only the small key file is rewritten.",
+    )
+    passphrase.add_argument(
+        "--new-passphrase-file",
+        type=Path,
+        metavar="PATH",
+        help="read the new passphrase from the first line of PATH instead of asking",
+    )
+
+    demo = _add(
+        sub,
+        "demo",
+        cmd_demo,
+        "create a demo journal with invented data",
+        f"Fill a separate profile named '{DEMO_PROFILE}' with {DEMO_MONTHS} months of invented "
+        f"questionnaires and journal entries, to explore the app. Its passphrase is "
+        f"'{DEMO_PASSPHRASE}'. Your own journal is not touched (--profile is ignored).",
+    )
+    demo.add_argument("--force", action="store_true", help="replace an existing demo profile")
+
+    delete = _add(
+        sub,
+        "delete-everything",
+        cmd_delete_everything,
+        "permanently delete this profile's journal",
+        "Permanently delete the chosen profile's folder: journal, key file and settings. "
+        "Asks for the passphrase first. Backups are kept separately and are not touched. "
+        "You can also always delete the folder by hand.",
+    )
+    delete.add_argument(
+        "--yes-i-am-sure",
+        action="store_true",
+        help="confirm that you want everything in this profile deleted for good",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `earned` command with `argv` (default: sys.argv[1:]); returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    run: Command = args.run
+    try:
+        return run(args)
+    except EarnedError as exc:
+        print(f"earned: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nStopped. Everything saved before now is kept.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `earned export | head`); stay quiet about it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        if os.environ.get("EARNED_DEBUG"):
+            raise
+        # No traceback: exception messages (e.g. from the database) can quote journal text.
+        print(
+            f"earned: something unexpected went wrong ({type(exc).__name__}). This is a bug in "
+            "earned, not something you did. Run again with EARNED_DEBUG=1 to see the details.",
+            file=sys.stderr,
+        )
+        return BUG_EXIT
