@@ -34,6 +34,12 @@ CSP = (
 
 log = logging.getLogger("earned.web")
 
+SERVER_ERROR = (
+    "<!doctype html><title>earned</title><p>Something went wrong on our side. "
+    "What you saved before is safe. <a href='/'>Back to the start</a> · "
+    "<a href='/grounding'>Ground · 60s</a> · <a href='/help'>Get help now</a></p>"
+)
+
 
 def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_SECONDS) -> FastAPI:
     """Build the app for one personal profile. Nothing is opened until unlock."""
@@ -52,7 +58,10 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
         # Set before any response is built: the 413 page needs it, and the cookie check
         # below reads it (a 413 for a client with a CSRF cookie used to end in a 500).
         request.state.csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
-        if length is not None and (not length.isdigit() or int(length) > limit):
+        # A body without a length (chunked) would slip past the limit; browsers always
+        # send Content-Length for forms and uploads, so such a body is refused outright.
+        unsized = length is None and "transfer-encoding" in request.headers
+        if unsized or (length is not None and (not length.isdigit() or int(length) > limit)):
             response: Response = render(
                 request,
                 "error.html",
@@ -60,7 +69,16 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
                 status=413,
             )
         else:
-            response = await call_next(request)
+            try:
+                response = await call_next(request)
+            except Exception as exc:
+                # Caught here rather than in an exception handler: Starlette re-raises
+                # after its handler runs, and the server would then log the traceback,
+                # whose text may quote what the person wrote. Log the type only.
+                log.error(
+                    "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
+                )
+                response = HTMLResponse(SERVER_ERROR, status_code=500)
         if request.cookies.get(security.CSRF_COOKIE) != getattr(request.state, "csrf", None):
             response.set_cookie(
                 security.CSRF_COOKIE,
@@ -102,25 +120,5 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
         # e.g. /assess/<id>/abc: a calm 404 page instead of FastAPI's JSON (which echoes input).
         message = "There is nothing at this address."
         return render(request, "error.html", {"message": message}, status=404)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        # Log the type only: an exception's text may quote what the person wrote.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        # Built outside the guard middleware (Starlette's outermost error layer calls this),
-        # so the security headers are set here too.
-        return HTMLResponse(
-            "<!doctype html><title>earned</title><p>Something went wrong on our side. "
-            "What you saved before is safe. <a href='/'>Back to the start</a> · "
-            "<a href='/grounding'>Ground · 60s</a> · <a href='/help'>Get help now</a></p>",
-            status_code=500,
-            headers={
-                "Content-Security-Policy": CSP,
-                "X-Content-Type-Options": "nosniff",
-                "Referrer-Policy": "no-referrer",
-                "X-Frame-Options": "DENY",
-                "Cache-Control": "no-store",
-            },
-        )
 
     return app

@@ -1,0 +1,313 @@
+"""First run, unlock, lock, idle lock, onboarding and the home page (earned.web.routes.auth)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from earned.web import security
+
+from .conftest import (
+    PASSPHRASE,
+    PROMPTS,
+    Web,
+    csrf_of,
+    error_text,
+    location,
+    page,
+    set_cookie_headers,
+    values_for,
+)
+
+WRONG_PASSPHRASE = "That passphrase does not unlock this journal. Nothing was changed"
+
+
+def _cookie_flags(header: str) -> set[str]:
+    return {part.strip().lower() for part in header.split(";")[1:]}
+
+
+# --- before anything exists ------------------------------------------------------------
+
+
+def test_first_visit_goes_to_setup(client: TestClient) -> None:
+    assert location(client.get("/")) == "/setup"
+    assert location(client.get("/unlock")) == "/setup"
+    r = client.get("/setup")
+    assert r.status_code == 200
+    p = page(r)
+    form = p.one("form", action="/setup")
+    assert form.get("method") == "post"
+    assert p.one("input", name="csrf").get("value") == csrf_of(client)
+    assert p.one("input", name="passphrase").get("type") == "password"
+    assert p.one("input", name="confirm").get("type") == "password"
+    assert "no one, including us, can recover your journal" in p.text
+
+
+def test_setup_refuses_a_short_passphrase(web: Web, client: TestClient) -> None:
+    r = web.post(client, "/setup", {"passphrase": "short", "confirm": "short"})
+    assert r.status_code == 400
+    assert "at least 8 characters" in error_text(r)
+    assert not web.profile.folder.exists()
+    assert not set_cookie_headers(r, security.SESSION_COOKIE)
+
+
+def test_setup_refuses_a_mismatched_confirmation(web: Web, client: TestClient) -> None:
+    r = web.post(client, "/setup", {"passphrase": PASSPHRASE, "confirm": PASSPHRASE + "!"})
+    assert r.status_code == 400
+    assert "do not match" in error_text(r)
+    assert not web.profile.key_file.exists()
+    assert not web.profile.database.exists()
+    assert web.vault.store is None
+
+
+def test_setup_success_sets_a_strict_httponly_session_cookie(web: Web, client: TestClient) -> None:
+    r = web.set_up(client)
+    assert location(r) == "/welcome"
+    [header] = set_cookie_headers(r, security.SESSION_COOKIE)
+    flags = _cookie_flags(header)
+    assert "httponly" in flags
+    assert "samesite=strict" in flags
+    assert "path=/" in flags
+    token = header.split(";")[0].split("=", 1)[1]
+    assert len(token) >= 32
+    assert web.profile.key_file.is_file()
+    assert web.profile.database.is_file()
+    assert web.vault.store is not None
+    # The new session works at once.
+    assert client.get("/welcome").status_code == 200
+
+
+def test_setup_is_refused_once_a_journal_exists(web: Web, unlocked: TestClient) -> None:
+    key_before = web.profile.key_file.read_bytes()
+    other = web.client()
+    assert location(other.get("/setup")) == "/unlock"
+    r = web.post(
+        other, "/setup", {"passphrase": "another passphrase", "confirm": "another passphrase"}
+    )
+    assert location(r) == "/unlock"
+    assert not set_cookie_headers(r, security.SESSION_COOKIE)
+    assert web.profile.key_file.read_bytes() == key_before
+    # The original passphrase still unlocks, the new one does not.
+    assert web.unlock(other, "another passphrase").status_code == 401
+    assert location(web.unlock(other)) == "/"
+
+
+def test_setup_refuses_when_a_database_file_is_already_there(web: Web, client: TestClient) -> None:
+    web.profile.ensure_folder()
+    web.profile.database.write_bytes(b"someone's journal")
+    r = web.set_up(client)
+    assert r.status_code == 400
+    assert "A journal already exists" in error_text(r)
+    assert web.profile.database.read_bytes() == b"someone's journal"
+    assert not web.profile.key_file.exists()
+
+
+def test_strength_hint(web: Web, client: TestClient) -> None:
+    r = web.post(client, "/setup/strength", {"passphrase": "abc"})
+    assert r.status_code == 200
+    assert page(r).one("strong").text == "too short"
+    r = web.post(client, "/setup/strength", {"passphrase": "four plain words here"})
+    assert page(r).one("strong").text == "strong"
+    r = client.post(
+        "/setup/strength",
+        data={"passphrase": "abcdefgh"},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf_of(client)},
+    )
+    assert page(r).one("strong").text == "weak"
+
+
+# --- welcome and home --------------------------------------------------------------------
+
+
+def test_welcome_then_home(web: Web, client: TestClient) -> None:
+    web.set_up(client)
+    assert location(client.get("/")) == "/welcome"
+    r = client.get("/welcome")
+    assert r.status_code == 200
+    p = page(r)
+    assert p.one("h1").text == "Before you begin"
+    assert "it never diagnoses you" in p.text
+    p.one("form", action="/welcome")
+    assert location(web.post(client, "/welcome")) == "/"
+    assert web.setting("onboarded") == "yes"
+    home = client.get("/")
+    assert home.status_code == 200
+    hp = page(home)
+    assert hp.one("h1").text == "Welcome back"
+    assert hp.select("a", href="/assess")
+    assert hp.select("form", action="/lock")
+
+
+def test_home_follows_the_assessment_and_shows_recent_writing(
+    web: Web, unlocked: TestClient
+) -> None:
+    aid = web.start(unlocked)
+    web.answer(unlocked, aid, 1, 4)
+    p = page(unlocked.get("/"))
+    assert "1 of 36 answered" in p.text
+    p.one("form", action="/assess/start")
+    web.post(unlocked, "/assess/start", {"fresh": "yes"})
+    web.complete(unlocked, values_for("mid"))
+    p = page(unlocked.get("/"))
+    assert "Last assessed" in p.text
+    assert p.select("a", href="/results")
+    web.add_reflection(unlocked, "A short note about today.")
+    assert "A short note about today." in page(unlocked.get("/")).text
+
+
+# --- unlock ------------------------------------------------------------------------------
+
+
+def test_unlock_page(web: Web, unlocked: TestClient) -> None:
+    other = web.client()
+    assert location(other.get("/")) == "/unlock"
+    r = other.get("/unlock")
+    assert r.status_code == 200
+    p = page(r)
+    p.one("form", action="/unlock")
+    assert p.one("input", name="passphrase").get("type") == "password"
+    assert not p.select("form", action="/lock")
+
+
+def test_unlock_with_the_wrong_passphrase_changes_nothing(web: Web, unlocked: TestClient) -> None:
+    web.add_reflection(unlocked, "kept safe")
+    assert location(web.post(unlocked, "/lock")) == "/unlock"
+    key_before = web.profile.key_file.read_bytes()
+    files = sorted(web.profile.folder.iterdir())
+    db_before = {f.name: f.read_bytes() for f in files}
+
+    r = web.unlock(unlocked, "not the passphrase")
+
+    assert r.status_code == 401
+    assert WRONG_PASSPHRASE in error_text(r)
+    assert page(r).one("p.error").get("role") == "alert"
+    assert not set_cookie_headers(r, security.SESSION_COOKIE)
+    assert web.vault.store is None
+    assert web.profile.key_file.read_bytes() == key_before
+    assert sorted(web.profile.folder.iterdir()) == files
+    assert {f.name: f.read_bytes() for f in files} == db_before
+    # Still locked; the right passphrase then opens the same journal.
+    assert location(unlocked.get("/reflect")) == "/unlock"
+    r = web.unlock(unlocked)
+    assert location(r) == "/"
+    [header] = set_cookie_headers(r, security.SESSION_COOKIE)
+    assert {"httponly", "samesite=strict"} <= _cookie_flags(header)
+    assert [e.body for e in web.entries()] == ["kept safe"]
+
+
+def test_unlock_in_a_second_browser_ends_the_first_session(web: Web, unlocked: TestClient) -> None:
+    other = web.client()
+    assert location(web.unlock(other)) == "/"
+    assert other.get("/reflect").status_code == 200
+    assert location(unlocked.get("/reflect")) == "/unlock"
+
+
+# --- lock and idle lock --------------------------------------------------------------------
+
+
+def test_lock(web: Web, unlocked: TestClient) -> None:
+    web.add_reflection(unlocked, "still here after locking")
+    r = web.post(unlocked, "/lock")
+    assert location(r) == "/unlock"
+    [header] = set_cookie_headers(r, security.SESSION_COOKIE)
+    assert "max-age=0" in _cookie_flags(header)
+    assert web.vault.store is None
+    assert web.vault.token is None
+    assert unlocked.cookies.get(security.SESSION_COOKIE) is None
+    assert location(unlocked.get("/")) == "/unlock"
+    assert location(unlocked.get(f"/reflect/{PROMPTS[0]}")) == "/unlock"
+    # Unlocking again opens the same journal, with what was written before.
+    assert location(web.unlock(unlocked)) == "/"
+    assert "still here after locking" in unlocked.get(f"/reflect/{PROMPTS[0]}").text
+
+
+def test_a_stolen_old_token_does_not_work_after_lock(web: Web, unlocked: TestClient) -> None:
+    old = unlocked.cookies.get(security.SESSION_COOKIE)
+    web.post(unlocked, "/lock")
+    thief = web.client(cookies={security.SESSION_COOKIE: str(old)})
+    assert location(thief.get("/reflect")) == "/unlock"
+
+
+def test_idle_lock(make_web: Callable[..., Web]) -> None:
+    w = make_web("idle", idle_lock_seconds=0)
+    c = w.client()
+    assert location(w.set_up(c)) == "/welcome"
+    assert w.vault.store is not None
+    # The next request comes after more than 0 seconds of idleness: locked.
+    assert location(c.get("/welcome")) == "/unlock"
+    assert w.vault.store is None
+    r = c.get("/reflect", headers={"HX-Request": "true"})
+    assert r.status_code == 401
+    assert r.headers["HX-Redirect"] == "/unlock"
+
+
+def test_no_idle_lock_within_the_timeout(web: Web, unlocked: TestClient) -> None:
+    for _ in range(3):
+        assert unlocked.get("/reflect").status_code == 200
+    assert web.vault.store is not None
+
+
+# --- locked state and CSRF for this module's routes -----------------------------------------
+
+
+@pytest.mark.parametrize("method,url", [("GET", "/welcome"), ("POST", "/welcome")])
+def test_protected_routes_redirect_when_locked(
+    web: Web, stranger: TestClient, method: str, url: str
+) -> None:
+    csrf = csrf_of(stranger)
+    r = stranger.request(method, url, data={"csrf": csrf} if method == "POST" else None)
+    assert location(r) == "/unlock"
+    r = stranger.request(method, url, headers={"HX-Request": "true", "X-CSRF-Token": csrf})
+    assert r.status_code == 401
+    assert r.headers["HX-Redirect"] == "/unlock"
+
+
+def test_home_redirects_to_unlock_when_locked(stranger: TestClient) -> None:
+    assert location(stranger.get("/")) == "/unlock"
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_setup_needs_csrf(web: Web, client: TestClient, token: str | None) -> None:
+    csrf_of(client)
+    data = {"passphrase": PASSPHRASE, "confirm": PASSPHRASE}
+    if token:
+        data["csrf"] = token
+    r = client.post("/setup", data=data)
+    assert r.status_code == 403
+    assert "nothing was saved" in error_text(r)
+    assert not web.profile.folder.exists()
+    assert web.vault.store is None
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_unlock_needs_csrf(web: Web, unlocked: TestClient, token: str | None) -> None:
+    web.post(unlocked, "/lock")
+    data = {"passphrase": PASSPHRASE} | ({"csrf": token} if token else {})
+    r = unlocked.post("/unlock", data=data)
+    assert r.status_code == 403
+    assert web.vault.store is None
+    assert not set_cookie_headers(r, security.SESSION_COOKIE)
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token"])
+def test_lock_welcome_and_strength_need_csrf(
+    web: Web, client: TestClient, token: str | None
+) -> None:
+    web.set_up(client)
+    data = {"csrf": token} if token else {}
+    assert client.post("/welcome", data=data).status_code == 403
+    assert web.setting("onboarded") is None
+    assert client.post("/lock", data=data).status_code == 403
+    assert web.vault.store is not None
+    assert client.get("/welcome").status_code == 200
+    assert client.post("/setup/strength", data={"passphrase": "x", **data}).status_code == 403
+
+
+def test_csrf_cookie_must_be_present_not_just_the_field(web: Web, client: TestClient) -> None:
+    token = csrf_of(client)
+    client.cookies.delete(security.CSRF_COOKIE)
+    r = client.post("/setup", data={"csrf": token, "passphrase": PASSPHRASE, "confirm": PASSPHRASE})
+    assert r.status_code == 403
+    assert not web.profile.folder.exists()
