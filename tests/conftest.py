@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from earned.store import Store
 
 # Cheap Argon2id parameters for the suite (recorded in each key file); the real
 # parameters are exercised by tests/store/test_keys.py.
@@ -40,3 +46,87 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     root = tmp_path / "data"
     monkeypatch.setenv("EARNED_DATA_DIR", str(root))
     yield root
+
+
+# --- stores on both backends ---------------------------------------------------------------
+# `stores` is parametrized over a fresh SQLCipher file (personal mode, through
+# earned.store.personal.set_up) and a fresh PostgreSQL database per test (clinic mode, at
+# EARNED_TEST_PG_URL; scripts/test starts that server). `store` is the first store of it.
+
+PG_URL_ENV = "EARNED_TEST_PG_URL"
+
+
+@contextmanager
+def fresh_pg_database() -> Iterator[str]:
+    """Create an empty PostgreSQL database with a random name; yield its URL; drop it."""
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.pool import NullPool
+
+    base = os.environ.get(PG_URL_ENV)
+    require(base is not None, f"{PG_URL_ENV} is not set (scripts/test starts PostgreSQL)")
+    assert base is not None
+    name = f"earned_test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        try:
+            yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_database() -> Iterator[str]:
+    with fresh_pg_database() as url:
+        yield url
+
+
+class Stores:
+    """Makes fresh, empty, migrated stores of one backend; closes and removes them after."""
+
+    def __init__(self, backend: str, root: Path) -> None:
+        self.backend = backend
+        self._root = root
+        self._stack = ExitStack()
+        self._count = 0
+
+    def new(self) -> Store:
+        from earned import paths
+        from earned.store import Store, personal
+
+        self._count += 1
+        if self.backend == "sqlite":
+            profile = paths.profile(f"p{self._count}", self._root)
+            store, _key = personal.set_up(profile, PASSPHRASE)
+        else:
+            url = self._stack.enter_context(fresh_pg_database())
+            store = Store.url(url)
+        # Registered after the database, so it is closed before the database is dropped.
+        self._stack.callback(store.close)
+        return store
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
+    if request.param == "postgres":
+        require(
+            os.environ.get(PG_URL_ENV) is not None,
+            f"{PG_URL_ENV} is not set (scripts/test starts PostgreSQL)",
+        )
+    made = Stores(request.param, tmp_path / "stores")
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+@pytest.fixture
+def store(stores: Stores) -> Store:
+    return stores.new()
