@@ -409,4 +409,10 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         "assessments": assessments,
         "entries": entries,
         "settings": {},
+        # In-the-moment sections, in the order and shape of reports.tables.dump.
+        "activations": [],
+        "urge_delays": [],
+        "practices": [],
+        "tools": [],
+        "tool_uses": [],
     }

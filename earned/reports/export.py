@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from earned import instruments, journal
 from earned.errors import EarnedError
 from earned.instruments.scoring import Scores
+from earned.reports import tables
 from earned.store import repo
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
 
@@ -77,6 +78,8 @@ def snapshot(*, session: Session, now: datetime | None = None) -> dict[str, Any]
         "assessments": assessments,
         "entries": entries,
         "settings": repo.all_settings(session=session),
+        # In-the-moment tables; an export made before they existed simply lacks the keys.
+        **tables.dump(session=session),
     }
 
 
@@ -153,6 +156,7 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
     Raises EarnedError; the caller's transaction must then be rolled back.
     """
     counts = {"assessments": 0, "entries": 0, "skipped": 0}
+    counts.update({t.key: 0 for t in tables.TABLES})
     current = snapshot(session=session)
     have_a = {a["id"]: a for a in current["assessments"]}
     have_e = {e["id"]: e for e in current["entries"]}
@@ -208,6 +212,7 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
                 )
             )
             counts["entries"] += 1
+        tables.load(session=session, data=data, counts=counts)
         for key, value in dict(data.get("settings", {})).items():
             repo.set_setting(session=session, key=str(key), value=str(value))
         session.flush()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -80,3 +80,74 @@ class SettingRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ActivationRow(Base):
+    __tablename__ = "activations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # A token made by the form or CLI call; a repeated submit finds the first record.
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    onset_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    intensity: Mapped[int] = mapped_column(Integer)
+    trigger: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tags: Mapped[list[str]] = mapped_column(JSON)
+    body: Mapped[list[str]] = mapped_column(JSON)
+    emotions: Mapped[list[str]] = mapped_column(JSON)
+    urge: Mapped[str | None] = mapped_column(Text, nullable=True)
+    action: Mapped[str | None] = mapped_column(Text, nullable=True)
+    person: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    named_in_moment: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    pattern: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    peak_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    peak_intensity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class UrgeDelayRow(Base):
+    __tablename__ = "urge_delays"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    urge: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    activation_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("activations.id", ondelete="SET NULL"), nullable=True
+    )
+
+
+class PracticeRow(Base):
+    __tablename__ = "practices"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    seconds: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class ToolRow(Base):
+    __tablename__ = "tools"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ToolUseRow(Base):
+    __tablename__ = "tool_uses"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    tool_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("tools.id", ondelete="CASCADE"), index=True
+    )
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    before: Mapped[int] = mapped_column(Integer)
+    after: Mapped[int] = mapped_column(Integer)

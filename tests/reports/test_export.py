@@ -18,8 +18,11 @@ from sqlalchemy import func, select
 from earned import paths
 from earned.errors import EarnedError
 from earned.reports import export
+from earned.reports.tables import TABLES
 from earned.store import Store, personal, repo
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
+
+NO_MOMENTS = {t.key: 0 for t in TABLES}
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 # Text that must survive every step byte for byte: markup, quotes, SQL, right-to-left,
@@ -108,7 +111,7 @@ def test_snapshot_restore_snapshot_is_identical(stores: Any) -> None:
     first = snap(source)
     target = stores.new()
     got = restore(target, round_trip(first))
-    assert got == {"assessments": 2, "entries": 3, "skipped": 0}
+    assert got == {"assessments": 2, "entries": 3, "skipped": 0, **NO_MOMENTS}
     second = snap(target)
     first.pop("exported_at")
     second.pop("exported_at")
@@ -144,10 +147,10 @@ def test_restoring_the_same_export_twice_skips_everything_the_second_time(stores
     data = round_trip(snap(source))
     target = stores.new()
     assert restore(target, data)["skipped"] == 0
-    assert restore(target, data) == {"assessments": 0, "entries": 0, "skipped": 5}
+    assert restore(target, data) == {"assessments": 0, "entries": 0, "skipped": 5, **NO_MOMENTS}
     assert counts(target) == (2, 41, 3)
     # Into the journal it came from: all identical, nothing added.
-    assert restore(source, data) == {"assessments": 0, "entries": 0, "skipped": 5}
+    assert restore(source, data) == {"assessments": 0, "entries": 0, "skipped": 5, **NO_MOMENTS}
     assert counts(source) == (2, 41, 3)
 
 
@@ -173,7 +176,7 @@ def test_the_same_instant_in_another_offset_is_still_identical(stores: Any) -> N
         for key in ("created_at", "updated_at"):
             e[key] = datetime.fromisoformat(e[key]).astimezone(plus_two).isoformat()
     assert shifted["entries"][0]["created_at"] == "2026-03-02T11:30:00+02:00"
-    assert restore(source, shifted) == {"assessments": 0, "entries": 0, "skipped": 5}
+    assert restore(source, shifted) == {"assessments": 0, "entries": 0, "skipped": 5, **NO_MOMENTS}
 
 
 def test_a_conflicting_record_imports_nothing(stores: Any) -> None:

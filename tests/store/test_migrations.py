@@ -20,7 +20,17 @@ from earned.store import repo
 from earned.store.models import Base
 
 MIGRATIONS = Path(engines.__file__).with_name("migrations")
-TABLES = {"assessments", "answers", "entries", "settings"}
+TABLES = {
+    "assessments",
+    "answers",
+    "entries",
+    "settings",
+    "activations",
+    "urge_delays",
+    "practices",
+    "tools",
+    "tool_uses",
+}
 
 
 def head() -> str:
