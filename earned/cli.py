@@ -1,11 +1,14 @@
 """The `earned` command: a second thin client of the same domain and store functions as
 the web app. Each command parses its options, calls domain/store functions, and prints.
 
-Why the imports are lazy: `earned --help` (and the quick `earned log` capture path
-that will join it) must start in tens of milliseconds, while SQLAlchemy, Alembic,
-FastAPI, uvicorn and Argon2 each cost 0.2-0.5 s to import. So this module imports only
-the standard library, earned.errors and earned.paths at the top, and each command
-imports what it needs. tests/test_cli.py checks sys.modules after `--help`.
+Why the imports are lazy: `earned --help` and the quick capture commands (`log`,
+`settle`, `peak`, `open`, `wait`) must start in tens of milliseconds, while SQLAlchemy,
+Alembic, FastAPI, uvicorn and Argon2 each cost 0.2-0.5 s to import. So this module
+imports only the standard library, earned.errors and earned.paths at the top, and each
+command imports what it needs. The quick commands write through earned.store.quick
+(plain SQL on SQLCipher) and take the key from the agent started by `earned unlock`
+(earned.agent), falling back to the passphrase. tests/test_cli.py checks sys.modules
+after `--help`, tests/test_cli_quick.py after `earned log`.
 
 Errors meant for the person (EarnedError) become a message on stderr and the error's
 exit code; anything else is a bug and is reported without a traceback or user data
@@ -15,26 +18,28 @@ exit code; anything else is a bug and is reported without a traceback or user da
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
-import textwrap
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from earned.errors import EarnedError
 from earned.paths import Profile, data_root, profile
 
+# typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import socket
     from datetime import datetime
+    from typing import Any, NoReturn, TextIO
 
     from earned.assessment import Assessment
+    from earned.episodes import Activation
     from earned.instruments.model import Instrument
     from earned.instruments.reliable_change import ReliableChange
     from earned.store import Store
+    from earned.urges import UrgeDelay
 
 PASSPHRASE_ENV = "EARNED_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
 DEFAULT_PORT = 8765
@@ -66,6 +71,8 @@ def _read_first_line(path: Path) -> str:
 
 
 def _ask_secret(prompt: str) -> str:
+    import getpass
+
     try:
         return getpass.getpass(prompt)
     except EOFError:
@@ -149,6 +156,8 @@ def _write_private(path: Path, payload: bytes) -> None:
 
 
 def _say(text: str = "", indent: str = "") -> None:
+    import textwrap
+
     if not text:
         print()
         return
@@ -177,6 +186,376 @@ def cmd_init(args: argparse.Namespace) -> int:
         "nobody, not even you, can open this journal again."
     )
     print("Next: `earned assess` for the starting-point questionnaire, or `earned serve`.")
+    return 0
+
+
+# --- quick capture: log, settle, peak, open, wait ----------------------------------------
+# These never import SQLAlchemy, Alembic, FastAPI or (when unlocked) Argon2: see the
+# module docstring and earned.store.quick.
+
+OPEN_SHOWN = 10
+# Commands that never import the heavy stack: they get a one-command parser and a fast exit.
+QUICK_COMMANDS = frozenset({"log", "settle", "peak", "open", "wait", "lock"})
+OUTCOME_KEYS = {
+    "w": "waited",
+    "waited": "waited",
+    "a": "acted",
+    "acted": "acted",
+    "p": "passed",
+    "passed": "passed",
+}
+UNLOCK_TIP = (
+    "Tip: `earned unlock` keeps your journal unlocked for 15 minutes, so these quick "
+    "commands stop asking for the passphrase."
+)
+
+
+@contextmanager
+def _quick(args: argparse.Namespace) -> Iterator[tuple[Profile, Any]]:
+    """A raw connection to the journal: the key from the agent, else from the passphrase."""
+    from earned import agent
+    from earned.store import quick, sqlcipher
+
+    prof = _existing(args)
+    conn = None
+    try:
+        key = agent.fetch_key(prof)
+    except agent.UnsafeAgent as exc:
+        print(f"earned: {exc.message}", file=sys.stderr)
+        key = None
+    if key is not None:
+        try:
+            conn = quick.open_journal(prof, key)
+        except sqlcipher.Damaged:
+            # The journal was replaced since `earned unlock` (or the file is damaged,
+            # which the passphrase path below reports in full).
+            agent.stop(prof)
+            print(
+                "earned: the unlocked key no longer opens this journal, so it was locked.",
+                file=sys.stderr,
+            )
+    if conn is None:
+        from earned.store import keys
+
+        prompted = args.passphrase_file is None and not os.environ.get(PASSPHRASE_ENV)
+        conn = quick.open_journal(prof, keys.unlock(prof.key_file, _passphrase(args)))
+        if prompted:
+            print(UNLOCK_TIP, file=sys.stderr)
+    try:
+        yield prof, conn
+    finally:
+        conn.close()
+
+
+def _parse_at(text: str, now: datetime) -> datetime:
+    """'14:05' (today, local time) or an ISO date-time (local time unless it has an offset)."""
+    import re
+    from datetime import datetime, time, timedelta
+
+    from earned.episodes import FUTURE_GRACE
+
+    value = text.strip()
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+    moment: datetime | None
+    try:
+        if clock:
+            today = now.astimezone().date()
+            moment = datetime.combine(today, time(int(clock.group(1)), int(clock.group(2))))
+        else:
+            moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise EarnedError(
+            f"--at {text!r} is not a time earned understands. Use 14:05 for today, or a date "
+            "and time such as 2026-03-02T14:05."
+        )
+    moment = moment.astimezone() if moment.tzinfo is None else moment
+    if clock and moment > now + FUTURE_GRACE:
+        raise EarnedError(
+            f"{value} today is still to come. For yesterday, give the date too, e.g. "
+            f"--at {(moment - timedelta(days=1)).date()}T{value}."
+        )
+    return moment
+
+
+def _at_or_now(args: argparse.Namespace, now: datetime) -> datetime:
+    return _parse_at(args.at, now) if args.at else now
+
+
+def _when(moment: datetime, now: datetime) -> str:
+    """A local time for people: '14:05', 'yesterday 23:40', 'Mon 02 Mar 14:05'."""
+    here, today = moment.astimezone(), now.astimezone().date()
+    if here.date() == today:
+        return f"{here:%H:%M}"
+    if (today - here.date()).days == 1:
+        return f"yesterday {here:%H:%M}"
+    if here.year == today.year:
+        return f"{here:%a %d %b %H:%M}"
+    return f"{here:%a %d %b %Y %H:%M}"
+
+
+def _plain(text: str | None, limit: int = 60) -> str:
+    """User text made safe for a terminal (no control sequences) and short."""
+    if not text:
+        return ""
+    clean = "".join(c if c.isprintable() else " " for c in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+def _short(record_id: str) -> str:
+    from earned.store.quick import SHORT_ID
+
+    return record_id[:SHORT_ID]
+
+
+def _duration(seconds: float) -> str:
+    from earned.urges import describe_held
+
+    return describe_held(max(0, round(seconds)))
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    import shlex
+
+    from earned.store import quick
+
+    now = _now()
+    # Checked before the journal is unlocked: bad input fails at once and writes nothing.
+    values = quick.prepare_activation(
+        intensity=args.intensity,
+        now=now,
+        onset=_parse_at(args.at, now) if args.at else None,
+        trigger=args.trigger,
+        emotions=args.emotion,
+        urge=args.urge,
+        tags=args.tag,
+        client_token=args.token,
+    )
+    with _quick(args) as (_prof, conn):
+        logged = quick.insert_activation(conn, values)
+    moment = logged.activation
+    what = f"intensity {moment.intensity} at {_when(moment.onset_at, now)}"
+    if not logged.created:
+        print(f"Already saved with this --token: {what} (id {_short(moment.id)}). Nothing new.")
+        return 0
+    print(f"Logged: {what} (id {_short(moment.id)}).")
+    print("When it has eased, `earned settle` records how long it took.")
+    if moment.urge:
+        print(f"To time how long you hold off on the urge: earned wait {shlex.quote(moment.urge)}")
+    return 0
+
+
+def cmd_settle(args: argparse.Namespace) -> int:
+    from earned.store import quick
+
+    now = _now()
+    at = _at_or_now(args, now)
+    with _quick(args) as (_prof, conn):
+        settled = quick.mark_settled(conn, prefix=args.id, at=at, now=now)
+        _, still_open = quick.open_activations(conn, limit=0)
+    assert settled.recovery is not None  # just settled
+    print(
+        f"Settled: {_duration(settled.recovery.total_seconds())} from the start "
+        f"({_when(settled.onset_at, now)}, intensity {settled.intensity}) to "
+        f"{_when(at, now)}. That is your recovery time for this one."
+    )
+    if still_open:
+        print(f"{still_open} other episode(s) still open: `earned open` lists them.")
+    return 0
+
+
+def cmd_peak(args: argparse.Namespace) -> int:
+    from earned import episodes
+    from earned.store import quick
+
+    now = _now()
+    at = _at_or_now(args, now)
+    if args.intensity is not None:
+        episodes.check_intensity(args.intensity)
+    with _quick(args) as (_prof, conn):
+        peaked = quick.mark_peak(conn, prefix=args.id, at=at, now=now, intensity=args.intensity)
+    level = f", intensity {peaked.peak_intensity}" if peaked.peak_intensity is not None else ""
+    print(
+        f"Peak noted at {_when(at, now)}{level} for the episode that began "
+        f"{_when(peaked.onset_at, now)} (id {_short(peaked.id)})."
+    )
+    print("When it has eased, `earned settle` records how long it took.")
+    return 0
+
+
+def _print_open(activations: list[Activation], total: int, now: datetime) -> None:
+    print(f"Open episodes ({total}):")
+    for a in activations:
+        trigger = f"  {_plain(a.trigger)}" if a.trigger else ""
+        print(f"  {_short(a.id)}  {_when(a.onset_at, now):<17} intensity {a.intensity:>2}{trigger}")
+    if total > len(activations):
+        print(f"  … and {total - len(activations)} older one(s).")
+    print("Settle one with `earned settle ID`; the first few characters of the id are enough.")
+
+
+def _print_running(timers: list[UrgeDelay], now: datetime) -> None:
+    print(f"Urge timers still running ({len(timers)}):")
+    for t in timers:
+        held = _duration((now - t.started_at).total_seconds())
+        print(f"  {_short(t.id)}  since {_when(t.started_at, now)} ({held})  {_plain(t.urge)}")
+    print("End one with `earned wait --end ID w|a|p` (waited, acted, passed).")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from earned.store import quick
+
+    now = _now()
+    with _quick(args) as (_prof, conn):
+        activations, total = quick.open_activations(conn, limit=OPEN_SHOWN)
+        timers = quick.running_urges(conn)
+    if not total and not timers:
+        print("Nothing is open: no episode is waiting to be settled, and no urge timer runs.")
+        return 0
+    if total:
+        _print_open(activations, total, now)
+    if timers:
+        if total:
+            print()
+        _print_running(timers, now)
+    return 0
+
+
+def _outcome(reply: str) -> str | None:
+    return OUTCOME_KEYS.get(reply.strip().lower())
+
+
+def _breath(seconds: int) -> str:
+    """A slow rhythm to follow while waiting: in for 4, out for 6 (6 breaths a minute)."""
+    return "breathe in slowly…" if seconds % 10 < 4 else "and out, longer…"
+
+
+def _wait_for_outcome(started: datetime, stdin: TextIO) -> str | None:
+    """Read w / a / p + Enter; None at end of input. Ticks the elapsed time on a terminal."""
+    import select
+
+    prompt = "w = I waited, a = I acted, p = the urge passed; then Enter: "
+    live = stdin.isatty() and sys.stdout.isatty()
+    while True:
+        if live:
+            print(file=sys.stdout)  # the status line, redrawn above the prompt
+            print(prompt, end="", flush=True)
+            while True:
+                held = int((_now() - started).total_seconds())
+                status = f"  held {held // 60}:{held % 60:02d}   {_breath(held)}"
+                # save cursor, up one line, clear it, write, restore: typing is not disturbed
+                sys.stdout.write(f"\0337\033[1A\r\033[2K{status}\0338")
+                sys.stdout.flush()
+                ready, _, _ = select.select([stdin], [], [], 1.0)
+                if ready:
+                    break
+        else:
+            print(prompt, end="", flush=True)
+        line = stdin.readline()
+        if not line:
+            print()
+            return None
+        if not live:
+            print()
+        outcome = _outcome(line)
+        if outcome is not None:
+            return outcome
+        held = int((_now() - started).total_seconds())
+        print(f"Held so far: {_duration(held)}. Type w, a or p, then Enter.")
+
+
+def _end_message(timer: UrgeDelay) -> str:
+    held = _duration(timer.seconds_held or 0)
+    if timer.outcome == "waited":
+        return f"You waited: {held}. That is the practice, and it counts."
+    if timer.outcome == "acted":
+        return f"You held it for {held}, then acted. Noticing that is useful data, not a failure."
+    return f"The urge passed after {held}. Urges rise and fall; this one fell on its own."
+
+
+def cmd_wait(args: argparse.Namespace) -> int:
+    from earned.store import quick
+
+    if args.end is not None:
+        timer_id, reply = args.end
+        quick.check_prefix(timer_id)
+        outcome = _outcome(reply)
+        if outcome is None:
+            raise EarnedError(
+                f"{reply!r} is not an ending: use w (I waited), a (I acted) or p (it passed)."
+            )
+        with _quick(args) as (_prof, conn):
+            timer, changed = quick.end_urge(conn, prefix=timer_id, outcome=outcome, now=_now())
+        if not changed:
+            print(f"That timer had already ended ({timer.outcome}); it was left as it was.")
+        print(_end_message(timer))
+        return 0
+    if args.urge is None:
+        raise EarnedError(
+            'What is the urge? For example: earned wait "text him again".', exit_code=2
+        )
+    urge = quick.check_urge(args.urge)
+    with _quick(args) as (_prof, conn):
+        timer = quick.start_urge(conn, urge=urge, now=_now())
+        later = f"earned wait --end {_short(timer.id)} w|a|p"
+        print(f"Timer started for the urge to {_plain(timer.urge)} (id {_short(timer.id)}).")
+        _say(
+            "You don't have to do anything yet. Breathe slowly: in for 4, out for 6. "
+            "The urge will rise and then fall."
+        )
+        try:
+            outcome = _wait_for_outcome(timer.started_at, sys.stdin)
+        except KeyboardInterrupt:
+            outcome = None
+            print()
+        if outcome is None:
+            print(f"The timer is still running. End it later with: {later}")
+            return 0
+        ended, _changed = quick.end_urge(conn, prefix=timer.id, outcome=outcome, now=_now())
+    print(_end_message(ended))
+    return 0
+
+
+# --- unlock and lock -----------------------------------------------------------------------
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from earned import agent
+    from earned.store import personal
+
+    minutes: float = args.minutes
+    if not 0 < minutes <= agent.MAX_MINUTES:
+        raise EarnedError(
+            f"--minutes must be more than 0 and at most {agent.MAX_MINUTES:.0f} "
+            f"({agent.MAX_MINUTES / 60:.0f} hours).",
+            exit_code=2,
+        )
+    prof = _existing(args)
+    agent.prepare()  # a folder that is not private fails here, before the passphrase
+    store, data_key = personal.unlock(prof, _passphrase(args))  # also brings it up to date
+    store.close()
+    _pid, expires = agent.start(prof, data_key, minutes * 60)
+    until = datetime.fromtimestamp(expires).astimezone()
+    length = f"{minutes:g} minute{'s' if minutes != 1 else ''}"
+    print(f"Unlocked for {length}, until {until:%H:%M}.")
+    _say(
+        "Until then `earned log`, `settle`, `peak`, `open` and `wait` work without your "
+        "passphrase. Other programs running as you on this computer could read your journal "
+        "meanwhile; `earned lock` locks it again now."
+    )
+    return 0
+
+
+def cmd_lock(args: argparse.Namespace) -> int:
+    from earned import agent
+
+    prof = _profile(args)
+    if agent.stop(prof):
+        print("Locked. The key is gone from memory; quick commands will ask again.")
+    else:
+        print("It was not unlocked, so there was nothing to lock.")
     return 0
 
 
@@ -705,6 +1084,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_delete_everything(args: argparse.Namespace) -> int:
     import shutil
 
+    from earned import agent
     from earned.store import keys
 
     prof = _profile(args)
@@ -722,6 +1102,8 @@ def cmd_delete_everything(args: argparse.Namespace) -> int:
     if prof.key_file.exists():
         # Proves this is the owner; without a key file nobody can read the data anyway.
         keys.unlock(prof.key_file, _passphrase(args))
+    with suppress(EarnedError):
+        agent.stop(prof)  # an unlocked key for a deleted journal has no business in memory
     shutil.rmtree(prof.folder)
     print(f"Deleted the profile '{prof.name}' and everything in it ({prof.folder}).")
     backups = data_root() / "backups"
@@ -733,17 +1115,77 @@ def cmd_delete_everything(args: argparse.Namespace) -> int:
 # --- the parser ----------------------------------------------------------------------------
 
 
+def _terminal_columns() -> int:
+    """What shutil.get_terminal_size().columns gives, without importing shutil."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stream = sys.__stdout__
+    if stream is None:
+        return 80
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 80
+    except (ValueError, OSError):
+        return 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, measuring the terminal without importing shutil.
+
+    argparse makes a formatter on every add_argument, and its default one imports shutil
+    (with bz2, lzma, fnmatch): ~1.5 ms that a quick capture would notice.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _Skipped(argparse.ArgumentParser):
+    """Stands in for the parser of a command this run does not need; takes no arguments."""
+
+    def __init__(self) -> None:  # deliberately skips ArgumentParser's set-up: that is the cost
+        pass
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        return argparse.Action([], "skipped")
+
+
+class _Commands:
+    """The subcommand registry, limited to one command when only that one will run."""
+
+    def __init__(self, sub: Any, only: str | None) -> None:
+        self.sub = sub
+        self.only = only
+
+
 def _add(
-    sub: Any, name: str, run: Command, summary: str, description: str
+    commands: _Commands, name: str, run: Command, summary: str, description: str
 ) -> argparse.ArgumentParser:
-    parser: argparse.ArgumentParser = sub.add_parser(name, help=summary, description=description)
+    if commands.only is not None and commands.only != name:
+        return _Skipped()
+    parser: argparse.ArgumentParser = commands.sub.add_parser(
+        name, help=summary, description=description, formatter_class=_Formatter
+    )
     parser.set_defaults(run=run)
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The `earned` parser; with `only`, just that command's (for a fast quick command)."""
     parser = argparse.ArgumentParser(
         prog="earned",
+        formatter_class=_Formatter,
         description=(
             "A private, local-first companion for moving toward earned attachment security. "
             "Everything stays on this computer, encrypted with your passphrase."
@@ -764,7 +1206,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the passphrase from the first line of PATH instead of asking "
         f"(for scripts; the {PASSPHRASE_ENV} environment variable also works)",
     )
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    sub = _Commands(
+        parser.add_subparsers(title="commands", metavar="COMMAND", dest="command"), only
+    )
 
     _add(
         sub,
@@ -773,6 +1217,129 @@ def build_parser() -> argparse.ArgumentParser:
         "create a new encrypted journal",
         "Create a new journal protected by a passphrase you choose. The passphrase cannot be "
         "recovered, so keep it somewhere safe.",
+    )
+
+    unlock = _add(
+        sub,
+        "unlock",
+        cmd_unlock,
+        "keep the journal unlocked for a while, for the quick commands",
+        "Ask for the passphrase once and keep the journal's key in a small background "
+        "process for a limited time, so `earned log`, `settle`, `peak`, `open` and `wait` "
+        "do not ask again. Only your user can ask it for the key; `earned lock` ends it "
+        "early. See docs/privacy-and-threat-model.md for the trade-off.",
+    )
+    unlock.add_argument(
+        "--minutes",
+        type=float,
+        default=15.0,
+        metavar="N",
+        help="how long to stay unlocked (default: %(default)g; at most 720)",
+    )
+
+    _add(
+        sub,
+        "lock",
+        cmd_lock,
+        "lock the journal again now (ends `earned unlock`)",
+        "Tell the background process started by `earned unlock` to forget the key and exit. "
+        "Quick commands ask for the passphrase again afterwards.",
+    )
+
+    log = _add(
+        sub,
+        "log",
+        cmd_log,
+        "capture an activation now: intensity 0-10 and, if you like, what set it off",
+        "Record that your attachment system fired: how strong it is (0-10) and, optionally, "
+        "what triggered it, the emotions, the urge and tags. Only the intensity is needed; "
+        "everything else can be added later in the app. Example: "
+        'earned log 7 "he didn\'t answer for 3 hours" --emotion abandoned --urge text',
+    )
+    log.add_argument("intensity", metavar="INTENSITY", help="how strong it is, 0 to 10")
+    log.add_argument(
+        "trigger", nargs="?", metavar="TRIGGER", help="what set it off, in a few words"
+    )
+    log.add_argument(
+        "--emotion",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="an emotion word; repeat for several (e.g. --emotion abandoned --emotion ashamed)",
+    )
+    log.add_argument("--urge", metavar="TEXT", help="what you feel pulled to do")
+    log.add_argument(
+        "--tag", action="append", default=[], metavar="TAG", help="a tag; repeat for several"
+    )
+    log.add_argument(
+        "--at",
+        metavar="TIME",
+        help="when it began, if not now: 14:05 (today) or 2026-03-02T14:05",
+    )
+    log.add_argument(
+        "--token",
+        metavar="TEXT",
+        help="for scripts: a unique token per capture; retrying with the same token does "
+        "not log it twice (without one, every call is a new capture)",
+    )
+
+    settle = _add(
+        sub,
+        "settle",
+        cmd_settle,
+        "mark an episode as settled and see its recovery time",
+        "Mark the most recent open episode (or the one whose id starts with ID) as settled, "
+        "now or at --at, and print the recovery time from its start. `earned open` lists "
+        "open episodes.",
+    )
+    settle.add_argument(
+        "id", nargs="?", metavar="ID", help="the episode's id or its first few characters"
+    )
+    settle.add_argument(
+        "--at", metavar="TIME", help="when it settled, if not now: 14:40 or 2026-03-02T14:40"
+    )
+
+    peak = _add(
+        sub,
+        "peak",
+        cmd_peak,
+        "note that an episode is at its peak",
+        "Record the peak of the most recent open episode (or the one whose id starts with "
+        "ID), now or at --at, optionally with how strong it got.",
+    )
+    peak.add_argument(
+        "id", nargs="?", metavar="ID", help="the episode's id or its first few characters"
+    )
+    peak.add_argument("--intensity", metavar="N", help="how strong it is at the peak, 0 to 10")
+    peak.add_argument(
+        "--at", metavar="TIME", help="when it peaked, if not now: 14:20 or 2026-03-02T14:20"
+    )
+
+    _add(
+        sub,
+        "open",
+        cmd_open,
+        "list open episodes and running urge timers",
+        "List the episodes not yet marked settled (newest first) and any urge-delay timers "
+        "still running, with the ids that `earned settle` and `earned wait --end` take.",
+    )
+
+    wait = _add(
+        sub,
+        "wait",
+        cmd_wait,
+        "start an urge-delay timer and see how long you can hold off",
+        "Start a timer when an urge hits (send the reassurance text, check their phone, "
+        "withdraw...). It shows the time held and a slow breathing rhythm; type w (I "
+        "waited), a (I acted) or p (the urge passed) and Enter to stop it. Ctrl-C leaves it "
+        "running; end it later with --end.",
+    )
+    wait.add_argument("urge", nargs="?", metavar="URGE", help="the urge, in a few words")
+    wait.add_argument(
+        "--end",
+        nargs=2,
+        metavar=("ID", "w|a|p"),
+        help="end a running timer: its id, then w (waited), a (acted) or p (passed)",
     )
 
     serve = _add(
@@ -913,14 +1480,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the `earned` command with `argv` (default: sys.argv[1:]); returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    run: Command = args.run
+def _command_in(argv: list[str]) -> str | None:
+    """The command word in `argv`, found without building the parser; None if unsure."""
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word in ("--profile", "--passphrase-file"):
+            index += 2
+        elif word.startswith(("--profile=", "--passphrase-file=")):
+            index += 1
+        elif word.startswith("-"):
+            return None  # --help, an abbreviation, a mistake: the full parser deals with it
+        else:
+            return word
+    return None
+
+
+def _run(run: Command, args: argparse.Namespace) -> int:
     try:
         return run(args)
     except EarnedError as exc:
@@ -944,3 +1520,38 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return BUG_EXIT
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process at once, skipping interpreter teardown (~8 ms of a ~40 ms capture).
+
+    Only used after a quick command, when its connection is closed and nothing else is
+    left to clean up. os._exit does not flush Python's buffers, so that happens here.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = code or 1
+    os._exit(code)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `earned` command with `argv` (default: sys.argv[1:]); returns the exit code.
+
+    For a quick command only that command's parser is built (building all of them costs
+    a few ms), and when running as the program itself (argv None: the `earned` script or
+    `python -m earned`) the process ends right after it, see _exit_now.
+    """
+    words = sys.argv[1:] if argv is None else argv
+    named = _command_in(words)
+    quick = named in QUICK_COMMANDS
+    parser = build_parser(only=named if quick else None)
+    args = parser.parse_args(words)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    code = _run(args.run, args)
+    if quick and argv is None:
+        _exit_now(code)
+    return code

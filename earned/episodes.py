@@ -7,6 +7,7 @@ never counted as recovered: it simply has no recovery time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -17,6 +18,7 @@ MAX_SHORT_TEXT = 500  # trigger, urge, what I did: a sentence or two
 MAX_LIST = 20  # tags, emotions, body regions per activation
 # Clock skew between a phone and the laptop serving it; later than this is "future".
 FUTURE_GRACE = timedelta(minutes=2)
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
 
 BODY_REGIONS: tuple[tuple[str, str], ...] = (
     ("head", "Head"),
@@ -83,10 +85,12 @@ class Activation:
 
 def check_intensity(value: object) -> int:
     """An integer 0–10, or a clear EarnedError."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise EarnedError("Intensity is a whole number from 0 to 10.") from None
+    # Plain ASCII digits only: int() alone would also read "1_0" as 10 and other scripts'
+    # digits, which is not what anyone typed into a 0–10 field.
+    text = str(value).strip()
+    if isinstance(value, bool) or not _WHOLE_NUMBER.fullmatch(text):
+        raise EarnedError("Intensity is a whole number from 0 to 10.")
+    number = int(text)
     if not INTENSITY_MIN <= number <= INTENSITY_MAX:
         raise EarnedError(f"Intensity runs from 0 to 10; {number} is outside that.")
     return number

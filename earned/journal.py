@@ -1,4 +1,5 @@
-"""Guided journal entries (the five reflections, the origin story): kinds, limits, checks."""
+"""Guided journal entries (the five reflections, the origin story, notes after an
+interaction): kinds, limits, checks."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from earned import content
 from earned.errors import EarnedError
 
 MAX_BODY = 20_000  # characters; about eight printed pages
-KINDS = ("reflection", "origin")
+KINDS = ("reflection", "origin", "after")
 
 
 @dataclass
@@ -53,3 +54,6 @@ def check_kind(kind: str, prompt: str | None) -> None:
         raise EarnedError(f"Unknown kind of entry: {kind!r}.")
     if kind == "reflection" and prompt not in prompt_keys():
         raise EarnedError("Please choose one of the five reflection questions.")
+    # An "after an interaction" entry keeps its guided questions inside the body.
+    if kind == "after" and prompt is not None:
+        raise EarnedError("An entry written after an interaction has no separate question.")

@@ -123,3 +123,51 @@ def recurring(
         if n >= 2
     ]
     return sorted(ranked, key=lambda r: (-r.count, -r.last_seen.timestamp(), r.fear))
+
+
+def _windows(
+    activations: Iterable[Activation], now: datetime, window_days: int
+) -> tuple[list[Activation], list[Activation]]:
+    """Activations of the last `window_days` and of the same span before that."""
+    window = timedelta(days=window_days)
+    recent: list[Activation] = []
+    before: list[Activation] = []
+    for a in activations:
+        age = now - a.onset_at
+        if timedelta(0) <= age < window:
+            recent.append(a)
+        elif window <= age < 2 * window:
+            before.append(a)
+    return recent, before
+
+
+def named_counts(
+    activations: Iterable[Activation], *, now: datetime, window_days: int = 28
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(named in the moment, answered) for the recent window and the one before it.
+
+    Only activations whose "named in the moment?" question was answered count: a moment
+    logged with intensity alone says nothing either way, so it is left out rather than
+    counted as not named.
+    """
+    out: list[tuple[int, int]] = []
+    for group in _windows(activations, now, window_days):
+        answered = [a for a in group if a.named_in_moment is not None]
+        out.append((sum(1 for a in answered if a.named_in_moment), len(answered)))
+    return out[0], out[1]
+
+
+def named_share(
+    activations: Iterable[Activation], *, now: datetime, window_days: int = 28
+) -> tuple[float | None, float | None]:
+    """Share (0–1) of activations named while they happened: recent window, window before.
+
+    None for a window with no answered activations (no data is not the same as 0%).
+    """
+    (named_r, answered_r), (named_b, answered_b) = named_counts(
+        activations, now=now, window_days=window_days
+    )
+    return (
+        named_r / answered_r if answered_r else None,
+        named_b / answered_b if answered_b else None,
+    )

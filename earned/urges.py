@@ -60,7 +60,7 @@ def check_outcome(value: str) -> str:
 def describe_held(seconds: int) -> str:
     """'45 seconds', '12 minutes', '1 h 05 min' — for people, not for parsing."""
     if seconds < 90:
-        return f"{seconds} seconds"
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
     minutes = round(seconds / 60)
     if minutes < 90:
         return f"{minutes} minutes"

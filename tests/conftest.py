@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import socket
+import tempfile
 import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,6 +36,27 @@ def require(condition: bool, reason: str) -> None:
     if os.environ.get("EARNED_REQUIRE_ALL"):
         pytest.fail(f"required for the full suite: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def agent_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private runtime folder per test for `earned unlock` agents, never the real one.
+
+    Short on purpose (a Unix socket path has at most 107 bytes). Agents a test leaves
+    running are stopped afterwards.
+    """
+    base = Path(tempfile.mkdtemp(prefix="earned-run-"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(base))
+    try:
+        yield base
+    finally:
+        for path in base.glob("earned/*.sock"):
+            with socket.socket(socket.AF_UNIX) as sock, suppress(OSError):
+                sock.settimeout(2)
+                sock.connect(str(path))
+                sock.sendall(b"STOP\n")
+                sock.recv(16)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from earned import demo, instruments, journal
+from earned import demo, instruments, journal, patterns, regulation, urges
+from earned.episodes import BODY_KEYS
 from earned.instruments.scoring import Scores, score
+from earned.reports import tables
 from earned.reports.tables import TABLES
 from tests.conftest import PASSPHRASE, T0
 
-NO_MOMENTS = {t.key: 0 for t in TABLES}
-
+MOMENT_KEYS = [t.key for t in TABLES]
 SEEDS = range(10)
+QUARTER = timedelta(days=91)  # "the first three months" and "the last three"
 
 
 def anxiety_series(data: dict[str, Any]) -> list[float]:
@@ -36,6 +40,9 @@ def anxiety_series(data: dict[str, Any]) -> list[float]:
 def test_same_seed_same_data_other_seed_other_data() -> None:
     assert demo.generate(7, T0) == demo.generate(7, T0)
     assert demo.generate(7, T0) != demo.generate(8, T0)
+    for key in MOMENT_KEYS:
+        assert demo.generate(7, T0)[key] == demo.generate(7, T0)[key]
+        assert demo.generate(7, T0)[key] != demo.generate(8, T0)[key], key
 
 
 def test_needs_an_aware_start() -> None:
@@ -118,6 +125,196 @@ def test_restores_into_a_journal_and_round_trips(data_dir: Path) -> None:
         "assessments": len(data["assessments"]),
         "entries": len(data["entries"]),
         "skipped": 0,
-        **NO_MOMENTS,
+        **{key: len(data[key]) for key in MOMENT_KEYS},
     }
+    assert all(counts[key] > 0 for key in MOMENT_KEYS)
     assert {**again, "exported_at": None} == {**data, "exported_at": None}
+
+
+# --- in the moment -----------------------------------------------------------------------
+
+
+def when(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def recovery_minutes(a: dict[str, Any]) -> float:
+    return (when(a["settled_at"]) - when(a["onset_at"])).total_seconds() / 60
+
+
+def held_seconds(u: dict[str, Any]) -> float:
+    return (when(u["ended_at"]) - when(u["started_at"])).total_seconds()
+
+
+def first_and_last_quarter(
+    data: dict[str, Any], records: list[dict[str, Any]], key: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    end = when(data["exported_at"])
+    first = [r for r in records if when(r[key]) < T0 + QUARTER]
+    last = [r for r in records if when(r[key]) >= end - QUARTER]
+    return first, last
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_every_moment_record_passes_the_import_checks_as_it_is(seed: int) -> None:
+    """Each record is already in the form import normalises to, so a restore changes
+    nothing and a second import of the same demo skips every record."""
+    data = demo.generate(seed, T0)
+    for table in TABLES:
+        assert data[table.key], table.key
+        for record in data[table.key]:
+            assert tables._normalise(table, record) == record
+        order = [(r[table.order], r["id"]) for r in data[table.key]]
+        assert order == sorted(order), f"{table.key} is not in export order"
+    ids = [r["id"] for key in MOMENT_KEYS for r in data[key]]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
+
+
+def test_moment_records_fall_within_the_span() -> None:
+    data = demo.generate(3, T0)
+    end = when(data["exported_at"])
+    for table in TABLES:
+        for record in data[table.key]:
+            for column in table.times:
+                if record[column] is not None:
+                    assert T0 <= when(record[column]) <= end, (table.key, column)
+
+
+def test_activations_look_like_a_real_log() -> None:
+    data = demo.generate(3, T0)
+    acts = data["activations"]
+    weeks = (when(data["exported_at"]) - T0).days / 7
+    assert 2 <= len(acts) / weeks <= 6  # a few a week
+    vocabulary = patterns.known_words()
+    for a in acts:
+        assert 1 <= a["intensity"] <= 10
+        assert set(a["emotions"]) <= vocabulary
+        assert set(a["body"]) <= BODY_KEYS
+        assert a["client_token"] is None
+        if a["peak_at"] is not None:
+            assert a["onset_at"] <= a["peak_at"]
+            assert a["settled_at"] is None or a["peak_at"] <= a["settled_at"]
+        if a["peak_intensity"] is not None:
+            assert a["peak_intensity"] >= a["intensity"]
+        if a["pattern"] is not None:
+            assert a["pattern"]["feeling"] in a["emotions"]
+            assert a["pattern"]["urge"] == a["urge"]
+        assert a["onset_at"] <= a["created_at"] <= a["updated_at"]
+    detailed = [a for a in acts if a["trigger"]]
+    assert len(detailed) > 0.8 * len(acts)
+    assert len({a["trigger"] for a in detailed}) >= 15  # varied, not one line repeated
+    assert len({e for a in acts for e in a["emotions"]}) >= 20  # granular words
+    assert {b for a in acts for b in a["body"]} >= {"chest", "throat", "stomach", "jaw"}
+    assert any(a["named_in_moment"] is None for a in acts)  # some quick captures
+    # A handful of recurring patterns, the most common of them well established.
+    pairs = Counter((a["pattern"]["fear"], a["pattern"]["urge"]) for a in acts if a["pattern"])
+    assert 3 <= len(pairs) <= 6
+    assert pairs.most_common(1)[0][1] >= 20
+    # A few episodes are left open (the latest among them), never with a settled time.
+    still_open = [a for a in acts if a["settled_at"] is None]
+    assert 1 <= len(still_open) <= 0.1 * len(acts)
+    assert acts[-1]["settled_at"] is None
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_recovery_time_falls_through_the_hard_stretches(seed: int) -> None:
+    data = demo.generate(seed, T0)
+    settled = [a for a in data["activations"] if a["settled_at"] is not None]
+    first, last = first_and_last_quarter(data, settled, "onset_at")
+    early = statistics.median(recovery_minutes(a) for a in first)
+    late = statistics.median(recovery_minutes(a) for a in last)
+    assert early > 1.8 * late
+    # Not a straight line: some month's median is clearly slower than the month before.
+    months: dict[int, list[float]] = {}
+    for a in settled:
+        months.setdefault(int((when(a["onset_at"]) - T0).days // 30.44), []).append(
+            recovery_minutes(a)
+        )
+    medians = [statistics.median(months[m]) for m in sorted(months)]
+    assert max(b - a for a, b in itertools.pairwise(medians)) >= 10
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_time_held_before_the_urge_rises(seed: int) -> None:
+    data = demo.generate(seed, T0)
+    timers = data["urge_delays"]
+    first, last = first_and_last_quarter(data, timers, "started_at")
+    assert first and last
+    assert statistics.median(map(held_seconds, last)) > 2 * statistics.median(
+        map(held_seconds, first)
+    )
+    # Acting on the urge gets rarer; every outcome appears.
+    assert Counter(u["outcome"] for u in timers).keys() == set(urges.OUTCOMES)
+    share = [sum(u["outcome"] == "acted" for u in group) / len(group) for group in (first, last)]
+    assert share[0] > share[1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_more_moments_are_named_as_they_happen(seed: int) -> None:
+    data = demo.generate(seed, T0)
+    answered = [a for a in data["activations"] if a["named_in_moment"] is not None]
+    first, last = first_and_last_quarter(data, answered, "onset_at")
+    share = [sum(a["named_in_moment"] for a in group) / len(group) for group in (first, last)]
+    assert share[1] - share[0] >= 0.25
+
+
+def test_urge_timers_are_mostly_linked_to_their_activation() -> None:
+    data = demo.generate(3, T0)
+    acts = {a["id"]: a for a in data["activations"]}
+    linked = [u for u in data["urge_delays"] if u["activation_id"] is not None]
+    assert len(linked) > 0.7 * len(data["urge_delays"])
+    for u in linked:
+        a = acts[u["activation_id"]]
+        assert u["urge"] == a["urge"]
+        assert a["onset_at"] <= u["started_at"]
+    for u in data["urge_delays"]:
+        assert u["started_at"] <= u["ended_at"]
+        assert u["outcome"] in urges.OUTCOMES
+
+
+def test_practice_a_few_times_a_week_with_gaps() -> None:
+    data = demo.generate(3, T0)
+    practices = data["practices"]
+    kinds = {p["kind"] for p in practices}
+    assert kinds <= set(regulation.PRACTICE_KINDS)
+    assert {"grounding", "mindfulness", "body-scan", "movement"} <= kinds
+    assert any(k.startswith("breathing-") for k in kinds)
+    weeks = (when(data["exported_at"]) - T0).days / 7
+    assert 1.5 <= len(practices) / weeks <= 5
+    starts = [when(p["started_at"]) for p in practices]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert sum(g >= timedelta(days=7) for g in gaps) >= 2  # gaps, and life goes on after
+    assert all(0 < p["seconds"] <= regulation.MAX_PRACTICE_SECONDS for p in practices)
+    mindful = [p["seconds"] for p in practices if p["kind"] == "mindfulness"]
+    assert Counter(mindful).most_common(1)[0][0] == 600  # the ten-minute default
+    # More practice later than at first.
+    first, last = first_and_last_quarter(data, practices, "started_at")
+    assert len(last) > len(first)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_some_tools_clearly_work_better_than_others(seed: int) -> None:
+    data = demo.generate(seed, T0)
+    tools = data["tools"]
+    assert 4 <= len(tools) <= 6
+    assert len({t["name"].lower() for t in tools}) == len(tools)
+    created = {t["id"]: t["created_at"] for t in tools}
+    for use in data["tool_uses"]:
+        assert created[use["tool_id"]] <= use["used_at"]
+        assert 0 <= use["after"] <= 10 and 0 <= use["before"] <= 10
+    uses = [
+        regulation.ToolUse(u["tool_id"], u["before"], u["after"], when(u["used_at"]))
+        for u in data["tool_uses"]
+    ]
+    ranked = regulation.rank_tools({t["id"]: t["name"] for t in tools}, uses)
+    assert all(r.uses >= 5 for r in ranked)
+    medians = [r.median_drop for r in ranked]
+    assert None not in medians
+    assert medians[0] is not None and medians[-1] is not None
+    assert medians[0] - medians[-1] >= 2.5
+    assert medians[0] >= 3
+    # The tool that did not help was set aside (archived), and it ranks last.
+    archived = [t for t in tools if t["archived"]]
+    assert len(archived) == 1
+    assert ranked[-1].tool_id == archived[0]["id"]

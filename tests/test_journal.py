@@ -100,3 +100,9 @@ def test_unknown_kinds_are_named_in_the_message(kind: str) -> None:
     with pytest.raises(EarnedError) as error:
         check_kind(kind, "distance")
     assert error.value.message == f"Unknown kind of entry: {kind!r}."
+
+
+def test_after_an_interaction_entries_have_no_separate_prompt() -> None:
+    check_kind("after", None)
+    with pytest.raises(EarnedError, match="no separate question"):
+        check_kind("after", "distance")

@@ -51,10 +51,37 @@ def _opt_text(limit: int) -> Callable[[Any], Any]:
     return check
 
 
+def _text(limit: int, missing: str) -> Callable[[Any], str]:
+    """Required text: trimmed like a new record's, and an empty one is refused."""
+
+    def check(value: Any) -> str:
+        text = _opt_text(limit)(value)
+        if not text:
+            raise EarnedError(f"The import file has {missing}.")
+        return str(text)
+
+    return check
+
+
+def _token(value: Any) -> str | None:
+    """A client token is compared exactly (never trimmed): it must match the stored one."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= 64:
+        raise EarnedError("The import file has an unusable form token.")
+    return value
+
+
 def _words(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise TypeError
     return episodes.check_list(value, "words")
+
+
+def _body(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError
+    return episodes.check_list(value, "body areas", episodes.BODY_KEYS)
 
 
 def _intensity(value: Any) -> int:
@@ -110,6 +137,38 @@ def _ref(value: Any) -> Any:
     return value
 
 
+def _required_ref(value: Any) -> str:
+    if value is None:
+        raise TypeError
+    return str(_ref(value))
+
+
+def _when(rec: dict[str, Any], key: str) -> datetime | None:
+    value = rec[key]
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _activation_rules(rec: dict[str, Any]) -> None:
+    """Onset ≤ peak ≤ settled, as `episodes.check_times` demands of a new record."""
+    onset, peak, settled = (_when(rec, k) for k in ("onset_at", "peak_at", "settled_at"))
+    assert onset is not None  # required; checked before the rules run
+    if (
+        (peak is not None and peak < onset)
+        or (settled is not None and settled < onset)
+        or (peak is not None and settled is not None and settled < peak)
+    ):
+        raise EarnedError("The import file has an activation with its times out of order.")
+
+
+def _urge_rules(rec: dict[str, Any]) -> None:
+    """A timer that ended has an outcome and ends after it started; a running one has neither."""
+    started, ended = _when(rec, "started_at"), _when(rec, "ended_at")
+    if (ended is None) != (rec["outcome"] is None):
+        raise EarnedError("The import file has an urge timer ended without an outcome.")
+    if started is not None and ended is not None and ended < started:
+        raise EarnedError("The import file has an urge timer that ends before it starts.")
+
+
 @dataclass(frozen=True)
 class Table:
     key: str
@@ -117,6 +176,8 @@ class Table:
     order: str
     checks: dict[str, Callable[[Any], Any]]
     times: tuple[str, ...]
+    # Checks across columns of one record, run once each column has passed its own.
+    rules: Callable[[dict[str, Any]], None] | None = None
 
 
 TABLES: tuple[Table, ...] = (
@@ -125,11 +186,11 @@ TABLES: tuple[Table, ...] = (
         ActivationRow,
         "onset_at",
         {
-            "client_token": _opt_text(64),
+            "client_token": _token,
             "intensity": _intensity,
             "trigger": _opt_text(episodes.MAX_SHORT_TEXT),
             "tags": _words,
-            "body": _words,
+            "body": _body,
             "emotions": _words,
             "urge": _opt_text(episodes.MAX_SHORT_TEXT),
             "action": _opt_text(episodes.MAX_SHORT_TEXT),
@@ -139,25 +200,27 @@ TABLES: tuple[Table, ...] = (
             "peak_intensity": _opt_intensity,
         },
         ("onset_at", "peak_at", "settled_at", "created_at", "updated_at"),
+        _activation_rules,
     ),
     Table(
         "urge_delays",
         UrgeDelayRow,
         "started_at",
         {
-            "client_token": _opt_text(64),
-            "urge": _opt_text(episodes.MAX_SHORT_TEXT),
+            "client_token": _token,
+            "urge": _text(episodes.MAX_SHORT_TEXT, "an urge timer without an urge"),
             "outcome": _outcome,
             "activation_id": _ref,
         },
         ("started_at", "ended_at"),
+        _urge_rules,
     ),
     Table(
         "practices",
         PracticeRow,
         "started_at",
         {
-            "client_token": _opt_text(64),
+            "client_token": _token,
             "kind": _kind,
             "seconds": _seconds,
             "note": _opt_text(2000),
@@ -165,13 +228,22 @@ TABLES: tuple[Table, ...] = (
         ("started_at",),
     ),
     Table(
-        "tools", ToolRow, "created_at", {"name": _opt_text(120), "archived": _bool}, ("created_at",)
+        "tools",
+        ToolRow,
+        "created_at",
+        {"name": _text(120, "a tool without a name"), "archived": _bool},
+        ("created_at",),
     ),
     Table(
         "tool_uses",
         ToolUseRow,
         "used_at",
-        {"client_token": _opt_text(64), "tool_id": _ref, "before": _intensity, "after": _intensity},
+        {
+            "client_token": _token,
+            "tool_id": _required_ref,
+            "before": _intensity,
+            "after": _intensity,
+        },
         ("used_at",),
     ),
 )
@@ -212,6 +284,8 @@ def _normalise(table: Table, raw: Any) -> dict[str, Any]:
     for col in table.times:
         if rec[col] is None and not table.model.__table__.columns[col].nullable:
             raise EarnedError(f"A record in {table.key} is missing its {col}.")
+    if table.rules is not None:
+        table.rules(rec)
     return rec
 
 

@@ -8,9 +8,10 @@ Writes that a person may submit twice (a double tap, a retried request) take a
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from earned import episodes, patterns, regulation, urges
@@ -29,6 +30,36 @@ def _token(token: str | None) -> str | None:
     if len(token) > MAX_TOKEN:
         raise EarnedError("That form was malformed; please reload the page.")
     return token
+
+
+Tokened = TypeVar("Tokened", ActivationRow, UrgeDelayRow, PracticeRow, ToolUseRow)
+
+
+def _add_once(session: Session, row: Tokened) -> Tokened:
+    """Insert `row`; if another transaction committed the same client token meanwhile (two
+    tabs, or a retried request, submitting at once), return that record instead.
+
+    The look-up before the insert catches a repeat that has already been committed; this
+    catches one still in flight: on PostgreSQL the second insert waits for the first
+    transaction and then fails on the unique token. (SQLite's writers queue at BEGIN, so
+    there the look-up already sees the first.) A savepoint keeps the caller's transaction
+    usable after that failure.
+    """
+    if row.client_token is None:
+        session.add(row)
+        session.flush()
+        return row
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        model = type(row)
+        first = session.scalars(select(model).where(model.client_token == row.client_token))
+        existing = first.first()
+        if existing is None:
+            raise
+        return existing
+    return row
 
 
 def _pattern(raw: dict[str, str] | None) -> Pattern | None:
@@ -99,9 +130,7 @@ def log_activation(
         created_at=now,
         updated_at=now,
     )
-    session.add(row)
-    session.flush()
-    return activation_of(row)
+    return activation_of(_add_once(session, row))
 
 
 def _activation_row(session: Session, activation_id: str) -> ActivationRow:
@@ -132,36 +161,41 @@ def update_details(
     named_in_moment: bool | None = None,
     pattern: Pattern | None = None,
 ) -> Activation:
-    """Add or change the optional details; arguments left as None keep their value."""
+    """Add or change the optional details; arguments left as None keep their value.
+
+    Every value is checked before any is changed, so a refused edit leaves the record as it
+    was even if the caller's transaction goes on.
+    """
     row = _activation_row(session, activation_id)
     new_onset = onset or row.onset_at
     episodes.check_times(onset=new_onset, now=now, peak=row.peak_at, settled=row.settled_at)
-    row.onset_at = new_onset
+    changes: dict[str, Any] = {"onset_at": new_onset, "updated_at": now}
     if intensity is not None:
-        row.intensity = episodes.check_intensity(intensity)
+        changes["intensity"] = episodes.check_intensity(intensity)
     if trigger is not None:
-        row.trigger = episodes.check_text(trigger, "trigger")
+        changes["trigger"] = episodes.check_text(trigger, "trigger")
     if tags is not None:
-        row.tags = episodes.check_list(tags, "tags")
+        changes["tags"] = episodes.check_list(tags, "tags")
     if body is not None:
-        row.body = episodes.check_list(body, "body areas", episodes.BODY_KEYS)
+        changes["body"] = episodes.check_list(body, "body areas", episodes.BODY_KEYS)
     if emotions is not None:
-        row.emotions = episodes.check_list(emotions, "emotion words")
+        changes["emotions"] = episodes.check_list(emotions, "emotion words")
     if urge is not None:
-        row.urge = episodes.check_text(urge, "urge")
+        changes["urge"] = episodes.check_text(urge, "urge")
     if action is not None:
-        row.action = episodes.check_text(action, "note on what you did")
+        changes["action"] = episodes.check_text(action, "note on what you did")
     if person is not None:
-        row.person = episodes.check_text(person, "name", 120)
+        changes["person"] = episodes.check_text(person, "name", 120)
     if named_in_moment is not None:
-        row.named_in_moment = named_in_moment
+        changes["named_in_moment"] = named_in_moment
     if pattern is not None:
         parts = {
             k: episodes.check_text(getattr(pattern, k), "pattern sentence", 200) or ""
             for k in Pattern.__dataclass_fields__
         }
-        row.pattern = parts if any(parts.values()) else None
-    row.updated_at = now
+        changes["pattern"] = parts if any(parts.values()) else None
+    for column, value in changes.items():
+        setattr(row, column, value)
     session.flush()
     return activation_of(row)
 
@@ -171,9 +205,12 @@ def mark_peak(
 ) -> Activation:
     row = _activation_row(session, activation_id)
     episodes.check_times(onset=row.onset_at, now=now, peak=at, settled=row.settled_at)
+    # Checked before anything changes: a refused peak leaves the record as it was.
+    peak_intensity = (
+        row.peak_intensity if intensity is None else episodes.check_intensity(intensity)
+    )
     row.peak_at = at
-    if intensity is not None:
-        row.peak_intensity = episodes.check_intensity(intensity)
+    row.peak_intensity = peak_intensity
     row.updated_at = now
     session.flush()
     return activation_of(row)
@@ -241,9 +278,7 @@ def start_urge(
     row = UrgeDelayRow(
         id=new_id(), client_token=token, urge=text, started_at=now, activation_id=activation_id
     )
-    session.add(row)
-    session.flush()
-    return _urge_of(row)
+    return _urge_of(_add_once(session, row))
 
 
 def _urge_row(session: Session, urge_id: str) -> UrgeDelayRow:
@@ -303,9 +338,7 @@ def log_practice(
         seconds=seconds,
         note=episodes.check_text(note, "note", 2000),
     )
-    session.add(row)
-    session.flush()
-    return row.id
+    return _add_once(session, row).id
 
 
 def practice_times(
@@ -359,17 +392,15 @@ def record_tool_use(
         return
     if session.get(ToolRow, tool_id) is None:
         raise not_found("tool")
-    session.add(
-        ToolUseRow(
-            id=new_id(),
-            client_token=token,
-            tool_id=tool_id,
-            used_at=now,
-            before=episodes.check_intensity(before),
-            after=episodes.check_intensity(after),
-        )
+    row = ToolUseRow(
+        id=new_id(),
+        client_token=token,
+        tool_id=tool_id,
+        used_at=now,
+        before=episodes.check_intensity(before),
+        after=episodes.check_intensity(after),
     )
-    session.flush()
+    _add_once(session, row)
 
 
 def toolkit(*, session: Session) -> list[regulation.ToolRank]:

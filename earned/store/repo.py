@@ -15,7 +15,17 @@ from earned.assessment import Assessment
 from earned.errors import EarnedError
 from earned.instruments.scoring import check
 from earned.journal import Entry
-from earned.store.models import AnswerRow, AssessmentRow, EntryRow, SettingRow
+from earned.store.models import (
+    ActivationRow,
+    AnswerRow,
+    AssessmentRow,
+    EntryRow,
+    PracticeRow,
+    SettingRow,
+    ToolRow,
+    ToolUseRow,
+    UrgeDelayRow,
+)
 
 
 def new_id() -> str:
@@ -195,6 +205,8 @@ def all_settings(*, session: Session) -> dict[str, str]:
 
 def wipe(*, session: Session) -> None:
     """Delete every record (used by 'delete all my data'); the schema stays."""
-    for model in (AnswerRow, AssessmentRow, EntryRow, SettingRow):
+    # Children before parents, so foreign keys hold at every step.
+    models = (ToolUseRow, ToolRow, UrgeDelayRow, ActivationRow, PracticeRow)
+    for model in (*models, AnswerRow, AssessmentRow, EntryRow, SettingRow):
         session.execute(delete(model))
     session.flush()

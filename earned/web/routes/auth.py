@@ -11,6 +11,7 @@ from earned.errors import EarnedError
 from earned.store import Store, keys, personal, repo
 from earned.web import deps, security
 from earned.web.render import render
+from earned.web.routes import moment
 
 router = APIRouter()
 Form = Annotated[dict[str, str], Depends(deps.form)]
@@ -43,10 +44,16 @@ def home(request: Request) -> Response:
         unfinished = repo.unfinished_assessment(session=s, instrument_id="ecr")
         done = [a for a in repo.list_assessments(session=s, instrument_id="ecr") if a.completed_at]
         entries = repo.list_entries(session=s)
+        in_the_moment = moment.home_context(s)
     return render(
         request,
         "home.html",
-        {"unfinished": unfinished, "latest": done[-1] if done else None, "entries": entries[:3]},
+        {
+            "unfinished": unfinished,
+            "latest": done[-1] if done else None,
+            "entries": entries[:3],
+            **in_the_moment,
+        },
     )
 
 

@@ -122,6 +122,8 @@ async def origin_save(request: Request, store: Open, values: Form) -> Response:
 
 
 def _back(entry: journal.Entry) -> str:
+    if entry.kind == "after":
+        return "/moment/after"
     return f"/reflect/{entry.prompt}" if entry.kind == "reflection" else "/origin/write"
 
 

@@ -1,8 +1,556 @@
 """In the moment: quick activation capture, open episodes, details, urge-delay timer,
-post-interaction journal, recurring patterns. (Being built; see issue 3.)"""
+post-interaction journal, recurring patterns.
+
+Every page works as plain forms; htmx only swaps one episode row or the emotion search
+results. Times typed into a datetime-local box are the browser's local time: a hidden
+`tz` field (minutes, as JavaScript's getTimezoneOffset gives them; 0 without JavaScript)
+turns them into UTC here.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+import uuid
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from earned import content, episodes, patterns, urges
+from earned.episodes import Activation, Pattern
+from earned.errors import EarnedError
+from earned.store import Store, moments, repo
+from earned.web import deps
+from earned.web.render import render
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 router = APIRouter()
+Form = Annotated[dict[str, str], Depends(deps.form)]
+Open = Annotated[Store, Depends(deps.store)]
+
+PATTERN_PARTS = ("feeling", "situation", "interpretation", "fear", "urge")
+MAX_TZ_MINUTES = 14 * 60
+# Where a peak/settled form may send the person back to (no open redirects).
+RETURN_TO = ("/", "/moment")
+
+
+def words() -> dict[str, Any]:
+    return content.load("moment")
+
+
+def new_token() -> str:
+    """A fresh idempotency token for a capture form, made when the form is rendered."""
+    return uuid.uuid4().hex
+
+
+def _htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _back_to(values: dict[str, str]) -> str:
+    target = values.get("next", "/")
+    if target in RETURN_TO or re.fullmatch(r"/moment/[0-9a-f]{32}", target):
+        return target
+    return "/"
+
+
+# --- time ------------------------------------------------------------------------------------
+
+
+def local_time(values: dict[str, str], name: str) -> datetime | None:
+    """The datetime-local field `name` in UTC, or None when it was left empty."""
+    raw = values.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        offset = int(values.get("tz", "0").strip() or "0")
+    except ValueError:
+        raise EarnedError("That form was malformed; please reload the page.") from None
+    if abs(offset) > MAX_TZ_MINUTES:
+        raise EarnedError("That form was malformed; please reload the page.")
+    try:
+        when = datetime.fromisoformat(raw)
+        if when.tzinfo is not None:
+            return when.astimezone(UTC)
+        return when.replace(tzinfo=UTC) + timedelta(minutes=offset)
+    except (ValueError, OverflowError):
+        raise EarnedError("Please give a date and a time, like 2026-03-02 14:30.") from None
+
+
+def minute_value(moment: datetime) -> str:
+    """A UTC time as a datetime-local value (JavaScript shows it in local time)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+
+
+def clock(seconds: int) -> str:
+    """Elapsed time as a stopwatch shows it: 0:07, 12:30, 1:02:03."""
+    hours, rest = divmod(max(0, seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _seconds(delta: timedelta | None) -> int | None:
+    return None if delta is None else max(0, round(delta.total_seconds()))
+
+
+HELPERS: dict[str, Any] = {
+    "clock": clock,
+    "held": urges.describe_held,
+    "seconds": _seconds,
+    "minute_value": minute_value,
+}
+
+
+def _render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> Response:
+    return render(request, name, {**HELPERS, **(context or {})}, status=status)
+
+
+# --- the home page's part ------------------------------------------------------------------
+
+
+HOME_OPEN = 8  # open episodes shown on the home page; the rest are on /moment
+RECENT_DAYS = 90  # how far back /moment lists recent moments
+
+
+def home_context(session: Session) -> dict[str, Any]:
+    """What the home page shows of this area: capture form, open episodes, running timers."""
+    still_open = moments.list_activations(session=session, open_only=True)
+    return {
+        **HELPERS,
+        "capture_token": new_token(),
+        "moment_words": words(),
+        "open_episodes": still_open[:HOME_OPEN],
+        "open_more": max(0, len(still_open) - HOME_OPEN),
+        "running_urges": moments.list_urges(session=session, running_only=True),
+        "now": deps.now(),
+    }
+
+
+# --- capture ---------------------------------------------------------------------------------
+
+
+@router.get("/moment")
+def capture_page(request: Request, store: Open) -> Response:
+    now = deps.now()
+    with store.session() as s:
+        recent = moments.list_activations(session=s, since=now - timedelta(days=RECENT_DAYS))
+        still_open = moments.list_activations(session=s, open_only=True)
+        running = moments.list_urges(session=s, running_only=True)
+    return _render(
+        request,
+        "moment/capture.html",
+        {
+            "capture_token": new_token(),
+            "moment_words": words(),
+            "open_episodes": still_open,
+            "recent": recent[:20],
+            "running_urges": running,
+            "now": now,
+        },
+    )
+
+
+@router.post("/moment")
+async def capture(request: Request, store: Open, values: Form) -> Response:
+    """One tap: intensity (and the form's token, so a double tap saves once)."""
+    with store.session() as s:
+        a = moments.log_activation(
+            session=s,
+            intensity=values.get("intensity", ""),
+            now=deps.now(),
+            client_token=values.get("client_token"),
+        )
+    return RedirectResponse(f"/moment/{a.id}/saved", status_code=303)
+
+
+# --- emotion search (htmx fragment) -----------------------------------------------------------
+# The fixed paths (/moment/emotions, /moment/after) are declared before /moment/{id}.
+
+
+@router.get("/moment/emotions")
+def emotion_search(request: Request, store: Open, q: str = "") -> Response:
+    found = patterns.search(q[:60]) if q.strip() else []
+    return _render(
+        request,
+        "moment/_emotion_results.html",
+        {"found": found, "q": q[:60], "quadrants": patterns.quadrants()},
+    )
+
+
+# --- after an interaction --------------------------------------------------------------------
+
+
+def _after_page(
+    request: Request,
+    store: Store,
+    *,
+    draft: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> Response:
+    with store.session() as s:
+        entries = repo.list_entries(session=s, kind="after")
+    return _render(
+        request,
+        "moment/after.html",
+        {"after": words()["after"], "entries": entries, "draft": draft or {}, "error": error},
+        status=status,
+    )
+
+
+def after_body(values: dict[str, str]) -> str:
+    """The guided answers as one entry: each question, then what was written under it."""
+    after = words()["after"]
+    parts: list[str] = []
+    feeling = values.get("feeling", "")
+    if feeling in after["feelings"]:
+        parts.append(f"It felt {feeling}.")
+    for prompt in after["prompts"]:
+        answer = values.get(prompt["key"], "").replace("\r\n", "\n").strip()
+        if answer:
+            parts.append(f"{prompt['question']}\n{answer}")
+    if not any(values.get(p["key"], "").strip() for p in after["prompts"]):
+        raise EarnedError("Nothing was written yet. A few words under any question are enough.")
+    return "\n\n".join(parts)
+
+
+@router.get("/moment/after")
+def after_page(request: Request, store: Open) -> Response:
+    return _after_page(request, store)
+
+
+@router.post("/moment/after")
+async def after_save(request: Request, store: Open, values: Form) -> Response:
+    try:
+        body = after_body(values)
+        with store.session() as s:
+            repo.add_entry(session=s, kind="after", prompt=None, body=body, now=deps.now())
+    except EarnedError as error:
+        return _after_page(request, store, draft=values, error=error.message, status=400)
+    return RedirectResponse("/moment/after?saved=1", status_code=303)
+
+
+# --- one activation ------------------------------------------------------------------------
+
+
+@router.get("/moment/{activation_id}/saved")
+def saved(request: Request, store: Open, activation_id: str) -> Response:
+    with store.session() as s:
+        a = moments.get_activation(session=s, activation_id=activation_id)
+    return _render(request, "moment/saved.html", {"a": a, "moment_words": words()})
+
+
+def readable(pattern: Pattern) -> str:
+    """The pattern sentence with an ellipsis in each gap not yet filled."""
+    text = Pattern(*(getattr(pattern, k).strip() or "…" for k in PATTERN_PARTS)).sentence()
+    return text.removesuffix("….") + "…" if text.endswith("….") else text
+
+
+def _tag_suggestions(all_activations: list[Activation]) -> list[str]:
+    counts = Counter(t for a in all_activations for t in a.tags)
+    return [t for t, _n in counts.most_common(40)]
+
+
+def _detail(
+    request: Request,
+    store: Store,
+    a: Activation,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    onset_value: str | None = None,
+    tz: str = "0",
+    stored: Activation | None = None,
+) -> Response:
+    """The details form; after a refused save, `a` is the draft and `stored` what is saved."""
+    with store.session() as s:
+        suggestions = _tag_suggestions(moments.list_activations(session=s))
+        timers = [u for u in moments.list_urges(session=s) if u.activation_id == a.id]
+    known = patterns.known_words()
+    quadrants = [
+        {"key": key, **info, "words": patterns.words_in(key)}
+        for key, info in patterns.quadrants().items()
+    ]
+    shown = a.pattern or Pattern("", "", "", "", "")
+    saved_pattern = (stored or a).pattern
+    return _render(
+        request,
+        "moment/detail.html",
+        {
+            "a": a,
+            "error": error,
+            "quadrants": quadrants,
+            "chosen": set(a.emotions),
+            "other_words": ", ".join(w for w in a.emotions if w not in known),
+            "regions": episodes.BODY_REGIONS,
+            "suggestions": suggestions,
+            "pattern": shown,
+            "preview": readable(shown),
+            "saved_sentence": readable(saved_pattern) if saved_pattern else None,
+            "onset_value": onset_value,
+            "tz": tz,
+            "timers": timers,
+            "limit": episodes.MAX_SHORT_TEXT,
+        },
+        status=status,
+    )
+
+
+@router.get("/moment/{activation_id}")
+def detail_page(request: Request, store: Open, activation_id: str) -> Response:
+    with store.session() as s:
+        a = moments.get_activation(session=s, activation_id=activation_id)
+    return _detail(request, store, a)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _named(value: str) -> bool | None:
+    return {"now": True, "after": False}.get(value)
+
+
+def _form_pattern(values: dict[str, str]) -> Pattern:
+    return Pattern(*(values.get(f"p_{k}", "") for k in PATTERN_PARTS))
+
+
+async def _checked(request: Request, name: str) -> list[str]:
+    """All values of a repeated field (checkboxes); deps.form keeps only the last one."""
+    form = await request.form()  # cached by Starlette after deps.form read it
+    return [v for v in form.getlist(name) if isinstance(v, str)]
+
+
+@router.post("/moment/{activation_id}")
+async def save_details(request: Request, store: Open, activation_id: str, values: Form) -> Response:
+    body = await _checked(request, "body")
+    emotions = await _checked(request, "emotions") + _split(values.get("emotions_other", ""))
+    with store.session() as s:
+        current = moments.get_activation(session=s, activation_id=activation_id)
+    try:
+        onset = local_time(values, "onset")
+        # datetime-local has whole minutes: an untouched box must not move the onset.
+        if onset is not None and onset.replace(second=0, microsecond=0) == current.onset_at.replace(
+            second=0, microsecond=0
+        ):
+            onset = None
+        intensity = values.get("intensity", "").strip() or None
+        with store.session() as s:
+            moments.update_details(
+                session=s,
+                activation_id=activation_id,
+                now=deps.now(),
+                onset=onset,
+                intensity=intensity,
+                trigger=values.get("trigger", ""),
+                tags=_split(values.get("tags", "")),
+                body=body,
+                emotions=emotions,
+                urge=values.get("urge", ""),
+                action=values.get("action", ""),
+                person=values.get("person", ""),
+                named_in_moment=_named(values.get("named", "")),
+                pattern=_form_pattern(values),
+            )
+    except EarnedError as error:
+        if error.status == 404:
+            raise
+        # Show the form again with what was typed, so nothing the person wrote is lost.
+        try:
+            intensity_draft = int(values.get("intensity", ""))
+        except ValueError:
+            intensity_draft = current.intensity
+        draft = replace(
+            current,
+            intensity=intensity_draft,
+            trigger=values.get("trigger"),
+            tags=_split(values.get("tags", "")),
+            body=body,
+            emotions=emotions,
+            urge=values.get("urge"),
+            action=values.get("action"),
+            person=values.get("person"),
+            named_in_moment=_named(values.get("named", "")),
+            pattern=_form_pattern(values),
+        )
+        return _detail(
+            request,
+            store,
+            draft,
+            error=error.message,
+            status=400,
+            onset_value=values.get("onset", ""),
+            tz=values.get("tz", "0"),
+            stored=current,
+        )
+    return RedirectResponse(f"/moment/{activation_id}?saved=1", status_code=303)
+
+
+async def _mark(
+    request: Request, store: Store, activation_id: str, values: dict[str, str], which: str
+) -> Response:
+    """Peak or settled, now or at a typed time; htmx gets the one row back."""
+    try:
+        now = deps.now()
+        typed = local_time(values, "at")
+        at = typed or now
+        with store.session() as s:
+            if which == "settled" and typed is None:
+                # A second "Settled now" (a double tap) keeps the first time; a typed
+                # time is a deliberate correction and goes through.
+                current = moments.get_activation(session=s, activation_id=activation_id)
+                if not current.is_open:
+                    at = current.settled_at or now
+            if which == "peak":
+                a = moments.mark_peak(session=s, activation_id=activation_id, at=at, now=now)
+            else:
+                a = moments.mark_settled(session=s, activation_id=activation_id, at=at, now=now)
+    except EarnedError as error:
+        if error.status == 404 or not _htmx(request):
+            raise
+        with store.session() as s:
+            a = moments.get_activation(session=s, activation_id=activation_id)
+        return _render(
+            request,
+            "moment/_episode.html",
+            {"a": a, "error": error.message, "next": _back_to(values)},
+            status=400,
+        )
+    if _htmx(request):
+        return _render(
+            request, "moment/_episode.html", {"a": a, "just": which, "next": _back_to(values)}
+        )
+    return RedirectResponse(f"{_back_to(values)}?{which}=1#episodes", status_code=303)
+
+
+@router.post("/moment/{activation_id}/peak")
+async def peak(request: Request, store: Open, activation_id: str, values: Form) -> Response:
+    return await _mark(request, store, activation_id, values, "peak")
+
+
+@router.post("/moment/{activation_id}/settled")
+async def settled(request: Request, store: Open, activation_id: str, values: Form) -> Response:
+    return await _mark(request, store, activation_id, values, "settled")
+
+
+@router.get("/moment/{activation_id}/delete")
+def delete_page(request: Request, store: Open, activation_id: str) -> Response:
+    with store.session() as s:
+        a = moments.get_activation(session=s, activation_id=activation_id)
+    return _render(request, "moment/delete.html", {"a": a})
+
+
+@router.post("/moment/{activation_id}/delete")
+async def delete(request: Request, store: Open, activation_id: str, values: Form) -> Response:
+    with store.session() as s:
+        moments.delete_activation(session=s, activation_id=activation_id)
+    return RedirectResponse("/moment?deleted=1", status_code=303)
+
+
+# --- urge-delay timer --------------------------------------------------------------------------
+
+
+@router.get("/urge")
+def urge_page(request: Request, store: Open, activation: str = "") -> Response:
+    with store.session() as s:
+        linked = moments.get_activation(session=s, activation_id=activation) if activation else None
+        timers = moments.list_urges(session=s)
+    return _render(
+        request,
+        "moment/urge.html",
+        {
+            "token": new_token(),
+            "suggestions": urges.SUGGESTED_URGES,
+            "linked": linked,
+            "running": [u for u in timers if u.running],
+            "finished": [u for u in timers if not u.running][:10],
+            "urge_words": words()["urge"],
+            "outcome_words": urges.OUTCOME_WORDS,
+            "now": deps.now(),
+        },
+    )
+
+
+@router.post("/urge")
+async def urge_start(request: Request, store: Open, values: Form) -> Response:
+    text = values.get("urge", "").strip() or values.get("custom", "")
+    with store.session() as s:
+        u = moments.start_urge(
+            session=s,
+            urge=text,
+            now=deps.now(),
+            activation_id=values.get("activation") or None,
+            client_token=values.get("client_token"),
+        )
+    return RedirectResponse(f"/urge/{u.id}", status_code=303)
+
+
+@router.get("/urge/{urge_id}")
+def urge_timer(request: Request, store: Open, urge_id: str) -> Response:
+    with store.session() as s:
+        u = moments.get_urge(session=s, urge_id=urge_id)
+    now = deps.now()
+    held = u.seconds_held
+    message = None
+    if held is not None and u.outcome is not None:
+        message = words()["urge"]["outcomes"][u.outcome].format(held=urges.describe_held(held))
+    return _render(
+        request,
+        "moment/urge_timer.html",
+        {
+            "u": u,
+            "elapsed": _seconds(now - u.started_at) or 0,
+            "urge_words": words()["urge"],
+            "outcome_words": urges.OUTCOME_WORDS,
+            "message": message,
+        },
+    )
+
+
+@router.post("/urge/{urge_id}/end")
+async def urge_end(request: Request, store: Open, urge_id: str, values: Form) -> Response:
+    with store.session() as s:
+        moments.end_urge(
+            session=s, urge_id=urge_id, outcome=values.get("outcome", ""), now=deps.now()
+        )
+    return RedirectResponse(f"/urge/{urge_id}", status_code=303)
+
+
+# --- patterns ------------------------------------------------------------------------------
+
+
+def _percent(share: float | None) -> str | None:
+    return None if share is None else f"{round(share * 100)}%"
+
+
+@router.get("/patterns")
+def patterns_page(request: Request, store: Open) -> Response:
+    now = deps.now()
+    with store.session() as s:
+        everything = moments.list_activations(session=s)
+    ranked = patterns.recurring(everything, now=now)
+    recent, before = patterns.named_counts(everything, now=now)
+    share_recent, share_before = patterns.named_share(everything, now=now)
+    emotions = Counter(w for a in everything for w in a.emotions)
+    return _render(
+        request,
+        "moment/patterns.html",
+        {
+            "ranked": ranked,
+            "trend_words": words()["trend"],
+            "recent": recent,
+            "before": before,
+            "share_recent": _percent(share_recent),
+            "share_before": _percent(share_before),
+            "total": len(everything),
+            "with_pattern": sum(1 for a in everything if a.pattern is not None),
+            "top_words": emotions.most_common(12),
+        },
+    )

@@ -12,3 +12,82 @@ document.addEventListener("DOMContentLoaded", () => {
     tick();
   }
 });
+
+// ==== In the moment (/moment, /urge, home page) ====
+(() => {
+  const pad = (n) => String(n).padStart(2, "0");
+  const localValue = (d) =>
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  const clock = (s) => {
+    const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    return h ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`;
+  };
+  // A datetime-local box holds local time; tell the server this browser's offset for it.
+  const setOffset = (input) => {
+    const tz = input.form && input.form.querySelector("[data-tz]");
+    if (!tz) return;
+    const chosen = input.value ? new Date(input.value) : new Date();
+    tz.value = String((Number.isNaN(chosen.getTime()) ? new Date() : chosen).getTimezoneOffset());
+  };
+  const enhance = (root) => {
+    for (const el of root.querySelectorAll("time[data-local]")) {
+      const d = new Date(el.getAttribute("datetime"));
+      if (!Number.isNaN(d.getTime())) {
+        el.textContent = d.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+      }
+      el.removeAttribute("data-local");
+    }
+    for (const input of root.querySelectorAll("input[data-when]")) {
+      if (input.dataset.utc) {
+        const d = new Date(`${input.dataset.utc}:00Z`);
+        if (!Number.isNaN(d.getTime())) input.value = localValue(d);
+        delete input.dataset.utc;
+      }
+      input.max = localValue(new Date());
+      setOffset(input);
+      input.addEventListener("input", () => setOffset(input));
+      input.removeAttribute("data-when");
+    }
+    for (const el of root.querySelectorAll("[data-js-only]")) el.hidden = false;
+    for (const el of root.querySelectorAll("[data-elapsed]")) {
+      // Ticks from the server's count, so a phone with a wrong clock still shows the truth.
+      const base = Number(el.dataset.elapsed), start = performance.now();
+      el.removeAttribute("data-elapsed");
+      window.setInterval(() => { el.textContent = clock(base + Math.floor((performance.now() - start) / 1000)); }, 1000);
+    }
+    for (const box of root.querySelectorAll("input[data-emotion]")) {
+      // Search results mirror the word's box on the quadrant map, both ways.
+      const twin = [...document.querySelectorAll("input[data-emotion]")].find(
+        (other) => other !== box && other.dataset.emotion === box.dataset.emotion);
+      if (twin && root !== document) box.checked = twin.checked;
+    }
+  };
+  document.addEventListener("change", (e) => {
+    const box = e.target;
+    if (!(box instanceof HTMLInputElement) || !box.dataset.emotion) return;
+    for (const other of document.querySelectorAll("input[data-emotion]")) {
+      if (other.dataset.emotion === box.dataset.emotion) other.checked = box.checked;
+    }
+  });
+  document.addEventListener("input", (e) => {
+    const form = e.target instanceof Element && e.target.closest("[data-pattern]");
+    if (!form) return;
+    const sentence = form.querySelector("[data-sentence]"), preview = form.querySelector("[data-preview]");
+    const parts = [...sentence.childNodes].map((n) =>
+      n.nodeType === Node.TEXT_NODE ? n.textContent : n.tagName === "INPUT" ? n.value.trim() || "…" : "");
+    preview.textContent = parts.join("").replace(/\s+/g, " ").replace(/\s+([,.])/g, "$1").trim().replace(/…\.$/, "…");
+  });
+  document.addEventListener("keydown", (e) => {
+    // Enter in the word search looks for words; it must not save the whole form.
+    if (e.key === "Enter" && e.target instanceof Element && e.target.matches("[data-no-submit]")) e.preventDefault();
+  });
+  // A refused peak/settled time comes back as the row with its message: show it in place.
+  document.addEventListener("htmx:beforeSwap", (e) => {
+    if (e.detail.xhr.status === 400 && e.detail.target.closest("[data-swap-errors]")) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", (e) => enhance(e.detail.target.parentNode || document));
+  document.addEventListener("DOMContentLoaded", () => enhance(document));
+})();

@@ -1,0 +1,436 @@
+"""The quick capture path: activations and urge-delay timers written with plain SQL.
+
+`earned log`, `settle`, `peak`, `open` and `wait` must start in tens of milliseconds,
+so they cannot import SQLAlchemy (~0.2 s). These functions write the same rows as
+earned.store.moments through a raw SQLCipher connection, with the same validation
+(earned.episodes, earned.urges) and the same encodings as the SQLAlchemy models on
+SQLite: JSON columns as `json.dumps` text, datetimes as naive UTC text in SQLAlchemy's
+'YYYY-MM-DD HH:MM:SS.ffffff' format, ids as uuid4 hex. tests/test_cli_quick.py reads
+rows written here back through the SQLAlchemy store, and compares raw encodings.
+
+Side effects and costs: `open_journal` checks the schema revision first; a journal at
+an older revision is migrated through the full store (Alembic, ~0.5 s, once). Each
+write is one `BEGIN IMMEDIATE` transaction, so concurrent writers (the web app,
+another terminal) queue on the 15 s busy timeout instead of failing; a busy error
+left after that is retried a few times, then reported calmly with nothing written.
+With `synchronous=FULL`, a write is on disk before the function returns.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from earned import episodes
+from earned.episodes import Activation
+from earned.errors import EarnedError
+from earned.paths import Profile
+from earned.store import schema, sqlcipher
+
+# typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    from earned.urges import UrgeDelay
+
+    T = TypeVar("T")
+
+MAX_TOKEN = 64
+SHORT_ID = 8  # characters of an id shown to people; any unique prefix is accepted
+_ATTEMPTS = 4
+_HEX = frozenset("0123456789abcdef")
+_ACTIVATIONS = (
+    "SELECT id, onset_at, intensity, trigger, tags, body, emotions, urge, action, person, "
+    "named_in_moment, peak_at, peak_intensity, settled_at FROM activations "
+)
+_URGES = "SELECT id, urge, started_at, ended_at, outcome, activation_id FROM urge_delays "
+
+
+# --- encodings (must match earned.store.models on SQLite) ----------------------------------
+
+
+def new_id() -> str:
+    """A uuid4 in hex, like earned.store.repo.new_id, without importing uuid (~2 ms)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    return raw.hex()
+
+
+def to_db(moment: datetime) -> str:
+    """Aware datetime → SQLAlchemy's SQLite DateTime text for the same instant in UTC."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def from_db(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _json_list(text: str | None) -> list[str]:
+    value = json.loads(text) if text else []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _activation(row: tuple[Any, ...]) -> Activation:
+    onset = from_db(row[1])
+    assert onset is not None  # NOT NULL column
+    return Activation(
+        id=row[0],
+        onset_at=onset,
+        intensity=row[2],
+        trigger=row[3],
+        tags=_json_list(row[4]),
+        body=_json_list(row[5]),
+        emotions=_json_list(row[6]),
+        urge=row[7],
+        action=row[8],
+        person=row[9],
+        named_in_moment=None if row[10] is None else bool(row[10]),
+        peak_at=from_db(row[11]),
+        peak_intensity=row[12],
+        settled_at=from_db(row[13]),
+    )
+
+
+def _urge(row: tuple[Any, ...]) -> UrgeDelay:
+    from earned.urges import UrgeDelay  # not needed by `earned log`: imported when used
+
+    started = from_db(row[2])
+    assert started is not None  # NOT NULL column
+    return UrgeDelay(row[0], row[1], started, from_db(row[3]), row[4], row[5])
+
+
+# --- opening and writing -----------------------------------------------------------------
+
+
+def open_journal(profile: Profile, data_key: bytes) -> Any:
+    """A raw connection to the profile's journal at the current schema revision.
+
+    Raises EarnedError for a missing or damaged file (or a key that does not open it),
+    and for a journal written by a newer earned. An older journal is migrated through
+    the full store (correctness over speed), then reopened.
+    """
+    if not profile.database.exists():
+        return _full_store_check(profile, data_key)  # raises the store's clear message
+    conn = sqlcipher.connect(profile.database, data_key)
+    conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
+    if _revision(conn) == schema.HEAD:
+        return conn
+    conn.close()
+    return _full_store_check(profile, data_key)
+
+
+def _full_store_check(profile: Profile, data_key: bytes) -> Any:
+    import sqlcipher3.dbapi2 as dbapi
+
+    if profile.database.exists():
+        conn = sqlcipher.connect(profile.database, data_key)
+        revision = _revision(conn)
+        conn.close()
+        if revision is not None and revision not in schema.REVISIONS:
+            raise EarnedError(
+                "This journal was written by a newer version of earned. Nothing was changed; "
+                "please update earned to open it.",
+                exit_code=2,
+            )
+    from earned.store import personal
+
+    personal.open_with_key(profile, data_key).close()  # migrates to HEAD
+    conn = sqlcipher.connect(profile.database, data_key)
+    conn.isolation_level = None
+    try:
+        if _revision(conn) != schema.HEAD:
+            raise EarnedError("This journal could not be brought up to date; nothing was saved.")
+    except (dbapi.Error, EarnedError):
+        conn.close()
+        raise
+    return conn
+
+
+def _revision(conn: Any) -> str | None:
+    import sqlcipher3.dbapi2 as dbapi
+
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except dbapi.OperationalError as exc:
+        if sqlcipher.is_busy(exc):
+            raise sqlcipher.busy() from None
+        return None  # no table yet: a journal that was never migrated
+    return None if row is None else str(row[0])
+
+
+def _write(conn: Any, work: Callable[[], T]) -> T:
+    """Run `work` in one BEGIN IMMEDIATE transaction: all of it is committed, or none.
+
+    The write lock is taken at BEGIN, so a concurrent writer makes us wait (busy
+    timeout) rather than fail half-way. A busy error that still comes through is
+    retried with a short back-off; EarnedError from `work` rolls back and propagates.
+    """
+    import sqlcipher3.dbapi2 as dbapi
+
+    for attempt in range(_ATTEMPTS):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except dbapi.OperationalError as exc:
+            if not sqlcipher.is_busy(exc):
+                raise
+            if attempt == _ATTEMPTS - 1:
+                raise sqlcipher.busy() from None
+            time.sleep(0.05 * 2**attempt)
+            continue
+        try:
+            result = work()
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, dbapi.OperationalError) and sqlcipher.is_busy(exc):
+                if attempt == _ATTEMPTS - 1:
+                    raise sqlcipher.busy() from None
+                time.sleep(0.05 * 2**attempt)
+                continue
+            raise
+        return result
+    raise sqlcipher.busy()  # not reached: the loop returns or raises
+
+
+# --- activations ---------------------------------------------------------------------------
+
+
+class Logged:
+    """A capture, and whether this call wrote it (False: its --token found an earlier one)."""
+
+    __slots__ = ("activation", "created")
+
+    def __init__(self, activation: Activation, created: bool) -> None:
+        self.activation = activation
+        self.created = created
+
+
+def check_token(token: str | None) -> str | None:
+    if token is None or token == "":
+        return None
+    if len(token) > MAX_TOKEN or not token.isprintable():
+        raise EarnedError(f"A --token is at most {MAX_TOKEN} printable characters.")
+    return token
+
+
+def prepare_activation(
+    *,
+    intensity: object,
+    now: datetime,
+    onset: datetime | None = None,
+    trigger: str | None = None,
+    emotions: list[str] | None = None,
+    urge: str | None = None,
+    tags: list[str] | None = None,
+    client_token: str | None = None,
+) -> dict[str, Any]:
+    """Validate a capture (as moments.log_activation does) into the row to insert.
+
+    Pure: the CLI calls it before asking for a passphrase, so bad input fails at once.
+    """
+    onset_at = onset or now
+    episodes.check_times(onset=onset_at, now=now)
+    return {
+        "id": new_id(),
+        "client_token": check_token(client_token),
+        "onset_at": to_db(onset_at),
+        "intensity": episodes.check_intensity(intensity),
+        "trigger": episodes.check_text(trigger, "trigger"),
+        "tags": json.dumps(episodes.check_list(tags or [], "tags")),
+        "body": json.dumps([]),
+        "emotions": json.dumps(episodes.check_list(emotions or [], "emotion words")),
+        "urge": episodes.check_text(urge, "urge"),
+        # SQLAlchemy's JSON type writes Python None as the JSON text 'null', not SQL NULL.
+        "pattern": json.dumps(None),
+        "created_at": to_db(now),
+        "updated_at": to_db(now),
+    }
+
+
+def insert_activation(conn: Any, values: dict[str, Any]) -> Logged:
+    """Insert a prepared activation in one transaction.
+
+    If its client token is already in the journal, the earlier activation is returned
+    and nothing is written (an idempotent retry). Without a token every call is a new
+    capture: two identical logs a second apart are two real moments.
+    """
+
+    def insert() -> Logged:
+        if values["client_token"] is not None:
+            row = conn.execute(
+                _ACTIVATIONS + "WHERE client_token = ?",
+                (values["client_token"],),
+            ).fetchone()
+            if row is not None:
+                return Logged(_activation(row), created=False)
+        conn.execute(
+            "INSERT INTO activations (id, client_token, onset_at, intensity, trigger, tags, "
+            "body, emotions, urge, action, person, named_in_moment, pattern, peak_at, "
+            "peak_intensity, settled_at, created_at, updated_at) VALUES (:id, :client_token, "
+            ":onset_at, :intensity, :trigger, :tags, :body, :emotions, :urge, NULL, NULL, "
+            "NULL, :pattern, NULL, NULL, NULL, :created_at, :updated_at)",
+            values,
+        )
+        return Logged(_get_activation(conn, values["id"]), created=True)
+
+    return _write(conn, insert)
+
+
+def log_activation(conn: Any, **fields: Any) -> Logged:
+    """prepare_activation + insert_activation (keyword arguments as prepare_activation)."""
+    return insert_activation(conn, prepare_activation(**fields))
+
+
+def _get_activation(conn: Any, activation_id: str) -> Activation:
+    row = conn.execute(_ACTIVATIONS + "WHERE id = ?", (activation_id,)).fetchone()
+    if row is None:
+        raise EarnedError("That episode is no longer in your journal.")
+    return _activation(row)
+
+
+def check_prefix(prefix: str) -> str:
+    """An id or the start of one (hex), lower-cased; anything else is a clear error."""
+    text = prefix.strip().lower()
+    if not text or len(text) > 32 or not set(text) <= _HEX:
+        raise EarnedError(
+            f"{prefix!r} is not an id. Ids look like 3f2a9c1e; `earned open` lists them."
+        )
+    return text
+
+
+def _by_prefix(conn: Any, select: str, prefix: str, what: str) -> tuple[Any, ...]:
+    start = check_prefix(prefix)
+    # A range on the primary key uses its index; 'g' sorts after every hex digit.
+    rows = conn.execute(
+        select + "WHERE id >= ? AND id < ? ORDER BY id LIMIT 2", (start, start + "g")
+    ).fetchall()
+    if not rows:
+        raise EarnedError(f"No {what} has an id starting with {start}; `earned open` lists them.")
+    if len(rows) > 1:
+        raise EarnedError(
+            f"More than one {what} has an id starting with {start}; please type a few more "
+            "characters of it."
+        )
+    return tuple(rows[0])
+
+
+def find_activation(conn: Any, prefix: str | None) -> Activation:
+    """The activation whose id starts with `prefix`, or else the most recent open one."""
+    if prefix is not None:
+        return _activation(_by_prefix(conn, _ACTIVATIONS, prefix, "episode"))
+    row = conn.execute(
+        _ACTIVATIONS + "WHERE settled_at IS NULL ORDER BY onset_at DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        raise EarnedError(
+            "There is no open episode, so nothing was changed. `earned log` records a new one."
+        )
+    return _activation(row)
+
+
+def mark_settled(conn: Any, *, prefix: str | None, at: datetime, now: datetime) -> Activation:
+    """Settle the chosen (or most recent open) episode at `at`; checked like the store's."""
+
+    def update() -> Activation:
+        found = find_activation(conn, prefix)
+        episodes.check_times(onset=found.onset_at, now=now, peak=found.peak_at, settled=at)
+        conn.execute(
+            "UPDATE activations SET settled_at = ?, updated_at = ? WHERE id = ?",
+            (to_db(at), to_db(now), found.id),
+        )
+        return _get_activation(conn, found.id)
+
+    return _write(conn, update)
+
+
+def mark_peak(
+    conn: Any, *, prefix: str | None, at: datetime, now: datetime, intensity: object = None
+) -> Activation:
+    """Record the peak of the chosen (or most recent open) episode, and its intensity."""
+    peak_intensity = None if intensity is None else episodes.check_intensity(intensity)
+
+    def update() -> Activation:
+        found = find_activation(conn, prefix)
+        episodes.check_times(onset=found.onset_at, now=now, peak=at, settled=found.settled_at)
+        conn.execute(
+            "UPDATE activations SET peak_at = ?, peak_intensity = coalesce(?, peak_intensity), "
+            "updated_at = ? WHERE id = ?",
+            (to_db(at), peak_intensity, to_db(now), found.id),
+        )
+        return _get_activation(conn, found.id)
+
+    return _write(conn, update)
+
+
+def open_activations(conn: Any, *, limit: int) -> tuple[list[Activation], int]:
+    """The newest `limit` open episodes, newest first, and how many are open in all."""
+    rows = conn.execute(
+        _ACTIVATIONS + "WHERE settled_at IS NULL ORDER BY onset_at DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    (total,) = conn.execute("SELECT count(*) FROM activations WHERE settled_at IS NULL").fetchone()
+    return [_activation(r) for r in rows], int(total)
+
+
+# --- urge-delay timers -----------------------------------------------------------------------
+
+
+def check_urge(urge: str | None) -> str:
+    text = episodes.check_text(urge, "urge")
+    if not text:
+        raise EarnedError("What is the urge? A few words are enough, e.g. 'text them again'.")
+    return text
+
+
+def start_urge(conn: Any, *, urge: str, now: datetime) -> UrgeDelay:
+    """Start a timer now (like moments.start_urge); it runs until `end_urge`."""
+    values = (new_id(), check_urge(urge), to_db(now))
+
+    def insert() -> UrgeDelay:
+        conn.execute(
+            "INSERT INTO urge_delays (id, client_token, urge, started_at, ended_at, outcome, "
+            "activation_id) VALUES (?, NULL, ?, ?, NULL, NULL, NULL)",
+            values,
+        )
+        return get_urge(conn, values[0])
+
+    return _write(conn, insert)
+
+
+def get_urge(conn: Any, prefix: str) -> UrgeDelay:
+    return _urge(_by_prefix(conn, _URGES, prefix, "urge timer"))
+
+
+def end_urge(conn: Any, *, prefix: str, outcome: str, now: datetime) -> tuple[UrgeDelay, bool]:
+    """Stop a timer: (timer, True), or (timer, False) if it had already ended (a double tap)."""
+    from earned.urges import check_outcome
+
+    checked = check_outcome(outcome)
+
+    def update() -> tuple[UrgeDelay, bool]:
+        timer = get_urge(conn, prefix)
+        if timer.ended_at is not None:
+            return timer, False
+        ended = max(now, timer.started_at)
+        conn.execute(
+            "UPDATE urge_delays SET ended_at = ?, outcome = ? WHERE id = ?",
+            (to_db(ended), checked, timer.id),
+        )
+        return get_urge(conn, timer.id), True
+
+    return _write(conn, update)
+
+
+def running_urges(conn: Any) -> list[UrgeDelay]:
+    rows = conn.execute(_URGES + "WHERE ended_at IS NULL ORDER BY started_at DESC").fetchall()
+    return [_urge(r) for r in rows]

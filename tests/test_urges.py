@@ -1,0 +1,114 @@
+"""The urge-delay timer: seconds held, running or not, how it ended, and the held time in
+words at each boundary."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from earned import urges
+from earned.errors import EarnedError
+from earned.urges import OUTCOME_WORDS, OUTCOMES, UrgeDelay, check_outcome, describe_held
+
+START = datetime(2026, 3, 2, 22, 40, tzinfo=UTC)
+
+
+def timer(ended: timedelta | None = None, outcome: str | None = None) -> UrgeDelay:
+    return UrgeDelay(
+        id="u" * 32,
+        urge="send a reassurance text",
+        started_at=START,
+        ended_at=None if ended is None else START + ended,
+        outcome=outcome,
+    )
+
+
+# --- seconds held and running ----------------------------------------------------------------
+
+
+def test_a_running_timer_has_no_held_time_yet() -> None:
+    t = timer()
+    assert t.running
+    assert t.seconds_held is None
+
+
+@pytest.mark.parametrize(
+    ("held", "seconds"),
+    [
+        (timedelta(0), 0),
+        (timedelta(seconds=1), 1),
+        (timedelta(minutes=12, seconds=5), 725),
+        (timedelta(hours=3), 10_800),
+        (timedelta(seconds=89, milliseconds=499), 89),
+        (timedelta(seconds=89, milliseconds=501), 90),
+    ],
+)
+def test_seconds_held_is_end_minus_start_rounded(held: timedelta, seconds: int) -> None:
+    t = timer(held, "waited")
+    assert not t.running
+    assert t.seconds_held == seconds
+
+
+def test_an_end_before_the_start_never_counts_as_negative() -> None:
+    # A phone clock a little behind the laptop's: held time is zero, not minus five.
+    assert timer(timedelta(seconds=-5), "acted").seconds_held == 0
+
+
+def test_seconds_held_across_time_zones() -> None:
+    ended = datetime(2026, 3, 3, 0, 10, tzinfo=timezone(timedelta(hours=1)))  # 23:10 UTC
+    t = UrgeDelay("u" * 32, "withdraw", START, ended, "passed")
+    assert t.seconds_held == 30 * 60
+
+
+# --- outcome ---------------------------------------------------------------------------------
+
+
+def test_the_three_outcomes() -> None:
+    assert OUTCOMES == ("waited", "acted", "passed")
+    assert set(OUTCOME_WORDS) == set(OUTCOMES)
+    for outcome in OUTCOMES:
+        assert check_outcome(outcome) == outcome
+
+
+@pytest.mark.parametrize("value", ["", "WAITED", " waited", "gave in", "none", "acted\x00"])
+def test_other_outcomes_are_refused_with_the_choices(value: str) -> None:
+    with pytest.raises(EarnedError) as error:
+        check_outcome(value)
+    assert error.value.message == (
+        "Please choose how it ended: I waited, I acted, or the urge passed."
+    )
+
+
+def test_suggested_urges_are_short_and_distinct() -> None:
+    assert len(set(urges.SUGGESTED_URGES)) == len(urges.SUGGESTED_URGES) >= 5
+    assert all(0 < len(u) <= 60 and u == u.strip() for u in urges.SUGGESTED_URGES)
+
+
+# --- the held time in words ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [
+        (0, "0 seconds"),
+        (1, "1 second"),
+        (2, "2 seconds"),
+        (45, "45 seconds"),
+        (89, "89 seconds"),
+        (90, "2 minutes"),  # 1.5 minutes rounds to an even 2
+        (149, "2 minutes"),
+        (150, "2 minutes"),  # 2.5 rounds half to even
+        (151, "3 minutes"),
+        (12 * 60, "12 minutes"),
+        (89 * 60, "89 minutes"),
+        (89 * 60 + 29, "89 minutes"),
+        (89 * 60 + 30, "1 h 30 min"),  # 89.5 rounds to 90 minutes
+        (90 * 60, "1 h 30 min"),
+        (65 * 60 * 2, "2 h 10 min"),
+        (2 * 3600 + 5 * 60, "2 h 05 min"),
+        (10 * 3600, "10 h 00 min"),
+    ],
+)
+def test_describe_held_boundaries(seconds: int, words: str) -> None:
+    assert describe_held(seconds) == words
