@@ -103,7 +103,15 @@ async def unlock(request: Request, values: Form) -> Response:
 
 @router.post("/lock")
 async def lock(request: Request, values: Form) -> Response:
-    _vault(request).close()
+    """Lock everywhere: this browser session and a terminal key agent for the profile."""
+    from earned import agent
+
+    vault = _vault(request)
+    vault.close()
+    try:
+        agent.stop(vault.profile)
+    except EarnedError:
+        pass  # an agent socket we refuse to trust is not one we can ask to stop
     response = RedirectResponse("/unlock", status_code=303)
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response
