@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -108,10 +110,9 @@ async def lock(request: Request, values: Form) -> Response:
 
     vault = _vault(request)
     vault.close()
-    try:
+    # An agent socket we refuse to trust is not one we can ask to stop.
+    with contextlib.suppress(EarnedError):
         agent.stop(vault.profile)
-    except EarnedError:
-        pass  # an agent socket we refuse to trust is not one we can ask to stop
     response = RedirectResponse("/unlock", status_code=303)
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response
