@@ -145,3 +145,38 @@ def check_times(
             raise EarnedError(f"The {name} is before the episode began; nothing was changed.")
     if peak is not None and settled is not None and settled < peak:
         raise EarnedError("Settled cannot come before the peak; nothing was changed.")
+
+
+@dataclass(frozen=True)
+class Capture:
+    """A validated quick capture: what a new activation starts with."""
+
+    onset_at: datetime
+    intensity: int
+    trigger: str | None
+    tags: list[str]
+    emotions: list[str]
+    urge: str | None
+
+
+def check_capture(
+    *,
+    intensity: object,
+    now: datetime,
+    onset: datetime | None = None,
+    trigger: str | None = None,
+    emotions: list[str] | None = None,
+    urge: str | None = None,
+    tags: list[str] | None = None,
+) -> Capture:
+    """Validate a new capture; shared by the store and the quick CLI path."""
+    onset_at = onset or now
+    check_times(onset=onset_at, now=now)
+    return Capture(
+        onset_at=onset_at,
+        intensity=check_intensity(intensity),
+        trigger=check_text(trigger, "trigger"),
+        tags=check_list(tags or [], "tags"),
+        emotions=check_list(emotions or [], "emotion words"),
+        urge=check_text(urge, "urge"),
+    )

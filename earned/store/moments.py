@@ -111,18 +111,25 @@ def log_activation(
         ).first()
         if existing is not None:
             return activation_of(existing)
-    onset_at = onset or now
-    episodes.check_times(onset=onset_at, now=now)
+    c = episodes.check_capture(
+        intensity=intensity,
+        now=now,
+        onset=onset,
+        trigger=trigger,
+        emotions=emotions,
+        urge=urge,
+        tags=tags,
+    )
     row = ActivationRow(
         id=new_id(),
         client_token=token,
-        onset_at=onset_at,
-        intensity=episodes.check_intensity(intensity),
-        trigger=episodes.check_text(trigger, "trigger"),
-        tags=episodes.check_list(tags or [], "tags"),
+        onset_at=c.onset_at,
+        intensity=c.intensity,
+        trigger=c.trigger,
+        tags=c.tags,
         body=[],
-        emotions=episodes.check_list(emotions or [], "emotion words"),
-        urge=episodes.check_text(urge, "urge"),
+        emotions=c.emotions,
+        urge=c.urge,
         action=None,
         person=None,
         named_in_moment=None,

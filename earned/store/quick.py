@@ -238,18 +238,25 @@ def prepare_activation(
 
     Pure: the CLI calls it before asking for a passphrase, so bad input fails at once.
     """
-    onset_at = onset or now
-    episodes.check_times(onset=onset_at, now=now)
+    c = episodes.check_capture(
+        intensity=intensity,
+        now=now,
+        onset=onset,
+        trigger=trigger,
+        emotions=emotions,
+        urge=urge,
+        tags=tags,
+    )
     return {
         "id": new_id(),
         "client_token": check_token(client_token),
-        "onset_at": to_db(onset_at),
-        "intensity": episodes.check_intensity(intensity),
-        "trigger": episodes.check_text(trigger, "trigger"),
-        "tags": json.dumps(episodes.check_list(tags or [], "tags")),
+        "onset_at": to_db(c.onset_at),
+        "intensity": c.intensity,
+        "trigger": c.trigger,
+        "tags": json.dumps(c.tags),
         "body": json.dumps([]),
-        "emotions": json.dumps(episodes.check_list(emotions or [], "emotion words")),
-        "urge": episodes.check_text(urge, "urge"),
+        "emotions": json.dumps(c.emotions),
+        "urge": c.urge,
         # SQLAlchemy's JSON type writes Python None as the JSON text 'null', not SQL NULL.
         "pattern": json.dumps(None),
         "created_at": to_db(now),
