@@ -18,7 +18,7 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> HTMLResponse:
     vault = getattr(request.app.state, "vault", None)
-    ctx = {
+    ctx: dict[str, Any] = {
         "csrf": getattr(request.state, "csrf", ""),
         # This browser's session, not merely "some session is open": another browser (or
         # a stale tab) must not be shown the private navigation and the Lock button.
@@ -26,4 +26,15 @@ def render(
         "path": request.url.path,
         **(context or {}),
     }
+    if request.query_params.get("care") == "1" or ctx.get("show_care"):
+        ctx["care"] = care_context(request)
     return templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def care_context(request: Request) -> dict[str, Any]:
+    """What the calm crisis panel needs: its words and the person's region's lines."""
+    from earned import content
+    from earned.web.routes.safety import region_of
+
+    words = content.load("crisis")
+    return {**words["care"], "crisis": words, "region": region_of(request)}
