@@ -98,12 +98,25 @@ class Step:
     changes: dict[str, ReliableChange]
 
 
+def rci_sd(instrument: Instrument, subscale_id: str) -> float | None:
+    """The reference SD for reliable change on one subscale, or None if there is none.
+
+    The instrument's own norm table wins (ECR: the 46,610 Open Psychometrics
+    responses); without one, the published SD the instrument file cites
+    (`rci_sd`, e.g. PHQ-9 and GAD-7 general-population samples).
+    """
+    table = norms_mod.load(instrument.id)
+    if table is not None:
+        return table.subscales[subscale_id].sd
+    return instrument.subscale(subscale_id).rci_sd
+
+
 def trajectory(assessments: list[Assessment]) -> list[Step]:
     """Completed assessments oldest first, each with its RCI against the one before.
 
     "The one before" is the previous result on the same instrument, so a list
     mixing questionnaires compares like with like. The SD is the reference
-    sample's (the norm table), the reliability the instrument file's; both are
+    sample's (see `rci_sd`), the reliability the instrument file's; both are
     shown beside the verdict on the result page.
     """
     done = sorted(
@@ -118,15 +131,15 @@ def trajectory(assessments: list[Assessment]) -> list[Step]:
         if not isinstance(result, Scores):
             continue
         changes: dict[str, ReliableChange] = {}
-        table = norms_mod.load(a.instrument_id)
-        if previous is not None and table is not None:
+        if previous is not None:
             for sub in a.instrument.subscales:
-                if sub.reliability is None:
+                sd = rci_sd(a.instrument, sub.id)
+                if sd is None or sub.reliability is None:
                     continue
                 changes[sub.id] = reliable_change(
                     previous[sub.id],
                     result[sub.id],
-                    sd=table.subscales[sub.id].sd,
+                    sd=sd,
                     reliability=sub.reliability,
                     lower_is_better=sub.lower_is_better,
                 )
@@ -151,13 +164,13 @@ def overall_change(steps: list[Step], subscale_id: str) -> ReliableChange | None
     first, last = same[0], same[-1]
     inst = last.assessment.instrument
     sub = inst.subscale(subscale_id)
-    table = norms_mod.load(inst.id)
-    if table is None or sub.reliability is None:
+    sd = rci_sd(inst, subscale_id)
+    if sd is None or sub.reliability is None:
         return None
     return reliable_change(
         first.scores[subscale_id],
         last.scores[subscale_id],
-        sd=table.subscales[subscale_id].sd,
+        sd=sd,
         reliability=sub.reliability,
         lower_is_better=sub.lower_is_better,
     )

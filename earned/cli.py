@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from typing import Any, NoReturn, TextIO
 
     from earned.assessment import Assessment
+    from earned.checkin import Entry as CheckinEntry
     from earned.episodes import Activation
     from earned.instruments.model import Instrument
     from earned.instruments.reliable_change import ReliableChange
@@ -334,16 +335,35 @@ def cmd_log(args: argparse.Namespace) -> int:
     )
     with _quick(args) as (_prof, conn):
         logged = quick.insert_activation(conn, values)
+        region = _care_region(conn, args.trigger, args.urge, *args.emotion, *args.tag)
     moment = logged.activation
     what = f"intensity {moment.intensity} at {_when(moment.onset_at, now)}"
     if not logged.created:
         print(f"Already saved with this --token: {what} (id {_short(moment.id)}). Nothing new.")
-        return 0
-    print(f"Logged: {what} (id {_short(moment.id)}).")
-    print("When it has eased, `earned settle` records how long it took.")
-    if moment.urge:
-        print(f"To time how long you hold off on the urge: earned wait {shlex.quote(moment.urge)}")
+    else:
+        print(f"Logged: {what} (id {_short(moment.id)}).")
+        print("When it has eased, `earned settle` records how long it took.")
+        if moment.urge:
+            again = f"earned wait {shlex.quote(moment.urge)}"
+            print(f"To time how long you hold off on the urge: {again}")
+    if region is not None:
+        _care_lines(region)
     return 0
+
+
+def _care_region(conn: Any, *texts: str | None) -> str | None:
+    """After a save: the region for the crisis lines if `texts` suggest danger, else None.
+
+    earned.safety is stdlib only and reads its rules lazily, so the quick path stays
+    light; the words themselves are neither kept nor shown (see docs/crisis-language.md).
+    """
+    from earned import safety
+
+    if safety.detect_any(texts) is None:
+        return None
+    from earned.store import quick
+
+    return quick.get_setting(conn, "region") or ""
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
@@ -469,7 +489,10 @@ def _end_message(timer: UrgeDelay) -> str:
     if timer.outcome == "waited":
         return f"You waited: {held}. That is the practice, and it counts."
     if timer.outcome == "acted":
-        return f"You held it for {held}, then acted. Noticing that is useful data, not a failure."
+        return (
+            f"You held it for {held}, then acted. Noticing that is useful data, "
+            "and the time you held is real."
+        )
     return f"The urge passed after {held}. Urges rise and fall; this one fell on its own."
 
 
@@ -499,6 +522,9 @@ def cmd_wait(args: argparse.Namespace) -> int:
         timer = quick.start_urge(conn, urge=urge, now=_now())
         later = f"earned wait --end {_short(timer.id)} w|a|p"
         print(f"Timer started for the urge to {_plain(timer.urge)} (id {_short(timer.id)}).")
+        region = _care_region(conn, urge)
+        if region is not None:
+            _care_lines(region)
         _say(
             "You don't have to do anything yet. Breathe slowly: in for 4, out for 6. "
             "The urge will rise and then fall."
@@ -954,6 +980,141 @@ def cmd_results(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- check-ins ---------------------------------------------------------------------------
+
+# The check-in questionnaires (earned.checkin.available(), tested equal); named here so that
+# building the parser for --help reads no instrument files.
+CHECKINS = ("phq9", "gad7")
+
+
+def _print_care(store: Store) -> None:
+    """The calm crisis panel on stderr for the journal's saved region (see _care_lines)."""
+    from earned.store import repo
+
+    with store.session() as session:
+        _care_lines(repo.get_setting(session=session, key="region"))
+
+
+def _care_lines(region: str | None) -> None:
+    """The calm crisis panel's words and the crisis lines on stderr, the person's region
+    first; the same words the web app shows. Nothing is blocked or sent anywhere.
+
+    Used by the quick commands too: no SQLAlchemy here (the caller reads the region).
+    """
+    import textwrap
+
+    from earned import content
+
+    words = content.load("crisis")
+    regions: dict[str, Any] = words["regions"]
+    first = region if region in regions else str(words["default_region"])
+
+    def say(text: str, indent: str = "") -> None:
+        print(
+            textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent),
+            file=sys.stderr,
+        )
+
+    print(file=sys.stderr)
+    say(words["care"]["title"])
+    say(words["care"]["text"], "  ")
+    for key in [first, *(k for k in regions if k != first)]:
+        print(f"  {regions[key]['name']}", file=sys.stderr)
+        for line in regions[key]["lines"]:
+            say(f"{line['name']}: {line['how']} ({line['hours']})", "    ")
+    say(words["emergency"], "  ")
+    say(words["directory"], "  ")
+
+
+def _local_day(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d") if moment else "?"
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from earned import checkin
+    from earned.instruments.scoring import alerts
+    from earned.store import repo
+
+    inst = checkin.load(args.instrument)
+    words = checkin.words()
+    with _unlocked(args) as (_, store, _key):
+        with store.session() as session:
+            unfinished = repo.unfinished_assessment(session=session, instrument_id=inst.id)
+        answers = dict(unfinished.answers) if unfinished else {}
+        print(f"{inst.short_name} check-in ({inst.name})")
+        _say(
+            f"{words['instruments'][inst.id]['about']} It is optional: type q to pause at any "
+            "point, b to go back; every answer is saved as you go."
+        )
+        if unfinished is not None:
+            print(
+                f"Welcome back: continuing the check-in from {_local_day(unfinished.started_at)} "
+                f"({len(answers)} of {len(inst.items)} answered)."
+            )
+        print()
+        _say(inst.instructions)
+        assessment_id, finished = _ask(
+            store, inst, unfinished.id if unfinished else None, answers, sys.stdin
+        )
+        if not finished:
+            if answers:
+                print(
+                    f"Paused. Your {len(answers)} answer(s) are saved; "
+                    f"run `earned checkin {inst.id}` again to continue."
+                )
+            else:
+                print("Paused before the first answer; nothing was saved.")
+        else:
+            assert assessment_id is not None  # finished implies at least one answer exists
+            with store.session() as session:
+                repo.complete_assessment(session=session, assessment_id=assessment_id, now=_now())
+                done = repo.list_assessments(session=session, instrument_id=inst.id)
+            print()
+            print("Thank you, that's all of them.")
+            print()
+            _print_checkin(checkin.history(done, inst.id), words)
+        if alerts(inst, answers):
+            _print_care(store)
+    return 0
+
+
+def _print_checkin(entries: list[CheckinEntry], words: dict[str, Any]) -> None:
+    """The latest check-in in `entries` (earned.checkin.Entry): total, level, change."""
+    from earned import checkin
+
+    last = entries[-1]
+    inst = last.assessment.instrument
+    level = last.level
+    print(f"{inst.short_name} total: {level.total} of {level.maximum}")
+    print(f"{words['level']}: {level.band}.")
+    _say(level.text, "  ")
+    _say(words["not_diagnosis"], "  ")
+    print()
+    if len(entries) < 2:
+        _say(words["first"])
+        return
+    before = entries[-2]
+    change = last.change
+    if change is not None:
+        _say(
+            f"Since your last check-in ({_local_day(before.assessment.completed_at)}, total "
+            f"{before.level.total}): {change.verdict} "
+            f"({change.after - change.before:+.0f}, RCI {change.rci:+.2f})."
+        )
+    overall = checkin.since_first(entries)
+    if overall is not None and len(entries) > 2:
+        _say(
+            f"Since your first check-in ({_local_day(entries[0].assessment.completed_at)}, "
+            f"total {entries[0].level.total}): {overall.verdict} (RCI {overall.rci:+.2f})."
+        )
+    if change is not None:
+        _say(
+            f"A change counts as reliable when it is more than {change.threshold:.2f} points "
+            "(Jacobson-Truax Reliable Change Index, |RCI| > 1.96); ups and downs on the way "
+            "are part of the work."
+        )
+
+
 # --- export, import, backup --------------------------------------------------------------
 
 
@@ -1389,6 +1550,23 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     results.add_argument("--json", action="store_true", help="print the results as JSON")
 
+    checkin = _add(
+        sub,
+        "checkin",
+        cmd_checkin,
+        "an optional check-in on mood (PHQ-9) or worry (GAD-7)",
+        "Answer the nine PHQ-9 or the seven GAD-7 questions about the last two weeks, one at a "
+        "time. Type 0-3 to answer, b to go back, q to pause; answers are saved as you go. "
+        "Shows the total, its symptom level in words (not a diagnosis) and the reliable change "
+        "since earlier check-ins.",
+    )
+    checkin.add_argument(
+        "instrument",
+        choices=CHECKINS,
+        metavar="phq9|gad7",
+        help="which check-in: phq9 (mood, 9 questions) or gad7 (worry, 7 questions)",
+    )
+
     export = _add(
         sub,
         "export",
@@ -1470,7 +1648,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "permanently delete this profile's journal",
         "Permanently delete the chosen profile's folder: journal, key file and settings. "
         "Asks for the passphrase first. Backups are kept separately and are not touched. "
-        "You can also always delete the folder by hand.",
+        "You can also delete the folder by hand at any time.",
     )
     delete.add_argument(
         "--yes-i-am-sure",

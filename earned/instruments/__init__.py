@@ -6,6 +6,8 @@ is cached because the files never change while the program runs.
 
 from __future__ import annotations
 
+import itertools
+import math
 import tomllib
 from functools import cache
 from importlib import resources
@@ -44,6 +46,28 @@ def parse(raw: dict[str, Any]) -> Instrument:
         raise ValueError(f"{raw.get('id', '?')}: missing field {missing}") from None
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _check_reliable_change(instrument_id: str, sub: Subscale) -> None:
+    """The figures a Reliable Change Index is built from must be usable and cited."""
+    if sub.reliability is not None and (
+        not _is_number(sub.reliability) or not 0 <= sub.reliability < 1
+    ):
+        raise ValueError(f"{instrument_id}: reliability of {sub.id} must lie in [0, 1)")
+    if sub.rci_sd is None:
+        if sub.rci_sd_source:
+            raise ValueError(f"{instrument_id}: rci_sd_source of {sub.id} without an rci_sd")
+        return
+    if not _is_number(sub.rci_sd) or not (math.isfinite(sub.rci_sd) and sub.rci_sd > 0):
+        raise ValueError(f"{instrument_id}: rci_sd of {sub.id} must be a positive number")
+    if not sub.rci_sd_source:
+        raise ValueError(f"{instrument_id}: rci_sd of {sub.id} needs its source")
+    if sub.reliability is None:
+        raise ValueError(f"{instrument_id}: rci_sd of {sub.id} is of no use without a reliability")
+
+
 def _parse(raw: dict[str, Any]) -> Instrument:
     scale_raw = raw["scale"]
     scale = Scale(
@@ -68,6 +92,8 @@ def _parse(raw: dict[str, Any]) -> Instrument:
             reliability_source=s.get("reliability_source"),
             multiplier=float(s.get("multiplier", 1.0)),
             bands=tuple(Band(b["low"], b["high"], b["label"]) for b in s.get("bands", ())),
+            rci_sd=s.get("rci_sd"),
+            rci_sd_source=s.get("rci_sd_source"),
         )
         for s in raw["subscales"]
     )
@@ -98,6 +124,11 @@ def _parse(raw: dict[str, Any]) -> Instrument:
             raise ValueError(f"{raw['id']}: subscale {subscale.id} has no items")
         if any(b.low > b.high for b in subscale.bands):
             raise ValueError(f"{raw['id']}: a band of {subscale.id} runs backwards")
+        ordered = sorted(subscale.bands, key=lambda b: b.low)
+        if any(later.low <= earlier.high for earlier, later in itertools.pairwise(ordered)):
+            # A score in two bands would be labelled by whichever comes last in the file.
+            raise ValueError(f"{raw['id']}: two bands of {subscale.id} overlap")
+        _check_reliable_change(raw["id"], subscale)
     alerts = tuple(Alert(a["item"], a["at_least"], a["kind"]) for a in raw.get("alerts", ()))
     for alert in alerts:
         if not 1 <= alert.item <= len(items) or not scale.min < alert.at_least <= scale.max:

@@ -3,7 +3,8 @@
 An instrument file (TOML, one per questionnaire) names its items, response
 scale, subscales and how each is scored, reliabilities with their sources,
 optional score bands (PHQ-9 style severity), optional alert rules on single
-items (PHQ-9 item 9), its citation and terms of use. Nothing here imports the
+items (PHQ-9 item 9), optionally a cited reference SD for reliable change, its
+citation and terms of use. Nothing here imports the
 web stack or the ORM.
 """
 
@@ -56,6 +57,10 @@ class Subscale:
     reliability_source: str | None = None
     multiplier: float = 1.0
     bands: tuple[Band, ...] = ()
+    # The SD of a published reference sample, for reliable change when the instrument has
+    # no norm table of its own (PHQ-9, GAD-7); cited like the reliability.
+    rci_sd: float | None = None
+    rci_sd_source: str | None = None
 
 
 @dataclass(frozen=True)

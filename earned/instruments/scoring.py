@@ -87,5 +87,20 @@ def score(instrument: Instrument, answers: Mapping[int, int]) -> Scores | Incomp
         for band in sub.bands:
             if band.low <= value <= band.high:
                 bands[sub.id] = band.label
-    alerts = tuple(a for a in instrument.alerts if answers.get(a.item, -1) >= a.at_least)
-    return Scores(values=values, bands=bands, alerts=alerts)
+    return Scores(values=values, bands=bands, alerts=alerts(instrument, answers))
+
+
+def alerts(instrument: Instrument, answers: Mapping[int, int]) -> tuple[Alert, ...]:
+    """The alert rules met by the answers given so far, complete or not.
+
+    An answer that calls for crisis resources counts the moment it is given, so a
+    half-finished questionnaire can show them too. Only answers on the scale count: a
+    missing-answer code is not an answer.
+    """
+    low, high = instrument.scale.min, instrument.scale.max
+    met = []
+    for alert in instrument.alerts:
+        value = answers.get(alert.item)
+        if value is not None and low <= value <= high and value >= alert.at_least:
+            met.append(alert)
+    return tuple(met)

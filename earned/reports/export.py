@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from earned import instruments, journal
 from earned.errors import EarnedError
+from earned.instruments.model import Instrument, Subscale
 from earned.instruments.scoring import Scores
 from earned.reports import tables
 from earned.store import repo
@@ -271,6 +272,22 @@ def to_csv_zip(data: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def _score_words(inst: Instrument, sub: Subscale, result: Scores) -> str:
+    """One subscale's score for reading: means to two decimals, whole totals (PHQ-9,
+    GAD-7) as "total 7 of 27" with their band in the check-ins' non-diagnostic words."""
+    value = result[sub.id]
+    if sub.method != "sum" or not value.is_integer():
+        return f"{sub.name.lower()} {value:.2f}"
+    most = len(inst.items_of(sub.id)) * inst.scale.max * sub.multiplier
+    text = f"{sub.name.lower()} {value:.0f} of {most:.0f}"
+    band = result.bands.get(sub.id)
+    if band is not None and inst.purpose == "check-in":
+        text += f" ({band} symptom level over the last two weeks)"
+    elif band is not None:
+        text += f" ({band})"
+    return text
+
+
 def to_markdown(data: dict[str, Any]) -> str:
     """A readable document of everything, for printing or sharing by choice."""
     lines = ["# My earned journal", "", f"Exported {data['exported_at']}.", ""]
@@ -282,7 +299,7 @@ def to_markdown(data: dict[str, Any]) -> str:
         result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
         when = (a["completed_at"] or a["started_at"])[:10]
         if isinstance(result, Scores):
-            parts = ", ".join(f"{s.name.lower()} {result[s.id]:.2f}" for s in inst.subscales)
+            parts = ", ".join(_score_words(inst, s, result) for s in inst.subscales)
             lines.append(f"- {when}, {inst.short_name}: {parts}")
         else:
             lines.append(f"- {when}, {inst.short_name}: not finished ({len(a['answers'])} answers)")

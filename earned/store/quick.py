@@ -441,3 +441,12 @@ def end_urge(conn: Any, *, prefix: str, outcome: str, now: datetime) -> tuple[Ur
 def running_urges(conn: Any) -> list[UrgeDelay]:
     rows = conn.execute(_URGES + "WHERE ended_at IS NULL ORDER BY started_at DESC").fetchall()
     return [_urge(r) for r in rows]
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+def get_setting(conn: Any, key: str) -> str | None:
+    """One value of the settings table (e.g. "region" for the crisis lines), or None."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])

@@ -20,7 +20,7 @@ from earned.errors import EarnedError, Locked
 from earned.paths import Profile
 from earned.web import security
 from earned.web.render import render
-from earned.web.routes import assess, auth, data, journal, moment, regulate, safety
+from earned.web.routes import assess, auth, checkin, data, journal, moment, regulate, safety
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 1024 * 1024  # 1 MiB for ordinary forms
@@ -46,7 +46,7 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.vault = security.Vault(profile, idle_lock_seconds=idle_lock_seconds)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, safety, assess, journal, moment, regulate, data):
+    for module in (auth, safety, assess, checkin, journal, moment, regulate, data):
         app.include_router(module.router)
 
     @app.middleware("http")

@@ -24,7 +24,7 @@ def test_intro_page(unlocked: TestClient) -> None:
     assert "Nothing here is a diagnosis" in p.text
     form = p.one("form", action="/assess/start")
     assert form.get("method") == "post"
-    assert [b.text for b in p.select("button")] == ["Begin", "Lock now"]
+    assert [b.text for b in p.select("button")] == ["Begin", "Turn calm mode on", "Lock now"]
     assert "Brennan" in p.text
 
 

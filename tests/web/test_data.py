@@ -1,4 +1,6 @@
-"""Your data: export, import, region, delete everything (earned.web.routes.data)."""
+"""Settings and your data: export, import, region, delete everything (earned.web.routes.data).
+
+Calm mode, the other setting on this page, has its own file: test_calm.py."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def test_data_page(unlocked: TestClient) -> None:
     r = unlocked.get("/data")
     assert r.status_code == 200
     p = page(r)
-    assert p.one("h1").text == "Your data"
+    assert p.one("h1").text == "Settings and your data"
     for fmt in ("json", "zip", "md"):
         assert "download" in p.one("a", href=f"/data/export.{fmt}").attrs
     form = p.one("form", action="/data/import")

@@ -162,7 +162,7 @@ def test_origin_shows_the_content_note_first(unlocked: TestClient) -> None:
     assert p.one("div.content-note").get("role") == "note"
     note_text = p.one("div.content-note").text
     assert note_text.startswith("Content note")
-    assert " ".join(content.load("origin")["content_note"].split()) in note_text
+    assert " ".join(content.load("pacing")["notes"]["origin"]["text"].split()) in note_text
     assert "Pause" in note_text
     assert p.select("a", href="/")  # "Not today"
 

@@ -76,6 +76,9 @@ def _page(
 def page_view(request: Request, store: Open, assessment_id: str, page: int) -> Response:
     with store.session() as s:
         a = repo.get_assessment(session=s, assessment_id=assessment_id)
+    if a.instrument_id != INSTRUMENT:
+        # A check-in (PHQ-9, GAD-7) has its own pages.
+        return RedirectResponse(f"/checkin/result/{a.id}", status_code=303)
     if a.completed_at is not None:
         return RedirectResponse(f"/results/{a.id}", status_code=303)
     return _page(request, a, page)
@@ -160,6 +163,9 @@ def one(request: Request, store: Open, assessment_id: str) -> Response:
             for a in repo.list_assessments(session=s, instrument_id=target.instrument_id)
             if a.completed_at
         ]
+    if target.instrument_id != INSTRUMENT:
+        # A check-in (PHQ-9, GAD-7) has its own result page.
+        return RedirectResponse(f"/checkin/result/{target.id}", status_code=303)
     if target.completed_at is None:
         return RedirectResponse(f"/assess/{target.id}/{target.resume_page()}", status_code=303)
     return _results(request, done, assessment_id)

@@ -1,14 +1,17 @@
-"""Your data: export (JSON, CSV, Markdown), import, region setting, delete everything."""
+"""Settings and your data: calm mode and region settings, export (JSON, CSV, Markdown),
+import, delete everything."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Match
 
-from earned import content
+from earned import content, pacing
 from earned.errors import EarnedError
 from earned.reports import export
 from earned.store import Store, keys, repo
@@ -18,6 +21,10 @@ from earned.web.render import render
 router = APIRouter()
 Form = Annotated[dict[str, str], Depends(deps.form)]
 Open = Annotated[Store, Depends(deps.store)]
+
+# Where the calm-mode toggle may send the person back to: a path on this app, never
+# another host ("//evil.example") or a scheme.
+LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_.-]{0,200}")
 
 
 def _page(
@@ -46,8 +53,43 @@ def _page(
 
 
 @router.get("/data")
-def index(request: Request, store: Open) -> Response:
-    return _page(request, store)
+def index(request: Request, store: Open, calm: str = "") -> Response:
+    message = None
+    if calm in pacing.CALM_VALUES:  # just switched (see set_calm): say so, if it is true
+        with store.session() as s:
+            stored = repo.get_setting(session=s, key=pacing.CALM_MODE) or "off"
+        if stored == calm:
+            message = str(pacing.words()["calm"][f"now_{calm}"])
+    return _page(request, store, message=message)
+
+
+@router.get("/settings")
+def settings(store: Open) -> Response:
+    return RedirectResponse("/data#settings", status_code=303)
+
+
+@router.post("/settings/calm")
+async def set_calm(request: Request, store: Open, values: Form) -> Response:
+    """Calm mode on or off (a display setting: no record is touched), then back where it was."""
+    value = pacing.calm_value(values.get("calm", ""))
+    with store.session() as s:
+        repo.set_setting(session=s, key=pacing.CALM_MODE, value=value)
+    target = values.get("next", "")
+    if target.startswith("/data") or not _page_to_return_to(request, target):
+        target = f"/data?calm={value}#settings"
+    return RedirectResponse(target, status_code=303)
+
+
+def _page_to_return_to(request: Request, target: str) -> bool:
+    """Whether `target` is a page of this app that a browser can GET.
+
+    The footer sends the current path, which after a refused form is a POST-only address
+    (e.g. /regulate/toolkit/<id>/use); returning there would be a 405 page.
+    """
+    if not LOCAL_PATH.fullmatch(target):
+        return False
+    scope = {"type": "http", "path": target, "method": "GET", "root_path": ""}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
 
 
 @router.get("/data/export.{fmt}")

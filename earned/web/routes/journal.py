@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from earned import content, journal
 from earned.errors import EarnedError
 from earned.store import Store, repo
-from earned.web import deps
+from earned.web import care, deps
 from earned.web.render import render
 
 router = APIRouter()
@@ -80,7 +80,8 @@ async def reflect_save(request: Request, store: Open, key: str, values: Form) ->
             },
             status=400,
         )
-    return RedirectResponse(f"/reflect/{key}?saved=1", status_code=303)
+    done = care.after_save(f"/reflect/{key}?saved=1", values.get("body"))
+    return RedirectResponse(done, status_code=303)
 
 
 @router.get("/origin")
@@ -118,7 +119,8 @@ async def origin_save(request: Request, store: Open, values: Form) -> Response:
             },
             status=400,
         )
-    return RedirectResponse("/origin/write?saved=1", status_code=303)
+    done = care.after_save("/origin/write?saved=1", values.get("body"))
+    return RedirectResponse(done, status_code=303)
 
 
 def _back(entry: journal.Entry) -> str:
@@ -153,7 +155,8 @@ async def edit_save(request: Request, store: Open, entry_id: str, values: Form) 
             {"entry": entry, "back": _back(entry), "error": error.message},
             status=400,
         )
-    return RedirectResponse(_back(entry) + "?saved=1", status_code=303)
+    done = care.after_save(_back(entry) + "?saved=1", values.get("body"))
+    return RedirectResponse(done, status_code=303)
 
 
 @router.post("/entries/{entry_id}/delete")

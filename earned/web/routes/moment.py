@@ -23,7 +23,7 @@ from earned import content, episodes, patterns, urges
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.store import Store, moments, repo
-from earned.web import deps
+from earned.web import care, deps
 from earned.web.render import render
 
 if TYPE_CHECKING:
@@ -234,7 +234,8 @@ async def after_save(request: Request, store: Open, values: Form) -> Response:
             repo.add_entry(session=s, kind="after", prompt=None, body=body, now=deps.now())
     except EarnedError as error:
         return _after_page(request, store, draft=values, error=error.message, status=400)
-    return RedirectResponse("/moment/after?saved=1", status_code=303)
+    answers = [values.get(p["key"]) for p in words()["after"]["prompts"]]
+    return RedirectResponse(care.after_save("/moment/after?saved=1", *answers), status_code=303)
 
 
 # --- one activation ------------------------------------------------------------------------
@@ -390,7 +391,10 @@ async def save_details(request: Request, store: Open, activation_id: str, values
             tz=values.get("tz", "0"),
             stored=current,
         )
-    return RedirectResponse(f"/moment/{activation_id}?saved=1", status_code=303)
+    written = [values.get(k) for k in ("trigger", "tags", "emotions_other", "urge", "action")]
+    written += [values.get("person"), *(values.get(f"p_{k}") for k in PATTERN_PARTS)]
+    done = care.after_save(f"/moment/{activation_id}?saved=1", *written)
+    return RedirectResponse(done, status_code=303)
 
 
 async def _mark(
@@ -489,7 +493,7 @@ async def urge_start(request: Request, store: Open, values: Form) -> Response:
             activation_id=values.get("activation") or None,
             client_token=values.get("client_token"),
         )
-    return RedirectResponse(f"/urge/{u.id}", status_code=303)
+    return RedirectResponse(care.after_save(f"/urge/{u.id}", text), status_code=303)
 
 
 @router.get("/urge/{urge_id}")

@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from earned import content, regulation
 from earned.errors import EarnedError
 from earned.store import Store, moments
-from earned.web import deps
+from earned.web import care, deps
 from earned.web.render import render
 
 router = APIRouter()
@@ -220,8 +220,9 @@ async def log_practice(request: Request, store: Open, values: Form) -> Response:
             status=400,
         )
     if request.headers.get(JS_HEADER):
-        return Response(status_code=204)
-    return RedirectResponse("/regulate/log?saved=1", status_code=303)
+        return Response(status_code=204)  # timers: no note is sent this way
+    note = values.get("note") if kind == "movement" else None
+    return RedirectResponse(care.after_save("/regulate/log?saved=1", note), status_code=303)
 
 
 # --- paced breathing ---------------------------------------------------------------------------
@@ -365,16 +366,17 @@ async def ground_done(request: Request, store: Open, values: Form) -> Response:
     seconds = int(now.timestamp()) - started if started else GROUND_DEFAULT_SECONDS
     if not 0 < seconds <= regulation.MAX_PRACTICE_SECONDS:
         seconds = GROUND_DEFAULT_SECONDS
+    note = ground_note(notes) if values.get("save_note") else None
     with store.session() as s:
         moments.log_practice(
             session=s,
             kind="grounding",
             seconds=seconds,
             now=now,
-            note=ground_note(notes) if values.get("save_note") else None,
+            note=note,
             client_token=values.get("client_token"),
         )
-    return RedirectResponse("/regulate/log?saved=1", status_code=303)
+    return RedirectResponse(care.after_save("/regulate/log?saved=1", note), status_code=303)
 
 
 # --- mindfulness timer and body scan -----------------------------------------------------------
@@ -444,7 +446,8 @@ async def add_tool(request: Request, store: Open, values: Form) -> Response:
         return _toolkit_page(
             request, store, error=error.message, draft=values.get("name", ""), status=400
         )
-    return RedirectResponse("/regulate/toolkit?saved=1", status_code=303)
+    done = care.after_save("/regulate/toolkit?saved=1", values.get("name"))
+    return RedirectResponse(done, status_code=303)
 
 
 @router.post("/regulate/toolkit/{tool_id}/use")

@@ -1,0 +1,199 @@
+"""Crisis language in the quick commands: `earned log` and `earned wait` save what was
+typed exactly, exit 0, and when earned.safety fires print the calm care panel with the
+region's crisis lines on stderr; idioms add nothing. The quick path stays light."""
+
+from __future__ import annotations
+
+import getpass
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from earned import agent, cli, paths
+from earned.paths import Profile
+from earned.store import personal, repo, sqlcipher
+from tests.conftest import PASSPHRASE
+
+TITLE = "You matter, and you don't have to hold this alone"
+
+
+@dataclass
+class Journal:
+    profile: Profile
+    key: bytes
+    pw: Path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture(autouse=True)
+def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EARNED_PASSPHRASE", raising=False)
+    monkeypatch.delenv("EARNED_DEBUG", raising=False)
+
+    def refuse(prompt: str = "") -> str:
+        raise AssertionError(f"unexpected passphrase prompt: {prompt!r}")
+
+    monkeypatch.setattr(getpass, "getpass", refuse)
+
+
+@pytest.fixture
+def journal(data_dir: Path, tmp_path: Path) -> Journal:
+    prof = paths.profile()
+    store, key = personal.set_up(prof, PASSPHRASE)
+    store.close()
+    pw = tmp_path / "pw"
+    pw.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return Journal(prof, key, pw)
+
+
+@pytest.fixture
+def unlocked(journal: Journal) -> Iterator[Journal]:
+    agent.start(journal.profile, journal.key, 120)
+    yield journal
+    agent.stop(journal.profile)
+
+
+def run(capsys: pytest.CaptureFixture[str], j: Journal, *argv: str) -> Result:
+    code = cli.main(["--passphrase-file", str(j.pw), *argv])
+    captured = capsys.readouterr()
+    return Result(code, captured.out, captured.err)
+
+
+def rows(j: Journal, sql: str) -> list[tuple[Any, ...]]:
+    conn = sqlcipher.connect(j.profile.database, j.key)
+    try:
+        return [tuple(r) for r in conn.execute(sql).fetchall()]
+    finally:
+        conn.close()
+
+
+def set_region(j: Journal, region: str) -> None:
+    store, _key = personal.unlock(j.profile, PASSPHRASE)
+    try:
+        with store.session() as s:
+            repo.set_setting(session=s, key="region", value=region)
+    finally:
+        store.close()
+
+
+# --- earned log ------------------------------------------------------------------------------
+
+
+def test_log_saves_risk_words_and_shows_the_lines_on_stderr(
+    capsys: pytest.CaptureFixture[str], journal: Journal
+) -> None:
+    r = run(capsys, journal, "log", "8", "I want to kill myself", "--urge", "disappear")
+    assert r.code == 0
+    assert r.out.startswith("Logged: intensity 8")
+    assert TITLE not in r.out and "988" not in r.out  # the panel goes to stderr
+    assert TITLE in r.err
+    assert "988 Suicide & Crisis Lifeline: Call or text 988" in r.err
+    assert "findahelpline.com" in r.err
+    assert rows(journal, "SELECT trigger, urge FROM activations") == [
+        ("I want to kill myself", "disappear")
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "6", "no reply for hours", "--emotion", "suicidal"],
+        ["log", "6", "--urge", "hurt myself"],
+        ["log", "6", "--tag", "kms"],
+    ],
+)
+def test_every_text_option_of_log_is_read(
+    capsys: pytest.CaptureFixture[str], journal: Journal, argv: list[str]
+) -> None:
+    r = run(capsys, journal, *argv)
+    assert r.code == 0 and TITLE in r.err
+    assert len(rows(journal, "SELECT id FROM activations")) == 1
+
+
+@pytest.mark.parametrize("trigger", ["this deadline is killing me", "he didn't answer for 3 hours"])
+def test_log_with_an_idiom_or_sadness_adds_nothing(
+    capsys: pytest.CaptureFixture[str], journal: Journal, trigger: str
+) -> None:
+    r = run(capsys, journal, "log", "5", trigger)
+    assert r.code == 0 and r.out.startswith("Logged:")
+    assert r.err == ""
+    assert rows(journal, "SELECT trigger FROM activations") == [(trigger,)]
+
+
+def test_the_saved_region_comes_first(capsys: pytest.CaptureFixture[str], journal: Journal) -> None:
+    set_region(journal, "uk-ie")
+    r = run(capsys, journal, "log", "7", "I wish I were dead")
+    assert r.code == 0
+    lines = r.err.index("Samaritans: Call 116 123")
+    assert lines < r.err.index("988")  # the person's region first, the others after
+
+
+def test_a_retried_token_still_shows_the_lines(
+    capsys: pytest.CaptureFixture[str], journal: Journal
+) -> None:
+    first = run(capsys, journal, "log", "7", "kms", "--token", "t-1")
+    again = run(capsys, journal, "log", "7", "kms", "--token", "t-1")
+    assert first.code == again.code == 0
+    assert "Already saved" in again.out and TITLE in again.err
+    assert len(rows(journal, "SELECT id FROM activations")) == 1
+
+
+# --- earned wait -----------------------------------------------------------------------------
+
+
+def test_wait_starts_the_timer_and_shows_the_lines(
+    capsys: pytest.CaptureFixture[str], journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("w\n"))
+    r = run(capsys, journal, "wait", "cut myself")
+    assert r.code == 0
+    assert "Timer started" in r.out and "You waited" in r.out
+    assert TITLE in r.err and "988" in r.err
+    assert rows(journal, "SELECT urge, outcome FROM urge_delays") == [("cut myself", "waited")]
+
+
+def test_wait_with_an_ordinary_urge_adds_nothing(
+    capsys: pytest.CaptureFixture[str], journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("p\n"))
+    r = run(capsys, journal, "wait", "text him again")
+    assert r.code == 0 and r.err == ""
+
+
+# --- the quick path ----------------------------------------------------------------------
+
+
+HEAVY = ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "pydantic")
+
+
+def test_showing_the_lines_keeps_the_quick_path_light(unlocked: Journal) -> None:
+    """With `earned unlock`, a risk capture imports none of the heavy stack."""
+    code = f"""
+import contextlib, io, sys
+from earned import cli
+err = io.StringIO()
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+    assert cli.main(["log", "7", "I want to end it all"]) == 0
+assert "988" in err.getvalue(), err.getvalue()
+print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})))
+"""
+    env = {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+    assert rows(unlocked, "SELECT trigger FROM activations") == [("I want to end it all",)]
