@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os
 import shutil
 import socket
@@ -9,6 +10,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from earned.paths import Profile
     from earned.store import Store
 
 # Cheap Argon2id parameters for the suite (recorded in each key file); the real
@@ -154,3 +157,63 @@ def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
 @pytest.fixture
 def store(stores: Stores) -> Store:
     return stores.new()
+
+
+# --- the CLI test modules' shared pieces ----------------------------------------------------
+
+
+@dataclass
+class Journal:
+    """A set-up journal for CLI tests: its profile, raw key, and a passphrase file."""
+
+    profile: Profile
+    key: bytes
+    pw: Path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No passphrase from the environment, and no real terminal prompt, unless a test says.
+
+    CLI modules opt in with `pytestmark = pytest.mark.usefixtures("no_ambient_secrets")`.
+    """
+    monkeypatch.delenv("EARNED_PASSPHRASE", raising=False)
+    monkeypatch.delenv("EARNED_DEBUG", raising=False)
+
+    def refuse(prompt: str = "") -> str:
+        raise AssertionError(f"unexpected passphrase prompt: {prompt!r}")
+
+    monkeypatch.setattr(getpass, "getpass", refuse)
+
+
+@pytest.fixture
+def journal(data_dir: Path, tmp_path: Path) -> Iterator[Journal]:
+    """The default profile, set up; any key agent started for it is stopped afterwards."""
+    from earned import agent, paths
+    from earned.store import personal
+
+    prof = paths.profile()
+    store, key = personal.set_up(prof, PASSPHRASE)
+    store.close()
+    pw = tmp_path / "pw"
+    pw.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    yield Journal(prof, key, pw)
+    with suppress(agent.UnsafeAgent):
+        agent.stop(prof)
+
+
+@pytest.fixture
+def unlocked(journal: Journal) -> Iterator[Journal]:
+    """The journal with its key agent running, as after `earned unlock`."""
+    from earned import agent
+
+    agent.start(journal.profile, journal.key, 120)
+    yield journal
+    agent.stop(journal.profile)

@@ -5,53 +5,21 @@ only ever reachable through a private folder and socket, by the same user."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import socket
 import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import suppress
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from earned import agent, cli, paths
-from earned.paths import Profile
-from earned.store import personal, sqlcipher
-from tests.conftest import PASSPHRASE
+from earned.store import sqlcipher
+from tests.conftest import Journal
 
-
-@dataclass
-class Journal:
-    profile: Profile
-    key: bytes
-    pw: Path
-
-
-@pytest.fixture(autouse=True)
-def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("EARNED_PASSPHRASE", raising=False)
-
-    def refuse(prompt: str = "") -> str:
-        raise AssertionError(f"unexpected passphrase prompt: {prompt!r}")
-
-    monkeypatch.setattr(getpass, "getpass", refuse)
-
-
-@pytest.fixture
-def journal(data_dir: Path, tmp_path: Path) -> Iterator[Journal]:
-    prof = paths.profile()
-    store, key = personal.set_up(prof, PASSPHRASE)
-    store.close()
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    yield Journal(prof, key, pw)
-    with suppress(agent.UnsafeAgent):
-        agent.stop(prof)
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
 
 def env() -> dict[str, str]:

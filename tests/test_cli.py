@@ -18,7 +18,6 @@ import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,32 +25,15 @@ import pytest
 from earned import cli, demo, instruments
 from earned.errors import EarnedError
 from earned.instruments.scoring import Scores, score
-from tests.conftest import PASSPHRASE, T0, require
+from tests.conftest import PASSPHRASE, T0, Result, require
+
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
 HEAVY = ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "pydantic")
 ANSWERS = [(n % 5) + 1 for n in range(36)]  # a full, valid answer set: 1,2,3,4,5,1,...
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
 Run = Callable[..., Result]
-
-
-@pytest.fixture(autouse=True)
-def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No passphrase from the environment, and no real terminal prompt, unless a test says."""
-    monkeypatch.delenv("EARNED_PASSPHRASE", raising=False)
-    monkeypatch.delenv("EARNED_DEBUG", raising=False)
-
-    def refuse(prompt: str = "") -> str:
-        raise AssertionError(f"unexpected passphrase prompt: {prompt!r}")
-
-    monkeypatch.setattr(getpass, "getpass", refuse)
 
 
 def secret(tmp_path: Path, text: str, name: str = "pw") -> Path:

@@ -4,66 +4,21 @@ region's crisis lines on stderr; idioms add nothing. The quick path stays light.
 
 from __future__ import annotations
 
-import getpass
 import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from earned import agent, cli, paths
-from earned.paths import Profile
+from earned import cli
 from earned.store import personal, repo, sqlcipher
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, Journal, Result
+
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
 TITLE = "You matter, and you don't have to hold this alone"
-
-
-@dataclass
-class Journal:
-    profile: Profile
-    key: bytes
-    pw: Path
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture(autouse=True)
-def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("EARNED_PASSPHRASE", raising=False)
-    monkeypatch.delenv("EARNED_DEBUG", raising=False)
-
-    def refuse(prompt: str = "") -> str:
-        raise AssertionError(f"unexpected passphrase prompt: {prompt!r}")
-
-    monkeypatch.setattr(getpass, "getpass", refuse)
-
-
-@pytest.fixture
-def journal(data_dir: Path, tmp_path: Path) -> Journal:
-    prof = paths.profile()
-    store, key = personal.set_up(prof, PASSPHRASE)
-    store.close()
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    return Journal(prof, key, pw)
-
-
-@pytest.fixture
-def unlocked(journal: Journal) -> Iterator[Journal]:
-    agent.start(journal.profile, journal.key, 120)
-    yield journal
-    agent.stop(journal.profile)
 
 
 def run(capsys: pytest.CaptureFixture[str], j: Journal, *argv: str) -> Result:

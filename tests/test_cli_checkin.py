@@ -4,41 +4,23 @@ care words and crisis lines on stderr, with every answer kept."""
 
 from __future__ import annotations
 
-import getpass
 import io
 import json
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from earned import cli, content
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, Result
 
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
 
 Run = Callable[..., Result]
 CARE = content.load("crisis")["care"]
-
-
-@pytest.fixture(autouse=True)
-def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("EARNED_PASSPHRASE", raising=False)
-    monkeypatch.delenv("EARNED_DEBUG", raising=False)
-
-    def refuse(prompt: str = "") -> str:
-        raise AssertionError(f"unexpected passphrase prompt: {prompt!r}")
-
-    monkeypatch.setattr(getpass, "getpass", refuse)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ writing while the web app's store writes too."""
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import pty
@@ -17,19 +16,18 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from earned import agent, cli, paths
+from earned import cli
 from earned.errors import EarnedError
-from earned.paths import Profile
 from earned.store import Store, moments, personal, quick, schema, sqlcipher
-from tests.conftest import PASSPHRASE
+from tests.conftest import Journal, Result
+
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
 HEAVY = (
     "fastapi",
@@ -43,49 +41,6 @@ HEAVY = (
     "jinja2",
 )
 ID = re.compile(r"\(id ([0-9a-f]{8})\)")
-
-
-@dataclass
-class Journal:
-    profile: Profile
-    key: bytes
-    pw: Path
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture(autouse=True)
-def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("EARNED_PASSPHRASE", raising=False)
-    monkeypatch.delenv("EARNED_DEBUG", raising=False)
-
-    def refuse(prompt: str = "") -> str:
-        raise AssertionError(f"unexpected passphrase prompt: {prompt!r}")
-
-    monkeypatch.setattr(getpass, "getpass", refuse)
-
-
-@pytest.fixture
-def journal(data_dir: Path, tmp_path: Path) -> Journal:
-    prof = paths.profile()
-    store, key = personal.set_up(prof, PASSPHRASE)
-    store.close()
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    return Journal(prof, key, pw)
-
-
-@pytest.fixture
-def unlocked(journal: Journal) -> Iterator[Journal]:
-    """The journal with its key agent running, as after `earned unlock`."""
-    agent.start(journal.profile, journal.key, 120)
-    yield journal
-    agent.stop(journal.profile)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str, pw: Path | None = None) -> Result:
