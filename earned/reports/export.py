@@ -165,12 +165,13 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
         seen: set[str] = set()
         for raw in data.get("assessments", []):
             a = _assessment_record(raw)
-            if a["id"] in seen:
-                raise EarnedError(f"The file lists assessment {a['id']} twice.")
-            seen.add(a["id"])
-            if a["id"] in have_a:
-                if have_a[a["id"]] != a:
-                    raise EarnedError(f"Assessment {a['id']} already exists with other answers.")
+            if not tables.admit(
+                a,
+                seen=seen,
+                have=have_a,
+                twice=f"The file lists assessment {a['id']} twice.",
+                conflict=f"Assessment {a['id']} already exists with other answers.",
+            ):
                 counts["skipped"] += 1
                 continue
             row = AssessmentRow(
@@ -194,12 +195,13 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
         seen.clear()
         for raw in data.get("entries", []):
             e = _entry_record(raw)
-            if e["id"] in seen:
-                raise EarnedError(f"The file lists entry {e['id']} twice.")
-            seen.add(e["id"])
-            if e["id"] in have_e:
-                if have_e[e["id"]] != e:
-                    raise EarnedError(f"Entry {e['id']} already exists with other text.")
+            if not tables.admit(
+                e,
+                seen=seen,
+                have=have_e,
+                twice=f"The file lists entry {e['id']} twice.",
+                conflict=f"Entry {e['id']} already exists with other text.",
+            ):
                 counts["skipped"] += 1
                 continue
             session.add(
@@ -213,7 +215,7 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
                 )
             )
             counts["entries"] += 1
-        tables.load(session=session, data=data, counts=counts)
+        tables.load(session=session, data=data, counts=counts, current=current)
         for key, value in dict(data.get("settings", {})).items():
             repo.set_setting(session=session, key=str(key), value=str(value))
         session.flush()

@@ -289,21 +289,56 @@ def _normalise(table: Table, raw: Any) -> dict[str, Any]:
     return rec
 
 
-def load(*, session: Session, data: dict[str, Any], counts: dict[str, int]) -> None:
-    """Add the records of the export's tables; identical existing ones are skipped."""
-    current = dump(session=session)
+def admit(
+    rec: dict[str, Any],
+    *,
+    seen: set[str],
+    have: dict[str, dict[str, Any]],
+    twice: str,
+    conflict: str,
+) -> bool:
+    """True if `rec` is new; False if an identical record is already stored.
+
+    Raises EarnedError (`twice`) when the file lists the id again, and (`conflict`)
+    when the stored record with that id differs. Shared by every section of an import.
+    """
+    if rec["id"] in seen:
+        raise EarnedError(twice)
+    seen.add(rec["id"])
+    if rec["id"] in have:
+        if have[rec["id"]] != rec:
+            raise EarnedError(conflict)
+        return False
+    return True
+
+
+def load(
+    *,
+    session: Session,
+    data: dict[str, Any],
+    counts: dict[str, int],
+    current: dict[str, Any] | None = None,
+) -> None:
+    """Add the records of the export's tables; identical existing ones are skipped.
+
+    `current` is a snapshot the caller already took (export.restore does), so the
+    tables are not read a second time.
+    """
+    if current is None:
+        current = dump(session=session)
     for table in TABLES:
         have = {r["id"]: r for r in current[table.key]}
         seen: set[str] = set()
         counts.setdefault(table.key, 0)
         for raw in data.get(table.key, []):
             rec = _normalise(table, raw)
-            if rec["id"] in seen:
-                raise EarnedError(f"The file lists a record in {table.key} twice.")
-            seen.add(rec["id"])
-            if rec["id"] in have:
-                if have[rec["id"]] != rec:
-                    raise EarnedError(f"A record in {table.key} already exists with other content.")
+            if not admit(
+                rec,
+                seen=seen,
+                have=have,
+                twice=f"The file lists a record in {table.key} twice.",
+                conflict=f"A record in {table.key} already exists with other content.",
+            ):
                 counts["skipped"] += 1
                 continue
             values = {
