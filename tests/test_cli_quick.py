@@ -24,7 +24,7 @@ import pytest
 
 from earned import cli
 from earned.errors import EarnedError
-from earned.store import Store, moments, personal, quick, schema, sqlcipher
+from earned.store import Store, activations, personal, quick, schema, sqlcipher, urge_timers
 from tests.conftest import Journal, Result
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
@@ -238,7 +238,7 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
     s = store(unlocked)
     try:
         with s.session() as session:
-            (a,) = moments.list_activations(session=session)
+            (a,) = activations.list_activations(session=session)
             assert a.id.startswith(prefix) and len(a.id) == 32
             assert a.intensity == 7
             assert a.trigger == "he didn't answer for 3 hours"
@@ -250,7 +250,7 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
             assert before - timedelta(seconds=1) <= a.onset_at <= datetime.now(UTC)
             assert a.is_open
             # the store can go on working with it
-            settled = moments.mark_settled(
+            settled = activations.mark_settled(
                 session=session,
                 activation_id=a.id,
                 at=a.onset_at + timedelta(minutes=5),
@@ -262,7 +262,7 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
 
 
 def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
-    """Same column types and text formats, row for row, as moments.log_activation writes."""
+    """Same column types and text formats, row for row, as activations.log_activation writes."""
     now = datetime(2026, 3, 2, 21, 30, 15, 123456, tzinfo=UTC)
     onset = now.astimezone(timezone(timedelta(hours=-5))) - timedelta(minutes=3)
     fields: dict[str, Any] = {
@@ -277,7 +277,7 @@ def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
     s = store(unlocked)
     try:
         with s.session() as session:
-            orm = moments.log_activation(session=session, client_token="orm", **fields)
+            orm = activations.log_activation(session=session, client_token="orm", **fields)
     finally:
         s.close()
     conn = quick.open_journal(unlocked.profile, unlocked.key)
@@ -317,7 +317,7 @@ def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -
     s = store(unlocked)
     try:
         with s.session() as session:
-            stored = moments.get_urge(session=session, urge_id=timer.id)
+            stored = urge_timers.get_urge(session=session, urge_id=timer.id)
     finally:
         s.close()
     assert stored == ended
@@ -667,7 +667,7 @@ def test_cli_and_web_store_writing_at_once_lose_nothing(unlocked: Journal) -> No
             for i in range(in_thread):
                 time.sleep(0.04)  # spread over the CLI processes' run, not all at the start
                 with s.session() as session:
-                    moments.log_activation(
+                    activations.log_activation(
                         session=session,
                         intensity=i % 11,
                         now=datetime.now(UTC),

@@ -29,6 +29,7 @@ from earned.episodes import Activation
 from earned.errors import EarnedError
 from earned.paths import Profile
 from earned.store import schema, sqlcipher
+from earned.tokens import check_token
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
 TYPE_CHECKING = False
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
 
     T = TypeVar("T")
 
-MAX_TOKEN = 64
 SHORT_ID = 8  # characters of an id shown to people; any unique prefix is accepted
 _ATTEMPTS = 4
 _HEX = frozenset("0123456789abcdef")
@@ -215,14 +215,6 @@ class Logged:
         self.created = created
 
 
-def check_token(token: str | None) -> str | None:
-    if token is None or token == "":
-        return None
-    if len(token) > MAX_TOKEN or not token.isprintable():
-        raise EarnedError(f"A --token is at most {MAX_TOKEN} printable characters.")
-    return token
-
-
 def prepare_activation(
     *,
     intensity: object,
@@ -234,7 +226,7 @@ def prepare_activation(
     tags: list[str] | None = None,
     client_token: str | None = None,
 ) -> dict[str, Any]:
-    """Validate a capture (as moments.log_activation does) into the row to insert.
+    """Validate a capture (as activations.log_activation does) into the row to insert.
 
     Pure: the CLI calls it before asking for a passphrase, so bad input fails at once.
     """
@@ -400,7 +392,7 @@ def check_urge(urge: str | None) -> str:
 
 
 def start_urge(conn: Any, *, urge: str, now: datetime) -> UrgeDelay:
-    """Start a timer now (like moments.start_urge); it runs until `end_urge`."""
+    """Start a timer now (like urge_timers.start_urge); it runs until `end_urge`."""
     values = (new_id(), check_urge(urge), to_db(now))
 
     def insert() -> UrgeDelay:

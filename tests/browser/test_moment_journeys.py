@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 
 from earned import urges
 from earned.episodes import Pattern
-from earned.store import Store, moments, personal
+from earned.store import Store, activations, personal, practices, toolkit, urge_timers
 from tests.conftest import PASSPHRASE
 
 from .conftest import Pages, Server
@@ -100,8 +100,8 @@ def test_log_an_activation_in_three_actions_then_settle_it(
     expect(page.locator("#episodes")).to_have_count(0)  # the open list has gone with it
 
     with journal(ready_server) as store, store.session() as s:
-        saved = moments.get_activation(session=s, activation_id=activation_id)
-        still_open = moments.list_activations(session=s, open_only=True)
+        saved = activations.get_activation(session=s, activation_id=activation_id)
+        still_open = activations.list_activations(session=s, open_only=True)
     assert saved.intensity == 7
     assert saved.settled_at is not None
     assert saved.settled_at >= saved.onset_at
@@ -140,12 +140,12 @@ def test_urge_timer_keeps_running_while_breathing_then_i_waited(
     expect(elapsed).to_be_visible()
     assert clock_seconds(elapsed.inner_text()) >= later
     with journal(ready_server) as store, store.session() as s:
-        assert moments.get_urge(session=s, urge_id=urge_id).running
+        assert urge_timers.get_urge(session=s, urge_id=urge_id).running
 
     page.get_by_role("button", name="I waited").click()
     expect(page).to_have_url(f"{ready_server.url}/urge/{urge_id}")
     with journal(ready_server) as store, store.session() as s:
-        ended = moments.get_urge(session=s, urge_id=urge_id)
+        ended = urge_timers.get_urge(session=s, urge_id=urge_id)
     assert ended.outcome == "waited"
     assert ended.seconds_held is not None
     assert ended.seconds_held >= 2
@@ -203,7 +203,7 @@ def test_one_minute_of_box_breathing_with_reduced_motion(
     expect(rows.locator("td").nth(0)).to_have_text("Box breathing")
     expect(rows.locator("td").nth(2)).to_have_text("1 min")
     with journal(ready_server) as store, store.session() as s:
-        logged = moments.practice_times(session=s)
+        logged = practices.practice_times(session=s)
     assert [(kind, seconds) for kind, _when, seconds in logged] == [("breathing-box", 60)]
 
     # The control: with motion welcome, the same circle does grow during the in-breath
@@ -230,8 +230,8 @@ def seed(server: Server) -> tuple[str, str]:
     with one use and one practice: the pages then show their lists, not only empty states."""
     now = datetime.now(UTC)
     with journal(server) as store, store.session() as s:
-        a = moments.log_activation(session=s, intensity=6, now=now - timedelta(minutes=30))
-        moments.update_details(
+        a = activations.log_activation(session=s, intensity=6, now=now - timedelta(minutes=30))
+        activations.update_details(
             session=s,
             activation_id=a.id,
             now=now - timedelta(minutes=29),
@@ -245,12 +245,12 @@ def seed(server: Server) -> tuple[str, str]:
                 "anxious", "the silence", "losing interest", "being left", "text again"
             ),
         )
-        u = moments.start_urge(
+        u = urge_timers.start_urge(
             session=s, urge="check their phone or profile", now=now, activation_id=a.id
         )
-        tool = moments.add_tool(session=s, name="cold water on my wrists", now=now)
-        moments.record_tool_use(session=s, tool_id=tool, before=7, after=4, now=now)
-        moments.log_practice(session=s, kind="breathing-box", seconds=60, now=now)
+        tool = toolkit.add_tool(session=s, name="cold water on my wrists", now=now)
+        toolkit.record_tool_use(session=s, tool_id=tool, before=7, after=4, now=now)
+        practices.log_practice(session=s, kind="breathing-box", seconds=60, now=now)
     return a.id, u.id
 
 

@@ -17,7 +17,7 @@ from earned.episodes import Pattern
 from earned.errors import EarnedError
 from earned.reports import export, tables
 from earned.reports.tables import TABLES
-from earned.store import Store, moments, personal, repo
+from earned.store import Store, activations, personal, practices, repo, toolkit, urge_timers
 from earned.store.models import (
     ActivationRow,
     EntryRow,
@@ -37,7 +37,7 @@ TRICKY = "<b>he said 'later'</b> & \"then\" — 日本語 👩‍👩‍👧 ' O
 def fill(store: Store) -> dict[str, str]:
     """Rows in all five tables, with every optional column used somewhere."""
     with store.session() as s:
-        full = moments.log_activation(
+        full = activations.log_activation(
             session=s,
             intensity=8,
             now=T0,
@@ -48,7 +48,7 @@ def fill(store: Store) -> dict[str, str]:
             tags=["sam", "evening"],
             client_token="tok-activation",
         )
-        moments.update_details(
+        activations.update_details(
             session=s,
             activation_id=full.id,
             now=T0,
@@ -58,28 +58,30 @@ def fill(store: Store) -> dict[str, str]:
             named_in_moment=True,
             pattern=Pattern("abandoned", "silence", "losing him", "being left", "text again"),
         )
-        moments.mark_peak(session=s, activation_id=full.id, at=T0, now=T0 + MIN, intensity=9)
-        moments.mark_settled(session=s, activation_id=full.id, at=T0 + 40 * MIN, now=T0 + 41 * MIN)
-        bare = moments.log_activation(session=s, intensity=0, now=T0 + timedelta(days=1))
-        moments.update_details(
+        activations.mark_peak(session=s, activation_id=full.id, at=T0, now=T0 + MIN, intensity=9)
+        activations.mark_settled(
+            session=s, activation_id=full.id, at=T0 + 40 * MIN, now=T0 + 41 * MIN
+        )
+        bare = activations.log_activation(session=s, intensity=0, now=T0 + timedelta(days=1))
+        activations.update_details(
             session=s, activation_id=bare.id, now=T0 + timedelta(days=1), named_in_moment=False
         )
-        ended = moments.start_urge(
+        ended = urge_timers.start_urge(
             session=s, urge="check his phone", now=T0, activation_id=full.id, client_token="u1"
         )
-        moments.end_urge(session=s, urge_id=ended.id, outcome="waited", now=T0 + 14 * MIN)
-        running = moments.start_urge(session=s, urge="withdraw", now=T0 + timedelta(days=2))
-        practice = moments.log_practice(
+        urge_timers.end_urge(session=s, urge_id=ended.id, outcome="waited", now=T0 + 14 * MIN)
+        running = urge_timers.start_urge(session=s, urge="withdraw", now=T0 + timedelta(days=2))
+        practice = practices.log_practice(
             session=s, kind="breathing-478", seconds=300, now=T0, note=TRICKY, client_token="p1"
         )
-        moments.log_practice(session=s, kind="movement", seconds=1800, now=T0 + timedelta(days=3))
-        walk = moments.add_tool(session=s, name="Walk around the block", now=T0)
-        old = moments.add_tool(session=s, name="Scrolling", now=T0 - timedelta(days=30))
-        moments.archive_tool(session=s, tool_id=old)
-        moments.record_tool_use(
+        practices.log_practice(session=s, kind="movement", seconds=1800, now=T0 + timedelta(days=3))
+        walk = toolkit.add_tool(session=s, name="Walk around the block", now=T0)
+        old = toolkit.add_tool(session=s, name="Scrolling", now=T0 - timedelta(days=30))
+        toolkit.archive_tool(session=s, tool_id=old)
+        toolkit.record_tool_use(
             session=s, tool_id=walk, before=8, after=3, now=T0 + 50 * MIN, client_token="t1"
         )
-        moments.record_tool_use(session=s, tool_id=old, before=6, after=6, now=T0 - MIN)
+        toolkit.record_tool_use(session=s, tool_id=old, before=6, after=6, now=T0 - MIN)
     return {
         "full": full.id,
         "bare": bare.id,
@@ -134,8 +136,8 @@ def test_snapshot_restore_snapshot_is_identical(stores: Any) -> None:
     # And the restored records read back as the same domain objects.
     for store in (source, target):
         with store.session() as s:
-            assert len(moments.list_activations(session=s, open_only=True)) == 1
-            (rank,) = moments.toolkit(session=s)
+            assert len(activations.list_activations(session=s, open_only=True)) == 1
+            (rank,) = toolkit.toolkit(session=s)
             assert (rank.name, rank.median_drop) == ("Walk around the block", 5)
 
 
@@ -208,7 +210,7 @@ def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> 
 def test_client_tokens_are_compared_exactly(store: Store) -> None:
     # A token is matched by the form that made it, so import must not trim it either.
     with store.session() as s:
-        moments.log_activation(session=s, intensity=3, now=T0, client_token=" spaced ")
+        activations.log_activation(session=s, intensity=3, now=T0, client_token=" spaced ")
     data = round_trip(snap(store))
     assert data["activations"][0]["client_token"] == " spaced "
     assert restore(store, data)["skipped"] == 1
@@ -219,11 +221,11 @@ def test_restore_adds_to_what_is_there(stores: Any) -> None:
     fill(source)
     target = stores.new()
     with target.session() as s:
-        own = moments.log_activation(session=s, intensity=4, now=T0)
+        own = activations.log_activation(session=s, intensity=4, now=T0)
     restore(target, round_trip(snap(source)))
     assert counts(target)["activations"] == 3
     with target.session() as s:
-        assert moments.get_activation(session=s, activation_id=own.id).intensity == 4
+        assert activations.get_activation(session=s, activation_id=own.id).intensity == 4
 
 
 def test_an_older_export_without_the_new_tables_imports_fine(store: Store) -> None:
@@ -286,7 +288,7 @@ def test_a_conflicting_record_imports_nothing(
     target = stores.new()
     restore(target, copy.deepcopy(data))
     with target.session() as s:
-        moments.log_activation(session=s, intensity=1, now=T0 + timedelta(days=9))
+        activations.log_activation(session=s, intensity=1, now=T0 + timedelta(days=9))
     before = counts(target)
     # The file now disagrees with the journal about one record; it also brings new ones
     # (an entry, and one new record in every table) that must not land either.

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from earned import pacing
 from earned.episodes import Pattern
 from earned.reports import export
-from earned.store import moments
+from earned.store import activations, practices, toolkit
 from earned.web import deps
 
 from .conftest import Page, Web, csrf_of, location, page, values_for
@@ -37,8 +37,8 @@ def seed(web: Web, client: TestClient) -> dict[str, str]:
     now = deps.now()
     with store.session() as s:
         for days in (3, 2):
-            a = moments.log_activation(session=s, intensity=6, now=now - timedelta(days=days))
-            moments.update_details(
+            a = activations.log_activation(session=s, intensity=6, now=now - timedelta(days=days))
+            activations.update_details(
                 session=s,
                 activation_id=a.id,
                 now=now,
@@ -46,9 +46,9 @@ def seed(web: Web, client: TestClient) -> dict[str, str]:
                 named_in_moment=True,
                 pattern=Pattern("scared", "no reply", "leaving", "being left", "text again"),
             )
-        moments.log_practice(session=s, kind="grounding", seconds=180, now=now)
-        tool = moments.add_tool(session=s, name="cold water on my wrists", now=now)
-        moments.record_tool_use(session=s, tool_id=tool, before=8, after=3, now=now)
+        practices.log_practice(session=s, kind="grounding", seconds=180, now=now)
+        tool = toolkit.add_tool(session=s, name="cold water on my wrists", now=now)
+        toolkit.record_tool_use(session=s, tool_id=tool, before=8, after=3, now=now)
     return {"first": first, "second": second, "activation": a.id}
 
 

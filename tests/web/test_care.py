@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from earned.store import moments, repo
+from earned.store import activations, repo, toolkit, urge_timers
 from earned.store.models import PracticeRow
 from earned.web.care import after_save
 from tests.web.conftest import PROMPTS, Web, location, page
@@ -122,7 +122,7 @@ def test_an_activation_s_details_are_saved_and_checked(
     where, landed = lands(unlocked, web.post(unlocked, f"/moment/{aid}", {field: text}))
     assert where.startswith(f"/moment/{aid}?saved=1")
     assert shows_care(where, landed) is care
-    saved = web._read(lambda s: moments.get_activation(session=s, activation_id=aid))
+    saved = web._read(lambda s: activations.get_activation(session=s, activation_id=aid))
     if field == "emotions_other":
         assert saved.emotions == [text]
     elif field == "p_fear":
@@ -138,7 +138,7 @@ def test_an_urge_timer_starts_and_its_words_are_checked(
     where, landed = lands(unlocked, web.post(unlocked, "/urge", {"custom": text}))
     assert re.fullmatch(r"/urge/[0-9a-f]{32}(\?care=1)?", where)
     assert shows_care(where, landed) is care
-    assert [t.urge for t in web._read(lambda s: moments.list_urges(session=s))] == [text]
+    assert [t.urge for t in web._read(lambda s: urge_timers.list_urges(session=s))] == [text]
 
 
 # --- regulation ----------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_a_tool_name_is_saved_and_checked(
 ) -> None:
     where, landed = lands(unlocked, web.post(unlocked, "/regulate/toolkit", {"name": name}))
     assert shows_care(where, landed) is care
-    assert [r.name for r in web._read(lambda s: moments.toolkit(session=s))] == [name]
+    assert [r.name for r in web._read(lambda s: toolkit.toolkit(session=s))] == [name]
 
 
 def notes(web: Web) -> list[str | None]:

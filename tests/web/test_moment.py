@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from earned import patterns, urges
 from earned.episodes import BODY_REGIONS, Activation
 from earned.journal import Entry
-from earned.store import moments
+from earned.store import activations, urge_timers
 from earned.urges import UrgeDelay
 from earned.web import deps
 
@@ -46,18 +46,20 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 # --- helpers -----------------------------------------------------------------------------
 
 
-def activations(web: Web) -> list[Activation]:
-    result: list[Activation] = web._read(lambda s: moments.list_activations(session=s))
+def stored_activations(web: Web) -> list[Activation]:
+    result: list[Activation] = web._read(lambda s: activations.list_activations(session=s))
     return result
 
 
 def activation(web: Web, aid: str) -> Activation:
-    result: Activation = web._read(lambda s: moments.get_activation(session=s, activation_id=aid))
+    result: Activation = web._read(
+        lambda s: activations.get_activation(session=s, activation_id=aid)
+    )
     return result
 
 
 def timers(web: Web) -> list[UrgeDelay]:
-    result: list[UrgeDelay] = web._read(lambda s: moments.list_urges(session=s))
+    result: list[UrgeDelay] = web._read(lambda s: urge_timers.list_urges(session=s))
     return result
 
 
@@ -157,7 +159,7 @@ def test_every_render_has_a_fresh_token(unlocked: TestClient) -> None:
 
 def test_capture_from_home_in_one_post(web: Web, unlocked: TestClient, clock: Clock) -> None:
     aid = capture(web, unlocked, "7", token_on(unlocked))
-    [a] = activations(web)
+    [a] = stored_activations(web)
     assert (a.id, a.intensity, a.onset_at, a.is_open) == (aid, 7, clock.now, True)
     p = page(unlocked.get(f"/moment/{aid}/saved"))
     assert p.one("h1").text == "Noted."
@@ -172,10 +174,10 @@ def test_double_submit_with_the_same_token_saves_once(web: Web, unlocked: TestCl
     first = capture(web, unlocked, "5", token)
     again = capture(web, unlocked, "5", token)
     assert first == again
-    assert len(activations(web)) == 1
+    assert len(stored_activations(web)) == 1
     # A fresh form is a fresh moment.
     capture(web, unlocked, "5", token_on(unlocked))
-    assert len(activations(web)) == 2
+    assert len(stored_activations(web)) == 2
 
 
 @pytest.mark.parametrize(
@@ -194,7 +196,7 @@ def test_bad_intensity_is_refused_clearly(
     r = web.post(unlocked, "/moment", {"intensity": intensity, "client_token": token_on(unlocked)})
     assert r.status_code == 400
     assert message in error_text(r)
-    assert activations(web) == []
+    assert stored_activations(web) == []
 
 
 def test_capture_page_lists_recent_and_open_moments(
@@ -563,9 +565,9 @@ def test_delete_needs_a_confirm_step(web: Web, unlocked: TestClient) -> None:
     assert p.one("h1").text == "Delete this moment?"
     p.one("form", action=f"/moment/{aid}/delete")
     assert p.select("a", href=f"/moment/{aid}")
-    assert len(activations(web)) == 1  # looking at the question deletes nothing
+    assert len(stored_activations(web)) == 1  # looking at the question deletes nothing
     assert location(web.post(unlocked, f"/moment/{aid}/delete")) == "/moment?deleted=1"
-    assert activations(web) == []
+    assert stored_activations(web) == []
     assert "Deleted." in page(unlocked.get("/moment?deleted=1")).text
     assert unlocked.get(f"/moment/{aid}").status_code == 404
 
@@ -674,7 +676,7 @@ def test_urge_linked_to_a_moment(web: Web, unlocked: TestClient) -> None:
         ({"custom": ""}, "What is the urge?"),
         ({"custom": "   "}, "What is the urge?"),
         ({"custom": "u" * 501}, "The urge is 501 characters"),
-        ({"custom": "x", "client_token": "t" * 65}, "That form was malformed"),
+        ({"custom": "x", "client_token": "t" * 65}, "repeat-guard token"),
     ],
 )
 def test_bad_urges_are_refused(
@@ -846,8 +848,8 @@ def test_writes_without_the_csrf_token_are_refused(web: Web, unlocked: TestClien
         assert "nothing was saved" in error_text(r)
         r = unlocked.post(url.format(**ids), data={**data, "csrf": "forged"})
         assert r.status_code == 403, url
-    assert len(activations(web)) == 1
-    assert activations(web)[0].is_open
+    assert len(stored_activations(web)) == 1
+    assert stored_activations(web)[0].is_open
     assert len(timers(web)) == 1 and timers(web)[0].running
     assert after_entries(web) == []
 
@@ -865,7 +867,7 @@ def test_locked_pages_redirect_to_unlock(web: Web, unlocked: TestClient) -> None
         headers={"HX-Request": "true", "X-CSRF-Token": csrf_of(stranger)},
     )
     assert (r.status_code, r.headers["hx-redirect"]) == (401, "/unlock")
-    assert activations(web)[0].is_open
+    assert stored_activations(web)[0].is_open
 
 
 def test_unknown_ids_are_a_calm_404(web: Web, unlocked: TestClient) -> None:

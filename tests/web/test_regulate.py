@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from earned import content, regulation
-from earned.store import moments
+from earned.store import practices, toolkit
 from earned.store.models import PracticeRow
 from earned.web import deps
 
@@ -35,7 +35,7 @@ SHAMING = re.compile(r"streak|missed|fail|you didn.t|behind|broke", re.I)
 # --- helpers --------------------------------------------------------------------------------
 
 
-def practices(web: Web) -> list[tuple[str, int, str | None, str | None]]:
+def stored_practices(web: Web) -> list[tuple[str, int, str | None, str | None]]:
     """(kind, seconds, note, client_token) of every stored practice, oldest first."""
     rows: list[tuple[str, int, str | None, str | None]] = web._read(
         lambda s: [
@@ -54,7 +54,7 @@ def add_tool(web: Web, client: TestClient, name: str) -> str:
     assert location(web.post(client, "/regulate/toolkit", {"name": name})) == (
         "/regulate/toolkit?saved=1"
     )
-    ranks: list[regulation.ToolRank] = web._read(lambda s: moments.toolkit(session=s))
+    ranks: list[regulation.ToolRank] = web._read(lambda s: toolkit.toolkit(session=s))
     return next(r.tool_id for r in ranks if r.name == name.strip())
 
 
@@ -151,7 +151,7 @@ def test_locked_pages_redirect_to_unlock(stranger: TestClient, url: str) -> None
 def test_locked_writes_redirect_to_unlock(web: Web, stranger: TestClient, url: str) -> None:
     r = web.post(stranger, url, {"kind": "movement", "minutes": "5", "name": "x"})
     assert location(r) == "/unlock"
-    assert practices(web) == []
+    assert stored_practices(web) == []
 
 
 def test_the_nav_links_to_regulate_when_unlocked_only(web: Web, client: TestClient) -> None:
@@ -201,7 +201,7 @@ def test_weekly_counts_with_frozen_time(
             monday - timedelta(weeks=5),
             monday - timedelta(weeks=9),  # older than the eight weeks shown
         ):
-            moments.log_practice(session=s, kind="grounding", seconds=120, now=when)
+            practices.log_practice(session=s, kind="grounding", seconds=120, now=when)
     freeze(monkeypatch, now)
     for url in ("/regulate", "/regulate/log"):
         p = page(unlocked.get(url))
@@ -328,7 +328,7 @@ def test_no_js_breathing_log_button(web: Web, unlocked: TestClient) -> None:
     data = {"kind": "breathing-box", "minutes": "5", "client_token": token}
     assert location(log(web, unlocked, **data)) == "/regulate/log?saved=1"
     assert location(log(web, unlocked, **data)) == "/regulate/log?saved=1"  # a double tap
-    assert practices(web) == [("breathing-box", 300, None, token)]
+    assert stored_practices(web) == [("breathing-box", 300, None, token)]
     shown = page(unlocked.get("/regulate/log?saved=1"))
     assert "Saved" in shown.one("p.ok").text
 
@@ -340,15 +340,15 @@ def test_js_logs_the_seconds_actually_done(web: Web, unlocked: TestClient) -> No
     assert r.status_code == 204 and r.text == ""
     again = web.post(unlocked, "/regulate/practice", {**data, "seconds": "120"}, headers=headers)
     assert again.status_code == 204
-    assert practices(web) == [("breathing-478", 95, None, "t-478")]
+    assert stored_practices(web) == [("breathing-478", 95, None, "t-478")]
     # A new round on the same page comes with a new token and is a new practice.
     web.post(unlocked, "/regulate/practice", {**data, "client_token": "t-2"}, headers=headers)
-    assert [p[1] for p in practices(web)] == [95, 95]
+    assert [p[1] for p in stored_practices(web)] == [95, 95]
 
 
 def test_seconds_win_over_minutes(web: Web, unlocked: TestClient) -> None:
     log(web, unlocked, kind="mindfulness", seconds="42", minutes="10")
-    assert practices(web)[0][:2] == ("mindfulness", 42)
+    assert stored_practices(web)[0][:2] == ("mindfulness", 42)
 
 
 @pytest.mark.parametrize(
@@ -364,7 +364,7 @@ def test_seconds_win_over_minutes(web: Web, unlocked: TestClient) -> None:
         ({"kind": "movement", "minutes": "0"}, "between a second and four hours"),
         ({"kind": "movement", "minutes": ""}, "How many minutes"),
         ({"kind": "movement", "minutes": "1.5"}, "whole number"),
-        ({"kind": "movement", "minutes": "20", "client_token": "x" * 65}, "malformed"),
+        ({"kind": "movement", "minutes": "20", "client_token": "x" * 65}, "repeat-guard token"),
     ],
 )
 def test_bad_practices_are_refused(
@@ -373,7 +373,7 @@ def test_bad_practices_are_refused(
     r = log(web, unlocked, **data)
     assert r.status_code == 400
     assert message in error_text(r)
-    assert practices(web) == []
+    assert stored_practices(web) == []
 
 
 def test_oversized_movement_note_keeps_the_draft(web: Web, unlocked: TestClient) -> None:
@@ -384,12 +384,12 @@ def test_oversized_movement_note_keeps_the_draft(web: Web, unlocked: TestClient)
     p = page(r)
     assert p.one("textarea", name="note").text == " ".join(note.split())
     assert p.one("input", name="minutes").get("value") == "30"
-    assert practices(web) == []
+    assert stored_practices(web) == []
     just = "x" * 2000
     assert location(log(web, unlocked, kind="movement", minutes="30", note=just)) == (
         "/regulate/log?saved=1"
     )
-    assert practices(web)[0][2] == just
+    assert stored_practices(web)[0][2] == just
 
 
 def test_missing_csrf_is_refused(web: Web, unlocked: TestClient) -> None:
@@ -406,8 +406,8 @@ def test_missing_csrf_is_refused(web: Web, unlocked: TestClient) -> None:
         assert "expired" in error_text(r)
         wrong = unlocked.post(url, data={**data, "csrf": "not-the-token"})
         assert wrong.status_code == 403, url
-    assert practices(web) == []
-    assert web._read(lambda s: moments.toolkit(session=s)) == []
+    assert stored_practices(web) == []
+    assert web._read(lambda s: toolkit.toolkit(session=s)) == []
 
 
 # --- movement and the practice log ------------------------------------------------------------
@@ -428,7 +428,7 @@ def test_movement_form(web: Web, unlocked: TestClient) -> None:
     }
     assert location(log(web, unlocked, **data)) == "/regulate/log?saved=1"
     assert location(log(web, unlocked, **data)) == "/regulate/log?saved=1"
-    assert practices(web) == [("movement", 1500, "a walk in the rain", token)]
+    assert stored_practices(web) == [("movement", 1500, "a walk in the rain", token)]
 
 
 def test_practice_log_lists_recent_practices(
@@ -518,13 +518,13 @@ def test_grounding_flow_carries_notes_and_stores_nothing_until_the_end(
     assert done.one("form", action="/regulate/ground/done")
     assert [d.text for d in done.select("dd")] == ["the lamp", "soft sleeve", "rain", "tea"]
     assert "checked" not in done.one("input", type="checkbox", name="save_note").attrs
-    assert practices(web) == []  # moving between steps stores nothing
+    assert stored_practices(web) == []  # moving between steps stores nothing
     # Finished without ticking the box: the practice is logged, the words are let go.
     token = str(hidden(done, "client_token"))
     data = {**notes, "started": "1", "client_token": token}
     assert location(web.post(unlocked, "/regulate/ground/done", data)) == "/regulate/log?saved=1"
     assert location(web.post(unlocked, "/regulate/ground/done", data)) == "/regulate/log?saved=1"
-    assert practices(web) == [("grounding", 180, None, token)]
+    assert stored_practices(web) == [("grounding", 180, None, token)]
 
 
 def test_grounding_note_is_kept_only_when_chosen(
@@ -535,7 +535,7 @@ def test_grounding_note_is_kept_only_when_chosen(
     started = str(int(now.timestamp()) - 150)
     data = {"see": "sky", "hear": "birds", "started": started, "save_note": "1"}
     assert location(web.post(unlocked, "/regulate/ground/done", data)).endswith("saved=1")
-    kind, seconds, note, _token = practices(web)[0]
+    kind, seconds, note, _token = stored_practices(web)[0]
     assert (kind, seconds) == ("grounding", 150)
     assert note == "Five things you can see: sky\nThree things you can hear: birds"
 
@@ -562,7 +562,7 @@ def test_grounding_oversized_note_is_a_400_that_keeps_the_text(
     assert page(r).one("textarea").text == long
     done = web.post(unlocked, "/regulate/ground/done", {"see": long, "save_note": "1"})
     assert done.status_code == 400
-    assert practices(web) == []
+    assert stored_practices(web) == []
 
 
 @pytest.mark.parametrize(("text", "escaped"), XSS)
@@ -600,7 +600,7 @@ def test_sit_chosen_length(web: Web, unlocked: TestClient) -> None:
     token = str(hidden(p, "client_token"))
     r = log(web, unlocked, kind="mindfulness", minutes="25", client_token=token)
     assert location(r) == "/regulate/log?saved=1"
-    assert practices(web) == [("mindfulness", 1500, None, token)]
+    assert stored_practices(web) == [("mindfulness", 1500, None, token)]
 
 
 @pytest.mark.parametrize("minutes", ["0", "121", "-3", "abc", "1.5"])
@@ -628,7 +628,7 @@ def test_body_scan_goes_from_feet_to_head(web: Web, unlocked: TestClient) -> Non
     token = str(hidden(end, "client_token"))
     r = log(web, unlocked, kind="body-scan", minutes="12", client_token=token)
     assert location(r) == "/regulate/log?saved=1"
-    assert practices(web) == [("body-scan", 720, None, token)]
+    assert stored_practices(web) == [("body-scan", 720, None, token)]
     for step in (len(SCAN) + 2, -1):
         assert unlocked.get(f"/regulate/body-scan?step={step}").status_code == 404
 

@@ -22,7 +22,7 @@ from fastapi.responses import RedirectResponse, Response
 from earned import content, episodes, patterns, urges
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
-from earned.store import Store, moments, repo
+from earned.store import Store, activations, repo, urge_timers
 from earned.web import care, deps
 from earned.web.render import render
 
@@ -121,14 +121,14 @@ RECENT_DAYS = 90  # how far back /moment lists recent moments
 
 def home_context(session: Session) -> dict[str, Any]:
     """What the home page shows of this area: capture form, open episodes, running timers."""
-    still_open = moments.list_activations(session=session, open_only=True)
+    still_open = activations.list_activations(session=session, open_only=True)
     return {
         **HELPERS,
         "capture_token": new_token(),
         "moment_words": words(),
         "open_episodes": still_open[:HOME_OPEN],
         "open_more": max(0, len(still_open) - HOME_OPEN),
-        "running_urges": moments.list_urges(session=session, running_only=True),
+        "running_urges": urge_timers.list_urges(session=session, running_only=True),
         "now": deps.now(),
     }
 
@@ -140,9 +140,9 @@ def home_context(session: Session) -> dict[str, Any]:
 def capture_page(request: Request, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
-        recent = moments.list_activations(session=s, since=now - timedelta(days=RECENT_DAYS))
-        still_open = moments.list_activations(session=s, open_only=True)
-        running = moments.list_urges(session=s, running_only=True)
+        recent = activations.list_activations(session=s, since=now - timedelta(days=RECENT_DAYS))
+        still_open = activations.list_activations(session=s, open_only=True)
+        running = urge_timers.list_urges(session=s, running_only=True)
     return _render(
         request,
         "moment/capture.html",
@@ -161,7 +161,7 @@ def capture_page(request: Request, store: Open) -> Response:
 async def capture(request: Request, store: Open, values: Form) -> Response:
     """One tap: intensity (and the form's token, so a double tap saves once)."""
     with store.session() as s:
-        a = moments.log_activation(
+        a = activations.log_activation(
             session=s,
             intensity=values.get("intensity", ""),
             now=deps.now(),
@@ -244,7 +244,7 @@ async def after_save(request: Request, store: Open, values: Form) -> Response:
 @router.get("/moment/{activation_id}/saved")
 def saved(request: Request, store: Open, activation_id: str) -> Response:
     with store.session() as s:
-        a = moments.get_activation(session=s, activation_id=activation_id)
+        a = activations.get_activation(session=s, activation_id=activation_id)
     return _render(request, "moment/saved.html", {"a": a, "moment_words": words()})
 
 
@@ -272,8 +272,8 @@ def _detail(
 ) -> Response:
     """The details form; after a refused save, `a` is the draft and `stored` what is saved."""
     with store.session() as s:
-        suggestions = _tag_suggestions(moments.list_activations(session=s))
-        timers = [u for u in moments.list_urges(session=s) if u.activation_id == a.id]
+        suggestions = _tag_suggestions(activations.list_activations(session=s))
+        timers = [u for u in urge_timers.list_urges(session=s) if u.activation_id == a.id]
     known = patterns.known_words()
     quadrants = [
         {"key": key, **info, "words": patterns.words_in(key)}
@@ -307,7 +307,7 @@ def _detail(
 @router.get("/moment/{activation_id}")
 def detail_page(request: Request, store: Open, activation_id: str) -> Response:
     with store.session() as s:
-        a = moments.get_activation(session=s, activation_id=activation_id)
+        a = activations.get_activation(session=s, activation_id=activation_id)
     return _detail(request, store, a)
 
 
@@ -334,7 +334,7 @@ async def save_details(request: Request, store: Open, activation_id: str, values
     body = await _checked(request, "body")
     emotions = await _checked(request, "emotions") + _split(values.get("emotions_other", ""))
     with store.session() as s:
-        current = moments.get_activation(session=s, activation_id=activation_id)
+        current = activations.get_activation(session=s, activation_id=activation_id)
     try:
         onset = local_time(values, "onset")
         # datetime-local has whole minutes: an untouched box must not move the onset.
@@ -344,7 +344,7 @@ async def save_details(request: Request, store: Open, activation_id: str, values
             onset = None
         intensity = values.get("intensity", "").strip() or None
         with store.session() as s:
-            moments.update_details(
+            activations.update_details(
                 session=s,
                 activation_id=activation_id,
                 now=deps.now(),
@@ -409,18 +409,18 @@ async def _mark(
             if which == "settled" and typed is None:
                 # A second "Settled now" (a double tap) keeps the first time; a typed
                 # time is a deliberate correction and goes through.
-                current = moments.get_activation(session=s, activation_id=activation_id)
+                current = activations.get_activation(session=s, activation_id=activation_id)
                 if not current.is_open:
                     at = current.settled_at or now
             if which == "peak":
-                a = moments.mark_peak(session=s, activation_id=activation_id, at=at, now=now)
+                a = activations.mark_peak(session=s, activation_id=activation_id, at=at, now=now)
             else:
-                a = moments.mark_settled(session=s, activation_id=activation_id, at=at, now=now)
+                a = activations.mark_settled(session=s, activation_id=activation_id, at=at, now=now)
     except EarnedError as error:
         if error.status == 404 or not _htmx(request):
             raise
         with store.session() as s:
-            a = moments.get_activation(session=s, activation_id=activation_id)
+            a = activations.get_activation(session=s, activation_id=activation_id)
         return _render(
             request,
             "moment/_episode.html",
@@ -447,14 +447,14 @@ async def settled(request: Request, store: Open, activation_id: str, values: For
 @router.get("/moment/{activation_id}/delete")
 def delete_page(request: Request, store: Open, activation_id: str) -> Response:
     with store.session() as s:
-        a = moments.get_activation(session=s, activation_id=activation_id)
+        a = activations.get_activation(session=s, activation_id=activation_id)
     return _render(request, "moment/delete.html", {"a": a})
 
 
 @router.post("/moment/{activation_id}/delete")
 async def delete(request: Request, store: Open, activation_id: str, values: Form) -> Response:
     with store.session() as s:
-        moments.delete_activation(session=s, activation_id=activation_id)
+        activations.delete_activation(session=s, activation_id=activation_id)
     return RedirectResponse("/moment?deleted=1", status_code=303)
 
 
@@ -464,8 +464,10 @@ async def delete(request: Request, store: Open, activation_id: str, values: Form
 @router.get("/urge")
 def urge_page(request: Request, store: Open, activation: str = "") -> Response:
     with store.session() as s:
-        linked = moments.get_activation(session=s, activation_id=activation) if activation else None
-        timers = moments.list_urges(session=s)
+        linked = (
+            activations.get_activation(session=s, activation_id=activation) if activation else None
+        )
+        timers = urge_timers.list_urges(session=s)
     return _render(
         request,
         "moment/urge.html",
@@ -486,7 +488,7 @@ def urge_page(request: Request, store: Open, activation: str = "") -> Response:
 async def urge_start(request: Request, store: Open, values: Form) -> Response:
     text = values.get("urge", "").strip() or values.get("custom", "")
     with store.session() as s:
-        u = moments.start_urge(
+        u = urge_timers.start_urge(
             session=s,
             urge=text,
             now=deps.now(),
@@ -499,7 +501,7 @@ async def urge_start(request: Request, store: Open, values: Form) -> Response:
 @router.get("/urge/{urge_id}")
 def urge_timer(request: Request, store: Open, urge_id: str) -> Response:
     with store.session() as s:
-        u = moments.get_urge(session=s, urge_id=urge_id)
+        u = urge_timers.get_urge(session=s, urge_id=urge_id)
     now = deps.now()
     held = u.seconds_held
     message = None
@@ -521,7 +523,7 @@ def urge_timer(request: Request, store: Open, urge_id: str) -> Response:
 @router.post("/urge/{urge_id}/end")
 async def urge_end(request: Request, store: Open, urge_id: str, values: Form) -> Response:
     with store.session() as s:
-        moments.end_urge(
+        urge_timers.end_urge(
             session=s, urge_id=urge_id, outcome=values.get("outcome", ""), now=deps.now()
         )
     return RedirectResponse(f"/urge/{urge_id}", status_code=303)
@@ -538,7 +540,7 @@ def _percent(share: float | None) -> str | None:
 def patterns_page(request: Request, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
-        everything = moments.list_activations(session=s)
+        everything = activations.list_activations(session=s)
     ranked = patterns.recurring(everything, now=now)
     recent, before = patterns.named_counts(everything, now=now)
     share_recent, share_before = patterns.named_share(everything, now=now)

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from earned import content, regulation
 from earned.errors import EarnedError
-from earned.store import Store, moments
+from earned.store import Store, practices, toolkit
 from earned.web import care, deps
 from earned.web.render import render
 
@@ -105,7 +105,7 @@ def _weeks(store: Store, now: datetime) -> list[dict[str, Any]]:
     first = this_week - timedelta(weeks=WEEKS_SHOWN - 1)
     since = datetime.combine(first, datetime.min.time(), now.tzinfo)
     with store.session() as s:
-        times = [when for _kind, when, _secs in moments.practice_times(session=s, since=since)]
+        times = [when for _kind, when, _secs in practices.practice_times(session=s, since=since)]
     counts = regulation.weekly_counts(times, today=now.date(), weeks=WEEKS_SHOWN)
     top = max([n for _week, n in counts] + [1])
     return [
@@ -127,7 +127,7 @@ def index(request: Request, store: Open) -> Response:
     now = deps.now()
     weeks = _weeks(store, now)
     with store.session() as s:
-        tools = [_tool_view(r) for r in moments.toolkit(session=s)]
+        tools = [_tool_view(r) for r in toolkit.toolkit(session=s)]
     return render(
         request,
         "regulate/index.html",
@@ -145,7 +145,7 @@ def index(request: Request, store: Open) -> Response:
 def practice_log(request: Request, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
-        recent = moments.practice_times(session=s)[:RECENT_PRACTICES]
+        recent = practices.practice_times(session=s)[:RECENT_PRACTICES]
     rows = [
         {
             "label": regulation.PRACTICE_KINDS.get(kind, kind),
@@ -196,7 +196,7 @@ async def log_practice(request: Request, store: Open, values: Form) -> Response:
     try:
         seconds = practice_seconds(values)
         with store.session() as s:
-            moments.log_practice(
+            practices.log_practice(
                 session=s,
                 kind=kind,
                 seconds=seconds,
@@ -368,7 +368,7 @@ async def ground_done(request: Request, store: Open, values: Form) -> Response:
         seconds = GROUND_DEFAULT_SECONDS
     note = ground_note(notes) if values.get("save_note") else None
     with store.session() as s:
-        moments.log_practice(
+        practices.log_practice(
             session=s,
             kind="grounding",
             seconds=seconds,
@@ -423,7 +423,7 @@ def _toolkit_page(
     request: Request, store: Store, *, error: str | None = None, draft: str = "", status: int = 200
 ) -> Response:
     with store.session() as s:
-        tools = [_tool_view(r) for r in moments.toolkit(session=s)]
+        tools = [_tool_view(r) for r in toolkit.toolkit(session=s)]
     return render(
         request,
         "regulate/toolkit.html",
@@ -433,7 +433,7 @@ def _toolkit_page(
 
 
 @router.get("/regulate/toolkit")
-def toolkit(request: Request, store: Open) -> Response:
+def toolkit_view(request: Request, store: Open) -> Response:
     return _toolkit_page(request, store)
 
 
@@ -441,7 +441,7 @@ def toolkit(request: Request, store: Open) -> Response:
 async def add_tool(request: Request, store: Open, values: Form) -> Response:
     try:
         with store.session() as s:
-            moments.add_tool(session=s, name=values.get("name", ""), now=deps.now())
+            toolkit.add_tool(session=s, name=values.get("name", ""), now=deps.now())
     except EarnedError as error:
         return _toolkit_page(
             request, store, error=error.message, draft=values.get("name", ""), status=400
@@ -454,7 +454,7 @@ async def add_tool(request: Request, store: Open, values: Form) -> Response:
 async def use_tool(request: Request, store: Open, tool_id: str, values: Form) -> Response:
     try:
         with store.session() as s:
-            moments.record_tool_use(
+            toolkit.record_tool_use(
                 session=s,
                 tool_id=tool_id,
                 before=values.get("before", ""),
@@ -472,5 +472,5 @@ async def use_tool(request: Request, store: Open, tool_id: str, values: Form) ->
 @router.post("/regulate/toolkit/{tool_id}/archive")
 async def archive_tool(request: Request, store: Open, tool_id: str, values: Form) -> Response:
     with store.session() as s:
-        moments.archive_tool(session=s, tool_id=tool_id)
+        toolkit.archive_tool(session=s, tool_id=tool_id)
     return RedirectResponse("/regulate/toolkit?archived=1", status_code=303)

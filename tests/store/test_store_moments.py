@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
-from earned.store import Store, moments
+from earned.store import Store, activations, practices, toolkit, urge_timers
 from earned.store.models import ActivationRow, PracticeRow, ToolRow, ToolUseRow, UrgeDelayRow
 
 NOW = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)
@@ -37,17 +37,17 @@ def count(store: Store, model: type) -> int:
 def log(store: Store, intensity: Any = 6, **kw: Any) -> Activation:
     kw.setdefault("now", NOW)
     with store.session() as s:
-        return moments.log_activation(session=s, intensity=intensity, **kw)
+        return activations.log_activation(session=s, intensity=intensity, **kw)
 
 
 def get(store: Store, activation_id: str) -> Activation:
     with store.session() as s:
-        return moments.get_activation(session=s, activation_id=activation_id)
+        return activations.get_activation(session=s, activation_id=activation_id)
 
 
 def settle(store: Store, activation_id: str, at: datetime, now: datetime = NOW) -> Activation:
     with store.session() as s:
-        return moments.mark_settled(session=s, activation_id=activation_id, at=at, now=now)
+        return activations.mark_settled(session=s, activation_id=activation_id, at=at, now=now)
 
 
 # --- logging an activation -------------------------------------------------------------------
@@ -100,7 +100,7 @@ def test_log_with_everything_the_quick_path_takes(store: Store) -> None:
         ({"urge": "u" * 501}, "The urge is 501 characters"),
         ({"emotions": [f"w{n}" for n in range(21)]}, "at most 20 emotion words"),
         ({"tags": ["x" * 61]}, "One of the tags is too long"),
-        ({"client_token": "t" * 65}, "That form was malformed"),
+        ({"client_token": "t" * 65}, "repeat-guard token"),
     ],
 )
 def test_bad_activations_are_refused_and_nothing_is_saved(
@@ -108,7 +108,7 @@ def test_bad_activations_are_refused_and_nothing_is_saved(
 ) -> None:
     kw.setdefault("intensity", 5)
     with pytest.raises(EarnedError, match=message), store.session() as s:
-        moments.log_activation(session=s, now=NOW, **kw)
+        activations.log_activation(session=s, now=NOW, **kw)
     assert count(store, ActivationRow) == 0
 
 
@@ -143,7 +143,7 @@ def test_an_empty_token_is_no_token(store: Store) -> None:
 def details(store: Store, activation_id: str, **kw: Any) -> Activation:
     kw.setdefault("now", NOW + 5 * MIN)
     with store.session() as s:
-        return moments.update_details(session=s, activation_id=activation_id, **kw)
+        return activations.update_details(session=s, activation_id=activation_id, **kw)
 
 
 @pytest.mark.parametrize(
@@ -230,7 +230,7 @@ def test_the_pattern_sentence_round_trips(store: Store) -> None:
 def test_a_refused_edit_changes_nothing(store: Store, kw: dict[str, Any], message: str) -> None:
     a = log(store, 6, trigger="original", emotions=["hurt"])
     with store.session() as s:
-        moments.mark_peak(
+        activations.mark_peak(
             session=s, activation_id=a.id, at=NOW + 10 * MIN, now=NOW + 20 * MIN, intensity=8
         )
     before = get(store, a.id)
@@ -239,15 +239,15 @@ def test_a_refused_edit_changes_nothing(store: Store, kw: dict[str, Any], messag
         with pytest.raises(EarnedError, match=message):
             # Good values alongside the bad one: none of them may land.
             good = {"trigger": "changed", "emotions": ["calm"], "named_in_moment": True}
-            moments.update_details(session=s, activation_id=a.id, **{**good, **kw})
+            activations.update_details(session=s, activation_id=a.id, **{**good, **kw})
         # Even inside a transaction that goes on, the record was not half-changed.
-        assert moments.get_activation(session=s, activation_id=a.id) == before
+        assert activations.get_activation(session=s, activation_id=a.id) == before
     assert get(store, a.id) == before
 
 
 def test_details_of_a_missing_activation(store: Store) -> None:
     with pytest.raises(EarnedError) as error, store.session() as s:
-        moments.update_details(session=s, activation_id="0" * 32, now=NOW, intensity=3)
+        activations.update_details(session=s, activation_id="0" * 32, now=NOW, intensity=3)
     assert error.value.status == 404
     assert error.value.message == "That activation does not exist (it may have been deleted)."
 
@@ -258,7 +258,7 @@ def test_details_of_a_missing_activation(store: Store) -> None:
 def test_peak_then_settled_gives_the_recovery_time(store: Store) -> None:
     a = log(store, 6, onset=NOW - 50 * MIN)
     with store.session() as s:
-        peaked = moments.mark_peak(
+        peaked = activations.mark_peak(
             session=s, activation_id=a.id, at=NOW - 40 * MIN, now=NOW, intensity="9"
         )
     assert (peaked.peak_at, peaked.peak_intensity, peaked.is_open) == (NOW - 40 * MIN, 9, True)
@@ -271,9 +271,11 @@ def test_peak_then_settled_gives_the_recovery_time(store: Store) -> None:
 def test_peak_without_intensity_keeps_the_earlier_one(store: Store) -> None:
     a = log(store, 5, onset=NOW - 30 * MIN)
     with store.session() as s:
-        moments.mark_peak(session=s, activation_id=a.id, at=NOW - 25 * MIN, now=NOW, intensity=8)
+        activations.mark_peak(
+            session=s, activation_id=a.id, at=NOW - 25 * MIN, now=NOW, intensity=8
+        )
     with store.session() as s:
-        moved = moments.mark_peak(session=s, activation_id=a.id, at=NOW - 20 * MIN, now=NOW)
+        moved = activations.mark_peak(session=s, activation_id=a.id, at=NOW - 20 * MIN, now=NOW)
     assert (moved.peak_at, moved.peak_intensity) == (NOW - 20 * MIN, 8)
 
 
@@ -304,24 +306,26 @@ def test_refused_timing_leaves_the_row_unchanged(store: Store, step: str, messag
     onset = NOW - 60 * MIN
     a = log(store, 6, onset=onset)
     with store.session() as s:
-        moments.mark_peak(session=s, activation_id=a.id, at=onset + 10 * MIN, now=NOW, intensity=7)
+        activations.mark_peak(
+            session=s, activation_id=a.id, at=onset + 10 * MIN, now=NOW, intensity=7
+        )
     if step == "peak-after-settled":
         settle(store, a.id, onset + 20 * MIN)
     before = get(store, a.id)
     calls = {
-        "peak-before-onset": (moments.mark_peak, {"at": onset - MIN}),
-        "peak-in-future": (moments.mark_peak, {"at": NOW + 5 * MIN}),
-        "peak-bad-intensity": (moments.mark_peak, {"at": onset + 15 * MIN, "intensity": 12}),
-        "peak-after-settled": (moments.mark_peak, {"at": onset + 30 * MIN}),
-        "settled-before-onset": (moments.mark_settled, {"at": onset - MIN}),
-        "settled-before-peak": (moments.mark_settled, {"at": onset + 5 * MIN}),
-        "settled-in-future": (moments.mark_settled, {"at": NOW + 3 * MIN}),
+        "peak-before-onset": (activations.mark_peak, {"at": onset - MIN}),
+        "peak-in-future": (activations.mark_peak, {"at": NOW + 5 * MIN}),
+        "peak-bad-intensity": (activations.mark_peak, {"at": onset + 15 * MIN, "intensity": 12}),
+        "peak-after-settled": (activations.mark_peak, {"at": onset + 30 * MIN}),
+        "settled-before-onset": (activations.mark_settled, {"at": onset - MIN}),
+        "settled-before-peak": (activations.mark_settled, {"at": onset + 5 * MIN}),
+        "settled-in-future": (activations.mark_settled, {"at": NOW + 3 * MIN}),
     }
     fn, kw = calls[step]
     with store.session() as s:
         with pytest.raises(EarnedError, match=message):
             fn(session=s, activation_id=a.id, now=NOW, **kw)  # type: ignore[operator]
-        assert moments.get_activation(session=s, activation_id=a.id) == before
+        assert activations.get_activation(session=s, activation_id=a.id) == before
     after = get(store, a.id)
     assert after == before
     with store.session() as s:
@@ -330,7 +334,7 @@ def test_refused_timing_leaves_the_row_unchanged(store: Store, step: str, messag
 
 
 def test_timing_of_a_missing_activation(store: Store) -> None:
-    for fn in (moments.mark_peak, moments.mark_settled):
+    for fn in (activations.mark_peak, activations.mark_settled):
         with pytest.raises(EarnedError, match="does not exist"), store.session() as s:
             fn(session=s, activation_id="f" * 32, at=NOW, now=NOW)  # type: ignore[operator]
 
@@ -344,16 +348,18 @@ def test_list_is_newest_first_with_since_and_open_only(store: Store) -> None:
     new = log(store, 7, onset=NOW - timedelta(hours=1))
     settle(store, mid.id, NOW - timedelta(days=2) + 30 * MIN)
     with store.session() as s:
-        assert [a.id for a in moments.list_activations(session=s)] == [new.id, mid.id, old.id]
-        since = moments.list_activations(session=s, since=NOW - timedelta(days=2))
+        assert [a.id for a in activations.list_activations(session=s)] == [new.id, mid.id, old.id]
+        since = activations.list_activations(session=s, since=NOW - timedelta(days=2))
         assert [a.id for a in since] == [new.id, mid.id]  # `since` is inclusive
-        assert [a.id for a in moments.list_activations(session=s, open_only=True)] == [
+        assert [a.id for a in activations.list_activations(session=s, open_only=True)] == [
             new.id,
             old.id,
         ]
-        both = moments.list_activations(session=s, since=NOW - timedelta(days=3), open_only=True)
+        both = activations.list_activations(
+            session=s, since=NOW - timedelta(days=3), open_only=True
+        )
         assert [a.id for a in both] == [new.id]
-        assert moments.list_activations(session=s, since=NOW + MIN) == []
+        assert activations.list_activations(session=s, since=NOW + MIN) == []
 
 
 def test_list_orders_by_instant_not_by_local_clock(store: Store) -> None:
@@ -362,21 +368,21 @@ def test_list_orders_by_instant_not_by_local_clock(store: Store) -> None:
     ny = log(store, 4, onset=new_york)
     be = log(store, 4, onset=berlin)
     with store.session() as s:
-        assert [a.id for a in moments.list_activations(session=s)] == [ny.id, be.id]
+        assert [a.id for a in activations.list_activations(session=s)] == [ny.id, be.id]
 
 
 def test_delete_an_activation(store: Store) -> None:
     keep = log(store, 2)
     gone = log(store, 8)
     with store.session() as s:
-        timer = moments.start_urge(session=s, urge="call", now=NOW, activation_id=gone.id)
-        moments.delete_activation(session=s, activation_id=gone.id)
+        timer = urge_timers.start_urge(session=s, urge="call", now=NOW, activation_id=gone.id)
+        activations.delete_activation(session=s, activation_id=gone.id)
     with store.session() as s:
-        assert [a.id for a in moments.list_activations(session=s)] == [keep.id]
+        assert [a.id for a in activations.list_activations(session=s)] == [keep.id]
         # The timer stays (it is its own record of waiting), no longer linked.
-        assert moments.get_urge(session=s, urge_id=timer.id).activation_id is None
+        assert urge_timers.get_urge(session=s, urge_id=timer.id).activation_id is None
     with pytest.raises(EarnedError) as error, store.session() as s:
-        moments.delete_activation(session=s, activation_id=gone.id)
+        activations.delete_activation(session=s, activation_id=gone.id)
     assert error.value.status == 404
 
 
@@ -386,15 +392,15 @@ def test_timestamps_come_back_tz_aware_in_utc(store: Store) -> None:
     now = onset + 20 * MIN
     a = log(store, 5, onset=onset, now=now)
     with store.session() as s:
-        moments.mark_peak(session=s, activation_id=a.id, at=onset + MIN, now=now)
-        moments.mark_settled(session=s, activation_id=a.id, at=onset + 9 * MIN, now=now)
-        timer = moments.start_urge(session=s, urge="text", now=onset)
-        moments.end_urge(session=s, urge_id=timer.id, outcome="waited", now=now)
-        moments.log_practice(session=s, kind="grounding", seconds=120, now=onset)
+        activations.mark_peak(session=s, activation_id=a.id, at=onset + MIN, now=now)
+        activations.mark_settled(session=s, activation_id=a.id, at=onset + 9 * MIN, now=now)
+        timer = urge_timers.start_urge(session=s, urge="text", now=onset)
+        urge_timers.end_urge(session=s, urge_id=timer.id, outcome="waited", now=now)
+        practices.log_practice(session=s, kind="grounding", seconds=120, now=onset)
     with store.session() as s:
-        back = moments.get_activation(session=s, activation_id=a.id)
-        urge = moments.get_urge(session=s, urge_id=timer.id)
-        ((_, practised, _),) = moments.practice_times(session=s)
+        back = activations.get_activation(session=s, activation_id=a.id)
+        urge = urge_timers.get_urge(session=s, urge_id=timer.id)
+        ((_, practised, _),) = practices.practice_times(session=s)
     for value in (back.onset_at, back.peak_at, back.settled_at, urge.started_at, urge.ended_at):
         assert value is not None and value.tzinfo is not None
         assert value.utcoffset() == timedelta(0)
@@ -409,7 +415,7 @@ def test_timestamps_come_back_tz_aware_in_utc(store: Store) -> None:
 
 def test_start_and_end_an_urge_timer(store: Store) -> None:
     with store.session() as s:
-        t = moments.start_urge(session=s, urge="  send the reassurance text ", now=NOW)
+        t = urge_timers.start_urge(session=s, urge="  send the reassurance text ", now=NOW)
     assert (t.urge, t.started_at, t.running, t.seconds_held) == (
         "send the reassurance text",
         NOW,
@@ -417,45 +423,45 @@ def test_start_and_end_an_urge_timer(store: Store) -> None:
         None,
     )
     with store.session() as s:
-        assert [u.id for u in moments.list_urges(session=s, running_only=True)] == [t.id]
-        done = moments.end_urge(session=s, urge_id=t.id, outcome="waited", now=NOW + 12 * MIN)
+        assert [u.id for u in urge_timers.list_urges(session=s, running_only=True)] == [t.id]
+        done = urge_timers.end_urge(session=s, urge_id=t.id, outcome="waited", now=NOW + 12 * MIN)
     assert (done.outcome, done.seconds_held, done.running) == ("waited", 720, False)
     with store.session() as s:
-        assert moments.get_urge(session=s, urge_id=t.id) == done
-        assert moments.list_urges(session=s, running_only=True) == []
-        assert [u.id for u in moments.list_urges(session=s)] == [t.id]
+        assert urge_timers.get_urge(session=s, urge_id=t.id) == done
+        assert urge_timers.list_urges(session=s, running_only=True) == []
+        assert [u.id for u in urge_timers.list_urges(session=s)] == [t.id]
 
 
 def test_ending_twice_returns_the_first_ending_unchanged(store: Store) -> None:
     with store.session() as s:
-        t = moments.start_urge(session=s, urge="check his profile", now=NOW)
+        t = urge_timers.start_urge(session=s, urge="check his profile", now=NOW)
     with store.session() as s:
-        first = moments.end_urge(session=s, urge_id=t.id, outcome="passed", now=NOW + 3 * MIN)
+        first = urge_timers.end_urge(session=s, urge_id=t.id, outcome="passed", now=NOW + 3 * MIN)
     with store.session() as s:
-        again = moments.end_urge(session=s, urge_id=t.id, outcome="acted", now=NOW + 9 * MIN)
+        again = urge_timers.end_urge(session=s, urge_id=t.id, outcome="acted", now=NOW + 9 * MIN)
         # Even a second tap with a bad outcome is answered with the first ending.
-        bad = moments.end_urge(session=s, urge_id=t.id, outcome="whatever", now=NOW + 9 * MIN)
+        bad = urge_timers.end_urge(session=s, urge_id=t.id, outcome="whatever", now=NOW + 9 * MIN)
     assert again == bad == first
     assert (first.outcome, first.seconds_held) == ("passed", 180)
 
 
 def test_an_end_before_the_start_holds_zero_seconds(store: Store) -> None:
     with store.session() as s:
-        t = moments.start_urge(session=s, urge="leave", now=NOW)
-        done = moments.end_urge(session=s, urge_id=t.id, outcome="acted", now=NOW - MIN)
+        t = urge_timers.start_urge(session=s, urge="leave", now=NOW)
+        done = urge_timers.end_urge(session=s, urge_id=t.id, outcome="acted", now=NOW - MIN)
     assert (done.ended_at, done.seconds_held) == (NOW, 0)
 
 
 @pytest.mark.parametrize("outcome", ["", "gave up", "Waited", "none"])
 def test_a_bad_outcome_leaves_the_timer_running(store: Store, outcome: str) -> None:
     with store.session() as s:
-        t = moments.start_urge(session=s, urge="text them again", now=NOW)
+        t = urge_timers.start_urge(session=s, urge="text them again", now=NOW)
     with store.session() as s:
         with pytest.raises(EarnedError, match="Please choose how it ended"):
-            moments.end_urge(session=s, urge_id=t.id, outcome=outcome, now=NOW + MIN)
-        assert moments.get_urge(session=s, urge_id=t.id).running
+            urge_timers.end_urge(session=s, urge_id=t.id, outcome=outcome, now=NOW + MIN)
+        assert urge_timers.get_urge(session=s, urge_id=t.id).running
     with store.session() as s:
-        assert moments.get_urge(session=s, urge_id=t.id) == t
+        assert urge_timers.get_urge(session=s, urge_id=t.id) == t
 
 
 @pytest.mark.parametrize(
@@ -469,45 +475,45 @@ def test_a_bad_outcome_leaves_the_timer_running(store: Store, outcome: str) -> N
 )
 def test_an_empty_or_oversized_urge_is_refused(store: Store, urge: str, message: str) -> None:
     with pytest.raises(EarnedError, match=message), store.session() as s:
-        moments.start_urge(session=s, urge=urge, now=NOW)
+        urge_timers.start_urge(session=s, urge=urge, now=NOW)
     assert count(store, UrgeDelayRow) == 0
 
 
 def test_urge_timer_linked_to_an_activation(store: Store) -> None:
     a = log(store, 7)
     with store.session() as s:
-        t = moments.start_urge(session=s, urge="call", now=NOW, activation_id=a.id)
+        t = urge_timers.start_urge(session=s, urge="call", now=NOW, activation_id=a.id)
     assert t.activation_id == a.id
     with pytest.raises(EarnedError, match="activation does not exist"), store.session() as s:
-        moments.start_urge(session=s, urge="call", now=NOW, activation_id="0" * 32)
+        urge_timers.start_urge(session=s, urge="call", now=NOW, activation_id="0" * 32)
     assert count(store, UrgeDelayRow) == 1
 
 
 def test_urge_timer_client_token(store: Store) -> None:
     with store.session() as s:
-        first = moments.start_urge(session=s, urge="call", now=NOW, client_token="t1")
+        first = urge_timers.start_urge(session=s, urge="call", now=NOW, client_token="t1")
     with store.session() as s:
-        again = moments.start_urge(session=s, urge="other", now=NOW + MIN, client_token="t1")
+        again = urge_timers.start_urge(session=s, urge="other", now=NOW + MIN, client_token="t1")
     assert again == first
     assert count(store, UrgeDelayRow) == 1
 
 
 def test_end_a_missing_timer(store: Store) -> None:
     with pytest.raises(EarnedError) as error, store.session() as s:
-        moments.end_urge(session=s, urge_id="0" * 32, outcome="waited", now=NOW)
+        urge_timers.end_urge(session=s, urge_id="0" * 32, outcome="waited", now=NOW)
     assert error.value.status == 404
     assert "urge timer does not exist" in error.value.message
 
 
 def test_urges_list_newest_first(store: Store) -> None:
     with store.session() as s:
-        a = moments.start_urge(session=s, urge="a", now=NOW - 2 * MIN)
-        b = moments.start_urge(session=s, urge="b", now=NOW)
-        c = moments.start_urge(session=s, urge="c", now=NOW - MIN)
-        moments.end_urge(session=s, urge_id=c.id, outcome="waited", now=NOW)
+        a = urge_timers.start_urge(session=s, urge="a", now=NOW - 2 * MIN)
+        b = urge_timers.start_urge(session=s, urge="b", now=NOW)
+        c = urge_timers.start_urge(session=s, urge="c", now=NOW - MIN)
+        urge_timers.end_urge(session=s, urge_id=c.id, outcome="waited", now=NOW)
     with store.session() as s:
-        assert [u.id for u in moments.list_urges(session=s)] == [b.id, c.id, a.id]
-        assert [u.id for u in moments.list_urges(session=s, running_only=True)] == [b.id, a.id]
+        assert [u.id for u in urge_timers.list_urges(session=s)] == [b.id, c.id, a.id]
+        assert [u.id for u in urge_timers.list_urges(session=s, running_only=True)] == [b.id, a.id]
 
 
 # --- practices -------------------------------------------------------------------------------
@@ -515,19 +521,21 @@ def test_urges_list_newest_first(store: Store) -> None:
 
 def test_log_practices_and_read_their_times(store: Store) -> None:
     with store.session() as s:
-        box = moments.log_practice(session=s, kind="breathing-box", seconds=60, now=NOW - 3 * MIN)
-        scan = moments.log_practice(
+        box = practices.log_practice(session=s, kind="breathing-box", seconds=60, now=NOW - 3 * MIN)
+        scan = practices.log_practice(
             session=s, kind="body-scan", seconds=600, now=NOW, note="  shoulders dropped "
         )
-        moments.log_practice(session=s, kind="movement", seconds=1800, now=NOW - timedelta(days=8))
+        practices.log_practice(
+            session=s, kind="movement", seconds=1800, now=NOW - timedelta(days=8)
+        )
     assert box != scan
     with store.session() as s:
-        assert moments.practice_times(session=s) == [
+        assert practices.practice_times(session=s) == [
             ("body-scan", NOW, 600),
             ("breathing-box", NOW - 3 * MIN, 60),
             ("movement", NOW - timedelta(days=8), 1800),
         ]
-        assert [k for k, _, _ in moments.practice_times(session=s, since=NOW - 3 * MIN)] == [
+        assert [k for k, _, _ in practices.practice_times(session=s, since=NOW - 3 * MIN)] == [
             "body-scan",
             "breathing-box",
         ]
@@ -537,11 +545,11 @@ def test_log_practices_and_read_their_times(store: Store) -> None:
 
 def test_practice_client_token(store: Store) -> None:
     with store.session() as s:
-        first = moments.log_practice(
+        first = practices.log_practice(
             session=s, kind="grounding", seconds=90, now=NOW, client_token="p1"
         )
     with store.session() as s:
-        again = moments.log_practice(
+        again = practices.log_practice(
             session=s, kind="mindfulness", seconds=600, now=NOW, client_token="p1"
         )
     assert again == first
@@ -563,13 +571,13 @@ def test_bad_practices_are_refused(
     store: Store, kind: str, seconds: int, note: str | None, message: str
 ) -> None:
     with pytest.raises(EarnedError, match=message), store.session() as s:
-        moments.log_practice(session=s, kind=kind, seconds=seconds, now=NOW, note=note)
+        practices.log_practice(session=s, kind=kind, seconds=seconds, now=NOW, note=note)
     assert count(store, PracticeRow) == 0
 
 
 def test_the_longest_practice_is_four_hours(store: Store) -> None:
     with store.session() as s:
-        moments.log_practice(session=s, kind="mindfulness", seconds=4 * 3600, now=NOW)
+        practices.log_practice(session=s, kind="mindfulness", seconds=4 * 3600, now=NOW)
     assert count(store, PracticeRow) == 1
 
 
@@ -578,12 +586,12 @@ def test_the_longest_practice_is_four_hours(store: Store) -> None:
 
 def add_tool(store: Store, name: str) -> str:
     with store.session() as s:
-        return moments.add_tool(session=s, name=name, now=NOW)
+        return toolkit.add_tool(session=s, name=name, now=NOW)
 
 
 def use(store: Store, tool_id: str, before: Any, after: Any, **kw: Any) -> None:
     with store.session() as s:
-        moments.record_tool_use(
+        toolkit.record_tool_use(
             session=s, tool_id=tool_id, before=before, after=after, now=NOW, **kw
         )
 
@@ -608,7 +616,7 @@ def test_adding_a_tool_twice_in_any_case_is_one_tool(store: Store) -> None:
 )
 def test_bad_tool_names(store: Store, name: str, message: str) -> None:
     with pytest.raises(EarnedError, match=message), store.session() as s:
-        moments.add_tool(session=s, name=name, now=NOW)
+        toolkit.add_tool(session=s, name=name, now=NOW)
     assert count(store, ToolRow) == 0
 
 
@@ -617,16 +625,16 @@ def test_an_archived_tool_leaves_the_toolkit(store: Store) -> None:
     music = add_tool(store, "Music")
     use(store, walk, 7, 3)
     with store.session() as s:
-        moments.archive_tool(session=s, tool_id=walk)
+        toolkit.archive_tool(session=s, tool_id=walk)
     with store.session() as s:
-        assert [t.tool_id for t in moments.toolkit(session=s)] == [music]
+        assert [t.tool_id for t in toolkit.toolkit(session=s)] == [music]
     # The same name again is a new tool; the archived one and its history stay.
     again = add_tool(store, "walk")
     assert again != walk
     assert count(store, ToolRow) == 3
     assert count(store, ToolUseRow) == 1
     with pytest.raises(EarnedError, match="tool does not exist"), store.session() as s:
-        moments.archive_tool(session=s, tool_id="0" * 32)
+        toolkit.archive_tool(session=s, tool_id="0" * 32)
 
 
 @pytest.mark.parametrize(
@@ -677,7 +685,7 @@ def test_toolkit_is_ranked_by_the_median_drop(store: Store) -> None:
     for before, after in ((10, 0), (9, 0), (3, 3), (4, 4), (5, 5)):
         use(store, call, before, after)
     with store.session() as s:
-        ranked = moments.toolkit(session=s)
+        ranked = toolkit.toolkit(session=s)
     assert [(r.tool_id, r.uses, r.median_drop) for r in ranked] == [
         (walk, 3, 5),
         (water, 2, 4.5),
@@ -697,7 +705,7 @@ def test_toolkit_ties_go_to_the_more_used_then_by_name(store: Store) -> None:
     use(store, c, 6, 4)
     use(store, c, 5, 3)
     with store.session() as s:
-        assert [r.tool_id for r in moments.toolkit(session=s)] == [c, a, b]
+        assert [r.tool_id for r in toolkit.toolkit(session=s)] == [c, a, b]
 
 
 # --- recurring patterns ----------------------------------------------------------------------
@@ -728,7 +736,7 @@ def test_recurring_patterns_with_a_frozen_now(store: Store) -> None:
     logged_pattern(store, 6, "", "call")
     log(store, 3)  # no sentence
     with store.session() as s:
-        got = moments.recurring_patterns(session=s, now=NOW)
+        got = activations.recurring_patterns(session=s, now=NOW)
     assert [(r.fear, r.urge, r.count, r.recent, r.before, r.trend) for r in got] == [
         ("being left", "send another text", 6, 3, 3, "steady"),
         ("being trapped", "leave", 3, 0, 2, "falling"),
@@ -737,7 +745,7 @@ def test_recurring_patterns_with_a_frozen_now(store: Store) -> None:
     assert got[0].last_seen == NOW - timedelta(days=1)
     # A week later the same records read differently: only the clock moved.
     with store.session() as s:
-        later = moments.recurring_patterns(session=s, now=NOW + timedelta(days=7))
+        later = activations.recurring_patterns(session=s, now=NOW + timedelta(days=7))
     assert [(r.fear, r.recent, r.before, r.trend) for r in later] == [
         ("being left", 3, 2, "rising"),
         ("being trapped", 0, 2, "falling"),
@@ -748,7 +756,7 @@ def test_recurring_patterns_with_a_frozen_now(store: Store) -> None:
 def test_no_patterns_yet(store: Store) -> None:
     log(store, 5)
     with store.session() as s:
-        assert moments.recurring_patterns(session=s, now=NOW) == []
+        assert activations.recurring_patterns(session=s, now=NOW) == []
 
 
 # --- delete everything -----------------------------------------------------------------------
@@ -761,8 +769,8 @@ def test_wipe_removes_the_in_the_moment_records_too(store: Store) -> None:
     tool = add_tool(store, "Walk")
     use(store, tool, 7, 3)
     with store.session() as s:
-        moments.start_urge(session=s, urge="call", now=NOW, activation_id=a.id)
-        moments.log_practice(session=s, kind="grounding", seconds=60, now=NOW)
+        urge_timers.start_urge(session=s, urge="call", now=NOW, activation_id=a.id)
+        practices.log_practice(session=s, kind="grounding", seconds=60, now=NOW)
     with store.session() as s:
         repo.wipe(session=s)
     for model in (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow):
@@ -803,15 +811,15 @@ def test_two_tabs_submitting_the_same_form_at_once_make_one_record(store: Store,
     tool = add_tool(store, "Walk") if kind == "tool use" else ""
     make: dict[str, Callable[[Session], Any]] = {
         "activation": lambda s: (
-            moments.log_activation(session=s, intensity=5, now=NOW, client_token="race").id
+            activations.log_activation(session=s, intensity=5, now=NOW, client_token="race").id
         ),
         "urge": lambda s: (
-            moments.start_urge(session=s, urge="call", now=NOW, client_token="race").id
+            urge_timers.start_urge(session=s, urge="call", now=NOW, client_token="race").id
         ),
-        "practice": lambda s: moments.log_practice(
+        "practice": lambda s: practices.log_practice(
             session=s, kind="grounding", seconds=60, now=NOW, client_token="race"
         ),
-        "tool use": lambda s: moments.record_tool_use(
+        "tool use": lambda s: toolkit.record_tool_use(
             session=s, tool_id=tool, before=7, after=3, now=NOW, client_token="race"
         ),
     }

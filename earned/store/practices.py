@@ -1,0 +1,52 @@
+"""Reading and writing regulation practices (breathing, grounding, sitting, body scan)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from earned import episodes, regulation
+from earned.store.models import PracticeRow
+from earned.store.once import add_once
+from earned.store.repo import new_id
+from earned.tokens import check_token
+
+
+def log_practice(
+    *,
+    session: Session,
+    kind: str,
+    seconds: int,
+    now: datetime,
+    note: str | None = None,
+    client_token: str | None = None,
+) -> str:
+    token = check_token(client_token)
+    if token is not None:
+        existing = session.scalars(
+            select(PracticeRow).where(PracticeRow.client_token == token)
+        ).first()
+        if existing is not None:
+            return existing.id
+    regulation.check_practice(kind, seconds)
+    row = PracticeRow(
+        id=new_id(),
+        client_token=token,
+        kind=kind,
+        started_at=now,
+        seconds=seconds,
+        note=episodes.check_text(note, "note", 2000),
+    )
+    return add_once(session, row).id
+
+
+def practice_times(
+    *, session: Session, since: datetime | None = None
+) -> list[tuple[str, datetime, int]]:
+    """(kind, when, seconds) of each practice, newest first."""
+    query = select(PracticeRow).order_by(PracticeRow.started_at.desc())
+    if since is not None:
+        query = query.where(PracticeRow.started_at >= since)
+    return [(r.kind, r.started_at, r.seconds) for r in session.scalars(query)]

@@ -1,0 +1,76 @@
+"""Reading and writing urge-delay timers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from earned import episodes, urges
+from earned.errors import EarnedError
+from earned.store.activations import activation_row
+from earned.store.models import UrgeDelayRow
+from earned.store.once import add_once
+from earned.store.repo import new_id, not_found
+from earned.tokens import check_token
+from earned.urges import UrgeDelay
+
+
+def _urge_of(row: UrgeDelayRow) -> UrgeDelay:
+    return UrgeDelay(row.id, row.urge, row.started_at, row.ended_at, row.outcome, row.activation_id)
+
+
+def start_urge(
+    *,
+    session: Session,
+    urge: str,
+    now: datetime,
+    activation_id: str | None = None,
+    client_token: str | None = None,
+) -> UrgeDelay:
+    token = check_token(client_token)
+    if token is not None:
+        existing = session.scalars(
+            select(UrgeDelayRow).where(UrgeDelayRow.client_token == token)
+        ).first()
+        if existing is not None:
+            return _urge_of(existing)
+    text = episodes.check_text(urge, "urge")
+    if not text:
+        raise EarnedError("What is the urge? A few words are enough, e.g. 'text them again'.")
+    if activation_id is not None:
+        activation_row(session, activation_id)
+    row = UrgeDelayRow(
+        id=new_id(), client_token=token, urge=text, started_at=now, activation_id=activation_id
+    )
+    return _urge_of(add_once(session, row))
+
+
+def _urge_row(session: Session, urge_id: str) -> UrgeDelayRow:
+    row = session.get(UrgeDelayRow, urge_id)
+    if row is None:
+        raise not_found("urge timer")
+    return row
+
+
+def get_urge(*, session: Session, urge_id: str) -> UrgeDelay:
+    return _urge_of(_urge_row(session, urge_id))
+
+
+def end_urge(*, session: Session, urge_id: str, outcome: str, now: datetime) -> UrgeDelay:
+    """Stop the timer. Ending an already-ended timer returns it unchanged (double tap)."""
+    row = _urge_row(session, urge_id)
+    if row.ended_at is not None:
+        return _urge_of(row)
+    row.outcome = urges.check_outcome(outcome)
+    row.ended_at = max(now, row.started_at)
+    session.flush()
+    return _urge_of(row)
+
+
+def list_urges(*, session: Session, running_only: bool = False) -> list[UrgeDelay]:
+    query = select(UrgeDelayRow).order_by(UrgeDelayRow.started_at.desc())
+    if running_only:
+        query = query.where(UrgeDelayRow.ended_at.is_(None))
+    return [_urge_of(r) for r in session.scalars(query)]
