@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from earned import content, instruments
+from earned.errors import EarnedError
 from earned.instruments import norms as norms_mod
 from earned.instruments.model import Instrument
 from earned.instruments.reliable_change import ReliableChange, reliable_change
-from earned.instruments.scoring import Incomplete, Scores, score
+from earned.instruments.scoring import Incomplete, Scores, check, score
 
 
 @dataclass
@@ -41,6 +42,39 @@ class Assessment:
             if any(i.number not in self.answers for i in inst.page_items(page)):
                 return page
         return inst.pages
+
+
+def check_answer(instrument: Instrument, item: object, value: object) -> tuple[int, int]:
+    """(item, value) of one answer, if the item exists and the value is on the scale.
+
+    Owned here for every path an answer takes: the web form, `earned assess`, import.
+    """
+    if (
+        isinstance(item, bool)
+        or not isinstance(item, int)
+        or not 1 <= item <= len(instrument.items)
+    ):
+        raise EarnedError(f"There is no question {item} in this questionnaire.")
+    low, high = instrument.scale.min, instrument.scale.max
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise EarnedError(f"Answers run from {low} to {high}; {value} is not one of them.")
+    return item, value
+
+
+def check_open(assessment: Assessment) -> None:
+    """A finished assessment keeps its answers: a re-take is a new assessment."""
+    if assessment.completed_at is not None:
+        raise EarnedError("This assessment is finished; start a new one to answer again.")
+
+
+def check_complete(assessment: Assessment) -> None:
+    """Every item answered on the scale, or a message saying how many are left."""
+    problem = check(assessment.instrument, assessment.answers)
+    if problem is not None:
+        raise EarnedError(
+            f"{len(problem.missing)} question(s) still need an answer before the result can "
+            "be shown; your answers so far are saved."
+        )
 
 
 @dataclass(frozen=True)

@@ -370,15 +370,18 @@ def cmd_settle(args: argparse.Namespace) -> int:
     from earned.store import quick
 
     now = _now()
-    at = _at_or_now(args, now)
+    # No --at means "now"; on an episode already settled that keeps its first time.
+    at = _parse_at(args.at, now) if args.at else None
     with _quick(args) as (_prof, conn):
         settled = quick.mark_settled(conn, prefix=args.id, at=at, now=now)
         _, still_open = quick.open_activations(conn, limit=0)
-    assert settled.recovery is not None  # just settled
+    assert settled.recovery is not None and settled.settled_at is not None  # just settled
+    if at is None and settled.settled_at != now:  # kept from an earlier settle
+        print(f"That episode was already settled at {_when(settled.settled_at, now)}; kept.")
     print(
         f"Settled: {_duration(settled.recovery.total_seconds())} from the start "
         f"({_when(settled.onset_at, now)}, intensity {settled.intensity}) to "
-        f"{_when(at, now)}. That is your recovery time for this one."
+        f"{_when(settled.settled_at, now)}. That is your recovery time for this one."
     )
     if still_open:
         print(f"{still_open} other episode(s) still open: `earned open` lists them.")

@@ -1,18 +1,20 @@
-"""Regulation practices: breathing patterns, grounding steps, practice counts, and the
-self-soothing toolkit ranked by what actually brings intensity down for this person.
+"""Regulation practices: breathing patterns, grounding steps and practice counts (the
+self-soothing toolkit is earned.toolkit). Owns a practice's rules for new and imported records.
 
 Counts are per calendar week and never form a streak: a missed day changes nothing.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from earned import imported
 from earned.errors import EarnedError
+from earned.text import check_text
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,45 @@ PRACTICE_KINDS: dict[str, str] = {
     "movement": "Movement",
 }
 MAX_PRACTICE_SECONDS = 4 * 3600
+MAX_NOTE = 2000  # a practice's note: a paragraph about how it went
 
 
-def check_practice(kind: str, seconds: int) -> None:
+def check_practice(kind: object, seconds: object) -> None:
     if kind not in PRACTICE_KINDS:
         raise EarnedError("Unknown practice.")
+    if isinstance(seconds, bool) or not isinstance(seconds, int):
+        raise EarnedError("A practice lasts a whole number of seconds.")
     if not 0 < seconds <= MAX_PRACTICE_SECONDS:
         raise EarnedError("A practice lasts between a second and four hours.")
+
+
+def check_note(note: str | None) -> str | None:
+    return check_text(note, "note", MAX_NOTE)
+
+
+def _imported_kind(value: Any) -> str:
+    if value not in PRACTICE_KINDS:
+        raise EarnedError("The import file has a practice of an unknown kind.")
+    return str(value)
+
+
+def _imported_seconds(value: Any) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 < value <= MAX_PRACTICE_SECONDS
+    ):
+        raise EarnedError("The import file has a practice with an impossible length.")
+    return value
+
+
+# Each stored column of an imported practice, besides its id and times, and its check.
+IMPORTED: dict[str, imported.Check] = {
+    "client_token": imported.token,
+    "kind": _imported_kind,
+    "seconds": _imported_seconds,
+    "note": imported.optional(imported.string(check_note)),
+}
 
 
 def week_start(day: date) -> date:
@@ -108,39 +142,3 @@ def weekly_counts(
         (this_week - timedelta(weeks=i), counts.get(this_week - timedelta(weeks=i), 0))
         for i in reversed(range(weeks))
     ]
-
-
-@dataclass(frozen=True)
-class ToolUse:
-    tool_id: str
-    before: int
-    after: int
-    used_at: datetime
-
-    @property
-    def drop(self) -> int:
-        return self.before - self.after
-
-
-@dataclass(frozen=True)
-class ToolRank:
-    tool_id: str
-    name: str
-    uses: int
-    median_drop: float | None
-
-
-def rank_tools(tools: dict[str, str], uses: Iterable[ToolUse]) -> list[ToolRank]:
-    """Tools by the median intensity drop they gave; untried tools last, by name."""
-    drops: dict[str, list[int]] = {tid: [] for tid in tools}
-    for use in uses:
-        if use.tool_id in drops:
-            drops[use.tool_id].append(use.drop)
-    ranks = [
-        ToolRank(tid, name, len(drops[tid]), statistics.median(drops[tid]) if drops[tid] else None)
-        for tid, name in tools.items()
-    ]
-    return sorted(
-        ranks,
-        key=lambda r: (r.median_drop is None, -(r.median_drop or 0), -r.uses, r.name.lower()),
-    )

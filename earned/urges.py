@@ -6,11 +6,15 @@ never closed stays open and is not counted (no guessing on their behalf).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
+from earned import imported
+from earned.episodes import MAX_SHORT_TEXT
 from earned.errors import EarnedError
+from earned.text import check_text
 
 Outcome = Literal["waited", "acted", "passed"]
 OUTCOMES: tuple[str, ...] = get_args(Outcome)
@@ -51,10 +55,60 @@ class UrgeDelay:
         return max(0, round((self.ended_at - self.started_at).total_seconds()))
 
 
-def check_outcome(value: str) -> str:
+def check_outcome(value: object) -> str:
     if value not in OUTCOMES:
         raise EarnedError("Please choose how it ended: I waited, I acted, or the urge passed.")
-    return value
+    return str(value)
+
+
+def check_urge(value: str | None) -> str:
+    """The urge a new timer is for: required, a sentence at most (as an activation's urge)."""
+    text = check_text(value, "urge", MAX_SHORT_TEXT)
+    if not text:
+        raise EarnedError("What is the urge? A few words are enough, e.g. 'text them again'.")
+    return text
+
+
+def ending(timer: UrgeDelay, *, outcome: object, now: datetime) -> tuple[datetime, str] | None:
+    """(end time, outcome) for stopping `timer`, or None if it has already ended.
+
+    A second stop (a double tap, a retried request) changes nothing: the first end
+    stands. A clock that moved backwards cannot give a negative hold.
+    """
+    if timer.ended_at is not None:
+        return None  # even a bad outcome on a second tap is answered with the first end
+    return max(now, timer.started_at), check_outcome(outcome)
+
+
+def _imported_urge(value: str) -> str:
+    text = check_text(value, "urge", MAX_SHORT_TEXT)
+    if not text:
+        raise EarnedError("The import file has an urge timer without an urge.")
+    return text
+
+
+def _imported_urge_or_null(value: Any) -> str:
+    if value is None:
+        raise EarnedError("The import file has an urge timer without an urge.")
+    return str(imported.string(_imported_urge)(value))
+
+
+# Each stored column of an imported timer, besides its id and times, and its check.
+IMPORTED: dict[str, imported.Check] = {
+    "client_token": imported.token,
+    "urge": _imported_urge_or_null,
+    "outcome": imported.optional(check_outcome),
+    "activation_id": imported.optional(imported.reference),
+}
+
+
+def check_imported_times(times: Mapping[str, datetime | None], record: Mapping[str, Any]) -> None:
+    """A timer that ended has an outcome and ends after it started; a running one has neither."""
+    started, ended = times["started_at"], times["ended_at"]
+    if (ended is None) != (record["outcome"] is None):
+        raise EarnedError("The import file has an urge timer ended without an outcome.")
+    if started is not None and ended is not None and ended < started:
+        raise EarnedError("The import file has an urge timer that ends before it starts.")
 
 
 def describe_held(seconds: int) -> str:

@@ -714,3 +714,54 @@ def test_a_busy_journal_is_a_calm_message_not_a_traceback(
         holder.execute("ROLLBACK")
         holder.close()
     assert count(unlocked) == 0
+
+
+def test_a_second_settle_keeps_the_first_time(
+    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`earned settle ID` on a settled episode keeps its time, as the web's second tap does;
+    only a typed --at (a deliberate correction) moves it."""
+    now = datetime.now(UTC)
+    logged = run(capsys, "log", "6", "--at", (now - timedelta(hours=2)).isoformat())
+    first = now - timedelta(hours=1)
+    assert run(capsys, "settle", "--at", first.isoformat()).code == 0
+    ((stored,),) = raw(unlocked, "SELECT settled_at FROM activations")
+    again = run(capsys, "settle", short_id(logged.out))
+    assert again.code == 0, again.err
+    assert "already settled" in again.out
+    assert "Settled: 60 minutes from the start" in again.out
+    assert raw(unlocked, "SELECT settled_at FROM activations") == [(stored,)]
+    corrected = now - timedelta(minutes=30)
+    fixed = run(capsys, "settle", short_id(logged.out), "--at", corrected.isoformat())
+    assert fixed.code == 0 and "already settled" not in fixed.out
+    assert "Settled: 1 h 30 min from the start" in fixed.out
+
+
+def test_the_quick_path_reads_every_column_the_store_wrote(unlocked: Journal) -> None:
+    """Rows are decoded by name from one column list: the pattern sentence and every
+    detail written through the SQLAlchemy store come back through the quick path."""
+    from earned.episodes import Pattern
+
+    now = datetime.now(UTC)
+    s = store(unlocked)
+    try:
+        with s.session() as session:
+            a = activations.log_activation(session=session, intensity=7, now=now)
+            full = activations.update_details(
+                session=session,
+                activation_id=a.id,
+                now=now,
+                body=["chest"],
+                action="breathed",
+                person="Sam",
+                named_in_moment=True,
+                pattern=Pattern("alone", "silence", "rejection", "being left", "text"),
+            )
+    finally:
+        s.close()
+    conn = quick.open_journal(unlocked.profile, unlocked.key)
+    try:
+        assert quick.find_activation(conn, a.id[:8]) == full
+    finally:
+        conn.close()
+    assert full.pattern is not None

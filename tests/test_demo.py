@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from earned import demo, instruments, journal, patterns, regulation, urges
+from earned import demo, instruments, journal, patterns, regulation, toolkit, urges
 from earned.episodes import BODY_KEYS
 from earned.instruments.scoring import Scores, score
 from earned.reports import tables
@@ -304,10 +304,10 @@ def test_some_tools_clearly_work_better_than_others(seed: int) -> None:
         assert created[use["tool_id"]] <= use["used_at"]
         assert 0 <= use["after"] <= 10 and 0 <= use["before"] <= 10
     uses = [
-        regulation.ToolUse(u["tool_id"], u["before"], u["after"], when(u["used_at"]))
+        toolkit.ToolUse(u["tool_id"], u["before"], u["after"], when(u["used_at"]))
         for u in data["tool_uses"]
     ]
-    ranked = regulation.rank_tools({t["id"]: t["name"] for t in tools}, uses)
+    ranked = toolkit.rank_tools({t["id"]: t["name"] for t in tools}, uses)
     assert all(r.uses >= 5 for r in ranked)
     medians = [r.median_drop for r in ranked]
     assert None not in medians

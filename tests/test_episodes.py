@@ -15,12 +15,12 @@ from earned.episodes import (
     MAX_SHORT_TEXT,
     Activation,
     Pattern,
+    check_field,
     check_intensity,
-    check_list,
-    check_text,
     check_times,
 )
 from earned.errors import EarnedError
+from earned.regulation import check_note
 
 NOW = datetime(2026, 3, 2, 21, 15, tzinfo=UTC)
 ONSET = NOW - timedelta(hours=2)
@@ -140,83 +140,83 @@ def test_intensities_that_are_not_whole_numbers_are_refused_clearly(value: objec
 
 
 def test_text_is_trimmed_and_empty_becomes_none() -> None:
-    assert check_text("  he didn't answer \n", "trigger") == "he didn't answer"
-    assert check_text("", "trigger") is None
-    assert check_text(" \t\n", "trigger") is None
-    assert check_text(None, "trigger") is None
+    assert check_field("trigger", "  he didn't answer \n") == "he didn't answer"
+    assert check_field("trigger", "") is None
+    assert check_field("trigger", " \t\n") is None
+    assert check_field("trigger", None) is None
 
 
 def test_nul_characters_are_removed() -> None:
-    assert check_text("text\x00 them", "urge") == "text them"
-    assert check_text("\x00", "urge") is None
+    assert check_field("urge", "text\x00 them") == "text them"
+    assert check_field("urge", "\x00") is None
 
 
 def test_inner_text_is_kept_exactly() -> None:
     text = "<b>'quiet'</b> — 日本語 👩‍👩‍👧\nsecond line"
-    assert check_text(text, "trigger") == text
+    assert check_field("trigger", text) == text
 
 
 def test_the_cap_is_five_hundred_characters_by_default() -> None:
     assert MAX_SHORT_TEXT == 500
-    assert check_text("x" * 500, "trigger") == "x" * 500
+    assert check_field("trigger", "x" * 500) == "x" * 500
     # The cap counts what is kept, after trimming.
-    assert check_text("  " + "x" * 500 + "  ", "trigger") == "x" * 500
+    assert check_field("trigger", "  " + "x" * 500 + "  ") == "x" * 500
     with pytest.raises(EarnedError) as error:
-        check_text("x" * 501, "trigger")
+        check_field("trigger", "x" * 501)
     assert error.value.message == (
         "The trigger is 501 characters; please keep it under 500. Nothing was saved."
     )
 
 
 def test_a_custom_cap_with_thousands_separators() -> None:
-    assert check_text("y" * 120, "name", 120) == "y" * 120
+    assert check_field("person", "y" * 120) == "y" * 120
     with pytest.raises(
         EarnedError, match="The note is 2,001 characters; please keep it under 2,000"
     ):
-        check_text("n" * 2001, "note", 2000)
+        check_note("n" * 2001)
 
 
 # --- word lists ------------------------------------------------------------------------------
 
 
 def test_lists_are_deduplicated_lower_case_and_trimmed_in_first_seen_order() -> None:
-    got = check_list(
-        ["Hurt", " lonely", "hurt", "HURT ", "", "  ", "on edge", "Lonely"], "emotions"
+    got = check_field(
+        "emotions", ["Hurt", " lonely", "hurt", "HURT ", "", "  ", "on edge", "Lonely"]
     )
     assert got == ["hurt", "lonely", "on edge"]
 
 
 def test_nul_is_dropped_from_list_words() -> None:
-    assert check_list(["hu\x00rt", "\x00"], "emotions") == ["hurt"]
+    assert check_field("emotions", ["hu\x00rt", "\x00"]) == ["hurt"]
 
 
 def test_list_limit_is_twenty_distinct_words() -> None:
     assert MAX_LIST == 20
     twenty = [f"word{n}" for n in range(20)]
-    assert check_list([*twenty, "WORD0", "word19"], "tags") == twenty  # repeats do not count
+    assert check_field("tags", [*twenty, "WORD0", "word19"]) == twenty  # repeats do not count
     with pytest.raises(EarnedError) as error:
-        check_list([*twenty, "one more"], "tags")
+        check_field("tags", [*twenty, "one more"])
     assert error.value.message == "Please choose at most 20 tags."
 
 
 def test_a_word_over_sixty_characters_is_refused() -> None:
-    assert check_list(["w" * 60], "tags") == ["w" * 60]
+    assert check_field("tags", ["w" * 60]) == ["w" * 60]
     with pytest.raises(EarnedError, match="One of the tags is too long"):
-        check_list(["w" * 61], "tags")
+        check_field("tags", ["w" * 61])
 
 
 def test_body_regions_must_come_from_the_body_map() -> None:
     assert {"chest", "throat", "stomach", "jaw", "shoulders", "hands"} <= BODY_KEYS
-    assert check_list(["Chest", "throat", "chest"], "body areas", BODY_KEYS) == ["chest", "throat"]
+    assert check_field("body", ["Chest", "throat", "chest"]) == ["chest", "throat"]
     with pytest.raises(EarnedError) as error:
-        check_list(["chest", "Elbow"], "body areas", BODY_KEYS)
+        check_field("body", ["chest", "Elbow"])
     assert error.value.message == "'elbow' is not one of the body areas earned knows."
 
 
 def test_every_body_region_has_a_label() -> None:
     assert len(BODY_KEYS) == len(episodes.BODY_REGIONS)
     assert all(label and label[0].isupper() for _key, label in episodes.BODY_REGIONS)
-    assert check_list(sorted(BODY_KEYS), "body areas", BODY_KEYS) == sorted(BODY_KEYS)
+    assert check_field("body", sorted(BODY_KEYS)) == sorted(BODY_KEYS)
 
 
 # --- onset, peak, settled --------------------------------------------------------------------
@@ -318,3 +318,54 @@ def test_pattern_is_a_value() -> None:
     assert a == b and hash(a) == hash(b)
     with pytest.raises(AttributeError):
         a.fear = "other"  # type: ignore[misc]
+
+
+# --- rules for edited records: one owner for store, web, CLI ---------------------------------
+
+
+def test_settled_now_twice_keeps_the_first_time_but_a_typed_time_corrects_it() -> None:
+    open_one = activation()
+    assert episodes.settle_time(open_one, at=None, now=NOW) == NOW
+    settled = activation(settled_at=NOW - timedelta(minutes=30))
+    assert episodes.settle_time(settled, at=None, now=NOW) == NOW - timedelta(minutes=30)
+    typed = NOW - timedelta(minutes=10)
+    assert episodes.settle_time(settled, at=typed, now=NOW) == typed
+    with pytest.raises(EarnedError, match="before the episode began"):
+        episodes.settle_time(open_one, at=ONSET - timedelta(minutes=1), now=NOW)
+
+
+def test_a_later_peak_replaces_the_earlier_and_keeps_its_level_unless_given() -> None:
+    a = activation(peak_at=ONSET + timedelta(minutes=5), peak_intensity=8)
+    later = ONSET + timedelta(minutes=20)
+    assert episodes.peak_values(a, at=later, now=NOW) == (later, 8)
+    assert episodes.peak_values(a, at=None, now=NOW, intensity="9") == (NOW, 9)
+
+
+def test_an_edit_checks_every_field_with_the_same_limits_as_a_capture() -> None:
+    a = activation()
+    changes = episodes.check_edit(
+        a, now=NOW, trigger="  silence ", tags=["Sam", "sam"], person="Sam", intensity="4"
+    )
+    assert changes == {
+        "onset_at": ONSET,
+        "trigger": "silence",
+        "tags": ["sam"],
+        "person": "Sam",
+        "intensity": 4,
+    }
+    with pytest.raises(EarnedError, match="121 characters"):
+        episodes.check_edit(a, now=NOW, person="p" * (episodes.MAX_PERSON + 1))
+    with pytest.raises(EarnedError, match="201 characters"):
+        episodes.check_edit(
+            a, now=NOW, pattern=Pattern("x" * (episodes.MAX_PATTERN_PART + 1), "", "", "", "")
+        )
+    with pytest.raises(TypeError):
+        episodes.check_edit(a, now=NOW, colour="red")
+
+
+def test_an_empty_pattern_is_stored_as_none() -> None:
+    assert episodes.check_pattern({k: " " for k in episodes.PATTERN_PARTS}) is None
+    assert episodes.pattern_of(None) is None
+    parts = {k: k for k in episodes.PATTERN_PARTS}
+    pattern = episodes.pattern_of(parts)
+    assert pattern is not None and pattern.fear == "fear"

@@ -10,7 +10,8 @@ import pytest
 
 from earned import regulation
 from earned.errors import EarnedError
-from earned.regulation import BREATHING, ToolUse, rank_tools, weekly_counts
+from earned.regulation import BREATHING, weekly_counts
+from earned.toolkit import ToolUse, rank_tools
 
 # A Wednesday; its week starts on Monday 2 March 2026.
 TODAY = date(2026, 3, 4)

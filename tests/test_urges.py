@@ -9,7 +9,7 @@ import pytest
 
 from earned import urges
 from earned.errors import EarnedError
-from earned.urges import OUTCOME_WORDS, OUTCOMES, UrgeDelay, check_outcome, describe_held
+from earned.urges import OUTCOME_WORDS, OUTCOMES, UrgeDelay, check_outcome, describe_held, ending
 
 START = datetime(2026, 3, 2, 22, 40, tzinfo=UTC)
 
@@ -112,3 +112,18 @@ def test_suggested_urges_are_short_and_distinct() -> None:
 )
 def test_describe_held_boundaries(seconds: int, words: str) -> None:
     assert describe_held(seconds) == words
+
+
+def test_stopping_a_timer_twice_keeps_the_first_end() -> None:
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    running = UrgeDelay("u" * 32, "text him", start)
+    assert ending(running, outcome="waited", now=start + timedelta(minutes=5)) == (
+        start + timedelta(minutes=5),
+        "waited",
+    )
+    # A clock that went backwards cannot give a negative hold.
+    assert ending(running, outcome="passed", now=start - timedelta(minutes=1)) == (start, "passed")
+    ended = UrgeDelay("u" * 32, "text him", start, start, "waited")
+    assert ending(ended, outcome="acted", now=start) is None
+    with pytest.raises(EarnedError):
+        ending(running, outcome="gave in", now=start)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from earned import instruments, journal
+from earned import assessment, instruments, journal
 from earned.errors import EarnedError
 from earned.instruments.model import Instrument, Subscale
 from earned.instruments.scoring import Scores
@@ -114,9 +114,10 @@ def _assessment_record(a: dict[str, Any]) -> dict[str, Any]:
     inst = instruments.load(str(a["instrument"]))
     answers: dict[int, dict[str, Any]] = {}
     for ans in a["answers"]:
-        value, item = int(ans["value"]), int(ans["item"])
-        if not inst.scale.min <= value <= inst.scale.max or not 1 <= item <= len(inst.items):
-            raise EarnedError(f"Assessment {a_id} has an answer outside the scale.")
+        try:
+            item, value = assessment.check_answer(inst, int(ans["item"]), int(ans["value"]))
+        except EarnedError:
+            raise EarnedError(f"Assessment {a_id} has an answer outside the scale.") from None
         if item in answers:
             raise EarnedError(f"Assessment {a_id} answers question {item} twice.")
         answered_at = _ts(_parse_ts(ans["answered_at"], "an answer"))

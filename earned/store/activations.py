@@ -1,5 +1,7 @@
 """Reading and writing activations (in-the-moment captures and their episode timing).
 Keyword-only functions over a Session, returning domain objects.
+
+Persistence only: every limit and rule (capture, edit, peak, settle) is earned.episodes'.
 """
 
 from __future__ import annotations
@@ -13,15 +15,9 @@ from sqlalchemy.orm import Session
 from earned import episodes, patterns
 from earned.episodes import Activation, Pattern
 from earned.store.models import ActivationRow
-from earned.store.once import add_once
+from earned.store.once import add_once, earlier
 from earned.store.repo import new_id, not_found
 from earned.tokens import check_token
-
-
-def _pattern(raw: dict[str, str] | None) -> Pattern | None:
-    if not raw:
-        return None
-    return Pattern(**{k: raw.get(k, "") for k in Pattern.__dataclass_fields__})
 
 
 def activation_of(row: ActivationRow) -> Activation:
@@ -37,7 +33,7 @@ def activation_of(row: ActivationRow) -> Activation:
         action=row.action,
         person=row.person,
         named_in_moment=row.named_in_moment,
-        pattern=_pattern(row.pattern),
+        pattern=episodes.pattern_of(row.pattern),
         peak_at=row.peak_at,
         peak_intensity=row.peak_intensity,
         settled_at=row.settled_at,
@@ -58,12 +54,9 @@ def log_activation(
 ) -> Activation:
     """The quick capture: intensity is all that is needed; the rest may come later."""
     token = check_token(client_token)
-    if token is not None:
-        existing = session.scalars(
-            select(ActivationRow).where(ActivationRow.client_token == token)
-        ).first()
-        if existing is not None:
-            return activation_of(existing)
+    existing = earlier(session, ActivationRow, token)
+    if existing is not None:
+        return activation_of(existing)
     c = episodes.check_capture(
         intensity=intensity,
         now=now,
@@ -111,79 +104,60 @@ def update_details(
     now: datetime,
     onset: datetime | None = None,
     intensity: Any = None,
-    trigger: str | None = None,
-    tags: list[str] | None = None,
-    body: list[str] | None = None,
-    emotions: list[str] | None = None,
-    urge: str | None = None,
-    action: str | None = None,
-    person: str | None = None,
     named_in_moment: bool | None = None,
     pattern: Pattern | None = None,
+    **details: Any,
 ) -> Activation:
-    """Add or change the optional details; arguments left as None keep their value.
+    """Add or change the optional details (see episodes.check_edit); None keeps a value.
 
     Every value is checked before any is changed, so a refused edit leaves the record as it
     was even if the caller's transaction goes on.
     """
     row = activation_row(session, activation_id)
-    new_onset = onset or row.onset_at
-    episodes.check_times(onset=new_onset, now=now, peak=row.peak_at, settled=row.settled_at)
-    changes: dict[str, Any] = {"onset_at": new_onset, "updated_at": now}
-    if intensity is not None:
-        changes["intensity"] = episodes.check_intensity(intensity)
-    if trigger is not None:
-        changes["trigger"] = episodes.check_text(trigger, "trigger")
-    if tags is not None:
-        changes["tags"] = episodes.check_list(tags, "tags")
-    if body is not None:
-        changes["body"] = episodes.check_list(body, "body areas", episodes.BODY_KEYS)
-    if emotions is not None:
-        changes["emotions"] = episodes.check_list(emotions, "emotion words")
-    if urge is not None:
-        changes["urge"] = episodes.check_text(urge, "urge")
-    if action is not None:
-        changes["action"] = episodes.check_text(action, "note on what you did")
-    if person is not None:
-        changes["person"] = episodes.check_text(person, "name", 120)
-    if named_in_moment is not None:
-        changes["named_in_moment"] = named_in_moment
-    if pattern is not None:
-        parts = {
-            k: episodes.check_text(getattr(pattern, k), "pattern sentence", 200) or ""
-            for k in Pattern.__dataclass_fields__
-        }
-        changes["pattern"] = parts if any(parts.values()) else None
-    for column, value in changes.items():
+    changes = episodes.check_edit(
+        activation_of(row),
+        now=now,
+        onset=onset,
+        intensity=intensity,
+        named_in_moment=named_in_moment,
+        pattern=pattern,
+        **details,
+    )
+    for column, value in {**changes, "updated_at": now}.items():
         setattr(row, column, value)
     session.flush()
     return activation_of(row)
 
 
 def mark_peak(
-    *, session: Session, activation_id: str, at: datetime, now: datetime, intensity: Any = None
+    *,
+    session: Session,
+    activation_id: str,
+    at: datetime | None,
+    now: datetime,
+    intensity: Any = None,
 ) -> Activation:
+    """Record the peak (`at` None: now); see episodes.peak_values."""
     row = activation_row(session, activation_id)
-    episodes.check_times(onset=row.onset_at, now=now, peak=at, settled=row.settled_at)
-    # Checked before anything changes: a refused peak leaves the record as it was.
-    peak_intensity = (
-        row.peak_intensity if intensity is None else episodes.check_intensity(intensity)
+    row.peak_at, row.peak_intensity = episodes.peak_values(
+        activation_of(row), at=at, now=now, intensity=intensity
     )
-    row.peak_at = at
-    row.peak_intensity = peak_intensity
     row.updated_at = now
     session.flush()
     return activation_of(row)
 
 
 def mark_settled(
-    *, session: Session, activation_id: str, at: datetime, now: datetime
+    *, session: Session, activation_id: str, at: datetime | None, now: datetime
 ) -> Activation:
+    """Record when it settled (`at` None: now, keeping an earlier "now"); see
+    episodes.settle_time."""
     row = activation_row(session, activation_id)
-    episodes.check_times(onset=row.onset_at, now=now, peak=row.peak_at, settled=at)
-    row.settled_at = at
-    row.updated_at = now
-    session.flush()
+    settled = episodes.settle_time(activation_of(row), at=at, now=now)
+    if settled != row.settled_at:
+        row.settled_at = settled
+        row.updated_at = now
+        session.flush()
     return activation_of(row)
 
 

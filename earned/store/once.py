@@ -40,3 +40,10 @@ def add_once(session: Session, row: Tokened) -> Tokened:
             raise
         return existing
     return row
+
+
+def earlier(session: Session, model: type[Tokened], token: str | None) -> Tokened | None:
+    """The record an earlier write with this client token made, if any (None: no token)."""
+    if token is None:
+        return None
+    return session.scalars(select(model).where(model.client_token == token)).first()

@@ -1,4 +1,7 @@
-"""Reading and writing regulation practices (breathing, grounding, sitting, body scan)."""
+"""Reading and writing regulation practices (breathing, grounding, sitting, body scan).
+
+Persistence only: which practices exist and their limits are earned.regulation's.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, regulation
+from earned import regulation
 from earned.store.models import PracticeRow
-from earned.store.once import add_once
+from earned.store.once import add_once, earlier
 from earned.store.repo import new_id
 from earned.tokens import check_token
 
@@ -24,12 +27,9 @@ def log_practice(
     client_token: str | None = None,
 ) -> str:
     token = check_token(client_token)
-    if token is not None:
-        existing = session.scalars(
-            select(PracticeRow).where(PracticeRow.client_token == token)
-        ).first()
-        if existing is not None:
-            return existing.id
+    existing = earlier(session, PracticeRow, token)
+    if existing is not None:
+        return existing.id
     regulation.check_practice(kind, seconds)
     row = PracticeRow(
         id=new_id(),
@@ -37,7 +37,7 @@ def log_practice(
         kind=kind,
         started_at=now,
         seconds=seconds,
-        note=episodes.check_text(note, "note", 2000),
+        note=regulation.check_note(note),
     )
     return add_once(session, row).id
 

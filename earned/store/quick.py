@@ -28,7 +28,7 @@ from earned import episodes
 from earned.episodes import Activation
 from earned.errors import EarnedError
 from earned.paths import Profile
-from earned.store import schema, sqlcipher
+from earned.store import columns, schema, sqlcipher
 from earned.tokens import check_token
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
@@ -43,11 +43,8 @@ if TYPE_CHECKING:
 SHORT_ID = 8  # characters of an id shown to people; any unique prefix is accepted
 _ATTEMPTS = 4
 _HEX = frozenset("0123456789abcdef")
-_ACTIVATIONS = (
-    "SELECT id, onset_at, intensity, trigger, tags, body, emotions, urge, action, person, "
-    "named_in_moment, peak_at, peak_intensity, settled_at FROM activations "
-)
-_URGES = "SELECT id, urge, started_at, ended_at, outcome, activation_id FROM urge_delays "
+_ACTIVATIONS = columns.select("activations", columns.ACTIVATIONS)
+_URGES = columns.select("urge_delays", columns.URGE_DELAYS)
 
 
 # --- encodings (must match earned.store.models on SQLite) ----------------------------------
@@ -80,32 +77,42 @@ def _json_list(text: str | None) -> list[str]:
 
 
 def _activation(row: tuple[Any, ...]) -> Activation:
-    onset = from_db(row[1])
+    r = dict(zip(columns.ACTIVATIONS, row, strict=True))
+    onset = from_db(r["onset_at"])
     assert onset is not None  # NOT NULL column
     return Activation(
-        id=row[0],
+        id=r["id"],
         onset_at=onset,
-        intensity=row[2],
-        trigger=row[3],
-        tags=_json_list(row[4]),
-        body=_json_list(row[5]),
-        emotions=_json_list(row[6]),
-        urge=row[7],
-        action=row[8],
-        person=row[9],
-        named_in_moment=None if row[10] is None else bool(row[10]),
-        peak_at=from_db(row[11]),
-        peak_intensity=row[12],
-        settled_at=from_db(row[13]),
+        intensity=r["intensity"],
+        trigger=r["trigger"],
+        tags=_json_list(r["tags"]),
+        body=_json_list(r["body"]),
+        emotions=_json_list(r["emotions"]),
+        urge=r["urge"],
+        action=r["action"],
+        person=r["person"],
+        named_in_moment=None if r["named_in_moment"] is None else bool(r["named_in_moment"]),
+        pattern=episodes.pattern_of(_json_object(r["pattern"])),
+        peak_at=from_db(r["peak_at"]),
+        peak_intensity=r["peak_intensity"],
+        settled_at=from_db(r["settled_at"]),
     )
+
+
+def _json_object(text: str | None) -> dict[str, str] | None:
+    value = json.loads(text) if text else None
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
 
 
 def _urge(row: tuple[Any, ...]) -> UrgeDelay:
     from earned.urges import UrgeDelay  # not needed by `earned log`: imported when used
 
-    started = from_db(row[2])
+    r = dict(zip(columns.URGE_DELAYS, row, strict=True))
+    started = from_db(r["started_at"])
     assert started is not None  # NOT NULL column
-    return UrgeDelay(row[0], row[1], started, from_db(row[3]), row[4], row[5])
+    return UrgeDelay(
+        r["id"], r["urge"], started, from_db(r["ended_at"]), r["outcome"], r["activation_id"]
+    )
 
 
 # --- opening and writing -----------------------------------------------------------------
@@ -249,8 +256,14 @@ def prepare_activation(
         "body": json.dumps([]),
         "emotions": json.dumps(c.emotions),
         "urge": c.urge,
+        "action": None,
+        "person": None,
+        "named_in_moment": None,
         # SQLAlchemy's JSON type writes Python None as the JSON text 'null', not SQL NULL.
         "pattern": json.dumps(None),
+        "peak_at": None,
+        "peak_intensity": None,
+        "settled_at": None,
         "created_at": to_db(now),
         "updated_at": to_db(now),
     }
@@ -272,14 +285,7 @@ def insert_activation(conn: Any, values: dict[str, Any]) -> Logged:
             ).fetchone()
             if row is not None:
                 return Logged(_activation(row), created=False)
-        conn.execute(
-            "INSERT INTO activations (id, client_token, onset_at, intensity, trigger, tags, "
-            "body, emotions, urge, action, person, named_in_moment, pattern, peak_at, "
-            "peak_intensity, settled_at, created_at, updated_at) VALUES (:id, :client_token, "
-            ":onset_at, :intensity, :trigger, :tags, :body, :emotions, :urge, NULL, NULL, "
-            "NULL, :pattern, NULL, NULL, NULL, :created_at, :updated_at)",
-            values,
-        )
+        conn.execute(columns.insert("activations", columns.ACTIVATIONS), values)
         return Logged(_get_activation(conn, values["id"]), created=True)
 
     return _write(conn, insert)
@@ -337,15 +343,20 @@ def find_activation(conn: Any, prefix: str | None) -> Activation:
     return _activation(row)
 
 
-def mark_settled(conn: Any, *, prefix: str | None, at: datetime, now: datetime) -> Activation:
-    """Settle the chosen (or most recent open) episode at `at`; checked like the store's."""
+def mark_settled(
+    conn: Any, *, prefix: str | None, at: datetime | None, now: datetime
+) -> Activation:
+    """Settle the chosen (or most recent open) episode; `at` None means now, and keeps
+    the first time of an episode already settled (episodes.settle_time)."""
 
     def update() -> Activation:
         found = find_activation(conn, prefix)
-        episodes.check_times(onset=found.onset_at, now=now, peak=found.peak_at, settled=at)
+        settled = episodes.settle_time(found, at=at, now=now)
+        if settled == found.settled_at:
+            return found
         conn.execute(
             "UPDATE activations SET settled_at = ?, updated_at = ? WHERE id = ?",
-            (to_db(at), to_db(now), found.id),
+            (to_db(settled), to_db(now), found.id),
         )
         return _get_activation(conn, found.id)
 
@@ -353,18 +364,21 @@ def mark_settled(conn: Any, *, prefix: str | None, at: datetime, now: datetime) 
 
 
 def mark_peak(
-    conn: Any, *, prefix: str | None, at: datetime, now: datetime, intensity: object = None
+    conn: Any,
+    *,
+    prefix: str | None,
+    at: datetime | None,
+    now: datetime,
+    intensity: object = None,
 ) -> Activation:
-    """Record the peak of the chosen (or most recent open) episode, and its intensity."""
-    peak_intensity = None if intensity is None else episodes.check_intensity(intensity)
+    """Record the peak of the chosen (or most recent open) episode (episodes.peak_values)."""
 
     def update() -> Activation:
         found = find_activation(conn, prefix)
-        episodes.check_times(onset=found.onset_at, now=now, peak=at, settled=found.settled_at)
+        peak_at, level = episodes.peak_values(found, at=at, now=now, intensity=intensity)
         conn.execute(
-            "UPDATE activations SET peak_at = ?, peak_intensity = coalesce(?, peak_intensity), "
-            "updated_at = ? WHERE id = ?",
-            (to_db(at), peak_intensity, to_db(now), found.id),
+            "UPDATE activations SET peak_at = ?, peak_intensity = ?, updated_at = ? WHERE id = ?",
+            (to_db(peak_at), level, to_db(now), found.id),
         )
         return _get_activation(conn, found.id)
 
@@ -385,23 +399,22 @@ def open_activations(conn: Any, *, limit: int) -> tuple[list[Activation], int]:
 
 
 def check_urge(urge: str | None) -> str:
-    text = episodes.check_text(urge, "urge")
-    if not text:
-        raise EarnedError("What is the urge? A few words are enough, e.g. 'text them again'.")
-    return text
+    """urges.check_urge, imported only when a timer is started."""
+    from earned.urges import check_urge as rule
+
+    return rule(urge)
 
 
 def start_urge(conn: Any, *, urge: str, now: datetime) -> UrgeDelay:
     """Start a timer now (like urge_timers.start_urge); it runs until `end_urge`."""
-    values = (new_id(), check_urge(urge), to_db(now))
+    from earned.urges import check_urge
+
+    values = dict.fromkeys(columns.URGE_DELAYS)
+    values.update(id=new_id(), urge=check_urge(urge), started_at=to_db(now))
 
     def insert() -> UrgeDelay:
-        conn.execute(
-            "INSERT INTO urge_delays (id, client_token, urge, started_at, ended_at, outcome, "
-            "activation_id) VALUES (?, NULL, ?, ?, NULL, NULL, NULL)",
-            values,
-        )
-        return get_urge(conn, values[0])
+        conn.execute(columns.insert("urge_delays", columns.URGE_DELAYS), values)
+        return get_urge(conn, str(values["id"]))
 
     return _write(conn, insert)
 
@@ -412,18 +425,18 @@ def get_urge(conn: Any, prefix: str) -> UrgeDelay:
 
 def end_urge(conn: Any, *, prefix: str, outcome: str, now: datetime) -> tuple[UrgeDelay, bool]:
     """Stop a timer: (timer, True), or (timer, False) if it had already ended (a double tap)."""
-    from earned.urges import check_outcome
+    from earned.urges import check_outcome, ending
 
-    checked = check_outcome(outcome)
+    check_outcome(outcome)  # a wrong outcome fails before the write lock is taken
 
     def update() -> tuple[UrgeDelay, bool]:
         timer = get_urge(conn, prefix)
-        if timer.ended_at is not None:
+        end = ending(timer, outcome=outcome, now=now)
+        if end is None:
             return timer, False
-        ended = max(now, timer.started_at)
         conn.execute(
             "UPDATE urge_delays SET ended_at = ?, outcome = ? WHERE id = ?",
-            (to_db(ended), checked, timer.id),
+            (to_db(end[0]), end[1], timer.id),
         )
         return get_urge(conn, timer.id), True
 

@@ -10,10 +10,9 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from earned import instruments, journal
+from earned import assessment, instruments, journal
 from earned.assessment import Assessment
 from earned.errors import EarnedError
-from earned.instruments.scoring import check
 from earned.journal import Entry
 from earned.store.models import (
     ActivationRow,
@@ -93,15 +92,8 @@ def record_answer(
 ) -> None:
     """Save one answer as soon as it is given (insert or replace)."""
     row = _row(session, assessment_id)
-    inst = instruments.load(row.instrument)
-    if not 1 <= item <= len(inst.items):
-        raise EarnedError(f"There is no question {item} in this questionnaire.")
-    if not inst.scale.min <= value <= inst.scale.max:
-        raise EarnedError(
-            f"Answers run from {inst.scale.min} to {inst.scale.max}; {value} is not one of them."
-        )
-    if row.completed_at is not None:
-        raise EarnedError("This assessment is finished; start a new one to answer again.")
+    item, value = assessment.check_answer(instruments.load(row.instrument), item, value)
+    assessment.check_open(_assessment(row))
     existing = session.get(AnswerRow, (assessment_id, item))
     if existing is None:
         session.add(AnswerRow(assessment_id=assessment_id, item=item, value=value, answered_at=now))
@@ -113,13 +105,7 @@ def record_answer(
 
 def complete_assessment(*, session: Session, assessment_id: str, now: datetime) -> Assessment:
     row = _row(session, assessment_id)
-    assessment = _assessment(row)
-    problem = check(assessment.instrument, assessment.answers)
-    if problem is not None:
-        raise EarnedError(
-            f"{len(problem.missing)} question(s) still need an answer before the result can "
-            "be shown; your answers so far are saved."
-        )
+    assessment.check_complete(_assessment(row))
     if row.completed_at is None:
         row.completed_at = now
     session.flush()

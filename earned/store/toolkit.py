@@ -1,4 +1,7 @@
-"""Reading and writing the self-soothing toolkit: tools and each use of one."""
+"""Reading and writing the self-soothing toolkit: tools and each use of one.
+
+Persistence only: names, ratings and the one-tool-per-name rule are earned.toolkit's.
+"""
 
 from __future__ import annotations
 
@@ -8,21 +11,24 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, regulation
-from earned.errors import EarnedError
+from earned import toolkit as rules
 from earned.store.models import ToolRow, ToolUseRow
-from earned.store.once import add_once
+from earned.store.once import add_once, earlier
 from earned.store.repo import new_id, not_found
 from earned.tokens import check_token
 
 
+def _active(session: Session) -> dict[str, str]:
+    rows = session.scalars(select(ToolRow).where(ToolRow.archived.is_(False)))
+    return {r.id: r.name for r in rows}
+
+
 def add_tool(*, session: Session, name: str, now: datetime) -> str:
-    text = episodes.check_text(name, "tool name", 120)
-    if not text:
-        raise EarnedError("Give the tool a short name, e.g. 'cold water on my wrists'.")
-    for row in session.scalars(select(ToolRow).where(ToolRow.archived.is_(False))):
-        if row.name.lower() == text.lower():
-            return row.id
+    """The new tool's id; an active tool of the same name is returned instead (a repeat)."""
+    text = rules.check_tool_name(name)
+    existing = rules.same_tool(text, _active(session))
+    if existing is not None:
+        return existing
     row = ToolRow(id=new_id(), name=text, created_at=now, archived=False)
     session.add(row)
     session.flush()
@@ -47,30 +53,20 @@ def record_tool_use(
     client_token: str | None = None,
 ) -> None:
     token = check_token(client_token)
-    if (
-        token is not None
-        and session.scalars(select(ToolUseRow).where(ToolUseRow.client_token == token)).first()
-    ):
+    if earlier(session, ToolUseRow, token) is not None:
         return
     if session.get(ToolRow, tool_id) is None:
         raise not_found("tool")
+    first, then = rules.check_ratings(before, after)
     row = ToolUseRow(
-        id=new_id(),
-        client_token=token,
-        tool_id=tool_id,
-        used_at=now,
-        before=episodes.check_intensity(before),
-        after=episodes.check_intensity(after),
+        id=new_id(), client_token=token, tool_id=tool_id, used_at=now, before=first, after=then
     )
     add_once(session, row)
 
 
-def toolkit(*, session: Session) -> list[regulation.ToolRank]:
-    tools = {
-        r.id: r.name for r in session.scalars(select(ToolRow).where(ToolRow.archived.is_(False)))
-    }
+def toolkit(*, session: Session) -> list[rules.ToolRank]:
     uses = [
-        regulation.ToolUse(u.tool_id, u.before, u.after, u.used_at)
+        rules.ToolUse(u.tool_id, u.before, u.after, u.used_at)
         for u in session.scalars(select(ToolUseRow))
     ]
-    return regulation.rank_tools(tools, uses)
+    return rules.rank_tools(_active(session), uses)

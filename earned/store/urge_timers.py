@@ -1,4 +1,8 @@
-"""Reading and writing urge-delay timers."""
+"""Reading and writing urge-delay timers.
+
+Persistence only: the urge's limit and the "a second stop changes nothing" rule are
+earned.urges'.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, urges
-from earned.errors import EarnedError
+from earned import urges
 from earned.store.activations import activation_row
 from earned.store.models import UrgeDelayRow
-from earned.store.once import add_once
+from earned.store.once import add_once, earlier
 from earned.store.repo import new_id, not_found
 from earned.tokens import check_token
 from earned.urges import UrgeDelay
@@ -30,15 +33,10 @@ def start_urge(
     client_token: str | None = None,
 ) -> UrgeDelay:
     token = check_token(client_token)
-    if token is not None:
-        existing = session.scalars(
-            select(UrgeDelayRow).where(UrgeDelayRow.client_token == token)
-        ).first()
-        if existing is not None:
-            return _urge_of(existing)
-    text = episodes.check_text(urge, "urge")
-    if not text:
-        raise EarnedError("What is the urge? A few words are enough, e.g. 'text them again'.")
+    existing = earlier(session, UrgeDelayRow, token)
+    if existing is not None:
+        return _urge_of(existing)
+    text = urges.check_urge(urge)
     if activation_id is not None:
         activation_row(session, activation_id)
     row = UrgeDelayRow(
@@ -59,13 +57,12 @@ def get_urge(*, session: Session, urge_id: str) -> UrgeDelay:
 
 
 def end_urge(*, session: Session, urge_id: str, outcome: str, now: datetime) -> UrgeDelay:
-    """Stop the timer. Ending an already-ended timer returns it unchanged (double tap)."""
+    """Stop the timer (see urges.ending: stopping it twice changes nothing)."""
     row = _urge_row(session, urge_id)
-    if row.ended_at is not None:
-        return _urge_of(row)
-    row.outcome = urges.check_outcome(outcome)
-    row.ended_at = max(now, row.started_at)
-    session.flush()
+    end = urges.ending(_urge_of(row), outcome=outcome, now=now)
+    if end is not None:
+        row.ended_at, row.outcome = end
+        session.flush()
     return _urge_of(row)
 
 

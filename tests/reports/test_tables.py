@@ -417,8 +417,8 @@ DAMAGED: list[tuple[str, Damage, str]] = [
     ),
     ("unknown tool", _set("tool_uses", 0, tool_id="f" * 32), "cannot store"),
     ("unknown activation", _set("urge_delays", 0, activation_id="f" * 32), "cannot store"),
-    ("token too long", _set("practices", 0, client_token="t" * 65), "unusable form token"),
-    ("token a number", _set("activations", 0, client_token=7), "unusable form token"),
+    ("token too long", _set("practices", 0, client_token="t" * 65), "repeat-guard token"),
+    ("token a number", _set("activations", 0, client_token=7), "repeat-guard token"),
 ]
 
 

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from earned import content, regulation
+from earned import toolkit as toolkit_rules
 from earned.store import practices, toolkit
 from earned.store.models import PracticeRow
 from earned.web import deps
@@ -54,7 +55,7 @@ def add_tool(web: Web, client: TestClient, name: str) -> str:
     assert location(web.post(client, "/regulate/toolkit", {"name": name})) == (
         "/regulate/toolkit?saved=1"
     )
-    ranks: list[regulation.ToolRank] = web._read(lambda s: toolkit.toolkit(session=s))
+    ranks: list[toolkit_rules.ToolRank] = web._read(lambda s: toolkit.toolkit(session=s))
     return next(r.tool_id for r in ranks if r.name == name.strip())
 
 

@@ -33,7 +33,7 @@ router = APIRouter()
 Form = Annotated[dict[str, str], Depends(deps.form)]
 Open = Annotated[Store, Depends(deps.store)]
 
-PATTERN_PARTS = ("feeling", "situation", "interpretation", "fear", "urge")
+PATTERN_PARTS = episodes.PATTERN_PARTS
 MAX_TZ_MINUTES = 14 * 60
 # Where a peak/settled form may send the person back to (no open redirects).
 RETURN_TO = ("/", "/moment")
@@ -403,15 +403,8 @@ async def _mark(
     """Peak or settled, now or at a typed time; htmx gets the one row back."""
     try:
         now = deps.now()
-        typed = local_time(values, "at")
-        at = typed or now
+        at = local_time(values, "at")  # None: now (episodes.settle_time keeps a first "now")
         with store.session() as s:
-            if which == "settled" and typed is None:
-                # A second "Settled now" (a double tap) keeps the first time; a typed
-                # time is a deliberate correction and goes through.
-                current = activations.get_activation(session=s, activation_id=activation_id)
-                if not current.is_open:
-                    at = current.settled_at or now
             if which == "peak":
                 a = activations.mark_peak(session=s, activation_id=activation_id, at=at, now=now)
             else:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import content, regulation
+from earned import toolkit as toolkit_rules
 from earned.errors import EarnedError
 from earned.store import Store, practices, toolkit
 from earned.web import care, deps
@@ -70,7 +71,7 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
-def drop_text(rank: regulation.ToolRank) -> str:
+def drop_text(rank: toolkit_rules.ToolRank) -> str:
     """What a tool has done for this person so far, in plain words."""
     words = _words()["toolkit"]
     if rank.median_drop is None:
@@ -89,7 +90,7 @@ def drop_text(rank: regulation.ToolRank) -> str:
     return said
 
 
-def _tool_view(rank: regulation.ToolRank) -> dict[str, Any]:
+def _tool_view(rank: toolkit_rules.ToolRank) -> dict[str, Any]:
     return {
         "id": rank.tool_id,
         "name": rank.name,
