@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from earned import imported
 from earned.errors import EarnedError
-from earned.text import check_text, check_words
+from earned.text import check_name, check_text, check_words
 
 # typing.TYPE_CHECKING without importing typing (~4 ms on the quick CLI path); mypy knows it.
 TYPE_CHECKING = False
@@ -183,6 +183,8 @@ PATTERN_PARTS: tuple[str, ...] = tuple(f.name for f in fields(Pattern))
 
 def check_field(name: str, value: Any) -> Any:
     """One text or word-list field of an activation, cleaned, or a clear EarnedError."""
+    if name == "person":
+        return check_name(value, *TEXT_FIELDS[name])
     if name in TEXT_FIELDS:
         what, limit = TEXT_FIELDS[name]
         return check_text(value, what, limit)

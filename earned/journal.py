@@ -8,6 +8,7 @@ from datetime import datetime
 
 from earned import content
 from earned.errors import EarnedError
+from earned.text import check_valid
 
 MAX_BODY = 20_000  # characters; about eight printed pages
 KINDS = ("reflection", "origin", "after")
@@ -38,7 +39,7 @@ def clean_body(body: str) -> str:
     NUL characters are dropped: they carry no meaning in prose, and PostgreSQL
     refuses them in text columns, so keeping them would fail only in clinic mode.
     """
-    text = body.replace("\r\n", "\n").replace("\x00", "").strip()
+    text = check_valid(body, "entry").replace("\r\n", "\n").replace("\x00", "").strip()
     if not text:
         raise EarnedError("The entry is empty. Write a few words, or leave it for later.")
     if len(text) > MAX_BODY:

@@ -16,13 +16,13 @@ from typing import Any
 from earned import imported
 from earned.episodes import check_intensity
 from earned.errors import EarnedError
-from earned.text import check_text
+from earned.text import check_name
 
 MAX_TOOL_NAME = 120
 
 
 def check_tool_name(name: str | None) -> str:
-    text = check_text(name, "tool name", MAX_TOOL_NAME)
+    text = check_name(name, "tool name", MAX_TOOL_NAME)
     if not text:
         raise EarnedError("Give the tool a short name, e.g. 'cold water on my wrists'.")
     return text
