@@ -2,6 +2,10 @@
 
 Binds to loopback (see earned.cli serve); every page but the unlock/setup pages and
 the safety pages ("Get help now", grounding) needs the unlocked session.
+
+A request goes: guard() (body limit, CSRF cookie, headers) → the route's dependencies
+(deps: page context, open store, checked form) → the route → domain and store → render().
+What guard() and the exception handlers show, they render with the same page context.
 """
 
 from __future__ import annotations
@@ -19,8 +23,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from earned.errors import EarnedError, Locked
 from earned.paths import Profile
 from earned.web import security
+from earned.web.page import page_context
 from earned.web.render import render
-from earned.web.routes import assess, auth, checkin, data, journal, moment, regulate, safety
+from earned.web.routes import (
+    assess,
+    auth,
+    checkin,
+    data,
+    home,
+    journal,
+    moment,
+    regulate,
+    safety,
+)
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 1024 * 1024  # 1 MiB for ordinary forms
@@ -31,6 +46,13 @@ CSP = (
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
 
 log = logging.getLogger("earned.web")
 
@@ -39,6 +61,10 @@ SERVER_ERROR = (
     "What you saved before is safe. <a href='/'>Back to the start</a> · "
     "<a href='/grounding'>Ground · 60s</a> · <a href='/help'>Get help now</a></p>"
 )
+TOO_LARGE = "That was more text than earned accepts at once. Nothing was saved."
+NOT_HERE = "There is nothing at this address."
+
+ROUTES = (auth, home, safety, assess, checkin, journal, moment, regulate, data)
 
 
 def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_SECONDS) -> FastAPI:
@@ -46,79 +72,101 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.vault = security.Vault(profile, idle_lock_seconds=idle_lock_seconds)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, safety, assess, checkin, journal, moment, regulate, data):
+    for module in ROUTES:
         app.include_router(module.router)
-
-    @app.middleware("http")
-    async def guard(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        limit = MAX_IMPORT if request.url.path == "/data/import" else MAX_BODY
-        length = request.headers.get("content-length")
-        # Set before any response is built: the 413 page needs it, and the cookie check
-        # below reads it (a 413 for a client with a CSRF cookie used to end in a 500).
-        request.state.csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
-        # A body without a length (chunked) would slip past the limit; browsers always
-        # send Content-Length for forms and uploads, so such a body is refused outright.
-        unsized = length is None and "transfer-encoding" in request.headers
-        if unsized or (length is not None and (not length.isdigit() or int(length) > limit)):
-            response: Response = render(
-                request,
-                "error.html",
-                {"message": "That was more text than earned accepts at once. Nothing was saved."},
-                status=413,
-            )
-        else:
-            try:
-                response = await call_next(request)
-            except Exception as exc:
-                # Caught here rather than in an exception handler: Starlette re-raises
-                # after its handler runs, and the server would then log the traceback,
-                # whose text may quote what the person wrote. Log the type only.
-                log.error(
-                    "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
-                )
-                response = HTMLResponse(SERVER_ERROR, status_code=500)
-        if request.cookies.get(security.CSRF_COOKIE) != getattr(request.state, "csrf", None):
-            response.set_cookie(
-                security.CSRF_COOKIE,
-                request.state.csrf,
-                httponly=True,
-                samesite="strict",
-                path="/",
-            )
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-        if not request.url.path.startswith("/static/"):
-            response.headers["Cache-Control"] = "no-store"
-        return response
-
-    @app.exception_handler(Locked)
-    async def locked(request: Request, exc: Locked) -> Response:
-        if request.headers.get("hx-request"):
-            return Response(status_code=401, headers={"HX-Redirect": "/unlock"})
-        return RedirectResponse("/unlock", status_code=303)
-
-    @app.exception_handler(EarnedError)
-    async def earned_error(request: Request, exc: EarnedError) -> Response:
-        return render(request, "error.html", {"message": exc.message}, status=exc.status)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        messages = {
-            404: "There is nothing at this address.",
-            405: "That page cannot be used this way.",
-        }
-        message = messages.get(exc.status_code, "That request could not be handled.")
-        return render(request, "error.html", {"message": message}, status=exc.status_code)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_address(request: Request, exc: RequestValidationError) -> Response:
-        # e.g. /assess/<id>/abc: a calm 404 page instead of FastAPI's JSON (which echoes input).
-        message = "There is nothing at this address."
-        return render(request, "error.html", {"message": message}, status=404)
-
+    app.middleware("http")(guard)
+    app.exception_handler(Locked)(locked)
+    app.exception_handler(EarnedError)(earned_error)
+    app.exception_handler(StarletteHTTPException)(http_error)
+    app.exception_handler(RequestValidationError)(bad_address)
     return app
+
+
+# --- around every request ------------------------------------------------------------------
+
+
+async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    """Every request: the CSRF token, the body-size limit, no tracebacks, the safe headers."""
+    # Set before any response is built: the 413 page needs it, and set_csrf_cookie reads it
+    # (a 413 for a client with a CSRF cookie used to end in a 500).
+    request.state.csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
+    if too_large(request):
+        response: Response = render(
+            page_context(request), "error.html", {"message": TOO_LARGE}, status=413
+        )
+    else:
+        try:
+            response = await call_next(request)
+        except Exception as exc:
+            # Caught here rather than in an exception handler: Starlette re-raises
+            # after its handler runs, and the server would then log the traceback,
+            # whose text may quote what the person wrote. Log the type only.
+            log.error(
+                "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
+            )
+            response = HTMLResponse(SERVER_ERROR, status_code=500)
+    set_csrf_cookie(request, response)
+    secure_headers(request, response)
+    return response
+
+
+def too_large(request: Request) -> bool:
+    """Whether the body is over its limit (imports have a larger one) or of unknown size.
+
+    Checked from the headers, before the body is read, so an oversized body is never
+    held in memory.
+    """
+    limit = MAX_IMPORT if request.url.path == "/data/import" else MAX_BODY
+    length = request.headers.get("content-length")
+    # A body without a length (chunked) would slip past the limit; browsers always
+    # send Content-Length for forms and uploads, so such a body is refused outright.
+    if length is None:
+        return "transfer-encoding" in request.headers
+    return not length.isdigit() or int(length) > limit
+
+
+def set_csrf_cookie(request: Request, response: Response) -> None:
+    """Give the browser the token its forms carry (security.py: double-submit CSRF).
+
+    Only when it differs from the cookie sent, so most responses set no cookie at all.
+    """
+    if request.cookies.get(security.CSRF_COOKIE) != getattr(request.state, "csrf", None):
+        response.set_cookie(
+            security.CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict", path="/"
+        )
+
+
+def secure_headers(request: Request, response: Response) -> None:
+    """Headers that keep pages to this app: nothing from elsewhere, no framing, no referrer."""
+    response.headers.update(HEADERS)
+    # Journal pages must not outlive the session in the browser's cache (a locked app's
+    # Back button would show them); the static files hold nothing private.
+    if not request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+
+
+# --- errors as pages -----------------------------------------------------------------------
+
+
+async def locked(request: Request, exc: Locked) -> Response:
+    """To the unlock page; htmx is told through HX-Redirect, since it ignores a 303."""
+    if request.headers.get("hx-request"):
+        return Response(status_code=401, headers={"HX-Redirect": "/unlock"})
+    return RedirectResponse("/unlock", status_code=303)
+
+
+async def earned_error(request: Request, exc: EarnedError) -> Response:
+    """The calm error page with the exception's own message (errors.py)."""
+    return render(page_context(request), "error.html", {"message": exc.message}, status=exc.status)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    """404, 405 and the like as a page of this app, not the framework's JSON."""
+    messages = {404: NOT_HERE, 405: "That page cannot be used this way."}
+    message = messages.get(exc.status_code, "That request could not be handled.")
+    return render(page_context(request), "error.html", {"message": message}, status=exc.status_code)
+
+
+async def bad_address(request: Request, exc: RequestValidationError) -> Response:
+    """e.g. /assess/<id>/abc: a calm 404 page instead of FastAPI's JSON (which echoes input)."""
+    return render(page_context(request), "error.html", {"message": NOT_HERE}, status=404)

@@ -1,14 +1,21 @@
-"""Request dependencies shared by the routes: the unlocked store, CSRF checks, form parsing."""
+"""Request dependencies shared by the routes: the page context, the unlocked store, the
+CSRF-checked form; and the Annotated aliases routes declare them with.
+
+A route reads `def view(page: Page, store: Open, values: Form)`; FastAPI runs these
+before the route, in that order, once per request.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from earned.errors import EarnedError, Locked
 from earned.store import Store
 from earned.web import security
+from earned.web.page import PageContext, page_context
 
 
 def store(request: Request) -> Store:
@@ -33,6 +40,12 @@ async def form(request: Request) -> dict[str, str]:
             status=403,
         )
     return {k: v for k, v in raw.items() if isinstance(v, str)}
+
+
+# What a route declares; each is resolved by the function above it (page_context: page.py).
+Page = Annotated[PageContext, Depends(page_context)]
+Open = Annotated[Store, Depends(store)]
+Form = Annotated[dict[str, str], Depends(form)]
 
 
 def now() -> datetime:

@@ -14,6 +14,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from earned import agent
+from earned.store import personal, repo
+
 from .conftest import PASSPHRASE, PROMPTS, Web, csrf_of, error_text, location, page, values_for
 
 
@@ -115,6 +118,17 @@ def test_export_zip(web: Web, unlocked: TestClient) -> None:
     }
 
 
+def test_export_csv_is_the_zip_under_the_cli_s_name(web: Web, unlocked: TestClient) -> None:
+    # `earned export --format csv` and /data/export.zip are one format with one file name.
+    web.add_reflection(unlocked, "in both")
+    by_extension, by_name = unlocked.get("/data/export.zip"), unlocked.get("/data/export.csv")
+    assert by_name.status_code == 200
+    assert by_name.headers["content-type"] == "application/zip"
+    assert by_name.headers["content-disposition"] == by_extension.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(by_name.content)) as z:
+        assert "in both" in z.read("entries.csv").decode()
+
+
 def test_empty_exports(unlocked: TestClient) -> None:
     data = json.loads(unlocked.get("/data/export.json").content)
     assert data["assessments"] == [] and data["entries"] == []
@@ -141,8 +155,7 @@ def test_import_into_a_second_journal(
     client = second.unlocked_client()
     r = _import(second, client, exported)
     assert r.status_code == 200
-    message = page(r).one("p.ok").text
-    assert message.startswith("Imported 1 assessment(s) and 2 journal entries; 0 already here")
+    assert page(r).one("p.ok").text == "Imported 1 questionnaire and 2 journal entries."
     assert sorted(e.body for e in second.entries()) == sorted(e.body for e in web.entries())
     assert [e.id for e in second.entries()] == [e.id for e in web.entries()]
     [a] = second.assessments()
@@ -155,9 +168,56 @@ def test_import_into_a_second_journal(
     # Importing the same file again changes nothing.
     r = _import(second, client, exported)
     assert r.status_code == 200
-    assert "Imported 0 assessment(s) and 0 journal entries; 3 already here" in page(r).text
+    assert page(r).one("p.ok").text == (
+        "Nothing new was imported: 3 records were already here and were left as they were."
+    )
     assert len(second.entries()) == 2
     assert len(second.assessments()) == 1
+
+
+def _in_the_moment_records(web: Web, client: TestClient) -> None:
+    """One of each in-the-moment record, through the pages as a person makes them."""
+    assert location(web.post(client, "/moment", {"intensity": "6"})).endswith("/saved")
+    assert location(web.post(client, "/urge", {"urge": "text him"})).startswith("/urge/")
+    practice = web.post(client, "/regulate/practice", {"kind": "movement", "minutes": "20"})
+    assert location(practice).startswith("/regulate/log")
+    assert location(web.post(client, "/regulate/toolkit", {"name": "cold water"}))
+    [use] = page(client.get("/regulate/toolkit")).select("form.tool-use")
+    assert location(web.post(client, str(use.get("action")), {"before": "7", "after": "4"}))
+
+
+def test_the_import_message_counts_every_kind_of_record(
+    web: Web, unlocked: TestClient, make_web: Callable[..., Web]
+) -> None:
+    web.add_reflection(unlocked, "one entry")
+    _in_the_moment_records(web, unlocked)
+    exported = unlocked.get("/data/export.json").content
+
+    second = make_web("second")
+    client = second.unlocked_client()
+    r = _import(second, client, exported)
+    assert r.status_code == 200
+    assert page(r).one("p.ok").text == (
+        "Imported 1 journal entry, 1 moment, 1 urge timer, 1 practice, 1 toolkit tool and "
+        "1 tool use."
+    )
+    r = _import(second, client, exported)
+    assert "6 records were already here" in page(r).one("p.ok").text
+
+
+def test_an_import_shows_the_settings_it_brought(
+    web: Web, unlocked: TestClient, make_web: Callable[..., Web]
+) -> None:
+    # The page after an import shows the journal as it now is: the file's region and calm mode.
+    assert web.post(unlocked, "/data/region", {"region": "ca"}).status_code == 200
+    assert web.post(unlocked, "/settings/calm", {"calm": "on"}).status_code == 303
+    exported = unlocked.get("/data/export.json").content
+
+    second = make_web("second")
+    client = second.unlocked_client()
+    p = page(_import(second, client, exported))
+    assert [o.get("value") for o in p.select("option") if "selected" in o.attrs] == ["ca"]
+    assert p.one("p.calm-state").text == "Calm mode is on."
 
 
 @pytest.mark.parametrize(
@@ -211,7 +271,7 @@ def test_import_accepts_more_than_the_form_limit(web: Web, unlocked: TestClient)
     data["padding"] = "p" * (1024 * 1024 + 10)
     r = _import(web, unlocked, json.dumps(data).encode())
     assert r.status_code == 200
-    assert "1 already here" in page(r).text
+    assert "1 record was already here" in page(r).one("p.ok").text
 
 
 # --- region ----------------------------------------------------------------------------------
@@ -231,6 +291,18 @@ def test_region_changes_what_help_shows_first(web: Web, unlocked: TestClient) ->
     assert "United States" in [h.text for h in help_page.select("h3")]
     r = web.post(unlocked, "/data/region", {"region": "uk-ie"})
     assert page(unlocked.get("/help")).select("h2")[0].text == "United Kingdom & Ireland"
+
+
+def test_an_unknown_saved_region_shows_the_default_as_chosen(
+    web: Web, unlocked: TestClient
+) -> None:
+    # e.g. from an old import: the settings page offers what Get help now shows first.
+    store = web.vault.store
+    assert store is not None
+    with store.session() as s:
+        repo.set_setting(session=s, key="region", value="atlantis")
+    p = page(unlocked.get("/data"))
+    assert [o.get("value") for o in p.select("option") if "selected" in o.attrs] == ["us"]
 
 
 @pytest.mark.parametrize("region", ["", "mars", "US", "<script>"])
@@ -281,6 +353,29 @@ def test_delete_everything(web: Web, unlocked: TestClient) -> None:
     assert location(web.set_up(unlocked, "a brand new start")) == "/welcome"
     assert web.post(unlocked, "/welcome").status_code == 303
     assert json.loads(unlocked.get("/data/export.json").content)["entries"] == []
+
+
+def test_delete_everything_locks_the_terminal_too(web: Web, unlocked: TestClient) -> None:
+    # As after `earned unlock`: the key agent holds this journal's key for the quick commands.
+    opened, key = personal.unlock(web.profile, PASSPHRASE)
+    opened.close()
+    agent.start(web.profile, key, 120)
+    assert agent.fetch_key(web.profile) == key
+    r = web.post(unlocked, "/data/delete", {"confirm": "DELETE", "passphrase": PASSPHRASE})
+    assert location(r) == "/setup"
+    assert not web.profile.folder.exists()
+    assert agent.fetch_key(web.profile) is None
+    assert not agent.socket_path(web.profile).exists()
+
+
+def test_a_refused_delete_leaves_the_terminal_unlocked(web: Web, unlocked: TestClient) -> None:
+    opened, key = personal.unlock(web.profile, PASSPHRASE)
+    opened.close()
+    agent.start(web.profile, key, 120)
+    r = web.post(unlocked, "/data/delete", {"confirm": "DELETE", "passphrase": "not mine"})
+    assert r.status_code == 400
+    assert agent.fetch_key(web.profile) == key
+    assert web.profile.database.is_file()
 
 
 # --- locked state and CSRF ----------------------------------------------------------------------

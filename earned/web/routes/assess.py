@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
@@ -12,23 +10,25 @@ from earned import assessment as domain
 from earned import instruments
 from earned.errors import EarnedError
 from earned.instruments.scoring import Scores
-from earned.store import Store, repo
+from earned.store import repo
 from earned.web import deps
 from earned.web.chart import Point, plane
+from earned.web.deps import Form, Open, Page
+from earned.web.page import PageContext
 from earned.web.render import render
 
 router = APIRouter()
-Form = Annotated[dict[str, str], Depends(deps.form)]
-Open = Annotated[Store, Depends(deps.store)]
 INSTRUMENT = "ecr"
+# Here `page` is a page of the questionnaire (in the addresses too), so the page context,
+# `page` in the other route modules, is `ctx`.
 
 
 @router.get("/assess")
-def intro(request: Request, store: Open) -> Response:
+def intro(ctx: Page, store: Open) -> Response:
     with store.session() as s:
         unfinished = repo.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
     return render(
-        request,
+        ctx,
         "assess/intro.html",
         {"instrument": instruments.load(INSTRUMENT), "unfinished": unfinished},
     )
@@ -46,7 +46,7 @@ async def start(request: Request, store: Open, values: Form) -> Response:
 
 
 def _page(
-    request: Request,
+    ctx: PageContext,
     a: domain.Assessment,
     page: int,
     *,
@@ -58,7 +58,7 @@ def _page(
     if not 1 <= page <= inst.pages:
         raise EarnedError("That page of the questionnaire does not exist.", status=404)
     return render(
-        request,
+        ctx,
         "assess/page.html",
         {
             "a": a,
@@ -73,7 +73,7 @@ def _page(
 
 
 @router.get("/assess/{assessment_id}/{page}")
-def page_view(request: Request, store: Open, assessment_id: str, page: int) -> Response:
+def page_view(ctx: Page, store: Open, assessment_id: str, page: int) -> Response:
     with store.session() as s:
         a = repo.get_assessment(session=s, assessment_id=assessment_id)
     if a.instrument_id != INSTRUMENT:
@@ -81,11 +81,11 @@ def page_view(request: Request, store: Open, assessment_id: str, page: int) -> R
         return RedirectResponse(f"/checkin/result/{a.id}", status_code=303)
     if a.completed_at is not None:
         return RedirectResponse(f"/results/{a.id}", status_code=303)
-    return _page(request, a, page)
+    return _page(ctx, a, page)
 
 
 @router.post("/assess/{assessment_id}/answer")
-async def answer(request: Request, store: Open, assessment_id: str, values: Form) -> Response:
+async def answer(ctx: Page, store: Open, assessment_id: str, values: Form) -> Response:
     """htmx: save one answer the moment it is chosen."""
     item = deps.int_field(values, "item", what="a question")
     value = deps.int_field(values, "value", what="an answer")
@@ -94,12 +94,12 @@ async def answer(request: Request, store: Open, assessment_id: str, values: Form
             session=s, assessment_id=assessment_id, item=item, value=value, now=deps.now()
         )
         a = repo.get_assessment(session=s, assessment_id=assessment_id)
-    return render(request, "assess/_saved.html", {"a": a})
+    return render(ctx, "assess/_saved.html", {"a": a})
 
 
 @router.post("/assess/{assessment_id}/{page}")
 async def page_submit(
-    request: Request, store: Open, assessment_id: str, page: int, values: Form
+    ctx: Page, store: Open, assessment_id: str, page: int, values: Form
 ) -> Response:
     """Save every answer on the page (works without JavaScript), then move on."""
     with store.session() as s:
@@ -127,7 +127,7 @@ async def page_submit(
         return RedirectResponse(f"/assess/{a.id}/{max(1, page - 1)}", status_code=303)
     if missing:
         return _page(
-            request,
+            ctx,
             a,
             page,
             error=f"{len(missing)} question(s) on this page still need an answer. "
@@ -144,18 +144,18 @@ async def page_submit(
 
 
 @router.get("/results")
-def latest(request: Request, store: Open) -> Response:
+def latest(ctx: Page, store: Open) -> Response:
     with store.session() as s:
         done = [
             a for a in repo.list_assessments(session=s, instrument_id=INSTRUMENT) if a.completed_at
         ]
     if not done:
-        return render(request, "assess/no_results.html")
-    return _results(request, done, done[-1].id)
+        return render(ctx, "assess/no_results.html")
+    return _results(ctx, done, done[-1].id)
 
 
 @router.get("/results/{assessment_id}")
-def one(request: Request, store: Open, assessment_id: str) -> Response:
+def one(ctx: Page, store: Open, assessment_id: str) -> Response:
     with store.session() as s:
         target = repo.get_assessment(session=s, assessment_id=assessment_id)
         done = [
@@ -168,10 +168,10 @@ def one(request: Request, store: Open, assessment_id: str) -> Response:
         return RedirectResponse(f"/checkin/result/{target.id}", status_code=303)
     if target.completed_at is None:
         return RedirectResponse(f"/assess/{target.id}/{target.resume_page()}", status_code=303)
-    return _results(request, done, assessment_id)
+    return _results(ctx, done, assessment_id)
 
 
-def _results(request: Request, done: list[domain.Assessment], assessment_id: str) -> Response:
+def _results(ctx: PageContext, done: list[domain.Assessment], assessment_id: str) -> Response:
     steps = domain.trajectory(done)
     upto = next(i for i, st in enumerate(steps) if st.assessment.id == assessment_id) + 1
     steps = steps[:upto]
@@ -193,7 +193,7 @@ def _results(request: Request, done: list[domain.Assessment], assessment_id: str
         f"scale: {reading.title.lower()}. {len(points)} result(s) shown."
     )
     return render(
-        request,
+        ctx,
         "assess/results.html",
         {
             "inst": inst,

@@ -1,22 +1,19 @@
-"""First run (choose a passphrase), unlock, lock, onboarding, and the home page."""
+"""First run (choose a passphrase), unlock, lock, onboarding."""
 
 from __future__ import annotations
 
 import contextlib
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned.errors import EarnedError
 from earned.store import Store, keys, personal, repo
-from earned.web import deps, security
+from earned.web import security
+from earned.web.deps import Form, Open, Page
 from earned.web.render import render
-from earned.web.routes import moment
 
 router = APIRouter()
-Form = Annotated[dict[str, str], Depends(deps.form)]
-Open = Annotated[Store, Depends(deps.store)]
 
 
 def _vault(request: Request) -> security.Vault:
@@ -31,48 +28,21 @@ def _signed_in(request: Request, store: Store, to: str) -> Response:
     return response
 
 
-@router.get("/")
-def home(request: Request) -> Response:
-    vault = _vault(request)
-    if not vault.profile.exists:
-        return RedirectResponse("/setup", status_code=303)
-    store = vault.check(request.cookies.get(security.SESSION_COOKIE))
-    if store is None:
-        return RedirectResponse("/unlock", status_code=303)
-    with store.session() as s:
-        if repo.get_setting(session=s, key="onboarded") != "yes":
-            return RedirectResponse("/welcome", status_code=303)
-        unfinished = repo.unfinished_assessment(session=s, instrument_id="ecr")
-        done = [a for a in repo.list_assessments(session=s, instrument_id="ecr") if a.completed_at]
-        entries = repo.list_entries(session=s)
-        in_the_moment = moment.home_context(s)
-    return render(
-        request,
-        "home.html",
-        {
-            "unfinished": unfinished,
-            "latest": done[-1] if done else None,
-            "entries": entries[:3],
-            **in_the_moment,
-        },
-    )
-
-
 @router.get("/setup")
-def setup_page(request: Request) -> Response:
+def setup_page(request: Request, page: Page) -> Response:
     if _vault(request).profile.exists:
         return RedirectResponse("/unlock", status_code=303)
-    return render(request, "auth/setup.html")
+    return render(page, "auth/setup.html")
 
 
 @router.post("/setup/strength")
-async def strength(request: Request, values: Form) -> Response:
+async def strength(page: Page, values: Form) -> Response:
     hint = keys.strength_hint(values.get("passphrase", ""))
-    return render(request, "auth/_strength.html", {"hint": hint})
+    return render(page, "auth/_strength.html", {"hint": hint})
 
 
 @router.post("/setup")
-async def setup(request: Request, values: Form) -> Response:
+async def setup(request: Request, page: Page, values: Form) -> Response:
     vault = _vault(request)
     if vault.profile.exists:
         return RedirectResponse("/unlock", status_code=303)
@@ -81,24 +51,24 @@ async def setup(request: Request, values: Form) -> Response:
         keys.check_new_passphrase(passphrase, values.get("confirm", ""))
         store, _key = personal.set_up(vault.profile, passphrase)
     except EarnedError as error:
-        return render(request, "auth/setup.html", {"error": error.message}, status=400)
+        return render(page, "auth/setup.html", {"error": error.message}, status=400)
     return _signed_in(request, store, "/welcome")
 
 
 @router.get("/unlock")
-def unlock_page(request: Request) -> Response:
+def unlock_page(request: Request, page: Page) -> Response:
     if not _vault(request).profile.exists:
         return RedirectResponse("/setup", status_code=303)
-    return render(request, "auth/unlock.html")
+    return render(page, "auth/unlock.html")
 
 
 @router.post("/unlock")
-async def unlock(request: Request, values: Form) -> Response:
+async def unlock(request: Request, page: Page, values: Form) -> Response:
     vault = _vault(request)
     try:
         store, _key = personal.unlock(vault.profile, values.get("passphrase", ""))
     except EarnedError as error:
-        return render(request, "auth/unlock.html", {"error": error.message}, status=error.status)
+        return render(page, "auth/unlock.html", {"error": error.message}, status=error.status)
     return _signed_in(request, store, "/")
 
 
@@ -118,8 +88,8 @@ async def lock(request: Request, values: Form) -> Response:
 
 
 @router.get("/welcome")
-def welcome(request: Request, store: Open) -> Response:
-    return render(request, "auth/welcome.html")
+def welcome(page: Page, store: Open) -> Response:
+    return render(page, "auth/welcome.html")
 
 
 @router.post("/welcome")

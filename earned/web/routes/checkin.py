@@ -10,9 +10,8 @@ nothing is blocked.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import checkin
@@ -20,13 +19,13 @@ from earned.assessment import Assessment
 from earned.errors import EarnedError
 from earned.instruments.model import Instrument
 from earned.instruments.scoring import Scores, alerts
-from earned.store import Store, repo
+from earned.store import repo
 from earned.web import deps
+from earned.web.deps import Form, Open, Page
+from earned.web.page import PageContext
 from earned.web.render import render
 
 router = APIRouter()
-Form = Annotated[dict[str, str], Depends(deps.form)]
-Open = Annotated[Store, Depends(deps.store)]
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ class Card:
 
 
 @router.get("/checkin")
-def index(request: Request, store: Open) -> Response:
+def index(page: Page, store: Open) -> Response:
     cards = []
     with store.session() as s:
         for instrument_id in checkin.available():
@@ -52,11 +51,11 @@ def index(request: Request, store: Open) -> Response:
                     repo.unfinished_assessment(session=s, instrument_id=instrument_id),
                 )
             )
-    return render(request, "checkin/index.html", {"cards": cards, "words": checkin.words()})
+    return render(page, "checkin/index.html", {"cards": cards, "words": checkin.words()})
 
 
 def _form(
-    request: Request,
+    page: PageContext,
     inst: Instrument,
     current: Assessment | None,
     *,
@@ -65,7 +64,7 @@ def _form(
 ) -> Response:
     answers = current.answers if current else {}
     return render(
-        request,
+        page,
         "checkin/form.html",
         {
             "inst": inst,
@@ -82,15 +81,15 @@ def _form(
 
 
 @router.get("/checkin/{instrument_id}")
-def form_page(request: Request, store: Open, instrument_id: str) -> Response:
+def form_page(page: Page, store: Open, instrument_id: str) -> Response:
     inst = checkin.load(instrument_id)
     with store.session() as s:
         current = repo.unfinished_assessment(session=s, instrument_id=inst.id)
-    return _form(request, inst, current)
+    return _form(page, inst, current)
 
 
 @router.post("/checkin/{instrument_id}/answer")
-async def answer(request: Request, store: Open, instrument_id: str, values: Form) -> Response:
+async def answer(page: Page, store: Open, instrument_id: str, values: Form) -> Response:
     """htmx: save one answer the moment it is chosen; the crisis panel if it calls for it."""
     inst = checkin.load(instrument_id)
     item = deps.int_field(values, "item", what="a question")
@@ -106,7 +105,7 @@ async def answer(request: Request, store: Open, instrument_id: str, values: Form
     # Only for the answer just given, and not when the page already shows the panel.
     calls_for_care = any(a.item == item for a in alerts(inst, {item: value}))
     return render(
-        request,
+        page,
         "checkin/_answer.html",
         {
             "inst": inst,
@@ -124,7 +123,7 @@ def answer_page(instrument_id: str) -> Response:
 
 
 @router.post("/checkin/{instrument_id}")
-async def submit(request: Request, store: Open, instrument_id: str, values: Form) -> Response:
+async def submit(page: Page, store: Open, instrument_id: str, values: Form) -> Response:
     """Save every answer on the form (works without JavaScript), then show the result."""
     inst = checkin.load(instrument_id)
     given: dict[int, int] = {}
@@ -150,7 +149,7 @@ async def submit(request: Request, store: Open, instrument_id: str, values: Form
     if missing:
         saved = " Your other answers are saved." if current is not None else ""
         return _form(
-            request,
+            page,
             inst,
             current,
             error=f"{len(missing)} question(s) still need an answer.{saved}",
@@ -174,7 +173,7 @@ async def restart(request: Request, store: Open, instrument_id: str, values: For
 
 
 @router.get("/checkin/result/{assessment_id}")
-def result(request: Request, store: Open, assessment_id: str) -> Response:
+def result(page: Page, store: Open, assessment_id: str) -> Response:
     with store.session() as s:
         target = repo.get_assessment(session=s, assessment_id=assessment_id)
         done = repo.list_assessments(session=s, instrument_id=target.instrument_id)
@@ -190,7 +189,7 @@ def result(request: Request, store: Open, assessment_id: str) -> Response:
     inst = target.instrument
     scores: Scores = current.step.scores
     return render(
-        request,
+        page,
         "checkin/result.html",
         {
             "inst": inst,

@@ -4,23 +4,22 @@ import, delete everything."""
 from __future__ import annotations
 
 import re
-import shutil
-from typing import Annotated
+from dataclasses import replace
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.routing import Match
 
-from earned import content, pacing
+from earned import content, crisis, pacing
 from earned.errors import EarnedError
-from earned.reports import export
-from earned.store import Store, keys, repo
-from earned.web import deps, security
+from earned.reports import export, files, summary
+from earned.store import deletion, repo
+from earned.web import security
+from earned.web.deps import Form, Open, Page
+from earned.web.page import PageContext, read_page
 from earned.web.render import render
 
 router = APIRouter()
-Form = Annotated[dict[str, str], Depends(deps.form)]
-Open = Annotated[Store, Depends(deps.store)]
 
 # Where the calm-mode toggle may send the person back to: a path on this app, never
 # another host ("//evil.example") or a scheme.
@@ -28,23 +27,18 @@ LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_.-]{0,200}")
 
 
 def _page(
-    request: Request,
-    store: Store,
+    page: PageContext,
     *,
     message: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    with store.session() as s:
-        region = (
-            repo.get_setting(session=s, key="region") or content.load("crisis")["default_region"]
-        )
     return render(
-        request,
+        page,
         "data/index.html",
         {
             "regions": content.load("crisis")["regions"],
-            "region": region,
+            "region": page.region,
             "message": message,
             "error": error,
         },
@@ -53,14 +47,12 @@ def _page(
 
 
 @router.get("/data")
-def index(request: Request, store: Open, calm: str = "") -> Response:
+def index(page: Page, store: Open, calm: str = "") -> Response:
     message = None
-    if calm in pacing.CALM_VALUES:  # just switched (see set_calm): say so, if it is true
-        with store.session() as s:
-            stored = repo.get_setting(session=s, key=pacing.CALM_MODE) or "off"
-        if stored == calm:
-            message = str(pacing.words()["calm"][f"now_{calm}"])
-    return _page(request, store, message=message)
+    # Just switched (see set_calm): say so, if it is true.
+    if calm in pacing.CALM_VALUES and calm == ("on" if page.calm else "off"):
+        message = str(pacing.words()["calm"][f"now_{calm}"])
+    return _page(page, message=message)
 
 
 @router.get("/settings")
@@ -93,30 +85,20 @@ def _page_to_return_to(request: Request, target: str) -> bool:
 
 
 @router.get("/data/export.{fmt}")
-def download(request: Request, store: Open, fmt: str) -> Response:
+def download(store: Open, fmt: str) -> Response:
+    files.find(fmt)  # an unknown format is refused before the journal is read
     with store.session() as s:
         data = export.snapshot(session=s)
-    stamp = data["exported_at"][:10]
-    if fmt == "json":
-        body: bytes = export.to_json(data).encode("utf-8")
-        media = "application/json"
-    elif fmt == "md":
-        body = export.to_markdown(data).encode("utf-8")
-        media = "text/markdown; charset=utf-8"
-    elif fmt == "zip":
-        body = export.to_csv_zip(data)
-        media = "application/zip"
-    else:
-        raise EarnedError("Exports come as JSON, CSV (zip) or Markdown.", status=404)
+    out = files.export_file(data, fmt)
     return Response(
-        body,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="earned-{stamp}.{fmt}"'},
+        out.body,
+        media_type=out.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{out.filename}"'},
     )
 
 
 @router.post("/data/import")
-async def do_import(request: Request, store: Open) -> Response:
+async def do_import(request: Request, page: Page, store: Open) -> Response:
     try:
         form = await request.form(max_part_size=export.MAX_IMPORT_BYTES)
     except Exception:
@@ -125,46 +107,41 @@ async def do_import(request: Request, store: Open) -> Response:
         raise EarnedError("This form had expired; nothing was imported. Please reload.", status=403)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
-        return _page(request, store, error="Please choose an export file to import.", status=400)
+        return _page(page, error="Please choose an export file to import.", status=400)
     raw = await upload.read()
     try:
         data = export.parse_json(raw)
         with store.session() as s:
             counts = export.restore(session=s, data=data)
     except EarnedError as error:
-        return _page(request, store, error=error.message, status=400)
-    return _page(
-        request,
-        store,
-        message=f"Imported {counts['assessments']} assessment(s) and {counts['entries']} "
-        f"journal entries; {counts['skipped']} already here were left as they were.",
-    )
+        return _page(page, error=error.message, status=400)
+    # The file's settings came with it (calm mode, region): show the page as they now are.
+    return _page(read_page(request), message=summary.import_summary(counts))
 
 
 @router.post("/data/region")
-async def set_region(request: Request, store: Open, values: Form) -> Response:
+async def set_region(page: Page, store: Open, values: Form) -> Response:
     region = values.get("region", "")
-    if region not in content.load("crisis")["regions"]:
-        return _page(request, store, error="Please choose one of the listed regions.", status=400)
+    if not crisis.known(region):
+        return _page(page, error="Please choose one of the listed regions.", status=400)
     with store.session() as s:
-        repo.set_setting(session=s, key="region", value=region)
-    return _page(request, store, message="Saved. Get help now will show this region first.")
+        repo.set_setting(session=s, key=crisis.SETTING, value=region)
+    saved = replace(page, region=region)  # the page context was read before this change
+    return _page(saved, message="Saved. Get help now will show this region first.")
 
 
 @router.post("/data/delete")
-async def delete_everything(request: Request, store: Open, values: Form) -> Response:
+async def delete_everything(request: Request, page: Page, store: Open, values: Form) -> Response:
     """Irreversible: needs the passphrase and the typed word DELETE."""
     vault: security.Vault = request.app.state.vault
     if values.get("confirm", "").strip() != "DELETE":
-        return _page(
-            request, store, error="To delete everything, type DELETE in the box.", status=400
-        )
+        return _page(page, error="To delete everything, type DELETE in the box.", status=400)
     try:
-        keys.unlock(vault.profile.key_file, values.get("passphrase", ""))
+        deletion.delete_profile(
+            vault.profile, passphrase=lambda: values.get("passphrase", ""), release=vault.close
+        )
     except EarnedError as error:
-        return _page(request, store, error=error.message, status=400)
-    vault.close()
-    shutil.rmtree(vault.profile.folder)
+        return _page(page, error=error.message, status=400)
     response = RedirectResponse("/setup", status_code=303)
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import content, journal
 from earned.errors import EarnedError
-from earned.store import Store, repo
+from earned.store import repo
 from earned.web import care, deps
+from earned.web.deps import Form, Open, Page
 from earned.web.render import render
 
 router = APIRouter()
-Form = Annotated[dict[str, str], Depends(deps.form)]
-Open = Annotated[Store, Depends(deps.store)]
 
 
 def _prompt(key: str) -> dict[str, str]:
@@ -26,7 +23,7 @@ def _prompt(key: str) -> dict[str, str]:
 
 
 @router.get("/reflect")
-def reflect_index(request: Request, store: Open) -> Response:
+def reflect_index(page: Page, store: Open) -> Response:
     with store.session() as s:
         entries = repo.list_entries(session=s, kind="reflection")
     counts = {
@@ -34,7 +31,7 @@ def reflect_index(request: Request, store: Open) -> Response:
         for p in journal.reflection_prompts()
     }
     return render(
-        request,
+        page,
         "journal/reflect_index.html",
         {
             "words": content.load("reflections"),
@@ -45,15 +42,15 @@ def reflect_index(request: Request, store: Open) -> Response:
 
 
 @router.get("/reflect/{key}")
-def reflect_page(request: Request, store: Open, key: str) -> Response:
+def reflect_page(page: Page, store: Open, key: str) -> Response:
     prompt = _prompt(key)
     with store.session() as s:
         entries = [e for e in repo.list_entries(session=s, kind="reflection") if e.prompt == key]
-    return render(request, "journal/reflect.html", {"prompt": prompt, "entries": entries})
+    return render(page, "journal/reflect.html", {"prompt": prompt, "entries": entries})
 
 
 @router.post("/reflect/{key}")
-async def reflect_save(request: Request, store: Open, key: str, values: Form) -> Response:
+async def reflect_save(page: Page, store: Open, key: str, values: Form) -> Response:
     prompt = _prompt(key)
     try:
         with store.session() as s:
@@ -70,7 +67,7 @@ async def reflect_save(request: Request, store: Open, key: str, values: Form) ->
                 e for e in repo.list_entries(session=s, kind="reflection") if e.prompt == key
             ]
         return render(
-            request,
+            page,
             "journal/reflect.html",
             {
                 "prompt": prompt,
@@ -85,21 +82,21 @@ async def reflect_save(request: Request, store: Open, key: str, values: Form) ->
 
 
 @router.get("/origin")
-def origin_note(request: Request, store: Open) -> Response:
-    return render(request, "journal/origin_note.html", {"words": content.load("origin")})
+def origin_note(page: Page, store: Open) -> Response:
+    return render(page, "journal/origin_note.html", {"words": content.load("origin")})
 
 
 @router.get("/origin/write")
-def origin_page(request: Request, store: Open) -> Response:
+def origin_page(page: Page, store: Open) -> Response:
     with store.session() as s:
         entries = repo.list_entries(session=s, kind="origin")
     return render(
-        request, "journal/origin.html", {"words": content.load("origin"), "entries": entries}
+        page, "journal/origin.html", {"words": content.load("origin"), "entries": entries}
     )
 
 
 @router.post("/origin/write")
-async def origin_save(request: Request, store: Open, values: Form) -> Response:
+async def origin_save(page: Page, store: Open, values: Form) -> Response:
     try:
         with store.session() as s:
             repo.add_entry(
@@ -109,7 +106,7 @@ async def origin_save(request: Request, store: Open, values: Form) -> Response:
         with store.session() as s:
             entries = repo.list_entries(session=s, kind="origin")
         return render(
-            request,
+            page,
             "journal/origin.html",
             {
                 "words": content.load("origin"),
@@ -130,14 +127,14 @@ def _back(entry: journal.Entry) -> str:
 
 
 @router.get("/entries/{entry_id}/edit")
-def edit_page(request: Request, store: Open, entry_id: str) -> Response:
+def edit_page(page: Page, store: Open, entry_id: str) -> Response:
     with store.session() as s:
         entry = repo.get_entry(session=s, entry_id=entry_id)
-    return render(request, "journal/edit.html", {"entry": entry, "back": _back(entry)})
+    return render(page, "journal/edit.html", {"entry": entry, "back": _back(entry)})
 
 
 @router.post("/entries/{entry_id}")
-async def edit_save(request: Request, store: Open, entry_id: str, values: Form) -> Response:
+async def edit_save(page: Page, store: Open, entry_id: str, values: Form) -> Response:
     try:
         with store.session() as s:
             entry = repo.update_entry(
@@ -150,7 +147,7 @@ async def edit_save(request: Request, store: Open, entry_id: str, values: Form) 
             entry = repo.get_entry(session=s, entry_id=entry_id)
         entry.body = values.get("body", "")
         return render(
-            request,
+            page,
             "journal/edit.html",
             {"entry": entry, "back": _back(entry), "error": error.message},
             status=400,

@@ -14,9 +14,9 @@ import uuid
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import content, episodes, patterns, urges
@@ -24,14 +24,14 @@ from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.store import Store, activations, repo, urge_timers
 from earned.web import care, deps
+from earned.web.deps import Form, Open, Page
+from earned.web.page import PageContext
 from earned.web.render import render
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 router = APIRouter()
-Form = Annotated[dict[str, str], Depends(deps.form)]
-Open = Annotated[Store, Depends(deps.store)]
 
 PATTERN_PARTS = episodes.PATTERN_PARTS
 MAX_TZ_MINUTES = 14 * 60
@@ -107,9 +107,9 @@ HELPERS: dict[str, Any] = {
 
 
 def _render(
-    request: Request, name: str, context: dict[str, Any] | None = None, *, status: int = 200
+    page: PageContext, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Response:
-    return render(request, name, {**HELPERS, **(context or {})}, status=status)
+    return render(page, name, {**HELPERS, **(context or {})}, status=status)
 
 
 # --- the home page's part ------------------------------------------------------------------
@@ -137,14 +137,14 @@ def home_context(session: Session) -> dict[str, Any]:
 
 
 @router.get("/moment")
-def capture_page(request: Request, store: Open) -> Response:
+def capture_page(page: Page, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
         recent = activations.list_activations(session=s, since=now - timedelta(days=RECENT_DAYS))
         still_open = activations.list_activations(session=s, open_only=True)
         running = urge_timers.list_urges(session=s, running_only=True)
     return _render(
-        request,
+        page,
         "moment/capture.html",
         {
             "capture_token": new_token(),
@@ -175,10 +175,10 @@ async def capture(request: Request, store: Open, values: Form) -> Response:
 
 
 @router.get("/moment/emotions")
-def emotion_search(request: Request, store: Open, q: str = "") -> Response:
+def emotion_search(page: Page, store: Open, q: str = "") -> Response:
     found = patterns.search(q[:60]) if q.strip() else []
     return _render(
-        request,
+        page,
         "moment/_emotion_results.html",
         {"found": found, "q": q[:60], "quadrants": patterns.quadrants()},
     )
@@ -188,7 +188,7 @@ def emotion_search(request: Request, store: Open, q: str = "") -> Response:
 
 
 def _after_page(
-    request: Request,
+    page: PageContext,
     store: Store,
     *,
     draft: dict[str, str] | None = None,
@@ -198,7 +198,7 @@ def _after_page(
     with store.session() as s:
         entries = repo.list_entries(session=s, kind="after")
     return _render(
-        request,
+        page,
         "moment/after.html",
         {"after": words()["after"], "entries": entries, "draft": draft or {}, "error": error},
         status=status,
@@ -222,18 +222,18 @@ def after_body(values: dict[str, str]) -> str:
 
 
 @router.get("/moment/after")
-def after_page(request: Request, store: Open) -> Response:
-    return _after_page(request, store)
+def after_page(page: Page, store: Open) -> Response:
+    return _after_page(page, store)
 
 
 @router.post("/moment/after")
-async def after_save(request: Request, store: Open, values: Form) -> Response:
+async def after_save(page: Page, store: Open, values: Form) -> Response:
     try:
         body = after_body(values)
         with store.session() as s:
             repo.add_entry(session=s, kind="after", prompt=None, body=body, now=deps.now())
     except EarnedError as error:
-        return _after_page(request, store, draft=values, error=error.message, status=400)
+        return _after_page(page, store, draft=values, error=error.message, status=400)
     answers = [values.get(p["key"]) for p in words()["after"]["prompts"]]
     return RedirectResponse(care.after_save("/moment/after?saved=1", *answers), status_code=303)
 
@@ -242,10 +242,10 @@ async def after_save(request: Request, store: Open, values: Form) -> Response:
 
 
 @router.get("/moment/{activation_id}/saved")
-def saved(request: Request, store: Open, activation_id: str) -> Response:
+def saved(page: Page, store: Open, activation_id: str) -> Response:
     with store.session() as s:
         a = activations.get_activation(session=s, activation_id=activation_id)
-    return _render(request, "moment/saved.html", {"a": a, "moment_words": words()})
+    return _render(page, "moment/saved.html", {"a": a, "moment_words": words()})
 
 
 def readable(pattern: Pattern) -> str:
@@ -260,7 +260,7 @@ def _tag_suggestions(all_activations: list[Activation]) -> list[str]:
 
 
 def _detail(
-    request: Request,
+    page: PageContext,
     store: Store,
     a: Activation,
     *,
@@ -282,7 +282,7 @@ def _detail(
     shown = a.pattern or Pattern("", "", "", "", "")
     saved_pattern = (stored or a).pattern
     return _render(
-        request,
+        page,
         "moment/detail.html",
         {
             "a": a,
@@ -305,10 +305,10 @@ def _detail(
 
 
 @router.get("/moment/{activation_id}")
-def detail_page(request: Request, store: Open, activation_id: str) -> Response:
+def detail_page(page: Page, store: Open, activation_id: str) -> Response:
     with store.session() as s:
         a = activations.get_activation(session=s, activation_id=activation_id)
-    return _detail(request, store, a)
+    return _detail(page, store, a)
 
 
 def _split(text: str) -> list[str]:
@@ -330,7 +330,9 @@ async def _checked(request: Request, name: str) -> list[str]:
 
 
 @router.post("/moment/{activation_id}")
-async def save_details(request: Request, store: Open, activation_id: str, values: Form) -> Response:
+async def save_details(
+    request: Request, page: Page, store: Open, activation_id: str, values: Form
+) -> Response:
     body = await _checked(request, "body")
     emotions = await _checked(request, "emotions") + _split(values.get("emotions_other", ""))
     with store.session() as s:
@@ -382,7 +384,7 @@ async def save_details(request: Request, store: Open, activation_id: str, values
             pattern=_form_pattern(values),
         )
         return _detail(
-            request,
+            page,
             store,
             draft,
             error=error.message,
@@ -398,7 +400,12 @@ async def save_details(request: Request, store: Open, activation_id: str, values
 
 
 async def _mark(
-    request: Request, store: Store, activation_id: str, values: dict[str, str], which: str
+    request: Request,
+    page: PageContext,
+    store: Store,
+    activation_id: str,
+    values: dict[str, str],
+    which: str,
 ) -> Response:
     """Peak or settled, now or at a typed time; htmx gets the one row back."""
     try:
@@ -415,33 +422,37 @@ async def _mark(
         with store.session() as s:
             a = activations.get_activation(session=s, activation_id=activation_id)
         return _render(
-            request,
+            page,
             "moment/_episode.html",
             {"a": a, "error": error.message, "next": _back_to(values)},
             status=400,
         )
     if _htmx(request):
         return _render(
-            request, "moment/_episode.html", {"a": a, "just": which, "next": _back_to(values)}
+            page, "moment/_episode.html", {"a": a, "just": which, "next": _back_to(values)}
         )
     return RedirectResponse(f"{_back_to(values)}?{which}=1#episodes", status_code=303)
 
 
 @router.post("/moment/{activation_id}/peak")
-async def peak(request: Request, store: Open, activation_id: str, values: Form) -> Response:
-    return await _mark(request, store, activation_id, values, "peak")
+async def peak(
+    request: Request, page: Page, store: Open, activation_id: str, values: Form
+) -> Response:
+    return await _mark(request, page, store, activation_id, values, "peak")
 
 
 @router.post("/moment/{activation_id}/settled")
-async def settled(request: Request, store: Open, activation_id: str, values: Form) -> Response:
-    return await _mark(request, store, activation_id, values, "settled")
+async def settled(
+    request: Request, page: Page, store: Open, activation_id: str, values: Form
+) -> Response:
+    return await _mark(request, page, store, activation_id, values, "settled")
 
 
 @router.get("/moment/{activation_id}/delete")
-def delete_page(request: Request, store: Open, activation_id: str) -> Response:
+def delete_page(page: Page, store: Open, activation_id: str) -> Response:
     with store.session() as s:
         a = activations.get_activation(session=s, activation_id=activation_id)
-    return _render(request, "moment/delete.html", {"a": a})
+    return _render(page, "moment/delete.html", {"a": a})
 
 
 @router.post("/moment/{activation_id}/delete")
@@ -455,14 +466,14 @@ async def delete(request: Request, store: Open, activation_id: str, values: Form
 
 
 @router.get("/urge")
-def urge_page(request: Request, store: Open, activation: str = "") -> Response:
+def urge_page(page: Page, store: Open, activation: str = "") -> Response:
     with store.session() as s:
         linked = (
             activations.get_activation(session=s, activation_id=activation) if activation else None
         )
         timers = urge_timers.list_urges(session=s)
     return _render(
-        request,
+        page,
         "moment/urge.html",
         {
             "token": new_token(),
@@ -492,7 +503,7 @@ async def urge_start(request: Request, store: Open, values: Form) -> Response:
 
 
 @router.get("/urge/{urge_id}")
-def urge_timer(request: Request, store: Open, urge_id: str) -> Response:
+def urge_timer(page: Page, store: Open, urge_id: str) -> Response:
     with store.session() as s:
         u = urge_timers.get_urge(session=s, urge_id=urge_id)
     now = deps.now()
@@ -501,7 +512,7 @@ def urge_timer(request: Request, store: Open, urge_id: str) -> Response:
     if held is not None and u.outcome is not None:
         message = words()["urge"]["outcomes"][u.outcome].format(held=urges.describe_held(held))
     return _render(
-        request,
+        page,
         "moment/urge_timer.html",
         {
             "u": u,
@@ -530,7 +541,7 @@ def _percent(share: float | None) -> str | None:
 
 
 @router.get("/patterns")
-def patterns_page(request: Request, store: Open) -> Response:
+def patterns_page(page: Page, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
         everything = activations.list_activations(session=s)
@@ -539,7 +550,7 @@ def patterns_page(request: Request, store: Open) -> Response:
     share_recent, share_before = patterns.named_share(everything, now=now)
     emotions = Counter(w for a in everything for w in a.emotions)
     return _render(
-        request,
+        page,
         "moment/patterns.html",
         {
             "ranked": ranked,

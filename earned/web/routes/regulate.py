@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import content, regulation
@@ -20,11 +20,11 @@ from earned import toolkit as toolkit_rules
 from earned.errors import EarnedError
 from earned.store import Store, practices, toolkit
 from earned.web import care, deps
+from earned.web.deps import Form, Open, Page
+from earned.web.page import PageContext
 from earned.web.render import render
 
 router = APIRouter()
-Form = Annotated[dict[str, str], Depends(deps.form)]
-Open = Annotated[Store, Depends(deps.store)]
 
 DEFAULT_BREATHE_MINUTES = 3
 DEFAULT_SIT_MINUTES = 10
@@ -124,13 +124,13 @@ def _weeks(store: Store, now: datetime) -> list[dict[str, Any]]:
 
 
 @router.get("/regulate")
-def index(request: Request, store: Open) -> Response:
+def index(page: Page, store: Open) -> Response:
     now = deps.now()
     weeks = _weeks(store, now)
     with store.session() as s:
         tools = [_tool_view(r) for r in toolkit.toolkit(session=s)]
     return render(
-        request,
+        page,
         "regulate/index.html",
         {
             "words": _words(),
@@ -143,7 +143,7 @@ def index(request: Request, store: Open) -> Response:
 
 
 @router.get("/regulate/log")
-def practice_log(request: Request, store: Open) -> Response:
+def practice_log(page: Page, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
         recent = practices.practice_times(session=s)[:RECENT_PRACTICES]
@@ -156,7 +156,7 @@ def practice_log(request: Request, store: Open) -> Response:
         for kind, when, seconds in recent
     ]
     return render(
-        request,
+        page,
         "regulate/log.html",
         {"words": _words(), "rows": rows, "weeks": _weeks(store, now)},
     )
@@ -187,12 +187,12 @@ def practice_seconds(values: dict[str, str]) -> int:
 
 
 @router.get("/regulate/practice")
-def movement_page(request: Request, store: Open) -> Response:
-    return render(request, "regulate/practice.html", {"words": _words(), "token": _token()})
+def movement_page(page: Page, store: Open) -> Response:
+    return render(page, "regulate/practice.html", {"words": _words(), "token": _token()})
 
 
 @router.post("/regulate/practice")
-async def log_practice(request: Request, store: Open, values: Form) -> Response:
+async def log_practice(request: Request, page: Page, store: Open, values: Form) -> Response:
     kind = values.get("kind", "movement")
     try:
         seconds = practice_seconds(values)
@@ -209,7 +209,7 @@ async def log_practice(request: Request, store: Open, values: Form) -> Response:
         if kind != "movement" or error.status != 400:
             raise
         return render(
-            request,
+            page,
             "regulate/practice.html",
             {
                 "words": _words(),
@@ -259,7 +259,7 @@ def breathing_minutes(raw: str | None) -> int:
 
 @router.get("/regulate/breathe")
 def breathe(
-    request: Request, store: Open, pattern: str | None = None, minutes: str | None = None
+    page: Page, store: Open, pattern: str | None = None, minutes: str | None = None
 ) -> Response:
     chosen = breathing_pattern(pattern) if pattern is not None else None
     ctx: dict[str, Any] = {
@@ -273,7 +273,7 @@ def breathe(
     except EarnedError as error:
         ctx.update(minutes=DEFAULT_BREATHE_MINUTES, error=error.message, pattern=None)
         ctx["picked"] = chosen.key if chosen else None
-        return render(request, "regulate/breathe.html", ctx, status=400)
+        return render(page, "regulate/breathe.html", ctx, status=400)
     ctx["token"] = _token()
     if chosen is not None:
         ctx["kind"] = f"breathing-{chosen.key}"
@@ -283,7 +283,7 @@ def breathe(
             {"name": p.name, "seconds": f"{p.seconds:g}", "label": p.label, "say": phase_text(p)}
             for p in chosen.phases
         ]
-    return render(request, "regulate/breathe.html", ctx)
+    return render(page, "regulate/breathe.html", ctx)
 
 
 # --- 5-4-3-2-1 grounding -----------------------------------------------------------------------
@@ -327,14 +327,14 @@ def _started(values: dict[str, str]) -> int | None:
 
 
 @router.get("/regulate/ground")
-def ground(request: Request, store: Open, step: int = 0) -> Response:
+def ground(page: Page, store: Open, step: int = 0) -> Response:
     step = _step(step, len(_ground_steps()) + 1)
     started = int(deps.now().timestamp())
-    return render(request, "regulate/ground.html", _ground_context(step, {}, started))
+    return render(page, "regulate/ground.html", _ground_context(step, {}, started))
 
 
 @router.post("/regulate/ground")
-async def ground_move(request: Request, store: Open, values: Form) -> Response:
+async def ground_move(page: Page, store: Open, values: Form) -> Response:
     """Next / Back between steps, carrying what was typed in hidden fields; stores nothing."""
     last = len(_ground_steps()) + 1
     try:
@@ -348,10 +348,10 @@ async def ground_move(request: Request, store: Open, values: Form) -> Response:
         raw = {s["key"]: values.get(s["key"], "") for s in _ground_steps()}
         ctx = _ground_context(here, raw, started)
         ctx["error"] = error.message
-        return render(request, "regulate/ground.html", ctx, status=400)
+        return render(page, "regulate/ground.html", ctx, status=400)
     target = here - 1 if values.get("go") == "back" else here + 1
     target = min(max(target, 1), last)
-    return render(request, "regulate/ground.html", _ground_context(target, notes, started))
+    return render(page, "regulate/ground.html", _ground_context(target, notes, started))
 
 
 def ground_note(notes: dict[str, str]) -> str | None:
@@ -384,7 +384,7 @@ async def ground_done(request: Request, store: Open, values: Form) -> Response:
 
 
 @router.get("/regulate/sit")
-def sit(request: Request, store: Open, minutes: str | None = None) -> Response:
+def sit(page: Page, store: Open, minutes: str | None = None) -> Response:
     ctx: dict[str, Any] = {"words": _words(), "token": _token(), "choices": (5, 10, 15, 20, 30)}
     raw = (minutes or "").strip()
     value = int(raw) if raw.isdigit() else -1
@@ -395,17 +395,17 @@ def sit(request: Request, store: Open, minutes: str | None = None) -> Response:
             minutes=DEFAULT_SIT_MINUTES,
             error=f"Choose between {SIT_MINUTES[0]} and {SIT_MINUTES[-1]} minutes.",
         )
-        return render(request, "regulate/sit.html", ctx, status=400)
+        return render(page, "regulate/sit.html", ctx, status=400)
     ctx["minutes"] = value
-    return render(request, "regulate/sit.html", ctx)
+    return render(page, "regulate/sit.html", ctx)
 
 
 @router.get("/regulate/body-scan")
-def body_scan(request: Request, store: Open, step: int = 0) -> Response:
+def body_scan(page: Page, store: Open, step: int = 0) -> Response:
     steps = _scan_steps()
     step = _step(step, len(steps) + 1)
     return render(
-        request,
+        page,
         "regulate/body_scan.html",
         {
             "words": _words(),
@@ -421,12 +421,12 @@ def body_scan(request: Request, store: Open, step: int = 0) -> Response:
 
 
 def _toolkit_page(
-    request: Request, store: Store, *, error: str | None = None, draft: str = "", status: int = 200
+    page: PageContext, store: Store, *, error: str | None = None, draft: str = "", status: int = 200
 ) -> Response:
     with store.session() as s:
         tools = [_tool_view(r) for r in toolkit.toolkit(session=s)]
     return render(
-        request,
+        page,
         "regulate/toolkit.html",
         {"words": _words(), "tools": tools, "error": error, "draft": draft},
         status=status,
@@ -434,25 +434,25 @@ def _toolkit_page(
 
 
 @router.get("/regulate/toolkit")
-def toolkit_view(request: Request, store: Open) -> Response:
-    return _toolkit_page(request, store)
+def toolkit_view(page: Page, store: Open) -> Response:
+    return _toolkit_page(page, store)
 
 
 @router.post("/regulate/toolkit")
-async def add_tool(request: Request, store: Open, values: Form) -> Response:
+async def add_tool(page: Page, store: Open, values: Form) -> Response:
     try:
         with store.session() as s:
             toolkit.add_tool(session=s, name=values.get("name", ""), now=deps.now())
     except EarnedError as error:
         return _toolkit_page(
-            request, store, error=error.message, draft=values.get("name", ""), status=400
+            page, store, error=error.message, draft=values.get("name", ""), status=400
         )
     done = care.after_save("/regulate/toolkit?saved=1", values.get("name"))
     return RedirectResponse(done, status_code=303)
 
 
 @router.post("/regulate/toolkit/{tool_id}/use")
-async def use_tool(request: Request, store: Open, tool_id: str, values: Form) -> Response:
+async def use_tool(page: Page, store: Open, tool_id: str, values: Form) -> Response:
     try:
         with store.session() as s:
             toolkit.record_tool_use(
@@ -466,7 +466,7 @@ async def use_tool(request: Request, store: Open, tool_id: str, values: Form) ->
     except EarnedError as error:
         if error.status != 400:
             raise
-        return _toolkit_page(request, store, error=error.message, status=400)
+        return _toolkit_page(page, store, error=error.message, status=400)
     return RedirectResponse("/regulate/toolkit?used=1", status_code=303)
 
 

@@ -1,0 +1,65 @@
+"""An export as a file: its name, media type and bytes, for each format, for both clients.
+
+The web app serves it as a download; the CLI writes its bytes to a file or standard
+output. A format goes by its name (what `earned export --format` says) or by its file
+extension (what the web address and the file name end with): "csv" and "zip" are both
+the zip of CSV tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from earned.errors import EarnedError
+from earned.reports import export
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extension: str
+    media_type: str
+    write: Callable[[dict[str, Any]], bytes]
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("json", "json", "application/json", lambda d: export.to_json(d).encode("utf-8")),
+    Format("csv", "zip", "application/zip", export.to_csv_zip),
+    Format(
+        "md", "md", "text/markdown; charset=utf-8", lambda d: export.to_markdown(d).encode("utf-8")
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str  # earned-<day of the export>.<extension>
+    media_type: str
+    body: bytes
+
+
+def find(fmt: str) -> Format:
+    """The format named `fmt` (json, csv, md) or with that extension (json, zip, md).
+
+    Raises EarnedError (404 on the web, exit code 2 in the CLI) for anything else.
+    """
+    for candidate in FORMATS:
+        if fmt in (candidate.name, candidate.extension):
+            return candidate
+    raise EarnedError("Exports come as JSON, CSV (zip) or Markdown.", exit_code=2, status=404)
+
+
+def export_file(data: dict[str, Any], fmt: str) -> ExportFile:
+    """`data` (from export.snapshot) as a file in the format `fmt` (see find()).
+
+    Builds the whole file in memory: a journal's export is a few megabytes at most.
+    """
+    chosen = find(fmt)
+    day = str(data["exported_at"])[:10]
+    return ExportFile(
+        filename=f"earned-{day}.{chosen.extension}",
+        media_type=chosen.media_type,
+        body=chosen.write(data),
+    )

@@ -1,0 +1,54 @@
+"""What an import added, in words: every section's count, and the records skipped.
+
+export.restore() counts per section (questionnaires, journal entries and each
+in-the-moment table of reports/tables.py) plus one total of records skipped because they
+were already here; import_summary() turns those counts into the sentence both the web
+app and the CLI show. Pure: no store, no web.
+"""
+
+from __future__ import annotations
+
+# Section key in restore()'s counts → (one, many), in the order they are mentioned.
+SECTIONS: dict[str, tuple[str, str]] = {
+    "assessments": ("questionnaire", "questionnaires"),
+    "entries": ("journal entry", "journal entries"),
+    "activations": ("moment", "moments"),
+    "urge_delays": ("urge timer", "urge timers"),
+    "practices": ("practice", "practices"),
+    "tools": ("toolkit tool", "toolkit tools"),
+    "tool_uses": ("tool use", "tool uses"),
+}
+SKIPPED = "skipped"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def import_summary(counts: dict[str, int]) -> str:
+    """One or two sentences: what was added, by section, then what was already here.
+
+    Sections with nothing added are left out. A section this module has no words for (a
+    table added later) is still counted, under its key, rather than silently dropped.
+    """
+    parts = [_count(counts[k], *words) for k, words in SECTIONS.items() if counts.get(k)]
+    parts += [
+        f"{n} {key.replace('_', ' ')}"
+        for key, n in counts.items()
+        if n and key not in SECTIONS and key != SKIPPED
+    ]
+    skipped = counts.get(SKIPPED, 0)
+    if skipped == 1:
+        here = "1 record was already here and was left as it was."
+    else:
+        here = f"{skipped} records were already here and were left as they were."
+    if parts:
+        added = f"Imported {_listed(parts)}."
+        return f"{added} {here}" if skipped else added
+    if skipped:
+        return f"Nothing new was imported: {here}"
+    return "The file held no records, so nothing was imported."

@@ -1,0 +1,86 @@
+"""The page context: what every page needs to know about this request, looked up once.
+
+A route that renders takes it as a dependency (`page: deps.Page`) and hands it to
+render(), which only formats: it reads nothing from the database or the vault. The
+exception handlers and the body-size guard in app.py, which run outside any route, call
+page_context() themselves; within one request they all share the first one built.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from earned import crisis, pacing
+from earned.store import repo
+from earned.web import security
+
+log = logging.getLogger("earned.web")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """This request's page-wide facts: session, CSRF token, calm mode, crisis-line region."""
+
+    request: Request
+    csrf: str
+    # This browser's session, not merely "some session is open": another browser (or a
+    # stale tab) must not be shown the private navigation and the Lock button.
+    unlocked: bool
+    calm: bool  # calm mode; always off for a locked browser, which cannot read the setting
+    region: str  # whose crisis lines come first; the default when locked
+    care: bool  # ?care=1: a save just now suggested danger, so the care panel is shown
+
+    @property
+    def path(self) -> str:
+        return self.request.url.path
+
+
+def page_context(request: Request) -> PageContext:
+    """The page context for `request`, built on first use and kept on request.state.
+
+    A FastAPI dependency (see deps.Page). Kept on request.state rather than left to
+    FastAPI's per-route cache so that an error page rendered later in the same request
+    (by an exception handler) reuses it instead of reading the settings again.
+    """
+    cached = getattr(request.state, "page", None)
+    if isinstance(cached, PageContext):
+        return cached
+    page = read_page(request)
+    request.state.page = page
+    return page
+
+
+def read_page(request: Request) -> PageContext:
+    """Build the page context afresh; for a route that has just changed the settings.
+
+    Costs one short read transaction (two primary-key reads of the settings table) for an
+    unlocked browser and none for a locked one. If the read fails the page still renders,
+    with calm mode off and the default region, rather than turning a page (often an error
+    page, or "Get help now") into a 500.
+    """
+    vault: security.Vault | None = getattr(request.app.state, "vault", None)
+    # holds(), not check(): a read-only look that neither touches the idle timer nor
+    # closes the journal; deps.store() does both for the routes that need the journal.
+    unlocked = bool(vault and vault.holds(request.cookies.get(security.SESSION_COOKIE)))
+    store = vault.store if vault is not None and unlocked else None
+    calm, saved_region = False, None
+    if store is not None:
+        try:
+            with store.session() as s:
+                calm = pacing.is_calm(repo.get_setting(session=s, key=pacing.CALM_MODE))
+                saved_region = repo.get_setting(session=s, key=crisis.SETTING)
+        except Exception as exc:
+            calm, saved_region = False, None
+            log.warning("settings unreadable (%s); full page shown", type(exc).__name__)
+    return PageContext(
+        request=request,
+        # Set by app.guard before any route or error page runs; "" only outside the app.
+        csrf=getattr(request.state, "csrf", ""),
+        unlocked=unlocked,
+        calm=calm,
+        region=crisis.region_or_default(saved_region),
+        care=request.query_params.get("care") == "1",
+    )

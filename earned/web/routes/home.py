@@ -1,0 +1,45 @@
+"""The home page: where a person lands, and where first-run and unlock lead from.
+
+Reached locked or not set up too, so it sends the browser on (to /setup, /unlock or the
+welcome page) itself instead of depending on deps.store, which would always say unlock.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from earned.store import repo
+from earned.web import security
+from earned.web.deps import Page
+from earned.web.render import render
+from earned.web.routes import moment
+
+router = APIRouter()
+
+
+@router.get("/")
+def home(request: Request, page: Page) -> Response:
+    vault: security.Vault = request.app.state.vault
+    if not vault.profile.exists:
+        return RedirectResponse("/setup", status_code=303)
+    store = vault.check(request.cookies.get(security.SESSION_COOKIE))
+    if store is None:
+        return RedirectResponse("/unlock", status_code=303)
+    with store.session() as s:
+        if repo.get_setting(session=s, key="onboarded") != "yes":
+            return RedirectResponse("/welcome", status_code=303)
+        unfinished = repo.unfinished_assessment(session=s, instrument_id="ecr")
+        done = [a for a in repo.list_assessments(session=s, instrument_id="ecr") if a.completed_at]
+        entries = repo.list_entries(session=s)
+        in_the_moment = moment.home_context(s)
+    return render(
+        page,
+        "home.html",
+        {
+            "unfinished": unfinished,
+            "latest": done[-1] if done else None,
+            "entries": entries[:3],
+            **in_the_moment,
+        },
+    )
