@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned import content, regulation
+from earned import content, durations, regulation
 from earned.errors import EarnedError
 from earned.store import Store, practices, toolkit
 from earned.web import care, deps
@@ -56,14 +56,6 @@ def _scan_steps() -> list[dict[str, str]]:
 
 
 # --- display helpers -------------------------------------------------------------------------
-
-
-def duration_text(seconds: int) -> str:
-    """'45 s', '3 min', '2 min 30 s': short and exact, for the log."""
-    minutes, rest = divmod(seconds, 60)
-    if minutes == 0:
-        return f"{rest} s"
-    return f"{minutes} min" if rest == 0 else f"{minutes} min {rest} s"
 
 
 def _number(value: float) -> str:
@@ -150,7 +142,7 @@ def practice_log(request: Request, store: Open) -> Response:
         {
             "label": regulation.PRACTICE_KINDS.get(kind, kind),
             "when": when,
-            "duration": duration_text(seconds),
+            "duration": durations.exact(seconds),
         }
         for kind, when, seconds in recent
     ]
