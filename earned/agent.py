@@ -345,6 +345,9 @@ class _Agent:
             command, _, argument = _read_line(conn).partition(" ")
             left = self.deadline - _clock()
             if left <= 0 or command == "STOP":
+                # Forget the key and remove the socket before saying BYE: when stop()
+                # returns, both are gone (deleting a profile relies on it).
+                self.close()
                 conn.sendall(b"BYE\n")
                 return False
             if command == "KEY" and argument == self.folder:

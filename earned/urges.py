@@ -1,7 +1,8 @@
 """The urge-delay timer: from the moment an urge hits to waiting it out, acting, or its passing.
 
 Seconds held = end − start. A timer still running has no held time yet; one the person
-never closed stays open and is not counted (no guessing on their behalf).
+never closed stays open and is not counted (no guessing on their behalf). The held time
+in words is earned.durations.words.
 """
 
 from __future__ import annotations
@@ -109,13 +110,3 @@ def check_imported_times(times: Mapping[str, datetime | None], record: Mapping[s
         raise EarnedError("The import file has an urge timer ended without an outcome.")
     if started is not None and ended is not None and ended < started:
         raise EarnedError("The import file has an urge timer that ends before it starts.")
-
-
-def describe_held(seconds: int) -> str:
-    """'45 seconds', '12 minutes', '1 h 05 min' — for people, not for parsing."""
-    if seconds < 90:
-        return "1 second" if seconds == 1 else f"{seconds} seconds"
-    minutes = round(seconds / 60)
-    if minutes < 90:
-        return f"{minutes} minutes"
-    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -4,7 +4,6 @@ only ever reachable through a private folder and socket, by the same user."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import socket
 import stat
@@ -16,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from earned import agent, cli, paths
+from earned.cli import common
 from earned.store import sqlcipher
+from tests.cli_support import commands
 from tests.conftest import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
@@ -154,15 +155,7 @@ def test_the_threat_model_states_the_agents_limits() -> None:
     assert f"the most is {agent.MAX_MINUTES / 60:g} hours" in doc
     unlock = {a.dest: a for a in commands()["unlock"]._actions}
     assert unlock["minutes"].default == agent.DEFAULT_MINUTES
-    assert f"{agent.DEFAULT_MINUTES:g} minutes" in cli.UNLOCK_TIP
-
-
-def commands() -> dict[str, argparse.ArgumentParser]:
-    parser = cli.build_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise AssertionError("no subcommands")
+    assert f"{agent.DEFAULT_MINUTES:g} minutes" in common.UNLOCK_TIP
 
 
 def test_the_key_never_appears_in_the_agents_command_line_or_environment(

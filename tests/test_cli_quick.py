@@ -1,16 +1,12 @@
-"""The quick capture commands (`earned log`, `settle`, `peak`, `open`, `wait`) and their
-plain-SQL store (earned.store.quick): what they import, that their rows are the rows the
-SQLAlchemy store writes, bad input, idempotent retries, a killed process, and the CLI
-writing while the web app's store writes too."""
+"""The quick path behind `earned log`, `settle`, `peak`, `open` and `wait` (the quick
+connection in earned/cli/common.py, and earned.store.quick): what they import, the schema
+check, that their rows are the rows the SQLAlchemy store writes, a killed process, and the
+CLI writing while the web app's store writes too. The commands themselves are
+tests/test_cli_capture.py and tests/test_cli_urge.py."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
-import pty
-import re
-import select
 import signal
 import subprocess
 import sys
@@ -22,132 +18,39 @@ from typing import Any
 
 import pytest
 
-from earned import cli
 from earned.errors import EarnedError
 from earned.store import Store, activations, personal, quick, schema, sqlcipher, urge_timers
-from tests.conftest import Journal, Result
+from tests.cli_support import call, count, earned, env, heavy_imports_after, raw, short_id
+from tests.conftest import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
-
-HEAVY = (
-    "fastapi",
-    "starlette",
-    "sqlalchemy",
-    "alembic",
-    "uvicorn",
-    "argon2",
-    "pydantic",
-    "cryptography",
-    "jinja2",
-)
-ID = re.compile(r"\(id ([0-9a-f]{8})\)")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str, pw: Path | None = None) -> Result:
-    """earned.cli.main in-process; with --passphrase-file only if `pw` is given."""
-    pre = ["--passphrase-file", str(pw)] if pw is not None else []
-    code = cli.main([*pre, *argv])
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
-
-
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
-
-
-def earned(*argv: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "earned", *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=timeout,
-    )
-
-
-def raw(j: Journal, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    conn = sqlcipher.connect(j.profile.database, j.key)
-    try:
-        return [tuple(r) for r in conn.execute(sql, params).fetchall()]
-    finally:
-        conn.close()
-
-
-def count(j: Journal, table: str = "activations") -> int:
-    return int(raw(j, f"SELECT count(*) FROM {table}")[0][0])
 
 
 def store(j: Journal) -> Store:
     return personal.open_with_key(j.profile, j.key)
 
 
-def short_id(out: str) -> str:
-    found = ID.search(out)
-    assert found, out
-    return found.group(1)
-
-
 # --- imports and schema ----------------------------------------------------------------------
 
 
 def test_quick_commands_import_nothing_heavy(unlocked: Journal) -> None:
-    code = f"""
-import contextlib, io, sys
+    code = """
+import contextlib, io, re
 from earned import cli
-with contextlib.redirect_stdout(io.StringIO()):
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
     assert cli.main(["log", "7", "he didn't answer for 3 hours", "--emotion", "abandoned",
                      "--urge", "text"]) == 0
     assert cli.main(["peak", "--intensity", "8"]) == 0
     assert cli.main(["open"]) == 0
     assert cli.main(["settle"]) == 0
-print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})))
+    assert cli.main(["wait", "text again"]) == 0  # stdin is empty: left running
+    timer = re.search(r"--end ([0-9a-f]+) ", out.getvalue()).group(1)
+    assert cli.main(["wait", "--end", timer, "w"]) == 0
 """
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == ""
+    assert heavy_imports_after(code) == []
     assert count(unlocked) == 1
-
-
-def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise AssertionError("no subcommands")
-
-
-@pytest.mark.parametrize(
-    ("argv", "expected"),
-    [
-        (["log", "5"], "log"),
-        (["--profile", "x", "--passphrase-file", "p", "settle"], "settle"),
-        (["--profile=x", "open"], "open"),
-        (["--help", "log"], None),
-        (["--prof", "x", "log"], None),
-        ([], None),
-    ],
-)
-def test_the_command_is_found_before_parsing(argv: list[str], expected: str | None) -> None:
-    assert cli._command_in(argv) == expected
-
-
-def test_a_quick_commands_own_parser_equals_its_part_of_the_full_one() -> None:
-    full = subcommands(cli.build_parser())
-    for name in cli.QUICK_COMMANDS:
-        alone = subcommands(cli.build_parser(only=name))
-        assert list(alone) == [name]
-        assert alone[name].format_help() == full[name].format_help()
-
-
-def test_as_a_program_a_quick_command_exits_with_its_code_and_output(journal: Journal) -> None:
-    bad = earned("log", "11", "too much")
-    assert bad.returncode == 1
-    assert bad.stderr == "earned: Intensity runs from 0 to 10; 11 is outside that.\n"
-    good = earned("--passphrase-file", str(journal.pw), "log", "3")
-    assert good.returncode == 0, good.stderr
-    assert good.stdout.startswith("Logged: intensity 3")
+    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
 
 
 def test_schema_constants_match_the_alembic_chain() -> None:
@@ -179,7 +82,7 @@ def test_an_older_journal_is_migrated_through_the_full_store_first(
 ) -> None:
     _downgrade(unlocked, "0001")
     assert raw(unlocked, "SELECT version_num FROM alembic_version") == [("0001",)]
-    result = run(capsys, "log", "4")
+    result = call(capsys, "log", "4")
     assert result.code == 0, result.err
     assert raw(unlocked, "SELECT version_num FROM alembic_version") == [(schema.HEAD,)]
     assert count(unlocked) == 1
@@ -192,7 +95,7 @@ def test_a_journal_from_a_newer_earned_is_refused(
     conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.commit()
     conn.close()
-    result = run(capsys, "log", "4")
+    result = call(capsys, "log", "4")
     assert result.code == 2
     assert "newer version of earned" in result.err
     assert count(unlocked) == 0
@@ -203,7 +106,7 @@ def test_a_missing_journal_file_is_reported_not_recreated(
 ) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{unlocked.profile.database}{suffix}").unlink(missing_ok=True)
-    result = run(capsys, "log", "4")
+    result = call(capsys, "log", "4")
     assert result.code == 4
     assert "is missing. Nothing was created" in result.err
     assert not unlocked.profile.database.exists()
@@ -216,7 +119,7 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
     unlocked: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = datetime.now(UTC)
-    result = run(
+    result = call(
         capsys,
         "log",
         "7",
@@ -325,311 +228,6 @@ def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -
     assert stored.outcome == "passed" and stored.seconds_held == 95
 
 
-# --- log -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["11"], "Intensity runs from 0 to 10; 11 is outside that"),
-        (["-1"], "Intensity runs from 0 to 10; -1 is outside that"),
-        (["seven"], "Intensity is a whole number from 0 to 10"),
-        (["5", "x" * 501], "The trigger is 501 characters; please keep it under 500"),
-        (["5", "--urge", "y" * 600], "The urge is 600 characters"),
-        (["5", "--emotion", "z" * 61], "too long"),
-        (["5", "--at", "2999-01-01T10:00"], "in the future"),
-        (["5", "--at", "yesterday-ish"], "not a time earned understands"),
-        (["5", "--at", "25:61"], "not a time earned understands"),
-        (["5", "--token", "t" * 65], "at most 64"),
-    ],
-)
-def test_bad_input_is_refused_before_anything_is_written(
-    journal: Journal, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
-) -> None:
-    # No agent and no passphrase source: the input is checked before any is asked for.
-    result = run(capsys, "log", *argv)
-    assert result.code == 1
-    assert message in result.err
-    assert "Traceback" not in result.err
-    assert count(journal) == 0
-
-
-def test_identical_logs_are_separate_captures_but_a_token_is_idempotent(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run(capsys, "log", "6", "silence").code == 0
-    assert run(capsys, "log", "6", "silence").code == 0
-    assert count(unlocked) == 2
-
-    first = run(capsys, "log", "6", "silence", "--token", "retry-1")
-    again = run(capsys, "log", "6", "silence", "--token", "retry-1")
-    assert first.code == again.code == 0
-    assert "Logged" in first.out
-    assert "Already saved with this --token" in again.out
-    assert short_id(first.out) == short_id(again.out)
-    assert count(unlocked) == 3
-
-
-def test_log_with_a_passphrase_file_and_no_agent(
-    journal: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    result = run(capsys, "log", "3", pw=journal.pw)
-    assert result.code == 0, result.err
-    assert "earned unlock" not in result.err  # no tip when the passphrase came from a file
-    assert count(journal) == 1
-
-
-def test_log_at_an_earlier_time(unlocked: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    earlier = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
-    result = run(capsys, "log", "5", "--at", earlier.isoformat())
-    assert result.code == 0, result.err
-    assert raw(unlocked, "SELECT onset_at FROM activations") == [
-        (earlier.replace(tzinfo=None).isoformat(" ", "microseconds"),)
-    ]
-
-
-def test_parse_at() -> None:
-    local = datetime.now().astimezone().tzinfo
-    now = datetime(2026, 3, 2, 15, 0, tzinfo=local)
-    assert cli._parse_at("14:05", now) == datetime(2026, 3, 2, 14, 5, tzinfo=local)
-    assert cli._parse_at(" 9:30 ", now) == datetime(2026, 3, 2, 9, 30, tzinfo=local)
-    assert cli._parse_at("2026-03-01T23:40", now) == datetime(2026, 3, 1, 23, 40, tzinfo=local)
-    assert cli._parse_at("2026-03-01 23:40+02:00", now) == datetime(2026, 3, 1, 21, 40, tzinfo=UTC)
-    with pytest.raises(EarnedError, match="For yesterday, give the date too"):
-        cli._parse_at("23:59", now)
-    for bad in ("", "14h05", "24:00", "2026-13-01"):
-        with pytest.raises(EarnedError, match="not a time"):
-            cli._parse_at(bad, now)
-
-
-def test_output_never_prints_control_characters(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run(capsys, "log", "4", "he said \x1b[31mred\x1b[0m things").code == 0
-    out = run(capsys, "open").out
-    assert "\x1b" not in out
-    assert "he said  [31mred [0m things" in out
-
-
-# --- settle, peak, open ----------------------------------------------------------------------
-
-
-def test_settle_the_most_recent_open_episode_and_see_recovery_time(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    now = datetime.now(UTC)
-    old = run(capsys, "log", "5", "--at", (now - timedelta(hours=3)).isoformat())
-    new = run(capsys, "log", "8", "--at", (now - timedelta(minutes=42)).isoformat())
-    settled = run(capsys, "settle")
-    assert settled.code == 0, settled.err
-    assert "Settled: 42 minutes from the start" in settled.out
-    assert "intensity 8" in settled.out
-    assert "1 other episode(s) still open" in settled.out
-
-    by_id = run(
-        capsys, "settle", short_id(old.out)[:5], "--at", (now - timedelta(hours=1)).isoformat()
-    )
-    assert by_id.code == 0, by_id.err
-    assert "Settled: 2 h 00 min from the start" in by_id.out
-    assert "still open" not in by_id.out
-
-    nothing = run(capsys, "settle")
-    assert nothing.code == 1
-    assert "There is no open episode" in nothing.err
-    assert short_id(new.out) != short_id(old.out)
-
-
-def test_settle_refusals_change_nothing(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    now = datetime.now(UTC)
-    logged = run(capsys, "log", "6", "--at", (now - timedelta(minutes=30)).isoformat())
-    before = run(capsys, "settle", "--at", (now - timedelta(hours=1)).isoformat())
-    assert before.code == 1
-    assert "before the episode began" in before.err
-    future = run(capsys, "settle", "--at", (now + timedelta(hours=1)).isoformat())
-    assert future.code == 1
-    assert "in the future" in future.err
-    unknown = run(capsys, "settle", "ffffffffffff")
-    assert unknown.code == 1
-    assert "No episode has an id starting with ffffffffffff" in unknown.err
-    not_hex = run(capsys, "settle", "hello")
-    assert not_hex.code == 1
-    assert "is not an id" in not_hex.err
-    assert raw(unlocked, "SELECT settled_at, updated_at FROM activations")[0][0] is None
-    assert short_id(logged.out)
-
-
-def test_an_ambiguous_prefix_asks_for_more(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
-    try:
-        now = datetime.now(UTC)
-        for suffix in ("1", "2"):
-            values = quick.prepare_activation(intensity=3, now=now)
-            values["id"] = "abcd" + suffix * 28
-            quick.insert_activation(conn, values)
-    finally:
-        conn.close()
-    result = run(capsys, "settle", "abcd")
-    assert result.code == 1
-    assert "More than one episode" in result.err
-    assert run(capsys, "settle", "ABCD2").code == 0
-
-
-def test_peak_then_settle(unlocked: Journal, capsys: pytest.CaptureFixture[str]) -> None:
-    now = datetime.now(UTC)
-    run(capsys, "log", "6", "--at", (now - timedelta(minutes=30)).isoformat())
-    bad = run(capsys, "peak", "--intensity", "12")
-    assert bad.code == 1 and "outside that" in bad.err
-    peak = run(
-        capsys, "peak", "--intensity", "9", "--at", (now - timedelta(minutes=20)).isoformat()
-    )
-    assert peak.code == 0, peak.err
-    assert "Peak noted" in peak.out and "intensity 9" in peak.out
-    early = run(capsys, "settle", "--at", (now - timedelta(minutes=25)).isoformat())
-    assert early.code == 1
-    assert "before the peak" in early.err
-    assert run(capsys, "settle").code == 0
-    ((peak_at, peak_intensity, settled_at),) = raw(
-        unlocked, "SELECT peak_at, peak_intensity, settled_at FROM activations"
-    )
-    assert peak_intensity == 9 and peak_at < settled_at
-
-
-def test_open_lists_episodes_and_running_timers(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    empty = run(capsys, "open")
-    assert empty.code == 0
-    assert "Nothing is open" in empty.out
-
-    monkeypatch.setattr(cli, "OPEN_SHOWN", 2)
-    for n in range(3):
-        run(capsys, "log", str(n + 4), f"trigger {n}")
-    assert earned("wait", "text her again", stdin="").returncode == 0
-    listed = run(capsys, "open")
-    assert listed.code == 0
-    assert "Open episodes (3):" in listed.out
-    assert "trigger 2" in listed.out and "trigger 1" in listed.out
-    assert "trigger 0" not in listed.out and "and 1 older one(s)" in listed.out
-    assert "Urge timers still running (1):" in listed.out
-    assert "text her again" in listed.out
-    assert "earned wait --end ID w|a|p" in listed.out
-
-
-# --- wait ------------------------------------------------------------------------------------
-
-
-def test_wait_with_piped_input_stores_the_seconds_held(unlocked: Journal) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "earned", "wait", "send the reassurance text"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env(),
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    assert "Timer started" in proc.stdout.readline()
-    time.sleep(1.3)
-    out, err = proc.communicate("maybe\np\n", timeout=30)
-    assert proc.returncode == 0, err
-    assert "Type w, a or p" in out
-    assert "The urge passed after 1 second" in out
-    ((started, ended, outcome),) = raw(
-        unlocked, "SELECT started_at, ended_at, outcome FROM urge_delays"
-    )
-    assert outcome == "passed"
-    held = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
-    assert timedelta(seconds=1.2) < held < timedelta(seconds=20)
-
-
-def test_wait_left_running_ends_later_with_end(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    done = earned("wait", "check his phone", stdin="")  # end of input: leave it running
-    assert done.returncode == 0, done.stderr
-    assert "The timer is still running" in done.stdout
-    timer = short_id(done.stdout)
-    assert f"earned wait --end {timer} w|a|p" in done.stdout
-    assert raw(unlocked, "SELECT ended_at FROM urge_delays") == [(None,)]
-
-    wrong = run(capsys, "wait", "--end", timer, "z")
-    assert wrong.code == 1 and "is not an ending" in wrong.err
-    ended = run(capsys, "wait", "--end", timer, "w")
-    assert ended.code == 0, ended.err
-    assert "You waited" in ended.out
-    twice = run(capsys, "wait", "--end", timer, "a")
-    assert twice.code == 0
-    assert "already ended (waited)" in twice.out
-    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
-
-    missing = run(capsys, "wait")
-    assert missing.code == 2 and "What is the urge?" in missing.err
-    empty = run(capsys, "wait", "   ")
-    assert empty.code == 1 and "What is the urge?" in empty.err
-
-
-def test_ctrl_c_leaves_the_timer_running(unlocked: Journal) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "earned", "wait", "withdraw"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env(),
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    assert "Timer started" in first
-    time.sleep(0.2)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
-    assert "still running" in out and "--end" in out
-    assert "Traceback" not in err
-    assert raw(unlocked, "SELECT outcome, ended_at FROM urge_delays") == [(None, None)]
-
-
-def test_wait_on_a_terminal_shows_the_time_held(unlocked: Journal) -> None:
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "earned", "wait", "call again"],
-        stdin=slave,
-        stdout=slave,
-        stderr=subprocess.PIPE,
-        env=env(),
-    )
-    os.close(slave)
-    seen = b""
-
-    def read_until(marker: bytes) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + 20
-        while marker not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if ready:
-                try:
-                    seen += os.read(master, 4096)
-                except OSError:
-                    break
-        assert marker in seen, seen
-
-    try:
-        read_until(b"held 0:01")
-        assert b"breathe" in seen
-        os.write(master, b"w\n")
-        read_until(b"You waited")
-        assert proc.wait(timeout=20) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        os.close(master)
-    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
-
-
 # --- crashes and concurrency -------------------------------------------------------------------
 
 
@@ -714,27 +312,6 @@ def test_a_busy_journal_is_a_calm_message_not_a_traceback(
         holder.execute("ROLLBACK")
         holder.close()
     assert count(unlocked) == 0
-
-
-def test_a_second_settle_keeps_the_first_time(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """`earned settle ID` on a settled episode keeps its time, as the web's second tap does;
-    only a typed --at (a deliberate correction) moves it."""
-    now = datetime.now(UTC)
-    logged = run(capsys, "log", "6", "--at", (now - timedelta(hours=2)).isoformat())
-    first = now - timedelta(hours=1)
-    assert run(capsys, "settle", "--at", first.isoformat()).code == 0
-    ((stored,),) = raw(unlocked, "SELECT settled_at FROM activations")
-    again = run(capsys, "settle", short_id(logged.out))
-    assert again.code == 0, again.err
-    assert "already settled" in again.out
-    assert "Settled: 60 minutes from the start" in again.out
-    assert raw(unlocked, "SELECT settled_at FROM activations") == [(stored,)]
-    corrected = now - timedelta(minutes=30)
-    fixed = run(capsys, "settle", short_id(logged.out), "--at", corrected.isoformat())
-    assert fixed.code == 0 and "already settled" not in fixed.out
-    assert "Settled: 1 h 30 min from the start" in fixed.out
 
 
 def test_the_quick_path_reads_every_column_the_store_wrote(unlocked: Journal) -> None:

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from earned import instruments
+from earned import cli, instruments
 from earned.instruments import norms
 from earned.instruments.reliable_change import CRITICAL, s_diff
 
@@ -50,3 +50,15 @@ def test_norms_file_records_its_provenance() -> None:
     raw = json.loads((ROOT / "earned/instruments/ecr_norms.json").read_text())
     assert raw["provenance"]["rows_complete"] == 46_610
     assert len(raw["provenance"]["input_sha256"]) == 64
+
+
+def test_readme_lists_exactly_the_cli_commands() -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## Using it\n.*?```text\n(.*?)```", readme, re.S)
+    assert block is not None, "README.md has no ```text block under '## Using it'"
+    # Each command is shown as `earned NAME ...`, at the start of a line or after a gap of
+    # two or more spaces (several short ones share a line).
+    listed = re.findall(r"(?:^|\s{2})earned ([a-z][a-z-]*)", block.group(1), re.M)
+    assert len(listed) == len(set(listed)), f"listed twice: {sorted(listed)}"
+    assert set(listed) - set(cli.COMMAND_MODULES) == set(), "README lists commands earned lacks"
+    assert set(cli.COMMAND_MODULES) - set(listed) == set(), "README leaves commands out"

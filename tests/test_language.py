@@ -8,9 +8,9 @@ collects what a person can read, from every place it lives:
 - every template under earned/web/templates/: text between tags, the attributes a person
   sees or hears (aria-label, title, placeholder, alt, …) and string literals inside Jinja
   expressions ({{ "Your tools" if calm else … }}); Jinja comments are skipped;
-- Python: every string literal in earned/cli.py, earned/errors.py and earned/web/ (their
+- Python: every string literal in earned/cli/, earned/errors.py and earned/web/ (their
   text is shown as it is; docstrings excluded), and everywhere else in earned/ the strings
-  passed to EarnedError(...) and its subclasses, print(...) and the CLI's _say(...);
+  passed to EarnedError(...) and its subclasses, print(...) and the CLI's say(...);
 - string literals in the page scripts under earned/web/static/ (not the vendored htmx).
 
 Validated questionnaire wording (earned/instruments/*.toml) is reproduced exactly and is
@@ -41,10 +41,10 @@ STATIC = PACKAGE / "web" / "static"
 # Attributes whose value is read or heard by a person.
 SHOWN_ATTRS = {"aria-label", "aria-description", "aria-valuetext", "title", "placeholder", "alt"}
 # Python files whose every string literal is user-facing text.
-WHOLE_FILES = ("cli.py", "errors.py", "web/")
+WHOLE_FILES = ("cli/", "errors.py", "web/")
 # Calls whose string arguments are shown to the person; EarnedError's subclasses (found in
 # the source, wherever they are defined) are added to these.
-SHOWN_CALLS = {"EarnedError", "print", "_say"}
+SHOWN_CALLS = {"EarnedError", "print", "say"}
 
 Text = tuple[str, str]  # (where it is, what it says)
 
@@ -268,7 +268,7 @@ def test_the_collectors_reach_every_kind_of_text() -> None:
     assert has(pages, toolkit, "Your tools")  # a string in a Jinja expression
     assert not has(pages, "earned/web/templates/safety/_calm_note.html", "Shown instead")
     assert has(code, "earned/errors.py", "does not unlock this journal")
-    assert has(code, "earned/cli.py", "how strong it is, 0 to 10")  # argparse help
+    assert has(code, "earned/cli/capture.py", "how strong it is, 0 to 10")  # argparse help
     assert has(code, "earned/web/routes/data.py", "Please choose one of the listed regions.")
     assert has(code, "earned/store/keys.py", "restore it from a backup")  # EarnedError(...)
     assert has(code, "earned/store/sqlcipher.py", "is not an earned journal")  # a subclass
@@ -332,8 +332,9 @@ def test_planted_text_in_each_kind_of_file_is_caught(tmp_path: Path) -> None:
         '{# a comment may say failed #}<p title="Lost your progress">Hi</p>'
         '{{ "you missed a day" if x }}<p>Your streak is over</p>'
     )
-    (tmp_path / "cli.py").write_text(
-        'def f():\n    """Docstring: failed."""\n    print("You failed")\n'
+    (tmp_path / "cli").mkdir()
+    (tmp_path / "cli" / "log.py").write_text(
+        'def f():\n    """Docstring: failed."""\n    add("--x", help="You failed")\n'
     )
     other = tmp_path / "domain"
     other.mkdir()

@@ -1,5 +1,5 @@
-"""The urge-delay timer: seconds held, running or not, how it ended, and the held time in
-words at each boundary."""
+"""The urge-delay timer: seconds held, running or not, and how it ended (the held time in
+words is tests/test_durations.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from earned import urges
 from earned.errors import EarnedError
-from earned.urges import OUTCOME_WORDS, OUTCOMES, UrgeDelay, check_outcome, describe_held, ending
+from earned.urges import OUTCOME_WORDS, OUTCOMES, UrgeDelay, check_outcome, ending
 
 START = datetime(2026, 3, 2, 22, 40, tzinfo=UTC)
 
@@ -83,35 +83,6 @@ def test_other_outcomes_are_refused_with_the_choices(value: str) -> None:
 def test_suggested_urges_are_short_and_distinct() -> None:
     assert len(set(urges.SUGGESTED_URGES)) == len(urges.SUGGESTED_URGES) >= 5
     assert all(0 < len(u) <= 60 and u == u.strip() for u in urges.SUGGESTED_URGES)
-
-
-# --- the held time in words ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("seconds", "words"),
-    [
-        (0, "0 seconds"),
-        (1, "1 second"),
-        (2, "2 seconds"),
-        (45, "45 seconds"),
-        (89, "89 seconds"),
-        (90, "2 minutes"),  # 1.5 minutes rounds to an even 2
-        (149, "2 minutes"),
-        (150, "2 minutes"),  # 2.5 rounds half to even
-        (151, "3 minutes"),
-        (12 * 60, "12 minutes"),
-        (89 * 60, "89 minutes"),
-        (89 * 60 + 29, "89 minutes"),
-        (89 * 60 + 30, "1 h 30 min"),  # 89.5 rounds to 90 minutes
-        (90 * 60, "1 h 30 min"),
-        (65 * 60 * 2, "2 h 10 min"),
-        (2 * 3600 + 5 * 60, "2 h 05 min"),
-        (10 * 3600, "10 h 00 min"),
-    ],
-)
-def test_describe_held_boundaries(seconds: int, words: str) -> None:
-    assert describe_held(seconds) == words
 
 
 def test_stopping_a_timer_twice_keeps_the_first_end() -> None:

@@ -398,13 +398,6 @@ def open_activations(conn: Any, *, limit: int) -> tuple[list[Activation], int]:
 # --- urge-delay timers -----------------------------------------------------------------------
 
 
-def check_urge(urge: str | None) -> str:
-    """urges.check_urge, imported only when a timer is started."""
-    from earned.urges import check_urge as rule
-
-    return rule(urge)
-
-
 def start_urge(conn: Any, *, urge: str, now: datetime) -> UrgeDelay:
     """Start a timer now (like urge_timers.start_urge); it runs until `end_urge`."""
     from earned.urges import check_urge

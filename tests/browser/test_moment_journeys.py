@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from earned import urges
+from earned import durations
 from earned.episodes import Pattern
 from earned.store import Store, activations, personal, practices, toolkit, urge_timers
 from tests.conftest import PASSPHRASE
@@ -149,7 +149,7 @@ def test_urge_timer_keeps_running_while_breathing_then_i_waited(
     assert ended.outcome == "waited"
     assert ended.seconds_held is not None
     assert ended.seconds_held >= 2
-    held = urges.describe_held(ended.seconds_held)
+    held = durations.words(ended.seconds_held)
     result = page.get_by_role("status")
     expect(result.get_by_role("heading", name=f"You held for {held}")).to_be_visible()
     expect(result).to_contain_text(f"You held for {held} and chose not to act on it.")

@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from earned import checkin, cli, content, instruments
+from earned import checkin, content, instruments
 from earned.assessment import Assessment, overall_change, rci_sd, trajectory
+from earned.cli import questionnaires
 from earned.errors import EarnedError
 from earned.instruments import norms, parse
 from earned.instruments.reliable_change import CRITICAL, s_diff
@@ -106,7 +107,7 @@ def test_gad7_loads_with_the_published_wording_and_terms() -> None:
 
 def test_the_checkins_are_phq9_and_gad7_and_not_the_ecr() -> None:
     assert checkin.available() == ["phq9", "gad7"]
-    assert list(cli.CHECKINS) == checkin.available()
+    assert list(questionnaires.CHECKINS) == checkin.available()
     assert checkin.maximum(checkin.load("phq9")) == 27
     assert checkin.maximum(checkin.load("gad7")) == 21
     for name in ("ecr", "nope"):

@@ -7,9 +7,8 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from earned import assessment as domain
-from earned import instruments
+from earned import instruments, results
 from earned.errors import EarnedError
-from earned.instruments.scoring import Scores
 from earned.store import repo
 from earned.web import deps
 from earned.web.chart import Point, plane
@@ -18,7 +17,7 @@ from earned.web.page import PageContext
 from earned.web.render import render
 
 router = APIRouter()
-INSTRUMENT = "ecr"
+INSTRUMENT = results.INSTRUMENT
 # Here `page` is a page of the questionnaire (in the addresses too), so the page context,
 # `page` in the other route modules, is `ctx`.
 
@@ -172,13 +171,10 @@ def one(ctx: Page, store: Open, assessment_id: str) -> Response:
 
 
 def _results(ctx: PageContext, done: list[domain.Assessment], assessment_id: str) -> Response:
-    steps = domain.trajectory(done)
-    upto = next(i for i, st in enumerate(steps) if st.assessment.id == assessment_id) + 1
-    steps = steps[:upto]
-    current = steps[-1]
-    inst = current.assessment.instrument
-    scores: Scores = current.scores
-    reading = domain.reading(scores["anxiety"], scores["avoidance"])
+    summary = results.summarise(done, upto=assessment_id)
+    shown = summary.shown
+    assert shown is not None  # `upto` names a completed result, so there is one to show
+    scores = shown.step.scores
     points = [
         Point(
             st.scores["avoidance"],
@@ -186,23 +182,23 @@ def _results(ctx: PageContext, done: list[domain.Assessment], assessment_id: str
             f"{(st.assessment.completed_at or st.assessment.started_at):%d %b %Y}: "
             f"anxiety {st.scores['anxiety']:.2f}, avoidance {st.scores['avoidance']:.2f}",
         )
-        for st in steps
+        for st in summary.steps
     ]
     description = (
         f"Anxiety {scores['anxiety']:.2f} and avoidance {scores['avoidance']:.2f} on a 1 to 5 "
-        f"scale: {reading.title.lower()}. {len(points)} result(s) shown."
+        f"scale: {shown.reading.title.lower()}. {len(points)} result(s) shown."
     )
     return render(
         ctx,
         "assess/results.html",
         {
-            "inst": inst,
-            "step": current,
-            "steps": steps,
-            "reading": reading,
-            "placements": domain.placements(inst, scores),
+            "inst": summary.instrument,
+            "step": shown.step,
+            "steps": summary.steps,
+            "reading": shown.reading,
+            "placements": shown.placements,
             "chart": Markup(plane(points, description)),  # noqa: S704 - built from numbers; text escaped in plane()
-            "overall": {sub.id: domain.overall_change(steps, sub.id) for sub in inst.subscales},
-            "norms": instruments.norms.load(inst.id),
+            "overall": summary.overall,
+            "norms": summary.norms,
         },
     )

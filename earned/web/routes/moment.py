@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned import content, episodes, patterns, urges
+from earned import content, durations, episodes, patterns, urges
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.store import Store, activations, repo, urge_timers
@@ -87,20 +87,13 @@ def minute_value(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
 
 
-def clock(seconds: int) -> str:
-    """Elapsed time as a stopwatch shows it: 0:07, 12:30, 1:02:03."""
-    hours, rest = divmod(max(0, seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
 def _seconds(delta: timedelta | None) -> int | None:
     return None if delta is None else max(0, round(delta.total_seconds()))
 
 
 HELPERS: dict[str, Any] = {
-    "clock": clock,
-    "held": urges.describe_held,
+    "clock": durations.clock,
+    "held": durations.words,
     "seconds": _seconds,
     "minute_value": minute_value,
 }
@@ -510,7 +503,7 @@ def urge_timer(page: Page, store: Open, urge_id: str) -> Response:
     held = u.seconds_held
     message = None
     if held is not None and u.outcome is not None:
-        message = words()["urge"]["outcomes"][u.outcome].format(held=urges.describe_held(held))
+        message = words()["urge"]["outcomes"][u.outcome].format(held=durations.words(held))
     return _render(
         page,
         "moment/urge_timer.html",

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned import content, regulation
+from earned import content, durations, regulation
 from earned import toolkit as toolkit_rules
 from earned.errors import EarnedError
 from earned.store import Store, practices, toolkit
@@ -57,14 +57,6 @@ def _scan_steps() -> list[dict[str, str]]:
 
 
 # --- display helpers -------------------------------------------------------------------------
-
-
-def duration_text(seconds: int) -> str:
-    """'45 s', '3 min', '2 min 30 s': short and exact, for the log."""
-    minutes, rest = divmod(seconds, 60)
-    if minutes == 0:
-        return f"{rest} s"
-    return f"{minutes} min" if rest == 0 else f"{minutes} min {rest} s"
 
 
 def _number(value: float) -> str:
@@ -151,7 +143,7 @@ def practice_log(page: Page, store: Open) -> Response:
         {
             "label": regulation.PRACTICE_KINDS.get(kind, kind),
             "when": when,
-            "duration": duration_text(seconds),
+            "duration": durations.exact(seconds),
         }
         for kind, when, seconds in recent
     ]

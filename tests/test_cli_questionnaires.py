@@ -1,58 +1,49 @@
-"""`earned checkin phq9|gad7`: the questions one at a time from (piped) stdin, the total and
-its symptom level, reliable change since earlier check-ins, and for PHQ-9 item 9 above 0 the
+"""Questionnaires in the terminal (earned/cli/questionnaires.py): `earned assess` and
+`results` (the ECR starting point, text and --json), and `earned checkin phq9|gad7`: the
+questions one at a time from (piped) stdin, pausing and going back, the total and its
+symptom level, reliable change since earlier check-ins, and for PHQ-9 item 9 above 0 the
 care words and crisis lines on stderr, with every answer kept."""
 
 from __future__ import annotations
 
 import io
 import json
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from earned import cli, content
-from tests.conftest import PASSPHRASE, Result
+from earned import cli, content, instruments
+from earned.instruments.scoring import Scores, score
+from tests.cli_support import call, demo_export, earned
+from tests.conftest import PASSPHRASE, Journal, Result
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
-
 Run = Callable[..., Result]
+ANSWERS = [(n % 5) + 1 for n in range(36)]  # a full, valid ECR answer set: 1,2,3,4,5,1,...
 CARE = content.load("crisis")["care"]
 
 
 @pytest.fixture
-def pw(tmp_path: Path) -> Path:
-    path = tmp_path / "pw"
-    path.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
 def run(
-    data_dir: Path, pw: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    journal: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Run:
-    """earned.cli.main in-process with --passphrase-file, stdin from a string."""
+    """`earned ARGV` in-process on the set-up journal with its passphrase file, stdin from a
+    string."""
 
     def invoke(*argv: str, stdin: str | None = None) -> Result:
         if stdin is not None:
             monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = cli.main(["--passphrase-file", str(pw), *argv])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
+        return call(capsys, *argv, pw=journal.pw)
 
     return invoke
 
 
 @pytest.fixture
-def journal(run: Run) -> None:
-    assert run("init").code == 0
-
-
-def lines(values: list[int]) -> str:
-    return "".join(f"{v}\n" for v in values)
+def demo_file(tmp_path: Path) -> Path:
+    return demo_export(tmp_path)
 
 
 def exported(run: Run) -> list[dict[str, object]]:
@@ -67,10 +58,119 @@ def values(assessment: dict[str, object]) -> list[int]:
     return [int(a["value"]) for a in answers]
 
 
-# --- a whole check-in -------------------------------------------------------------------------
+# --- assess and results ----------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("journal")
+def lines(values: list[int]) -> str:
+    return "".join(f"{v}\n" for v in values)
+
+
+def test_assess_through_piped_stdin(journal: Journal) -> None:
+    done = earned("--passphrase-file", str(journal.pw), "assess", stdin=lines(ANSWERS))
+    assert done.returncode == 0, done.stderr
+    assert "[1/36]" in done.stdout and "[36/36]" in done.stdout
+    assert "strongly disagree" in done.stdout
+    assert "Your latest result" in done.stdout
+    assert "This is your first result" in done.stdout
+
+
+def test_assess_handles_invalid_input_and_going_back(run: Run) -> None:
+    # item 1 = 1, item 2 = 2, back to item 2, change it to 4, then the rest
+    script = "x\n1\n\n9\n2\nb\n4\n" + lines(ANSWERS[2:])
+    result = run("assess", stdin=script)
+    assert result.code == 0, result.err
+    assert result.out.count("No problem: please type a number from 1 to 5") == 3
+    assert "Enter keeps 2" in result.out
+
+    data = json.loads(run("results", "--json").out)
+    expected = dict(enumerate(ANSWERS, start=1)) | {2: 4}
+    scores = score(instruments.load("ecr"), expected)
+    assert isinstance(scores, Scores)
+    assert data["latest"]["scores"] == pytest.approx(scores.values)
+
+
+def test_assess_pause_then_resume(run: Run) -> None:
+    first = run("assess", stdin=lines(ANSWERS[:10]) + "q\n")
+    assert first.code == 0
+    assert "Paused. Your 10 answer(s) are saved" in first.out
+    assert "1 of 36" not in first.out
+
+    waiting = run("results")
+    assert "There are no results yet" in waiting.out
+    assert "10 of 36 answered" in waiting.out
+
+    second = run("assess", stdin=lines(ANSWERS[10:]))
+    assert second.code == 0, second.err
+    assert "Welcome back" in second.out and "10 of 36 answered" in second.out
+    assert "[11/36]" in second.out and "[1/36]" not in second.out
+    assert "Your latest result" in second.out
+
+    data = json.loads(run("export").out)
+    assert len(data["assessments"]) == 1
+    (done,) = data["assessments"]
+    assert done["completed_at"] is not None
+    assert [a["value"] for a in done["answers"]] == ANSWERS
+
+
+def test_assess_end_of_input_pauses_and_leaving_at_once_saves_nothing(run: Run) -> None:
+    result = run("assess", stdin="")
+    assert result.code == 0
+    assert "nothing was saved" in result.out
+    assert json.loads(run("export").out)["assessments"] == []
+
+    partial = run("assess", stdin="3\n3\n")
+    assert "Your 2 answer(s) are saved" in partial.out
+
+
+def test_results_when_there_are_none(run: Run) -> None:
+    text = run("results")
+    assert text.code == 0
+    assert "There are no results yet" in text.out
+    assert "earned assess" in text.out
+    data = json.loads(run("results", "--json").out)
+    assert data["latest"] is None
+    assert data["trajectory"] == []
+
+
+def test_results_text_and_json(run: Run, demo_file: Path) -> None:
+    assert run("import", str(demo_file)).code == 0
+    text = run("results")
+    assert text.code == 0, text.err
+    out = text.out
+    assert "Attachment anxiety" in out and "Attachment avoidance" in out
+    assert "% of the reference sample" in out
+    assert "Leaning" in out
+    assert "Attachment is dimensional" in out  # the caveat
+    assert "Reliable Change Index" in out
+    assert "no reliable change" in out
+    assert "Since your first result" in out and "reliable improvement" in out
+    assert "0.916" in out and "Cronbach" in out  # the reliability and where it comes from
+
+    data = json.loads(run("results", "--json").out)
+    completed = [a for a in json.loads(demo_file.read_text())["assessments"] if a["completed_at"]]
+    assert len(data["trajectory"]) == len(completed)
+    assert data["trajectory"][0]["changes"] == {}
+    for step in data["trajectory"][1:]:
+        assert set(step["changes"]) == {"anxiety", "avoidance"}
+        for change in step["changes"].values():
+            assert change["verdict"] in {
+                "reliable improvement",
+                "no reliable change",
+                "reliable worsening",
+            }
+    latest = data["latest"]
+    assert set(latest["scores"]) == {"anxiety", "avoidance"}
+    assert all(0 <= p <= 100 for p in latest["percentiles"].values())
+    assert latest["reading"]["title"].startswith("Leaning")
+    assert data["overall"]["anxiety"]["verdict"] == "reliable improvement"
+    assert data["reliability"]["anxiety"]["value"] == 0.916
+    assert "Cronbach" in data["reliability"]["anxiety"]["source"]
+    assert data["unfinished"] is not None
+
+
+# --- check-ins ----------------------------------------------------------------------------------
+
+
 def test_phq9_through_piped_stdin_prints_total_and_level(run: Run) -> None:
     # 2+2+1+1+1+1+1+1+0 = 10: moderate.
     result = run("checkin", "phq9", stdin=lines([2, 2, 1, 1, 1, 1, 1, 1, 0]))
@@ -91,7 +191,6 @@ def test_phq9_through_piped_stdin_prints_total_and_level(run: Run) -> None:
     assert values(done) == [2, 2, 1, 1, 1, 1, 1, 1, 0]
 
 
-@pytest.mark.usefixtures("journal")
 @pytest.mark.parametrize("item9", [1, 2, 3])
 def test_item_9_above_zero_prints_the_care_words_and_lines_on_stderr(run: Run, item9: int) -> None:
     result = run("checkin", "phq9", stdin=lines([0] * 8 + [item9]))
@@ -115,7 +214,6 @@ def test_item_9_above_zero_prints_the_care_words_and_lines_on_stderr(run: Run, i
     assert done["completed_at"] is not None
 
 
-@pytest.mark.usefixtures("journal")
 def test_the_saved_region_comes_first(run: Run, tmp_path: Path) -> None:
     from earned import paths
     from earned.store import personal, repo
@@ -130,7 +228,6 @@ def test_the_saved_region_comes_first(run: Run, tmp_path: Path) -> None:
     assert err.index("Australia") < err.index("United States")
 
 
-@pytest.mark.usefixtures("journal")
 def test_gad7_and_reliable_change_since_earlier_check_ins(run: Run) -> None:
     # GAD-7 S_diff = sqrt(2) * 3.4 * sqrt(.08) = 1.36. 12 -> 8: -4 / 1.36 = -2.94 (reliable
     # improvement); 8 -> 7: -1 / 1.36 = -0.74 (no reliable change); 12 -> 7: -3.68.
@@ -146,7 +243,6 @@ def test_gad7_and_reliable_change_since_earlier_check_ins(run: Run) -> None:
     assert [a["instrument"] for a in exported(run)] == ["gad7"] * 3
 
 
-@pytest.mark.usefixtures("journal")
 def test_invalid_input_going_back_and_enter_keeps(run: Run) -> None:
     # item 1: "x", then 4 (off the scale), then 1; item 2: 2; back; Enter keeps 2; the rest.
     script = "x\n4\n1\n2\nb\n\n" + lines([0] * 7)
@@ -159,7 +255,6 @@ def test_invalid_input_going_back_and_enter_keeps(run: Run) -> None:
     assert values(done) == [1, 2, 0, 0, 0, 0, 0]
 
 
-@pytest.mark.usefixtures("journal")
 def test_pause_then_continue(run: Run) -> None:
     first = run("checkin", "phq9", stdin=lines([1, 1, 1]) + "q\n")
     assert first.code == 0
@@ -172,7 +267,6 @@ def test_pause_then_continue(run: Run) -> None:
     assert values(done) == [1] * 8 + [0]
 
 
-@pytest.mark.usefixtures("journal")
 def test_item_9_answered_then_paused_still_shows_the_care_words(run: Run) -> None:
     # Items 1-8, pause; then item 9 alone in a second run, which completes the check-in.
     first = run("checkin", "phq9", stdin=lines([0] * 8) + "q\n")
@@ -181,7 +275,6 @@ def test_item_9_answered_then_paused_still_shows_the_care_words(run: Run) -> Non
     assert CARE["title"] in second.err
 
 
-@pytest.mark.usefixtures("journal")
 def test_end_of_input_at_once_saves_nothing(run: Run) -> None:
     result = run("checkin", "gad7", stdin="")
     assert result.code == 0
@@ -203,18 +296,10 @@ def test_help_names_both_check_ins(capsys: pytest.CaptureFixture[str]) -> None:
     assert "phq9|gad7" in out and "not a diagnosis" in out
 
 
-def test_piped_through_a_real_process(pw: Path, data_dir: Path) -> None:
-    def earned(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "earned", "--passphrase-file", str(pw), *argv],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    assert earned("init").returncode == 0
-    done = earned("checkin", "phq9", stdin=lines([3] * 8 + [2]))  # 26: severe
+def test_piped_through_a_real_process(journal: Journal) -> None:
+    done = earned(
+        "--passphrase-file", str(journal.pw), "checkin", "phq9", stdin=lines([3] * 8 + [2])
+    )  # 26: severe
     assert done.returncode == 0, done.stderr
     assert "PHQ-9 total: 26 of 27" in done.stdout
     assert "Symptom level over the last two weeks: severe." in done.stdout

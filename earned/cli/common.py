@@ -1,0 +1,273 @@
+"""What the command modules share: how a command is declared, passphrase input, the
+chosen profile and the two ways of opening it, and time read and shown for people.
+
+Imported by every run of `earned` (even `--help`), so it imports only the standard
+library's cheapest parts, earned.errors and earned.paths at the top; each helper imports
+what it needs when it is called (see earned/cli/__init__.py for the measured reasons).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from earned.errors import EarnedError
+from earned.paths import Profile, profile
+
+# typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from datetime import datetime
+    from typing import Any, TextIO
+
+    from earned.store import Store
+
+PASSPHRASE_ENV = "EARNED_PASSPHRASE"  # noqa: S105 - the name of a variable, not a secret
+WIDTH = 78
+UNLOCK_TIP = (
+    "Tip: `earned unlock` keeps your journal unlocked for 15 minutes, so these quick "
+    "commands stop asking for the passphrase."
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `earned` subcommand: its name, help, options and handler, declared together.
+
+    `summary` is its line in `earned --help`, `description` the text of `earned NAME
+    --help`; `options` adds its arguments to its parser; `run` does the work and returns
+    the exit code. Each command module lists its commands in a COMMANDS tuple.
+    """
+
+    name: str
+    summary: str
+    description: str
+    run: Callable[[argparse.Namespace], int]
+    options: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+# --- passphrases -------------------------------------------------------------------------
+
+
+def _read_first_line(path: Path) -> str:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            line = handle.readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise EarnedError(f"Cannot read the passphrase file {path}: {reason}.") from None
+    line = line.rstrip("\r\n")
+    if not line:
+        raise EarnedError(f"The passphrase file {path} is empty; put the passphrase on line 1.")
+    return line
+
+
+def _ask_secret(prompt: str) -> str:
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise EarnedError("No passphrase was given, so nothing was changed.") from None
+
+
+def passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> str:
+    """The current passphrase: --passphrase-file, else $EARNED_PASSPHRASE, else a prompt."""
+    if args.passphrase_file is not None:
+        return _read_first_line(args.passphrase_file)
+    from_env = os.environ.get(PASSPHRASE_ENV)
+    if from_env:
+        return from_env
+    return _ask_secret(prompt)
+
+
+def new_passphrase(file: Path | None, from_env: str | None) -> str:
+    """A new passphrase from a file or the environment, else typed twice; checked either way."""
+    from earned.store import keys
+
+    if file is not None or from_env:
+        value = _read_first_line(file) if file is not None else str(from_env)
+        keys.check_new_passphrase(value)
+        return value
+    print(
+        "Choose a passphrase. It encrypts everything you write here; a few ordinary words "
+        "strung together work well."
+    )
+    first = _ask_secret("New passphrase: ")
+    keys.check_new_passphrase(first)
+    keys.check_new_passphrase(first, _ask_secret("Type it again: "))
+    return first
+
+
+# --- profiles: the full store and the quick connection -----------------------------------
+
+
+def chosen(args: argparse.Namespace) -> Profile:
+    """The profile named by --profile (default: "default"), whether or not it exists."""
+    return profile(args.profile)
+
+
+def existing(args: argparse.Namespace) -> Profile:
+    """The chosen profile, which must hold a journal (checked before asking a passphrase)."""
+    prof = chosen(args)
+    if not prof.exists:
+        hint = "" if prof.name == "default" else f"--profile {prof.name} "
+        raise EarnedError(
+            f"There is no journal in {prof.folder} yet. Run `earned {hint}init` to create one.",
+            exit_code=2,
+        )
+    return prof
+
+
+@contextmanager
+def unlocked(args: argparse.Namespace) -> Iterator[tuple[Profile, Store, bytes]]:
+    """Unlock the chosen journal for the length of a command, and close it afterwards.
+
+    This is the full store (SQLAlchemy, Alembic, Argon2: about half a second to import);
+    the quick commands use `quick_journal` instead.
+    """
+    from earned.store import personal
+
+    prof = existing(args)
+    store, data_key = personal.unlock(prof, passphrase(args))
+    try:
+        yield prof, store, data_key
+    finally:
+        store.close()
+
+
+@contextmanager
+def quick_journal(args: argparse.Namespace) -> Iterator[tuple[Profile, Any]]:
+    """A raw connection to the journal: the key from the agent, else from the passphrase.
+
+    Never imports SQLAlchemy, Alembic, FastAPI or (when unlocked) Argon2: this is what
+    keeps `earned log` in tens of milliseconds (earned.store.quick, earned.agent).
+    """
+    from earned import agent
+    from earned.store import quick, sqlcipher
+
+    prof = existing(args)
+    conn = None
+    try:
+        key = agent.fetch_key(prof)
+    except agent.UnsafeAgent as exc:
+        print(f"earned: {exc.message}", file=sys.stderr)
+        key = None
+    if key is not None:
+        try:
+            conn = quick.open_journal(prof, key)
+        except sqlcipher.Damaged:
+            # The journal was replaced since `earned unlock` (or the file is damaged,
+            # which the passphrase path below reports in full).
+            agent.stop(prof)
+            print(
+                "earned: the unlocked key no longer opens this journal, so it was locked.",
+                file=sys.stderr,
+            )
+    if conn is None:
+        from earned.store import keys
+
+        prompted = args.passphrase_file is None and not os.environ.get(PASSPHRASE_ENV)
+        conn = quick.open_journal(prof, keys.unlock(prof.key_file, passphrase(args)))
+        if prompted:
+            print(UNLOCK_TIP, file=sys.stderr)
+    try:
+        yield prof, conn
+    finally:
+        conn.close()
+
+
+# --- time, read and shown ----------------------------------------------------------------
+
+
+def now() -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def parse_at(text: str, now: datetime) -> datetime:
+    """'14:05' (today, local time) or an ISO date-time (local time unless it has an offset)."""
+    import re
+    from datetime import datetime, time, timedelta
+
+    from earned.episodes import FUTURE_GRACE
+
+    value = text.strip()
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+    moment: datetime | None
+    try:
+        if clock:
+            today = now.astimezone().date()
+            moment = datetime.combine(today, time(int(clock.group(1)), int(clock.group(2))))
+        else:
+            moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise EarnedError(
+            f"--at {text!r} is not a time earned understands. Use 14:05 for today, or a date "
+            "and time such as 2026-03-02T14:05."
+        )
+    moment = moment.astimezone() if moment.tzinfo is None else moment
+    if clock and moment > now + FUTURE_GRACE:
+        raise EarnedError(
+            f"{value} today is still to come. For yesterday, give the date too, e.g. "
+            f"--at {(moment - timedelta(days=1)).date()}T{value}."
+        )
+    return moment
+
+
+def at_or_now(args: argparse.Namespace, now: datetime) -> datetime:
+    """The moment given with --at, else `now`."""
+    return parse_at(args.at, now) if args.at else now
+
+
+def when(moment: datetime, now: datetime) -> str:
+    """A local time for people: '14:05', 'yesterday 23:40', 'Mon 02 Mar 14:05'."""
+    here, today = moment.astimezone(), now.astimezone().date()
+    if here.date() == today:
+        return f"{here:%H:%M}"
+    if (today - here.date()).days == 1:
+        return f"yesterday {here:%H:%M}"
+    if here.year == today.year:
+        return f"{here:%a %d %b %H:%M}"
+    return f"{here:%a %d %b %Y %H:%M}"
+
+
+def local_day(moment: datetime | None) -> str:
+    """The local date, '2026-03-02'; '?' if there is none."""
+    return moment.astimezone().strftime("%Y-%m-%d") if moment else "?"
+
+
+# --- text for a terminal -----------------------------------------------------------------
+
+
+def say(text: str = "", indent: str = "", file: TextIO | None = None) -> None:
+    """Print `text` wrapped to WIDTH columns (each line indented), or an empty line."""
+    import textwrap
+
+    if not text:
+        print(file=file)
+        return
+    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent), file=file)
+
+
+def plain(text: str | None, limit: int = 60) -> str:
+    """User text made safe for a terminal (no control sequences) and short."""
+    if not text:
+        return ""
+    clean = "".join(c if c.isprintable() else " " for c in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+def short(record_id: str) -> str:
+    """The first characters of an id: enough to name it to `earned settle` and the like."""
+    from earned.store.quick import SHORT_ID
+
+    return record_id[:SHORT_ID]

@@ -1,0 +1,385 @@
+"""Questionnaires in the terminal: `earned assess` (the ECR starting point), `results`,
+and `checkin phq9|gad7`. The figures come from the domain (earned.results for the ECR,
+earned.checkin for check-ins), the same as the web pages'; this module asks and prints.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from earned.cli import care
+from earned.cli.common import Command, local_day, now, say, unlocked
+
+# typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from typing import Any, TextIO
+
+    from earned.checkin import Entry as CheckinEntry
+    from earned.instruments.model import Instrument
+    from earned.store import Store
+
+# The check-in questionnaires (earned.checkin.available(), tested equal); named here so that
+# building the parser for --help reads no instrument files.
+CHECKINS = ("phq9", "gad7")
+
+
+# --- asking, one item at a time (assess and checkin) ---------------------------------------
+
+
+def _read_reply(stdin: TextIO, prompt: str) -> str | None:
+    """One line of input, stripped and lower-cased; None at end of input."""
+    print(prompt, end="", flush=True)
+    line = stdin.readline()
+    if not line:
+        print()
+        return None
+    return line.strip().lower()
+
+
+def _ask(
+    store: Store,
+    inst: Instrument,
+    assessment_id: str | None,
+    answers: dict[int, int],
+    stdin: TextIO,
+) -> tuple[str | None, bool]:
+    """Ask every unanswered item in order; returns (assessment id, finished?).
+
+    Each answer is saved in its own transaction as soon as it is given, like the web
+    form, so pausing or a closed terminal loses nothing. The assessment itself is only
+    created with the first answer, so opening and leaving at once leaves no trace.
+    """
+    from earned.store import repo
+
+    items = inst.items
+    low, high = inst.scale.min, inst.scale.max
+    valid = {str(v): v for v in range(low, high + 1)}
+
+    def first_missing() -> int | None:
+        return next((k for k, i in enumerate(items) if i.number not in answers), None)
+
+    index = first_missing()
+    while index is not None:
+        item = items[index]
+        print()
+        print(f"[{index + 1}/{len(items)}] {item.text}")
+        for value, label in zip(range(low, high + 1), inst.scale.labels, strict=True):
+            print(f"   {value}  {label}")
+        current = answers.get(item.number)
+        keep = f", Enter keeps {current}" if current is not None else ""
+        prompt = f"Your answer ({low}-{high}{keep}, b back, q pause): "
+        while True:
+            reply = _read_reply(stdin, prompt)
+            if reply is None or reply == "q":
+                return assessment_id, False
+            if reply == "b":
+                if index == 0:
+                    print("This is the first question; there is nothing before it.")
+                    continue
+                index -= 1
+                break
+            if reply == "" and current is not None:
+                index += 1
+                break
+            if reply in valid:
+                moment = now()
+                with store.session() as session:
+                    if assessment_id is None:
+                        started = repo.start_assessment(
+                            session=session, instrument_id=inst.id, now=moment
+                        )
+                        assessment_id = started.id
+                    repo.record_answer(
+                        session=session,
+                        assessment_id=assessment_id,
+                        item=item.number,
+                        value=valid[reply],
+                        now=moment,
+                    )
+                answers[item.number] = valid[reply]
+                index += 1
+                break
+            print(
+                f"No problem: please type a number from {low} to {high}, "
+                "or b to go back, or q to pause."
+            )
+        if index >= len(items):
+            index = first_missing()  # normally None; covers items skipped elsewhere
+    return assessment_id, True
+
+
+# --- assess and results --------------------------------------------------------------------
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from earned import instruments, results
+    from earned.store import repo
+
+    inst = instruments.load(results.INSTRUMENT)
+    with unlocked(args) as (_, store, _key):
+        with store.session() as session:
+            unfinished = repo.unfinished_assessment(session=session, instrument_id=inst.id)
+        answers = dict(unfinished.answers) if unfinished else {}
+        print(f"{inst.name} ({inst.short_name})")
+        say(inst.instructions)
+        say(
+            f"Answer each statement with {inst.scale.min}-{inst.scale.max}. Type b to go back, "
+            "q to pause; every answer is saved as you go."
+        )
+        if unfinished is not None:
+            print(
+                f"Welcome back: continuing where you left off "
+                f"({len(answers)} of {len(inst.items)} answered)."
+            )
+        assessment_id, finished = _ask(
+            store, inst, unfinished.id if unfinished else None, answers, sys.stdin
+        )
+        if not finished:
+            if answers:
+                print(
+                    f"Paused. Your {len(answers)} answer(s) are saved; "
+                    "run `earned assess` again to continue."
+                )
+            else:
+                print("Paused before the first answer; nothing was saved.")
+            return 0
+        assert assessment_id is not None  # finished implies at least one answer exists
+        with store.session() as session:
+            repo.complete_assessment(session=session, assessment_id=assessment_id, now=now())
+        print()
+        print("Thank you, that's all of them.")
+        print()
+        with store.session() as session:
+            assessments = repo.list_assessments(session=session, instrument_id=inst.id)
+    _print_results(results.as_data(results.summarise(assessments)))
+    return 0
+
+
+ASSESS = Command(
+    "assess",
+    "take the attachment questionnaire (ECR) in the terminal",
+    "Answer the 36 statements of the Experiences in Close Relationships questionnaire, "
+    "one at a time. Type 1-5 to answer, b to go back, q to pause; answers are saved as "
+    "you go and an unfinished questionnaire is continued next time.",
+    cmd_assess,
+)
+
+
+def _day(iso: str | None) -> str:
+    from datetime import datetime
+
+    return local_day(datetime.fromisoformat(iso)) if iso else "?"
+
+
+def _print_results(data: dict[str, Any]) -> None:
+    """The results as text, from earned.results.as_data (the --json data)."""
+    latest = data["latest"]
+    if latest is None:
+        print("There are no results yet.")
+        if data["unfinished"]:
+            u = data["unfinished"]
+            print(
+                f"You have a questionnaire in progress ({u['answered']} of {u['of']} answered); "
+                "`earned assess` continues it."
+            )
+        else:
+            print(
+                "When you are ready, `earned assess` asks 36 short questions "
+                "(about ten minutes) and shows where you are starting from."
+            )
+        return
+    names = {sid: r["name"] for sid, r in data["reliability"].items()}
+    n = data["norms"]["n"] if data["norms"] else None
+    print(f"Your latest result ({data['instrument']['name']}, {_day(latest['completed_at'])})")
+    print()
+    for sid, value in latest["scores"].items():
+        pct = latest["percentiles"].get(sid)
+        place = f"higher than about {pct:.0f}% of the reference sample" if pct is not None else ""
+        print(f"  {names[sid]:<22} {value:.2f}   {place}".rstrip())
+    note = "Scores run from 1 to 5; lower means less anxiety or avoidance."
+    if n:
+        note += f" The reference sample is {n:,} people who answered the same questions online."
+    say(f"({note})", "  ")
+    print()
+    print(latest["reading"]["title"])
+    say(latest["reading"]["text"], "  ")
+    say(latest["reading"]["caveat"], "  ")
+    print()
+    steps = data["trajectory"]
+    if len(steps) < 2:
+        say(
+            "This is your first result. Take the questionnaire again in a few weeks to see "
+            "whether things are changing beyond measurement error."
+        )
+    else:
+        print("Over time (Reliable Change Index: a change counts when |RCI| > 1.96)")
+        for step in steps:
+            parts = []
+            for sid, value in step["scores"].items():
+                rc = step["changes"].get(sid)
+                detail = f" ({rc['change']:+.2f}, {rc['verdict']})" if rc else ""
+                parts.append(f"{sid} {value:.2f}{detail}")
+            first = "" if step["changes"] else "   first result"
+            print(f"  {_day(step['completed_at'])}  " + "   ".join(parts) + first)
+        print()
+        print("Since your first result:")
+        for sid, rc in data["overall"].items():
+            print(
+                f"  {names[sid]}: {rc['verdict']} "
+                f"({rc['before']:.2f} -> {rc['after']:.2f}, RCI {rc['rci']:+.2f})"
+            )
+        print()
+    print("Reliability used for these verdicts:")
+    for rel in data["reliability"].values():
+        if rel["value"] is not None:
+            say(f"{rel['name']}: {rel['value']:.3f}. {rel['source'] or ''}".strip(), "  ")
+    if data["unfinished"]:
+        u = data["unfinished"]
+        print()
+        print(
+            f"A newer questionnaire is in progress ({u['answered']} of {u['of']} answered); "
+            "`earned assess` continues it."
+        )
+
+
+def _results_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    import json
+
+    from earned import results
+    from earned.store import repo
+
+    with unlocked(args) as (_, store, _key), store.session() as session:
+        assessments = repo.list_assessments(session=session, instrument_id=results.INSTRUMENT)
+    data = results.as_data(results.summarise(assessments))
+    if args.json:
+        print(json.dumps(data, indent=1, ensure_ascii=False))
+    else:
+        _print_results(data)
+    return 0
+
+
+RESULTS = Command(
+    "results",
+    "show your latest scores and how they changed over time",
+    "Show your latest anxiety and avoidance scores with percentiles, a plain-language "
+    "reading, and each step of your trajectory with its Reliable Change Index.",
+    cmd_results,
+    _results_options,
+)
+
+
+# --- check-ins -----------------------------------------------------------------------------
+
+
+def _checkin_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "instrument",
+        choices=CHECKINS,
+        metavar="phq9|gad7",
+        help="which check-in: phq9 (mood, 9 questions) or gad7 (worry, 7 questions)",
+    )
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from earned import checkin
+    from earned.instruments.scoring import alerts
+    from earned.store import repo
+
+    inst = checkin.load(args.instrument)
+    words = checkin.words()
+    with unlocked(args) as (_, store, _key):
+        with store.session() as session:
+            unfinished = repo.unfinished_assessment(session=session, instrument_id=inst.id)
+        answers = dict(unfinished.answers) if unfinished else {}
+        print(f"{inst.short_name} check-in ({inst.name})")
+        say(
+            f"{words['instruments'][inst.id]['about']} It is optional: type q to pause at any "
+            "point, b to go back; every answer is saved as you go."
+        )
+        if unfinished is not None:
+            print(
+                f"Welcome back: continuing the check-in from {local_day(unfinished.started_at)} "
+                f"({len(answers)} of {len(inst.items)} answered)."
+            )
+        print()
+        say(inst.instructions)
+        assessment_id, finished = _ask(
+            store, inst, unfinished.id if unfinished else None, answers, sys.stdin
+        )
+        if not finished:
+            if answers:
+                print(
+                    f"Paused. Your {len(answers)} answer(s) are saved; "
+                    f"run `earned checkin {inst.id}` again to continue."
+                )
+            else:
+                print("Paused before the first answer; nothing was saved.")
+        else:
+            assert assessment_id is not None  # finished implies at least one answer exists
+            with store.session() as session:
+                repo.complete_assessment(session=session, assessment_id=assessment_id, now=now())
+                done = repo.list_assessments(session=session, instrument_id=inst.id)
+            print()
+            print("Thank you, that's all of them.")
+            print()
+            _print_checkin(checkin.history(done, inst.id), words)
+        if alerts(inst, answers):
+            care.print_for_store(store)
+    return 0
+
+
+def _print_checkin(entries: list[CheckinEntry], words: dict[str, Any]) -> None:
+    """The latest check-in in `entries` (earned.checkin.Entry): total, level, change."""
+    from earned import checkin
+
+    last = entries[-1]
+    inst = last.assessment.instrument
+    level = last.level
+    print(f"{inst.short_name} total: {level.total} of {level.maximum}")
+    print(f"{words['level']}: {level.band}.")
+    say(level.text, "  ")
+    say(words["not_diagnosis"], "  ")
+    print()
+    if len(entries) < 2:
+        say(words["first"])
+        return
+    before = entries[-2]
+    change = last.change
+    if change is not None:
+        say(
+            f"Since your last check-in ({local_day(before.assessment.completed_at)}, total "
+            f"{before.level.total}): {change.verdict} "
+            f"({change.after - change.before:+.0f}, RCI {change.rci:+.2f})."
+        )
+    overall = checkin.since_first(entries)
+    if overall is not None and len(entries) > 2:
+        say(
+            f"Since your first check-in ({local_day(entries[0].assessment.completed_at)}, "
+            f"total {entries[0].level.total}): {overall.verdict} (RCI {overall.rci:+.2f})."
+        )
+    if change is not None:
+        say(
+            f"A change counts as reliable when it is more than {change.threshold:.2f} points "
+            "(Jacobson-Truax Reliable Change Index, |RCI| > 1.96); ups and downs on the way "
+            "are part of the work."
+        )
+
+
+CHECKIN = Command(
+    "checkin",
+    "an optional check-in on mood (PHQ-9) or worry (GAD-7)",
+    "Answer the nine PHQ-9 or the seven GAD-7 questions about the last two weeks, one at a "
+    "time. Type 0-3 to answer, b to go back, q to pause; answers are saved as you go. "
+    "Shows the total, its symptom level in words (not a diagnosis) and the reliable change "
+    "since earlier check-ins.",
+    cmd_checkin,
+    _checkin_options,
+)
+
+COMMANDS = (ASSESS, RESULTS, CHECKIN)

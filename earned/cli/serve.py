@@ -1,0 +1,144 @@
+"""`earned serve`: the web app on this computer, on a socket bound before the address is
+printed. uvicorn and FastAPI are imported only once the socket is held."""
+
+from __future__ import annotations
+
+import sys
+
+from earned.cli.common import Command, chosen
+from earned.errors import EarnedError
+
+# typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    import socket
+
+DEFAULT_PORT = 8765
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this computer only (a name is assumed not to be)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int | None) -> socket.socket:
+    """A bound socket on `port`, or on 8765 falling back to any free port if none is given.
+
+    Binding here (rather than letting uvicorn bind) means the printed address is the one
+    actually held, with no window for another program to take the port in between.
+    """
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+    def attempt(number: int) -> socket.socket:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, number))
+            # Listening now means connections made right after the address is printed
+            # wait in the backlog instead of being refused while uvicorn starts.
+            sock.listen(2048)
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    try:
+        if port is None:
+            try:
+                return attempt(DEFAULT_PORT)
+            except OSError:
+                return attempt(0)
+        return attempt(port)
+    except OSError as exc:
+        hint = " Leave out --port and earned picks a free one." if port else ""
+        raise EarnedError(
+            f"Cannot listen on {host}{f' port {port}' if port else ''} ({exc.strerror}).{hint}",
+            exit_code=2,
+        ) from None
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: %(default)s, this computer only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"port to listen on (default: {DEFAULT_PORT}, or any free port if it is taken; "
+        "0 means any free port)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host that other computers can reach (not recommended; no HTTPS)",
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    host: str = args.host
+    remote = not is_loopback(host)
+    if remote and not args.allow_remote:
+        raise EarnedError(
+            f"Refusing to listen on {host}: that would let other computers on the network "
+            "reach your journal. earned listens on this computer only (127.0.0.1). If you "
+            "really mean it, add --allow-remote, and put it behind HTTPS.",
+            exit_code=2,
+        )
+    prof = chosen(args)
+    sock = bind(host, args.port)
+    if remote:
+        print(
+            f"Warning: listening on {host}, so other computers on your network can reach this "
+            "page. They still need your passphrase, but the connection is not encrypted (no "
+            "HTTPS): use this only on a network you trust, or behind an HTTPS proxy.",
+            file=sys.stderr,
+        )
+    try:
+        import uvicorn
+
+        from earned.web.app import create_app
+
+        app = create_app(prof)
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            # No access log and nothing below warnings: URLs and form data can carry
+            # journal text, and logs are not encrypted.
+            access_log=False,
+            log_level="warning",
+            server_header=False,
+        )
+        shown = f"[{host}]" if ":" in host else host
+        print(f"earned is running at http://{shown}:{port}/", flush=True)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
+
+
+SERVE = Command(
+    "serve",
+    "open the app in your browser (runs a local web server)",
+    "Run the earned web app on this computer and print its address. It listens on "
+    "127.0.0.1 only, so no other computer can reach it. Stop it with Ctrl-C.",
+    cmd_serve,
+    _serve_options,
+)
+
+COMMANDS = (SERVE,)

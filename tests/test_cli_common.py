@@ -1,0 +1,107 @@
+"""What every command shares (earned/cli/common.py): where the passphrase comes from, the
+chosen profile, times given with --at and text made safe for a terminal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from earned.cli import common
+from earned.errors import EarnedError
+from tests.cli_support import call, earned, secret
+from tests.conftest import PASSPHRASE, Journal
+
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
+
+
+# --- passphrases and profiles --------------------------------------------------------------
+
+
+def test_passphrase_from_environment(
+    journal: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EARNED_PASSPHRASE", PASSPHRASE)
+    assert call(capsys, "results").code == 0
+
+
+def test_wrong_passphrase_is_a_clear_message_and_exit_3(
+    journal: Journal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = secret(tmp_path, "not the passphrase", "wrong")
+    result = call(capsys, "results", pw=wrong)
+    assert result.code == 3
+    assert "does not unlock" in result.err
+
+    done = earned("--passphrase-file", str(wrong), "export")
+    assert done.returncode == 3
+    assert "does not unlock" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_an_unreadable_or_empty_passphrase_file_is_a_clear_message(
+    journal: Journal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = call(capsys, "results", pw=secret(tmp_path, "", "empty"))
+    assert empty.code == 1 and "is empty" in empty.err
+    missing = call(capsys, "results", pw=tmp_path / "nowhere")
+    assert missing.code == 1 and "Cannot read the passphrase file" in missing.err
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_missing_journal_says_how_to_create_one(capsys: pytest.CaptureFixture[str]) -> None:
+    result = call(capsys, "results", profile="nobody")
+    assert result.code == 2
+    assert "earned --profile nobody init" in result.err
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_bad_profile_name(capsys: pytest.CaptureFixture[str]) -> None:
+    result = call(capsys, "results", profile="Not Valid")
+    assert result.code == 1
+    assert "profile name" in result.err
+
+
+# --- times and text ------------------------------------------------------------------------
+
+
+def test_parse_at() -> None:
+    local = datetime.now().astimezone().tzinfo
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=local)
+    assert common.parse_at("14:05", now) == datetime(2026, 3, 2, 14, 5, tzinfo=local)
+    assert common.parse_at(" 9:30 ", now) == datetime(2026, 3, 2, 9, 30, tzinfo=local)
+    assert common.parse_at("2026-03-01T23:40", now) == datetime(2026, 3, 1, 23, 40, tzinfo=local)
+    assert common.parse_at("2026-03-01 23:40+02:00", now) == datetime(
+        2026, 3, 1, 21, 40, tzinfo=UTC
+    )
+    with pytest.raises(EarnedError, match="For yesterday, give the date too"):
+        common.parse_at("23:59", now)
+    for bad in ("", "14h05", "24:00", "2026-13-01"):
+        with pytest.raises(EarnedError, match="not a time"):
+            common.parse_at(bad, now)
+
+
+def test_when_names_today_yesterday_and_older_days() -> None:
+    local = datetime.now().astimezone().tzinfo
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=local)
+    assert common.when(datetime(2026, 3, 2, 14, 5, tzinfo=local), now) == "14:05"
+    assert common.when(datetime(2026, 3, 1, 23, 40, tzinfo=local), now) == "yesterday 23:40"
+    assert common.when(datetime(2026, 2, 23, 9, 0, tzinfo=local), now) == "Mon 23 Feb 09:00"
+    assert common.when(datetime(2025, 2, 23, 9, 0, tzinfo=local), now) == "Sun 23 Feb 2025 09:00"
+
+
+def test_plain_removes_control_characters_and_shortens() -> None:
+    assert common.plain("he said \x1b[31mred\x1b[0m things") == "he said  [31mred [0m things"
+    assert common.plain(None) == ""
+    assert common.plain("x" * 61) == "x" * 59 + "…"
+
+
+def test_output_never_prints_control_characters(
+    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert call(capsys, "log", "4", "he said \x1b[31mred\x1b[0m things").code == 0
+    out = call(capsys, "open").out
+    assert "\x1b" not in out
+    assert "he said  [31mred [0m things" in out

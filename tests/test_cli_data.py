@@ -1,0 +1,159 @@
+"""Your data out and in from the terminal (earned/cli/data.py): `earned export` in three
+formats, `import` (all or nothing), `backup` and `delete-everything`."""
+
+from __future__ import annotations
+
+import json
+import tarfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.cli_support import call, demo_export, secret
+from tests.conftest import Journal, Result
+
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(journal: Journal, capsys: pytest.CaptureFixture[str]) -> Run:
+    """`earned ARGV` in-process on the set-up journal, with its passphrase file by default."""
+
+    def invoke(*argv: str, pw: Path | None = journal.pw, profile: str = "") -> Result:
+        return call(capsys, *argv, pw=pw, profile=profile)
+
+    return invoke
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    return demo_export(tmp_path)
+
+
+# --- export and import -----------------------------------------------------------------------
+
+
+def test_export_json_md_and_csv(
+    run: Run, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("import", str(demo_file))
+    data = json.loads(run("export", "--format", "json").out)
+    assert data["format"] == "earned-export"
+    assert len(data["entries"]) == len(json.loads(demo_file.read_text())["entries"])
+
+    md = run("export", "--format", "md")
+    assert md.out.startswith("# My earned journal")
+    assert "## Journal" in md.out
+
+    target = tmp_path / "out.md"
+    written = run("export", "--format", "md", "--output", str(target))
+    assert written.code == 0
+    assert "not encrypted" in written.out
+    assert target.read_text(encoding="utf-8").startswith("# My earned journal")
+    assert target.stat().st_mode & 0o777 == 0o600
+
+    monkeypatch.chdir(tmp_path)
+    csv = run("export", "--format", "csv")
+    assert csv.code == 0, csv.err
+    assert "earned-export.zip" in csv.out
+    with zipfile.ZipFile(tmp_path / "earned-export.zip") as z:
+        assert set(z.namelist()) == {"assessments.csv", "answers.csv", "entries.csv"}
+        assert z.read("assessments.csv").decode().startswith("id,instrument,")
+
+    again = run("export", "--format", "csv")
+    assert again.code == 1
+    assert "already exists" in again.err
+
+    chosen = run("export", "--format", "csv", "--output", str(tmp_path / "mine.zip"))
+    assert chosen.code == 0
+    assert zipfile.is_zipfile(tmp_path / "mine.zip")
+
+
+def test_import_round_trip_into_a_new_profile(run: Run, demo_file: Path, tmp_path: Path) -> None:
+    imported = run("import", str(demo_file))
+    assert imported.code == 0, imported.err
+    source = json.loads(demo_file.read_text(encoding="utf-8"))
+    # Every section is counted, not only questionnaires and entries (issue 8).
+    assert imported.out.startswith(
+        f"Imported {len(source['assessments'])} questionnaires, "
+        f"{len(source['entries'])} journal entries, {len(source['activations'])} moments, "
+        f"{len(source['urge_delays'])} urge timers, {len(source['practices'])} practices, "
+    )
+    assert f"{len(source['tool_uses'])} tool uses." in imported.out
+
+    first = tmp_path / "first.json"
+    assert run("export", "--output", str(first)).code == 0
+    assert run("init", profile="other").code == 0
+    moved = run("import", str(first), profile="other")
+    assert moved.code == 0, moved.err
+    second = json.loads(run("export", profile="other").out)
+    original = json.loads(first.read_text(encoding="utf-8"))
+    assert {**second, "exported_at": None} == {**original, "exported_at": None}
+
+    twice = run("import", str(first), profile="other")
+    assert twice.code == 0
+    assert twice.out.startswith("Nothing new was imported:")
+    assert "were already here" in twice.out
+
+
+def test_import_of_a_bad_file_imports_nothing(run: Run, demo_file: Path, tmp_path: Path) -> None:
+    not_json = tmp_path / "notes.txt"
+    not_json.write_text("dear diary", encoding="utf-8")
+    result = run("import", str(not_json))
+    assert result.code == 1
+    assert "not an earned export" in result.err
+    assert "Traceback" not in result.err
+
+    # Valid records first, then a damaged one: all or nothing.
+    data = json.loads(demo_file.read_text())
+    del data["entries"][-1]["body"]
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(json.dumps(data), encoding="utf-8")
+    result = run("import", str(damaged))
+    assert result.code == 1
+    assert "nothing was imported" in result.err
+
+    missing = run("import", str(tmp_path / "nope.json"))
+    assert missing.code == 1
+    assert "Cannot read" in missing.err
+
+    after = json.loads(run("export").out)
+    assert after["assessments"] == [] and after["entries"] == []
+
+
+# --- backup and delete-everything ------------------------------------------------------------
+
+
+def test_backup(run: Run, tmp_path: Path, data_dir: Path) -> None:
+    result = run("backup", "--dest", str(tmp_path / "bk"))
+    assert result.code == 0, result.err
+    (tar_path,) = (tmp_path / "bk").glob("earned-default-*.tar")
+    assert str(tar_path) in result.out
+    with tarfile.open(tar_path) as tar:
+        assert set(tar.getnames()) == {"journal.db", "journal.key"}
+
+    default = run("backup")
+    assert default.code == 0
+    assert list((data_dir / "backups").glob("earned-default-*.tar"))
+
+
+def test_delete_everything(run: Run, journal: Journal, tmp_path: Path) -> None:
+    folder = journal.profile.folder
+    unconfirmed = run("delete-everything")
+    assert unconfirmed.code == 2
+    assert "--yes-i-am-sure" in unconfirmed.err
+    assert folder.exists()
+
+    wrong = secret(tmp_path, "not the passphrase", "wrong")
+    assert run("delete-everything", "--yes-i-am-sure", pw=wrong).code == 3
+    assert folder.exists()
+
+    deleted = run("delete-everything", "--yes-i-am-sure")
+    assert deleted.code == 0, deleted.err
+    assert not folder.exists()
+    assert run("results").code == 2
+    assert run("delete-everything", "--yes-i-am-sure").code == 2

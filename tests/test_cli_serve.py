@@ -1,0 +1,96 @@
+"""`earned serve` (earned/cli/serve.py): loopback only unless told otherwise, the port it
+binds and prints, and a real server answering HTTP with no request log."""
+
+from __future__ import annotations
+
+import importlib.util
+import select
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from earned.cli import serve
+from earned.errors import EarnedError
+from tests.cli_support import call, env
+from tests.conftest import require
+
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
+
+
+@pytest.mark.usefixtures("data_dir")
+def test_serve_refuses_a_network_host(capsys: pytest.CaptureFixture[str]) -> None:
+    result = call(capsys, "serve", "--host", "0.0.0.0")
+    assert result.code == 2
+    assert "Refusing" in result.err and "--allow-remote" in result.err
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("::1", True), ("localhost", True), ("0.0.0.0", False),
+     ("192.168.1.4", False), ("example.org", False)],
+)  # fmt: skip
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert serve.is_loopback(host) is loopback
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    try:
+        yield holder.getsockname()[1]
+    finally:
+        holder.close()
+
+
+def test_default_port_falls_back_to_a_free_one(
+    taken_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serve, "DEFAULT_PORT", taken_port)
+    sock = serve.bind("127.0.0.1", None)
+    try:
+        assert sock.getsockname()[1] not in (taken_port, 0)
+    finally:
+        sock.close()
+
+
+def test_a_taken_explicit_port_is_a_clear_error(taken_port: int) -> None:
+    with pytest.raises(EarnedError, match="Leave out --port"):
+        serve.bind("127.0.0.1", taken_port)
+
+
+def test_serve_answers_http(data_dir: Path) -> None:
+    require(importlib.util.find_spec("earned.web.app") is not None, "earned.web.app not written")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earned", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        assert ready, "no address printed within 30 s"
+        line = proc.stdout.readline()
+        assert line.startswith("earned is running at http://127.0.0.1:"), line
+        url = line.removeprefix("earned is running at ").strip()
+        assert url.endswith("/")
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert 200 <= status < 500
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=15)
+    assert out == ""  # exactly one line, and no request log
+    assert "GET /" not in err

@@ -1,0 +1,132 @@
+"""The urge-delay timer in the terminal (earned/cli/urge.py): `earned wait` with piped
+input, on a real terminal (the ticking time held), left running by end of input or
+Ctrl-C, and ended later with `--end`."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+
+import pytest
+
+from tests.cli_support import call, earned, env, raw, short_id
+from tests.conftest import Journal
+
+pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
+
+
+# --- wait ------------------------------------------------------------------------------------
+
+
+def test_wait_with_piped_input_stores_the_seconds_held(unlocked: Journal) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earned", "wait", "send the reassurance text"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    assert "Timer started" in proc.stdout.readline()
+    time.sleep(1.3)
+    out, err = proc.communicate("maybe\np\n", timeout=30)
+    assert proc.returncode == 0, err
+    assert "Type w, a or p" in out
+    assert "The urge passed after 1 second" in out
+    ((started, ended, outcome),) = raw(
+        unlocked, "SELECT started_at, ended_at, outcome FROM urge_delays"
+    )
+    assert outcome == "passed"
+    held = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
+    assert timedelta(seconds=1.2) < held < timedelta(seconds=20)
+
+
+def test_wait_left_running_ends_later_with_end(
+    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    done = earned("wait", "check his phone", stdin="")  # end of input: leave it running
+    assert done.returncode == 0, done.stderr
+    assert "The timer is still running" in done.stdout
+    timer = short_id(done.stdout)
+    assert f"earned wait --end {timer} w|a|p" in done.stdout
+    assert raw(unlocked, "SELECT ended_at FROM urge_delays") == [(None,)]
+
+    wrong = call(capsys, "wait", "--end", timer, "z")
+    assert wrong.code == 1 and "is not an ending" in wrong.err
+    ended = call(capsys, "wait", "--end", timer, "w")
+    assert ended.code == 0, ended.err
+    assert "You waited" in ended.out
+    twice = call(capsys, "wait", "--end", timer, "a")
+    assert twice.code == 0
+    assert "already ended (waited)" in twice.out
+    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
+
+    missing = call(capsys, "wait")
+    assert missing.code == 2 and "What is the urge?" in missing.err
+    empty = call(capsys, "wait", "   ")
+    assert empty.code == 1 and "What is the urge?" in empty.err
+
+
+def test_ctrl_c_leaves_the_timer_running(unlocked: Journal) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earned", "wait", "withdraw"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    assert "Timer started" in first
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "still running" in out and "--end" in out
+    assert "Traceback" not in err
+    assert raw(unlocked, "SELECT outcome, ended_at FROM urge_delays") == [(None, None)]
+
+
+def test_wait_on_a_terminal_shows_the_time_held(unlocked: Journal) -> None:
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earned", "wait", "call again"],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=env(),
+    )
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 20
+        while marker not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:
+                    break
+        assert marker in seen, seen
+
+    try:
+        read_until(b"held 0:01")
+        assert b"breathe" in seen
+        os.write(master, b"w\n")
+        read_until(b"You waited")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
