@@ -85,6 +85,7 @@ PRACTICE_KINDS: dict[str, str] = {
 }
 MAX_PRACTICE_SECONDS = 4 * 3600
 MAX_NOTE = 2000  # a practice's note: a paragraph about how it went
+MAX_GROUND_NOTE = 300  # per sense in 5-4-3-2-1; five of them plus labels stay under MAX_NOTE
 
 
 def check_practice(kind: object, seconds: object) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from earned import content, pacing
+from earned import content, episodes, journal, pacing, regulation, toolkit
 from earned.web.page import PageContext
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -22,6 +22,19 @@ templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 # for calm mode's labels and its note (safety/_calm_note.html).
 templates.env.globals["content_note"] = pacing.content_note
 templates.env.globals["calm_words"] = lambda: pacing.words()["calm"]
+# Each form field's maxlength, from the limit its record kind's domain module owns, so a
+# page never states a number of its own (the server checks the same constant).
+templates.env.globals["limits"] = {
+    "entry": journal.MAX_BODY,
+    "short_text": episodes.MAX_SHORT_TEXT,
+    "person": episodes.MAX_PERSON,
+    "pattern_part": episodes.MAX_PATTERN_PART,
+    "note": regulation.MAX_NOTE,
+    "ground_note": regulation.MAX_GROUND_NOTE,
+    "tool_name": toolkit.MAX_TOOL_NAME,
+    # The guided questions after an interaction become one entry: share its length.
+    "after_answer": journal.MAX_BODY // 5,
+}
 
 
 def render(

@@ -324,3 +324,26 @@ def test_unexpected_error_page_shows_no_details(
     assert r.headers["content-security-policy"] == CSP
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["cache-control"] == "no-store"
+
+
+def test_no_template_states_a_length_limit_of_its_own() -> None:
+    """Every maxlength comes from the domain's constants (render's `limits`), so a page
+    and the server can never disagree about how long a field may be."""
+    import re
+    from pathlib import Path
+
+    from earned import episodes, journal, regulation, toolkit
+    from earned.web.render import templates
+
+    folder = Path(templates.env.loader.searchpath[0])  # type: ignore[union-attr]
+    stated = [
+        f"{path.relative_to(folder)}: {m.group(0)}"
+        for path in folder.rglob("*.html")
+        for m in re.finditer(r'maxlength="\d+"', path.read_text(encoding="utf-8"))
+    ]
+    assert stated == []
+    limits = templates.env.globals["limits"]
+    assert limits["entry"] == journal.MAX_BODY
+    assert limits["person"] == episodes.MAX_PERSON
+    assert limits["note"] == regulation.MAX_NOTE
+    assert limits["tool_name"] == toolkit.MAX_TOOL_NAME

@@ -291,7 +291,6 @@ def _detail(
             "onset_value": onset_value,
             "tz": tz,
             "timers": timers,
-            "limit": episodes.MAX_SHORT_TEXT,
         },
         status=status,
     )

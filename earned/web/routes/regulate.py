@@ -29,7 +29,6 @@ router = APIRouter()
 DEFAULT_BREATHE_MINUTES = 3
 DEFAULT_SIT_MINUTES = 10
 SIT_MINUTES = range(1, 121)
-GROUND_NOTE_MAX = 300  # per sense; five of them plus labels stay under the 2,000 note cap
 GROUND_DEFAULT_SECONDS = 180  # when the start time did not come back with the form
 EARLY_USES = 3  # fewer uses than this: "too early to tell"
 RECENT_PRACTICES = 50
@@ -304,10 +303,10 @@ def _ground_notes(values: dict[str, str]) -> dict[str, str]:
     notes = {}
     for s in _ground_steps():
         text = values.get(s["key"], "").replace("\x00", "").strip()
-        if len(text) > GROUND_NOTE_MAX:
+        if len(text) > regulation.MAX_GROUND_NOTE:
             raise EarnedError(
                 f"What you wrote for “{s['title'].lower()}” is {len(text):,} characters; "
-                f"please keep it under {GROUND_NOTE_MAX}. A few words are plenty."
+                f"please keep it under {regulation.MAX_GROUND_NOTE}. A few words are plenty."
             )
         notes[s["key"]] = text
     return notes
