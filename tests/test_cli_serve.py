@@ -94,3 +94,70 @@ def test_serve_answers_http(data_dir: Path) -> None:
         out, err = proc.communicate(timeout=15)
     assert out == ""  # exactly one line, and no request log
     assert "GET /" not in err
+
+
+def test_accepted_connections_get_tcp_nodelay() -> None:
+    """The listener says it is TCP, so asyncio (which uvicorn runs on) sets TCP_NODELAY
+    on every accepted connection; with proto 0 it silently did not, and each response on
+    a reused connection stalled ~40 ms."""
+    import asyncio
+
+    sock = serve.bind("127.0.0.1", 0)
+    seen: list[int] = []
+
+    async def main() -> None:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            accepted: socket.socket = writer.get_extra_info("socket")
+            seen.append(accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            writer.close()
+
+        server = await asyncio.start_server(handle, sock=sock)
+        async with server:
+            port = sock.getsockname()[1]
+            _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            for _ in range(100):
+                if seen:
+                    break
+                await asyncio.sleep(0.01)
+            writer.close()
+
+    asyncio.run(main())
+    assert seen and seen[0] != 0
+
+
+def test_several_requests_on_one_connection_are_all_answered(data_dir: Path) -> None:
+    """Keep-alive works end to end: one raw socket, several requests, each answered."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earned", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        assert ready, "no address printed within 30 s"
+        port = int(proc.stdout.readline().strip().rstrip("/").rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            for _ in range(5):
+                conn.sendall(b"GET /help HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    head += conn.recv(65536)
+                status, _, rest = head.partition(b"\r\n\r\n")
+                assert status.startswith(b"HTTP/1.1 200"), status[:80]
+                length = int(
+                    next(
+                        line.split(b":", 1)[1]
+                        for line in status.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    )
+                )
+                while len(rest) < length:
+                    rest += conn.recv(65536)
+                assert b"Get help now" in rest or b"help" in rest.lower()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=15)

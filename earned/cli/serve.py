@@ -40,7 +40,11 @@ def bind(host: str, port: int | None) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
 
     def attempt(number: int) -> socket.socket:
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on accepted sockets whose
+        # proto says TCP, and accepted sockets copy the listener's. Without it every
+        # response of more than one write on a reused connection waits ~40 ms (Nagle's
+        # algorithm against the client's delayed ACK), and browsers reuse connections.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, number))
