@@ -30,6 +30,11 @@ MAX_PATTERN_PART = 200  # each part of the pattern sentence
 MAX_LIST = 20  # tags, emotions, body regions per activation
 # Clock skew between a phone and the laptop serving it; later than this is "future".
 FUTURE_GRACE = timedelta(minutes=2)
+# An episode still open this long after its start was never marked settled: it leaves the
+# open lists and is shown as "not marked", with no recovery time. Settling it "now" would
+# record a recovery of days, which is not what happened, so a time must be given, and no
+# recovery longer than this is recorded: the recovery times earned shows are plausible.
+OPEN_WINDOW = timedelta(hours=24)
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
 
 BODY_REGIONS: tuple[tuple[str, str], ...] = (
@@ -93,6 +98,15 @@ class Activation:
         if self.settled_at is None:
             return None
         return self.settled_at - self.onset_at
+
+    def unmarked(self, now: datetime) -> bool:
+        """Left open past OPEN_WINDOW: never marked settled, and no longer waiting to be."""
+        return self.settled_at is None and now - self.onset_at > OPEN_WINDOW
+
+
+def open_since(now: datetime) -> datetime:
+    """The earliest start of an episode still counted as open at `now`."""
+    return now - OPEN_WINDOW
 
 
 def check_intensity(value: object) -> int:
@@ -251,9 +265,27 @@ def settle_time(current: Activation, *, at: datetime | None, now: datetime) -> d
     """
     if at is None and current.settled_at is not None:
         return current.settled_at
+    if at is None and current.unmarked(now):
+        raise EarnedError(
+            f"This episode began {_ago(now - current.onset_at)} ago, so settling it now would "
+            "not be its recovery time. If you remember when it eased, give that time; if "
+            "not, leave it as not marked: that is fine, and nothing was changed."
+        )
     moment = now if at is None else at
     check_times(onset=current.onset_at, now=now, peak=current.peak_at, settled=moment)
+    if moment - current.onset_at > OPEN_WINDOW:
+        raise EarnedError(
+            f"That is {_ago(moment - current.onset_at)} after it began; earned records "
+            "recovery times of up to a day, so an episode that took longer stays as not "
+            "marked. Nothing was changed."
+        )
     return moment
+
+
+def _ago(span: timedelta) -> str:
+    """'3 days', '30 hours': a rough span for a sentence (durations.words is for exact ones)."""
+    hours = span.total_seconds() / 3600
+    return f"{round(hours)} hours" if hours < 48 else f"{round(hours / 24)} days"
 
 
 def peak_values(

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Literal
 
 from earned import content
-from earned.episodes import Activation
+from earned.episodes import Activation, Pattern
 
 
 @dataclass(frozen=True)
@@ -98,47 +98,37 @@ def recurring(
     activations: Iterable[Activation], *, now: datetime, window_days: int = 28
 ) -> list[Recurring]:
     """Patterns (same fear and urge) seen at least twice, most frequent first."""
+    pairs = ((a.onset_at, a.pattern) for a in activations if a.pattern is not None)
+    return recurring_pairs(pairs, now=now, window_days=window_days)
+
+
+def recurring_pairs(
+    found: Iterable[tuple[datetime, Pattern]], *, now: datetime, window_days: int = 28
+) -> list[Recurring]:
+    """`recurring` from (onset, pattern) pairs, for callers that read only those columns."""
     window = timedelta(days=window_days)
     counts: Counter[tuple[str, str]] = Counter()
     recent: Counter[tuple[str, str]] = Counter()
     before: Counter[tuple[str, str]] = Counter()
     last: dict[tuple[str, str], datetime] = {}
-    for a in activations:
-        if a.pattern is None:
-            continue
-        key = (normalise(a.pattern.fear), normalise(a.pattern.urge))
+    for onset, pattern in found:
+        key = (normalise(pattern.fear), normalise(pattern.urge))
         if not all(key):
             continue
         counts[key] += 1
-        age = now - a.onset_at
+        age = now - onset
         if timedelta(0) <= age < window:
             recent[key] += 1
         elif window <= age < 2 * window:
             before[key] += 1
-        if key not in last or a.onset_at > last[key]:
-            last[key] = a.onset_at
+        if key not in last or onset > last[key]:
+            last[key] = onset
     ranked = [
         Recurring(fear, urge, n, recent[(fear, urge)], before[(fear, urge)], last[(fear, urge)])
         for (fear, urge), n in counts.items()
         if n >= 2
     ]
     return sorted(ranked, key=lambda r: (-r.count, -r.last_seen.timestamp(), r.fear))
-
-
-def _windows(
-    activations: Iterable[Activation], now: datetime, window_days: int
-) -> tuple[list[Activation], list[Activation]]:
-    """Activations of the last `window_days` and of the same span before that."""
-    window = timedelta(days=window_days)
-    recent: list[Activation] = []
-    before: list[Activation] = []
-    for a in activations:
-        age = now - a.onset_at
-        if timedelta(0) <= age < window:
-            recent.append(a)
-        elif window <= age < 2 * window:
-            before.append(a)
-    return recent, before
 
 
 def named_counts(
@@ -150,11 +140,25 @@ def named_counts(
     logged with intensity alone says nothing either way, so it is left out rather than
     counted as not named.
     """
-    out: list[tuple[int, int]] = []
-    for group in _windows(activations, now, window_days):
-        answered = [a for a in group if a.named_in_moment is not None]
-        out.append((sum(1 for a in answered if a.named_in_moment), len(answered)))
-    return out[0], out[1]
+    pairs = ((a.onset_at, a.named_in_moment) for a in activations)
+    return count_named(pairs, now=now, window_days=window_days)
+
+
+def count_named(
+    answers: Iterable[tuple[datetime, bool | None]], *, now: datetime, window_days: int = 28
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """`named_counts` from (onset, named in the moment) pairs."""
+    window = timedelta(days=window_days)
+    named = [0, 0]
+    answered = [0, 0]
+    for onset, answer in answers:
+        age = now - onset
+        which = 0 if timedelta(0) <= age < window else 1 if window <= age < 2 * window else None
+        if which is None or answer is None:
+            continue
+        answered[which] += 1
+        named[which] += bool(answer)
+    return (named[0], answered[0]), (named[1], answered[1])
 
 
 def named_share(
@@ -164,9 +168,14 @@ def named_share(
 
     None for a window with no answered activations (no data is not the same as 0%).
     """
-    (named_r, answered_r), (named_b, answered_b) = named_counts(
-        activations, now=now, window_days=window_days
-    )
+    return shares(named_counts(activations, now=now, window_days=window_days))
+
+
+def shares(
+    counts: tuple[tuple[int, int], tuple[int, int]],
+) -> tuple[float | None, float | None]:
+    """(named, answered) pairs as shares; None where nothing was answered."""
+    (named_r, answered_r), (named_b, answered_b) = counts
     return (
         named_r / answered_r if answered_r else None,
         named_b / answered_b if answered_b else None,

@@ -207,3 +207,24 @@ def test_open_lists_episodes_and_running_timers(
     assert "Urge timers still running (1):" in listed.out
     assert "text her again" in listed.out
     assert "earned wait --end ID w|a|p" in listed.out
+
+
+def test_open_shows_the_peak_and_leaves_out_episodes_never_marked(
+    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    now = datetime.now(UTC)
+    stale = call(capsys, "log", "7", "months ago", "--at", (now - timedelta(days=200)).isoformat())
+    call(capsys, "log", "6", "this evening", "--at", (now - timedelta(minutes=50)).isoformat())
+    call(capsys, "peak", "--intensity", "8", "--at", (now - timedelta(minutes=40)).isoformat())
+    listed = call(capsys, "open")
+    assert "Open episodes (1):" in listed.out
+    assert "this evening" in listed.out and ", peak " in listed.out and " at 8" in listed.out
+    assert "months ago" not in listed.out
+    # `earned settle` with no id takes the evening's episode, never the stale one...
+    assert "Settled: 50 minutes" in call(capsys, "settle").out
+    nothing = call(capsys, "settle")
+    assert nothing.code == 1 and "no open episode from the last day" in nothing.err
+    # ...and settling the stale one "now" is refused: it would not be a recovery time.
+    refused = call(capsys, "settle", short_id(stale.out))
+    assert refused.code == 1 and "200 days ago" in refused.err
+    assert raw(unlocked, "SELECT count(*) FROM activations WHERE settled_at IS NULL") == [(1,)]

@@ -24,6 +24,7 @@ from earned.regulation import check_note
 
 NOW = datetime(2026, 3, 2, 21, 15, tzinfo=UTC)
 ONSET = NOW - timedelta(hours=2)
+MIN = timedelta(minutes=1)
 
 
 def activation(**kw: object) -> Activation:
@@ -369,3 +370,28 @@ def test_an_empty_pattern_is_stored_as_none() -> None:
     parts = {k: k for k in episodes.PATTERN_PARTS}
     pattern = episodes.pattern_of(parts)
     assert pattern is not None and pattern.fear == "fear"
+
+
+# --- episodes left open: "not marked", and only plausible recovery times ---------------------
+
+
+def test_an_episode_open_past_the_window_is_not_marked() -> None:
+    fresh = Activation(id="a" * 32, onset_at=NOW - timedelta(hours=23), intensity=5)
+    stale = Activation(id="b" * 32, onset_at=NOW - episodes.OPEN_WINDOW - MIN, intensity=5)
+    assert not fresh.unmarked(NOW) and stale.unmarked(NOW)
+    settled = Activation(id="c" * 32, onset_at=NOW - timedelta(days=9), intensity=5)
+    settled.settled_at = settled.onset_at + timedelta(hours=1)
+    assert not settled.unmarked(NOW)
+    assert episodes.open_since(NOW) == NOW - episodes.OPEN_WINDOW
+
+
+def test_settling_a_months_old_episode_now_is_refused_not_counted() -> None:
+    """The demo showed "5977 h 37 min": settling now, months later, is not a recovery time."""
+    old = Activation(id="a" * 32, onset_at=NOW - timedelta(days=249), intensity=6)
+    with pytest.raises(EarnedError, match="249 days ago") as error:
+        episodes.settle_time(old, at=None, now=NOW)
+    assert "nothing was changed" in error.value.message
+    remembered = old.onset_at + timedelta(minutes=40)
+    assert episodes.settle_time(old, at=remembered, now=NOW) == remembered
+    with pytest.raises(EarnedError, match="up to a day"):
+        episodes.settle_time(old, at=old.onset_at + timedelta(hours=30), now=NOW)

@@ -131,7 +131,7 @@ def cmd_settle(args: argparse.Namespace) -> int:
     at = parse_at(args.at, moment_now) if args.at else None
     with quick_journal(args) as (_prof, conn):
         settled = quick.mark_settled(conn, prefix=args.id, at=at, now=moment_now)
-        _, still_open = quick.open_activations(conn, limit=0)
+        _, still_open = quick.open_activations(conn, limit=0, now=moment_now)
     assert settled.recovery is not None and settled.settled_at is not None  # just settled
     if at is None and settled.settled_at != moment_now:  # kept from an earlier settle
         kept = when(settled.settled_at, moment_now)
@@ -207,9 +207,14 @@ def _print_open(activations: list[Activation], total: int, moment_now: datetime)
     for a in activations:
         trigger = f"  {plain(a.trigger)}" if a.trigger else ""
         began = when(a.onset_at, moment_now)
-        print(f"  {short(a.id)}  {began:<17} intensity {a.intensity:>2}{trigger}")
+        peak = ""
+        if a.peak_at is not None:
+            level = f" at {a.peak_intensity}" if a.peak_intensity is not None else ""
+            peak = f", peak {when(a.peak_at, moment_now)}{level}"
+        print(f"  {short(a.id)}  {began:<17} intensity {a.intensity:>2}{peak}{trigger}")
     if total > len(activations):
         print(f"  … and {total - len(activations)} older one(s).")
+    # Older ones are not listed: left open past a day, they count as not marked.
     print("Settle one with `earned settle ID`; the first few characters of the id are enough.")
 
 
@@ -227,7 +232,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
     moment_now = now()
     with quick_journal(args) as (_prof, conn):
-        activations, total = quick.open_activations(conn, limit=OPEN_SHOWN)
+        activations, total = quick.open_activations(conn, limit=OPEN_SHOWN, now=moment_now)
         timers = quick.running_urges(conn)
     if not total and not timers:
         print("Nothing is open: no episode is waiting to be settled, and no urge timer runs.")

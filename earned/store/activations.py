@@ -6,10 +6,11 @@ Persistence only: every limit and rule (capture, edit, peak, settle) is earned.e
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earned import episodes, patterns
@@ -167,16 +168,75 @@ def delete_activation(*, session: Session, activation_id: str) -> None:
 
 
 def list_activations(
-    *, session: Session, since: datetime | None = None, open_only: bool = False
+    *,
+    session: Session,
+    since: datetime | None = None,
+    open_only: bool = False,
+    limit: int | None = None,
 ) -> list[Activation]:
-    """Newest first."""
+    """Newest first; at most `limit`. Pages pass a limit: their cost follows what they show."""
     query = select(ActivationRow).order_by(ActivationRow.onset_at.desc())
     if since is not None:
         query = query.where(ActivationRow.onset_at >= since)
     if open_only:
         query = query.where(ActivationRow.settled_at.is_(None))
+    if limit is not None:
+        query = query.limit(limit)
     return [activation_of(r) for r in session.scalars(query)]
 
 
-def recurring_patterns(*, session: Session, now: datetime) -> list[patterns.Recurring]:
-    return patterns.recurring(list_activations(session=session), now=now)
+def list_open(*, session: Session, now: datetime, limit: int | None = None) -> list[Activation]:
+    """Episodes still waiting to be settled (episodes.OPEN_WINDOW), newest first."""
+    return list_activations(
+        session=session, since=episodes.open_since(now), open_only=True, limit=limit
+    )
+
+
+def count(*, session: Session, since: datetime | None = None, open_only: bool = False) -> int:
+    """How many activations (since `since`; only open ones), counted by the database."""
+    query = select(func.count()).select_from(ActivationRow)
+    if since is not None:
+        query = query.where(ActivationRow.onset_at >= since)
+    if open_only:
+        query = query.where(ActivationRow.settled_at.is_(None))
+    return int(session.scalar(query) or 0)
+
+
+def count_open(*, session: Session, now: datetime) -> int:
+    return count(session=session, since=episodes.open_since(now), open_only=True)
+
+
+def recent_tags(*, session: Session, records: int = 500, top: int = 40) -> list[str]:
+    """The `top` tags of the newest `records` activations, most used first (suggestions)."""
+    rows = session.execute(
+        select(ActivationRow.tags).order_by(ActivationRow.onset_at.desc()).limit(records)
+    )
+    counts = Counter(tag for (tags,) in rows for tag in tags or [])
+    return [tag for tag, _n in counts.most_common(top)]
+
+
+def columns_since(*, session: Session, since: datetime, column: str) -> list[tuple[datetime, Any]]:
+    """(onset, one column's value) of each activation since `since`, oldest first.
+
+    Only the two columns are read, with no row objects made: the patterns page sums a
+    year of these, thousands of rows, in a few milliseconds.
+    """
+    value = getattr(ActivationRow, column)
+    rows = session.execute(
+        select(ActivationRow.onset_at, value)
+        .where(ActivationRow.onset_at >= since)
+        .order_by(ActivationRow.onset_at)
+    )
+    return [(onset, raw) for onset, raw in rows]
+
+
+def recurring_patterns(
+    *, session: Session, now: datetime, since: datetime | None = None
+) -> list[patterns.Recurring]:
+    """Recurring patterns of activations since `since` (all of them when None)."""
+    start = since if since is not None else datetime.min.replace(tzinfo=now.tzinfo)
+    pairs = columns_since(session=session, since=start, column="pattern")
+    found = [(onset, episodes.pattern_of(raw)) for onset, raw in pairs]
+    return patterns.recurring_pairs(
+        ((onset, pattern) for onset, pattern in found if pattern is not None), now=now
+    )

@@ -329,16 +329,20 @@ def _by_prefix(conn: Any, select: str, prefix: str, what: str) -> tuple[Any, ...
     return tuple(rows[0])
 
 
-def find_activation(conn: Any, prefix: str | None) -> Activation:
-    """The activation whose id starts with `prefix`, or else the most recent open one."""
+def find_activation(conn: Any, prefix: str | None, now: datetime | None = None) -> Activation:
+    """The activation whose id starts with `prefix`, or else the most recent open one (one
+    begun within episodes.OPEN_WINDOW of `now`; older ones were never marked)."""
     if prefix is not None:
         return _activation(_by_prefix(conn, _ACTIVATIONS, prefix, "episode"))
+    since = to_db(episodes.open_since(now or datetime.now(UTC)))
     row = conn.execute(
-        _ACTIVATIONS + "WHERE settled_at IS NULL ORDER BY onset_at DESC LIMIT 1"
+        _ACTIVATIONS + "WHERE settled_at IS NULL AND onset_at >= ? ORDER BY onset_at DESC LIMIT 1",
+        (since,),
     ).fetchone()
     if row is None:
         raise EarnedError(
-            "There is no open episode, so nothing was changed. `earned log` records a new one."
+            "There is no open episode from the last day, so nothing was changed. "
+            "`earned log` records a new one; `earned settle ID` settles an older one."
         )
     return _activation(row)
 
@@ -350,7 +354,7 @@ def mark_settled(
     the first time of an episode already settled (episodes.settle_time)."""
 
     def update() -> Activation:
-        found = find_activation(conn, prefix)
+        found = find_activation(conn, prefix, now)
         settled = episodes.settle_time(found, at=at, now=now)
         if settled == found.settled_at:
             return found
@@ -374,7 +378,7 @@ def mark_peak(
     """Record the peak of the chosen (or most recent open) episode (episodes.peak_values)."""
 
     def update() -> Activation:
-        found = find_activation(conn, prefix)
+        found = find_activation(conn, prefix, now)
         peak_at, level = episodes.peak_values(found, at=at, now=now, intensity=intensity)
         conn.execute(
             "UPDATE activations SET peak_at = ?, peak_intensity = ?, updated_at = ? WHERE id = ?",
@@ -385,13 +389,19 @@ def mark_peak(
     return _write(conn, update)
 
 
-def open_activations(conn: Any, *, limit: int) -> tuple[list[Activation], int]:
-    """The newest `limit` open episodes, newest first, and how many are open in all."""
+def open_activations(
+    conn: Any, *, limit: int, now: datetime | None = None
+) -> tuple[list[Activation], int]:
+    """The newest `limit` open episodes (begun within episodes.OPEN_WINDOW of `now`),
+    newest first, and how many are open in all."""
+    since = to_db(episodes.open_since(now or datetime.now(UTC)))
     rows = conn.execute(
-        _ACTIVATIONS + "WHERE settled_at IS NULL ORDER BY onset_at DESC LIMIT ?",
-        (limit,),
+        _ACTIVATIONS + "WHERE settled_at IS NULL AND onset_at >= ? ORDER BY onset_at DESC LIMIT ?",
+        (since, limit),
     ).fetchall()
-    (total,) = conn.execute("SELECT count(*) FROM activations WHERE settled_at IS NULL").fetchone()
+    (total,) = conn.execute(
+        "SELECT count(*) FROM activations WHERE settled_at IS NULL AND onset_at >= ?", (since,)
+    ).fetchone()
     return [_activation(r) for r in rows], int(total)
 
 

@@ -66,8 +66,23 @@ def end_urge(*, session: Session, urge_id: str, outcome: str, now: datetime) -> 
     return _urge_of(row)
 
 
-def list_urges(*, session: Session, running_only: bool = False) -> list[UrgeDelay]:
+def list_urges(
+    *,
+    session: Session,
+    running_only: bool = False,
+    finished_only: bool = False,
+    activation_id: str | None = None,
+    limit: int | None = None,
+) -> list[UrgeDelay]:
+    """Newest first; only running or only finished ones, only one activation's; at most
+    `limit` (pages pass one, so their cost follows what they show)."""
     query = select(UrgeDelayRow).order_by(UrgeDelayRow.started_at.desc())
     if running_only:
         query = query.where(UrgeDelayRow.ended_at.is_(None))
+    if finished_only:
+        query = query.where(UrgeDelayRow.ended_at.is_not(None))
+    if activation_id is not None:
+        query = query.where(UrgeDelayRow.activation_id == activation_id)
+    if limit is not None:
+        query = query.limit(limit)
     return [_urge_of(r) for r in session.scalars(query)]

@@ -944,3 +944,25 @@ def test_pages_carry_no_inline_script_or_style(web: Web, unlocked: TestClient) -
         assert not p.select("style"), r.url
         assert not [el for el in p.elements if "style" in el.attrs], r.url
         assert not [el for el in p.elements if any(a.startswith(("on", "hx-on")) for a in el.attrs)]
+
+
+def test_capture_page_is_bounded_however_many_moments_are_open(
+    web: Web, unlocked: TestClient, clock: Clock
+) -> None:
+    """Three years of moments left open (the demo had months of them) must not make /moment
+    list them all: the open list holds the last day's, at most OPEN_SHOWN, and says how
+    many more; older ones read "not marked"."""
+    from earned.web.routes import moment as routes
+
+    old = capture(web, unlocked, "5")
+    clock.advance(hours=30)
+    for _ in range(routes.OPEN_SHOWN + 3):
+        capture(web, unlocked, "3")
+        clock.advance(minutes=1)
+    p = page(unlocked.get("/moment"))
+    assert len(p.select("li.episode")) == routes.OPEN_SHOWN
+    assert not p.select("li", id=f"episode-{old}")
+    assert "3 more still open" in p.text
+    assert len([a for a in p.select("a") if a.has_class("recent-moment")]) == routes.RECENT_SHOWN
+    detail = page(unlocked.get(f"/moment/{old}"))
+    assert "not marked" in detail.text and "Left open for more than a day" in detail.text

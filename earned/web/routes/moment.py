@@ -110,19 +110,24 @@ def _render(
 
 HOME_OPEN = 8  # open episodes shown on the home page; the rest are on /moment
 RECENT_DAYS = 90  # how far back /moment lists recent moments
+RECENT_SHOWN = 20  # of those, how many
+PATTERN_DAYS = 365  # the span the patterns page sums
+OPEN_SHOWN = 20  # open episodes listed on /moment; the count says how many more
 
 
 def home_context(session: Session) -> dict[str, Any]:
     """What the home page shows of this area: capture form, open episodes, running timers."""
-    still_open = activations.list_activations(session=session, open_only=True)
+    now = deps.now()
+    shown = activations.list_open(session=session, now=now, limit=HOME_OPEN)
+    total = activations.count_open(session=session, now=now) if len(shown) == HOME_OPEN else 0
     return {
         **HELPERS,
         "capture_token": new_token(),
         "moment_words": words(),
-        "open_episodes": still_open[:HOME_OPEN],
-        "open_more": max(0, len(still_open) - HOME_OPEN),
+        "open_episodes": shown,
+        "open_more": max(0, total - HOME_OPEN),
         "running_urges": urge_timers.list_urges(session=session, running_only=True),
-        "now": deps.now(),
+        "now": now,
     }
 
 
@@ -133,8 +138,11 @@ def home_context(session: Session) -> dict[str, Any]:
 def capture_page(page: Page, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
-        recent = activations.list_activations(session=s, since=now - timedelta(days=RECENT_DAYS))
-        still_open = activations.list_activations(session=s, open_only=True)
+        recent = activations.list_activations(
+            session=s, since=now - timedelta(days=RECENT_DAYS), limit=RECENT_SHOWN
+        )
+        still_open = activations.list_open(session=s, now=now, limit=OPEN_SHOWN)
+        open_total = activations.count_open(session=s, now=now)
         running = urge_timers.list_urges(session=s, running_only=True)
     return _render(
         page,
@@ -143,7 +151,8 @@ def capture_page(page: Page, store: Open) -> Response:
             "capture_token": new_token(),
             "moment_words": words(),
             "open_episodes": still_open,
-            "recent": recent[:20],
+            "open_more": max(0, open_total - len(still_open)),
+            "recent": recent,
             "running_urges": running,
             "now": now,
         },
@@ -247,11 +256,6 @@ def readable(pattern: Pattern) -> str:
     return text.removesuffix("….") + "…" if text.endswith("….") else text
 
 
-def _tag_suggestions(all_activations: list[Activation]) -> list[str]:
-    counts = Counter(t for a in all_activations for t in a.tags)
-    return [t for t, _n in counts.most_common(40)]
-
-
 def _detail(
     page: PageContext,
     store: Store,
@@ -265,8 +269,8 @@ def _detail(
 ) -> Response:
     """The details form; after a refused save, `a` is the draft and `stored` what is saved."""
     with store.session() as s:
-        suggestions = _tag_suggestions(activations.list_activations(session=s))
-        timers = [u for u in urge_timers.list_urges(session=s) if u.activation_id == a.id]
+        suggestions = activations.recent_tags(session=s)
+        timers = urge_timers.list_urges(session=s, activation_id=a.id)
     known = patterns.known_words()
     quadrants = [
         {"key": key, **info, "words": patterns.words_in(key)}
@@ -291,6 +295,7 @@ def _detail(
             "onset_value": onset_value,
             "tz": tz,
             "timers": timers,
+            "now": deps.now(),
         },
         status=status,
     )
@@ -463,7 +468,8 @@ def urge_page(page: Page, store: Open, activation: str = "") -> Response:
         linked = (
             activations.get_activation(session=s, activation_id=activation) if activation else None
         )
-        timers = urge_timers.list_urges(session=s)
+        running = urge_timers.list_urges(session=s, running_only=True)
+        finished = urge_timers.list_urges(session=s, finished_only=True, limit=10)
     return _render(
         page,
         "moment/urge.html",
@@ -471,8 +477,8 @@ def urge_page(page: Page, store: Open, activation: str = "") -> Response:
             "token": new_token(),
             "suggestions": urges.SUGGESTED_URGES,
             "linked": linked,
-            "running": [u for u in timers if u.running],
-            "finished": [u for u in timers if not u.running][:10],
+            "running": running,
+            "finished": finished,
             "urge_words": words()["urge"],
             "outcome_words": urges.OUTCOME_WORDS,
             "now": deps.now(),
@@ -534,25 +540,32 @@ def _percent(share: float | None) -> str | None:
 
 @router.get("/patterns")
 def patterns_page(page: Page, store: Open) -> Response:
+    """Over the past year (PATTERN_DAYS): each part reads only the columns it sums, so the
+    page costs the same after three years of daily use as after one."""
     now = deps.now()
+    year = now - timedelta(days=PATTERN_DAYS)
     with store.session() as s:
-        everything = activations.list_activations(session=s)
-    ranked = patterns.recurring(everything, now=now)
-    recent, before = patterns.named_counts(everything, now=now)
-    share_recent, share_before = patterns.named_share(everything, now=now)
-    emotions = Counter(w for a in everything for w in a.emotions)
+        ranked = activations.recurring_patterns(session=s, now=now, since=year)
+        named = activations.columns_since(
+            session=s, since=now - timedelta(days=56), column="named_in_moment"
+        )
+        emotions = activations.columns_since(session=s, since=year, column="emotions")
+        sentences = activations.columns_since(session=s, since=year, column="pattern")
+    counts = patterns.count_named(named, now=now)
+    share_recent, share_before = patterns.shares(counts)
+    top = Counter(w for _onset, listed in emotions for w in listed or [])
     return _render(
         page,
         "moment/patterns.html",
         {
             "ranked": ranked,
             "trend_words": words()["trend"],
-            "recent": recent,
-            "before": before,
+            "recent": counts[0],
+            "before": counts[1],
             "share_recent": _percent(share_recent),
             "share_before": _percent(share_before),
-            "total": len(everything),
-            "with_pattern": sum(1 for a in everything if a.pattern is not None),
-            "top_words": emotions.most_common(12),
+            "total": len(emotions),
+            "with_pattern": sum(1 for _o, raw in sentences if episodes.pattern_of(raw)),
+            "top_words": top.most_common(12),
         },
     )
