@@ -9,14 +9,14 @@ compares the last four weeks with the four before.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Literal
 
 from earned import content
-from earned.episodes import Activation, Pattern
+from earned.episodes import Activation, Pattern, pattern_of
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,14 @@ def recurring(
     """Patterns (same fear and urge) seen at least twice, most frequent first."""
     pairs = ((a.onset_at, a.pattern) for a in activations if a.pattern is not None)
     return recurring_pairs(pairs, now=now, window_days=window_days)
+
+
+def recurring_from(
+    rows: Iterable[tuple[datetime, Mapping[str, str] | None]], *, now: datetime
+) -> list[Recurring]:
+    """`recurring` from (onset, stored pattern parts) rows, as the store reads them."""
+    found = ((onset, pattern_of(raw)) for onset, raw in rows)
+    return recurring_pairs(((o, p) for o, p in found if p is not None), now=now)
 
 
 def recurring_pairs(

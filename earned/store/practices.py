@@ -43,10 +43,14 @@ def log_practice(
 
 
 def practice_times(
-    *, session: Session, since: datetime | None = None
+    *, session: Session, since: datetime | None = None, limit: int | None = None
 ) -> list[tuple[str, datetime, int]]:
-    """(kind, when, seconds) of each practice, newest first."""
-    query = select(PracticeRow).order_by(PracticeRow.started_at.desc())
+    """(kind, when, seconds) of each practice, newest first; at most `limit`."""
+    query = select(PracticeRow.kind, PracticeRow.started_at, PracticeRow.seconds).order_by(
+        PracticeRow.started_at.desc()
+    )
     if since is not None:
         query = query.where(PracticeRow.started_at >= since)
-    return [(r.kind, r.started_at, r.seconds) for r in session.scalars(query)]
+    if limit is not None:
+        query = query.limit(limit)
+    return [(kind, when, seconds) for kind, when, seconds in session.execute(query)]

@@ -161,10 +161,15 @@ def delete_entry(*, session: Session, entry_id: str) -> None:
     session.flush()
 
 
-def list_entries(*, session: Session, kind: str | None = None) -> list[Entry]:
+def list_entries(
+    *, session: Session, kind: str | None = None, limit: int | None = None
+) -> list[Entry]:
+    """Newest first; at most `limit`."""
     query = select(EntryRow).order_by(EntryRow.created_at.desc())
     if kind:
         query = query.where(EntryRow.kind == kind)
+    if limit is not None:
+        query = query.limit(limit)
     return [_entry(r) for r in session.scalars(query)]
 
 

@@ -31,7 +31,7 @@ def home(request: Request, page: Page) -> Response:
             return RedirectResponse("/welcome", status_code=303)
         unfinished = repo.unfinished_assessment(session=s, instrument_id="ecr")
         done = [a for a in repo.list_assessments(session=s, instrument_id="ecr") if a.completed_at]
-        entries = repo.list_entries(session=s)
+        entries = repo.list_entries(session=s, limit=3)
         in_the_moment = moment.home_context(s)
     return render(
         page,
@@ -39,7 +39,7 @@ def home(request: Request, page: Page) -> Response:
         {
             "unfinished": unfinished,
             "latest": done[-1] if done else None,
-            "entries": entries[:3],
+            "entries": entries,
             **in_the_moment,
         },
     )

@@ -545,15 +545,13 @@ def patterns_page(page: Page, store: Open) -> Response:
     now = deps.now()
     year = now - timedelta(days=PATTERN_DAYS)
     with store.session() as s:
-        ranked = activations.recurring_patterns(session=s, now=now, since=year)
-        named = activations.columns_since(
-            session=s, since=now - timedelta(days=56), column="named_in_moment"
+        rows = activations.columns_since(
+            session=s, since=year, columns=("pattern", "named_in_moment", "emotions")
         )
-        emotions = activations.columns_since(session=s, since=year, column="emotions")
-        sentences = activations.columns_since(session=s, since=year, column="pattern")
-    counts = patterns.count_named(named, now=now)
+    ranked = patterns.recurring_from(((r[0], r[1]) for r in rows), now=now)
+    counts = patterns.count_named(((r[0], r[2]) for r in rows), now=now)
     share_recent, share_before = patterns.shares(counts)
-    top = Counter(w for _onset, listed in emotions for w in listed or [])
+    top = Counter(w for *_rest, listed in rows for w in listed or [])
     return _render(
         page,
         "moment/patterns.html",
@@ -564,8 +562,8 @@ def patterns_page(page: Page, store: Open) -> Response:
             "before": counts[1],
             "share_recent": _percent(share_recent),
             "share_before": _percent(share_before),
-            "total": len(emotions),
-            "with_pattern": sum(1 for _o, raw in sentences if episodes.pattern_of(raw)),
+            "total": len(rows),
+            "with_pattern": sum(1 for r in rows if episodes.pattern_of(r[1])),
             "top_words": top.most_common(12),
         },
     )

@@ -137,7 +137,7 @@ def index(page: Page, store: Open) -> Response:
 def practice_log(page: Page, store: Open) -> Response:
     now = deps.now()
     with store.session() as s:
-        recent = practices.practice_times(session=s)[:RECENT_PRACTICES]
+        recent = practices.practice_times(session=s, limit=RECENT_PRACTICES)
     rows = [
         {
             "label": regulation.PRACTICE_KINDS.get(kind, kind),
