@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from earned.reports import readable
 from tests.cli_support import call, demo_export, secret
 from tests.conftest import Journal, Result
 
@@ -61,7 +62,7 @@ def test_export_json_md_and_csv(
     assert csv.code == 0, csv.err
     assert "earned-export.zip" in csv.out
     with zipfile.ZipFile(tmp_path / "earned-export.zip") as z:
-        assert set(z.namelist()) == {"assessments.csv", "answers.csv", "entries.csv"}
+        assert set(z.namelist()) == {s.csv for s in readable.SECTIONS}
         assert z.read("assessments.csv").decode().startswith("id,instrument,")
 
     again = run("export", "--format", "csv")

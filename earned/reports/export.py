@@ -8,10 +8,7 @@ it runs in the caller's transaction, and a conflicting record aborts it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,9 +17,7 @@ from sqlalchemy.orm import Session
 
 from earned import assessment, instruments, journal
 from earned.errors import EarnedError
-from earned.instruments.model import Instrument, Subscale
-from earned.instruments.scoring import Scores
-from earned.reports import tables
+from earned.reports import readable, tables
 from earned.store import repo
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
 
@@ -85,7 +80,9 @@ def snapshot(*, session: Session, now: datetime | None = None) -> dict[str, Any]
 
 
 def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    """The canonical export. Any text stored before bad bytes were refused at the door is
+    written with U+FFFD in their place (readable.clean), so the export cannot fail."""
+    return readable.clean(json.dumps(data, indent=1, ensure_ascii=False)) + "\n"
 
 
 def parse_json(text: str | bytes) -> dict[str, Any]:
@@ -230,86 +227,3 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
             "The export file holds records this journal cannot store; nothing was imported."
         ) from None
     return counts
-
-
-def _csv(rows: list[dict[str, Any]], fields: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
-
-
-def to_csv_zip(data: dict[str, Any]) -> bytes:
-    """A zip of CSV tables: assessments (with scores), answers, entries."""
-    a_rows, ans_rows = [], []
-    for a in data["assessments"]:
-        inst = instruments.load(a["instrument"])
-        result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
-        scores = result.values if isinstance(result, Scores) else {}
-        a_rows.append(
-            {
-                "id": a["id"],
-                "instrument": a["instrument"],
-                "started_at": a["started_at"],
-                "completed_at": a["completed_at"] or "",
-                **{
-                    f"score_{s.id}": f"{scores[s.id]:.4f}" if s.id in scores else ""
-                    for s in inst.subscales
-                },
-            }
-        )
-        ans_rows += [{"assessment_id": a["id"], **x} for x in a["answers"]]
-    subs = sorted({k for r in a_rows for k in r if k.startswith("score_")})
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(
-            "assessments.csv",
-            _csv(a_rows, ["id", "instrument", "started_at", "completed_at", *subs]),
-        )
-        z.writestr("answers.csv", _csv(ans_rows, ["assessment_id", "item", "value", "answered_at"]))
-        z.writestr(
-            "entries.csv",
-            _csv(data["entries"], ["id", "kind", "prompt", "body", "created_at", "updated_at"]),
-        )
-    return buffer.getvalue()
-
-
-def _score_words(inst: Instrument, sub: Subscale, result: Scores) -> str:
-    """One subscale's score for reading: means to two decimals, whole totals (PHQ-9,
-    GAD-7) as "total 7 of 27" with their band in the check-ins' non-diagnostic words."""
-    value = result[sub.id]
-    if sub.method != "sum" or not value.is_integer():
-        return f"{sub.name.lower()} {value:.2f}"
-    most = len(inst.items_of(sub.id)) * inst.scale.max * sub.multiplier
-    text = f"{sub.name.lower()} {value:.0f} of {most:.0f}"
-    band = result.bands.get(sub.id)
-    if band is not None and inst.purpose == "check-in":
-        text += f" ({band} symptom level over the last two weeks)"
-    elif band is not None:
-        text += f" ({band})"
-    return text
-
-
-def to_markdown(data: dict[str, Any]) -> str:
-    """A readable document of everything, for printing or sharing by choice."""
-    lines = ["# My earned journal", "", f"Exported {data['exported_at']}.", ""]
-    lines += ["## Assessments", ""]
-    if not data["assessments"]:
-        lines.append("No assessments yet.")
-    for a in data["assessments"]:
-        inst = instruments.load(a["instrument"])
-        result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
-        when = (a["completed_at"] or a["started_at"])[:10]
-        if isinstance(result, Scores):
-            parts = ", ".join(_score_words(inst, s, result) for s in inst.subscales)
-            lines.append(f"- {when}, {inst.short_name}: {parts}")
-        else:
-            lines.append(f"- {when}, {inst.short_name}: not finished ({len(a['answers'])} answers)")
-    lines += ["", "## Journal", ""]
-    if not data["entries"]:
-        lines.append("No entries yet.")
-    for e in data["entries"]:
-        title = e["prompt"] or e["kind"]
-        lines += [f"### {e['created_at'][:10]} · {e['kind']} · {title}", "", e["body"], ""]
-    return "\n".join(lines).rstrip() + "\n"

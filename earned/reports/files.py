@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from earned.errors import EarnedError
-from earned.reports import export
+from earned.reports import export, readable
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,8 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     Format("json", "json", "application/json", lambda d: export.to_json(d).encode("utf-8")),
-    Format("csv", "zip", "application/zip", export.to_csv_zip),
-    Format(
-        "md", "md", "text/markdown; charset=utf-8", lambda d: export.to_markdown(d).encode("utf-8")
-    ),
+    Format("csv", "zip", "application/zip", readable.to_csv_zip),
+    Format("md", "md", "text/markdown; charset=utf-8", lambda d: readable.to_markdown(d).encode()),
 )
 
 

@@ -4,11 +4,8 @@ files, exact text, and the CSV and Markdown forms."""
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import json
 import re
-import zipfile
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -332,82 +329,3 @@ def test_tricky_text_survives_exactly(stores: Any) -> None:
     with target.session() as s:
         assert repo.get_entry(session=s, entry_id=ids["tricky"]).body == TRICKY
         assert repo.get_setting(session=s, key="note") == TRICKY
-
-
-# --- CSV ----------------------------------------------------------------------------------
-
-
-def read_zip(blob: bytes) -> dict[str, list[dict[str, str]]]:
-    with zipfile.ZipFile(io.BytesIO(blob)) as z:
-        return {
-            name: list(csv.DictReader(io.StringIO(z.read(name).decode("utf-8"))))
-            for name in z.namelist()
-        }
-
-
-def test_csv_zip_has_the_three_tables(store: Store) -> None:
-    ids = fill(store)
-    tables = read_zip(export.to_csv_zip(snap(store)))
-    assert sorted(tables) == ["answers.csv", "assessments.csv", "entries.csv"]
-    assessments, answers, entries = (
-        tables["assessments.csv"],
-        tables["answers.csv"],
-        tables["entries.csv"],
-    )
-    assert [a["id"] for a in assessments] == [ids["done"], ids["partial"]]
-    assert len(answers) == 36 + 5
-    assert len(entries) == 3
-    # Anxiety (even items) answered 4, one of them (22) reversed → 2: (17*4 + 2)/18 = 3.8889.
-    # Avoidance (odd items) answered 2, nine reversed → 4: (9*2 + 9*4)/18 = 3.0.
-    done = assessments[0]
-    assert done["score_anxiety"] == f"{(17 * 4 + 2) / 18:.4f}" == "3.8889"
-    assert done["score_avoidance"] == "3.0000"
-    assert done["completed_at"] == "2026-03-02T10:30:00+00:00"
-    partial = assessments[1]
-    assert (partial["score_anxiety"], partial["score_avoidance"], partial["completed_at"]) == (
-        "",
-        "",
-        "",
-    )
-    assert {a["assessment_id"] for a in answers[36:]} == {ids["partial"]}
-    assert answers[0] == {
-        "assessment_id": ids["done"],
-        "item": "1",
-        "value": "2",
-        "answered_at": "2026-03-02T09:31:00+00:00",
-    }
-    tricky = next(e for e in entries if e["id"] == ids["tricky"])
-    assert tricky["body"] == TRICKY  # newlines, quotes and commas survive CSV quoting
-    assert tricky["prompt"] == ""
-
-
-def test_csv_of_an_empty_journal_has_headers_only(store: Store) -> None:
-    tables = read_zip(export.to_csv_zip(snap(store)))
-    assert all(rows == [] for rows in tables.values())
-    with zipfile.ZipFile(io.BytesIO(export.to_csv_zip(snap(store)))) as z:
-        assert (
-            z.read("entries.csv").decode().startswith("id,kind,prompt,body,created_at,updated_at")
-        )
-
-
-# --- Markdown -----------------------------------------------------------------------------
-
-
-def test_markdown_holds_the_entries_and_the_results(store: Store) -> None:
-    fill(store)
-    text = export.to_markdown(snap(store))
-    assert text.startswith("# My earned journal\n")
-    assert "Exported 2026-06-10T09:30:00+00:00." in text
-    assert "- 2026-03-02, ECR: attachment anxiety 3.89, attachment avoidance 3.00" in text
-    assert "- 2026-04-01, ECR: not finished (5 answers)" in text
-    assert "### 2026-03-02 · reflection · distance\n\nI go quiet.\n" in text
-    assert "### 2026-03-03 · origin · origin\n\n" + TRICKY + "\n" in text
-    assert "A walk, no phones." in text
-    assert "draft\n" not in text
-    assert text.endswith("\n") and not text.endswith("\n\n")
-
-
-def test_markdown_of_an_empty_journal(store: Store) -> None:
-    text = export.to_markdown(snap(store))
-    assert "No assessments yet." in text
-    assert "No entries yet." in text

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from earned.errors import EarnedError
-from earned.reports import files
+from earned.reports import files, readable
 
 DATA: dict[str, Any] = {
     "format": "earned-export",
@@ -43,7 +43,7 @@ def test_csv_and_zip_are_one_format_with_one_name(fmt: str) -> None:
     out = files.export_file(DATA, fmt)
     assert (out.filename, out.media_type) == ("earned-2026-03-02.zip", "application/zip")
     with zipfile.ZipFile(io.BytesIO(out.body)) as z:
-        assert sorted(z.namelist()) == ["answers.csv", "assessments.csv", "entries.csv"]
+        assert sorted(z.namelist()) == sorted({s.csv for s in readable.SECTIONS})
         assert "Where I come from." in z.read("entries.csv").decode()
 
 

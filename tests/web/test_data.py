@@ -14,7 +14,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from earned import agent
+from earned import agent, journal
+from earned.reports import readable
 from earned.store import personal, repo
 
 from .conftest import PASSPHRASE, PROMPTS, Web, csrf_of, error_text, location, page, values_for
@@ -93,7 +94,10 @@ def test_export_markdown(web: Web, unlocked: TestClient) -> None:
     assert text.startswith("# My earned journal")
     assert "ECR: attachment anxiety 5.00, attachment avoidance 5.00" in text
     assert "My reflection, with ünïcödé & <b>tags</b>." in text
-    assert f"· reflection · {PROMPTS[2]}" in text
+    # The question in its words, not its slug.
+    question = {q["key"]: q["question"] for q in journal.reflection_prompts()}[PROMPTS[2]]
+    assert f"· Reflection\n\n*{question}*" in text
+    assert f"· {PROMPTS[2]}" not in text
     assert "My origin story." in text
 
 
@@ -104,7 +108,7 @@ def test_export_zip(web: Web, unlocked: TestClient) -> None:
     assert r.headers["content-type"] == "application/zip"
     assert r.headers["content-disposition"].endswith('.zip"')
     with zipfile.ZipFile(io.BytesIO(r.content)) as z:
-        assert sorted(z.namelist()) == ["answers.csv", "assessments.csv", "entries.csv"]
+        assert sorted(z.namelist()) == sorted({s.csv for s in readable.SECTIONS})
         assessments = list(csv.DictReader(io.StringIO(z.read("assessments.csv").decode())))
         answers = list(csv.DictReader(io.StringIO(z.read("answers.csv").decode())))
         entries = list(csv.DictReader(io.StringIO(z.read("entries.csv").decode())))
@@ -133,7 +137,7 @@ def test_empty_exports(unlocked: TestClient) -> None:
     data = json.loads(unlocked.get("/data/export.json").content)
     assert data["assessments"] == [] and data["entries"] == []
     text = unlocked.get("/data/export.md").text
-    assert "No assessments yet." in text and "No entries yet." in text
+    assert "No questionnaires yet." in text and "No entries yet." in text
 
 
 def test_unknown_export_format(unlocked: TestClient) -> None:

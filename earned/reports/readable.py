@@ -1,0 +1,294 @@
+"""The exports for people and spreadsheets: a zip of CSV tables and a Markdown document.
+
+Both carry every kind of record the journal holds (SECTIONS names each stored table's
+place in each format, and tests/reports/test_readable.py fails when a table of the store
+has none). They are made from the canonical export (export.snapshot), never from the
+database, so JSON, CSV and Markdown always describe the same records.
+
+CSV keeps stored values (times in UTC ISO 8601, lists joined with "; ") for tools;
+Markdown is for reading: times in the person's time zone (in personal mode the
+computer's own), questions in their words, and nothing that needs a codebook.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from earned import durations, instruments, journal, regulation, urges
+from earned.episodes import pattern_of
+from earned.instruments.model import Instrument, Subscale
+from earned.instruments.scoring import Scores
+from earned.reports import tables
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text any encoder accepts: a lone surrogate left by bytes that were not UTF-8 (only
+    possible in data stored before earned refused them) becomes U+FFFD, so one bad
+    character can never make an export fail."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+@dataclass(frozen=True)
+class Section:
+    table: str  # the stored table
+    csv: str  # its file in the zip
+    heading: str  # its heading in the Markdown document
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section("assessments", "assessments.csv", "Questionnaires"),
+    Section("answers", "answers.csv", "Questionnaires"),  # each result's answers
+    Section("entries", "entries.csv", "Journal"),
+    Section("activations", "activations.csv", "Moments"),
+    Section("urge_delays", "urge_delays.csv", "Urge timers"),
+    Section("practices", "practices.csv", "Practices"),
+    Section("tools", "tools.csv", "Self-soothing toolkit"),
+    Section("tool_uses", "tool_uses.csv", "Self-soothing toolkit"),
+    Section("settings", "settings.csv", "Settings"),
+)
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(clean(str(v)) for v in value)
+    if isinstance(value, dict):
+        pattern = pattern_of(value)
+        return clean(pattern.sentence()) if pattern else ""
+    if isinstance(value, str):
+        return clean(value)
+    return value
+
+
+def _csv(rows: Iterable[dict[str, Any]], fields: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({k: _cell(r.get(k)) for k in fields} for r in rows)
+    return out.getvalue()
+
+
+def to_csv_zip(data: dict[str, Any]) -> bytes:
+    """A zip with one CSV table per stored table (assessments carry their scores)."""
+    a_rows, ans_rows = [], []
+    for a in data["assessments"]:
+        inst = instruments.load(a["instrument"])
+        result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
+        scores = result.values if isinstance(result, Scores) else {}
+        a_rows.append(
+            {
+                "id": a["id"],
+                "instrument": a["instrument"],
+                "started_at": a["started_at"],
+                "completed_at": a["completed_at"] or "",
+                **{
+                    f"score_{s.id}": f"{scores[s.id]:.4f}" if s.id in scores else ""
+                    for s in inst.subscales
+                },
+            }
+        )
+        ans_rows += [{"assessment_id": a["id"], **x} for x in a["answers"]]
+    subs = sorted({k for r in a_rows for k in r if k.startswith("score_")})
+    files = {
+        "assessments.csv": _csv(a_rows, ["id", "instrument", "started_at", "completed_at", *subs]),
+        "answers.csv": _csv(ans_rows, ["assessment_id", "item", "value", "answered_at"]),
+        "entries.csv": _csv(
+            data["entries"], ["id", "kind", "prompt", "body", "created_at", "updated_at"]
+        ),
+        "settings.csv": _csv(
+            [{"key": k, "value": v} for k, v in sorted(data.get("settings", {}).items())],
+            ["key", "value"],
+        ),
+    }
+    for table in tables.TABLES:
+        columns = [c.key for c in table.model.__table__.columns]
+        files[f"{table.key}.csv"] = _csv(data.get(table.key, []), columns)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def _local(iso: str | None, zone: tzinfo | None) -> str:
+    """'Mon 2 Mar 2026, 21:15' in `zone` (None: this computer's time zone)."""
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso).astimezone(zone)
+    return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
+
+
+def _day(iso: str | None, zone: tzinfo | None) -> str:
+    if not iso:
+        return ""
+    moment = datetime.fromisoformat(iso).astimezone(zone)
+    return f"{moment:%a} {moment.day} {moment:%b %Y}"
+
+
+def _score_words(inst: Instrument, sub: Subscale, result: Scores) -> str:
+    """One subscale's score for reading: means to two decimals, whole totals (PHQ-9,
+    GAD-7) as "total 7 of 27" with their band in the check-ins' non-diagnostic words."""
+    value = result[sub.id]
+    if sub.method != "sum" or not value.is_integer():
+        return f"{sub.name.lower()} {value:.2f}"
+    most = len(inst.items_of(sub.id)) * inst.scale.max * sub.multiplier
+    text = f"{sub.name.lower()} {value:.0f} of {most:.0f}"
+    band = result.bands.get(sub.id)
+    if band is not None and inst.purpose == "check-in":
+        text += f" ({band} symptom level over the last two weeks)"
+    elif band is not None:
+        text += f" ({band})"
+    return text
+
+
+def _questionnaires(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Questionnaires", ""]
+    if not data["assessments"]:
+        return [*lines, "No questionnaires yet.", ""]
+    for a in data["assessments"]:
+        inst = instruments.load(a["instrument"])
+        result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
+        when = _day(a["completed_at"] or a["started_at"], zone)
+        if isinstance(result, Scores):
+            parts = ", ".join(_score_words(inst, s, result) for s in inst.subscales)
+            lines.append(f"- {when}, {inst.short_name}: {parts}")
+        else:
+            lines.append(f"- {when}, {inst.short_name}: not finished ({len(a['answers'])} answers)")
+    return [*lines, ""]
+
+
+def _journal(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Journal", ""]
+    if not data["entries"]:
+        return [*lines, "No entries yet.", ""]
+    questions = {p["key"]: p["question"] for p in journal.reflection_prompts()}
+    kinds = {"reflection": "Reflection", "origin": "Origin story", "after": "After an interaction"}
+    for e in data["entries"]:
+        kind = kinds.get(e["kind"], e["kind"])
+        lines += [f"### {_local(e['created_at'], zone)} · {kind}", ""]
+        if e["prompt"] in questions:
+            lines += [f"*{questions[e['prompt']]}*", ""]
+        lines += [clean(e["body"]), ""]
+    return lines
+
+
+def _moments(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Moments", ""]
+    records = data.get("activations", [])
+    if not records:
+        return [*lines, "No moments logged yet.", ""]
+    for a in records:
+        parts = [f"intensity {a['intensity']}"]
+        if a.get("emotions"):
+            parts.append(", ".join(a["emotions"]))
+        if a.get("trigger"):
+            parts.append(f"what happened: {a['trigger']}")
+        if a.get("urge"):
+            parts.append(f"urge: {a['urge']}")
+        if a.get("action"):
+            parts.append(f"what I did: {a['action']}")
+        if a.get("person"):
+            parts.append(f"with {a['person']}")
+        if a.get("body"):
+            parts.append("felt in the " + ", ".join(a["body"]))
+        if a.get("peak_at"):
+            level = f" at {a['peak_intensity']}" if a.get("peak_intensity") is not None else ""
+            parts.append(f"peak {_local(a['peak_at'], zone)}{level}")
+        if a.get("settled_at"):
+            took = datetime.fromisoformat(a["settled_at"]) - datetime.fromisoformat(a["onset_at"])
+            parts.append(f"settled after {durations.words(took.total_seconds())}")
+        if a.get("named_in_moment"):
+            parts.append("named while it happened")
+        lines.append(clean(f"- {_local(a['onset_at'], zone)}: " + "; ".join(parts)))
+        pattern = pattern_of(a.get("pattern"))
+        if pattern is not None:
+            lines.append(clean(f"  - {pattern.sentence()}"))
+    return [*lines, ""]
+
+
+def _urge_timers(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Urge timers", ""]
+    records = data.get("urge_delays", [])
+    if not records:
+        return [*lines, "No urge timers yet.", ""]
+    for u in records:
+        if u.get("ended_at"):
+            held = datetime.fromisoformat(u["ended_at"]) - datetime.fromisoformat(u["started_at"])
+            how = urges.OUTCOME_WORDS.get(u.get("outcome") or "", u.get("outcome") or "")
+            end = f"{how} after {durations.words(max(0.0, held.total_seconds()))}"
+        else:
+            end = "not ended"
+        lines.append(clean(f"- {_local(u['started_at'], zone)}: the urge to {u['urge']}: {end}"))
+    return [*lines, ""]
+
+
+def _practices(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Practices", ""]
+    records = data.get("practices", [])
+    if not records:
+        return [*lines, "No practices yet.", ""]
+    for p in records:
+        label = regulation.PRACTICE_KINDS.get(p["kind"], p["kind"])
+        note = f". {p['note']}" if p.get("note") else ""
+        lines.append(
+            clean(
+                f"- {_local(p['started_at'], zone)}: {label}, {durations.exact(p['seconds'])}{note}"
+            )
+        )
+    return [*lines, ""]
+
+
+def _toolkit(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Self-soothing toolkit", ""]
+    tools = data.get("tools", [])
+    if not tools:
+        return [*lines, "No tools yet.", ""]
+    uses: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for use in data.get("tool_uses", []):
+        uses[use["tool_id"]].append(use)
+    for t in tools:
+        state = " (put away)" if t.get("archived") else ""
+        lines.append(clean(f"- {t['name']}{state}, added {_day(t['created_at'], zone)}"))
+        for use in uses[t["id"]]:
+            lines.append(
+                f"  - {_local(use['used_at'], zone)}: from {use['before']} to {use['after']}"
+            )
+    return [*lines, ""]
+
+
+def _settings(data: dict[str, Any]) -> list[str]:
+    chosen = data.get("settings", {})
+    lines = ["## Settings", ""]
+    if not chosen:
+        return [*lines, "None changed.", ""]
+    return [*lines, *(clean(f"- {k}: {v}") for k, v in sorted(chosen.items())), ""]
+
+
+def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
+    """A readable document of everything, for printing or sharing by choice.
+
+    `zone` is the person's time zone; None means this computer's, which in personal mode
+    is theirs.
+    """
+    lines = ["# My earned journal", "", f"Exported {_local(data['exported_at'], zone)}.", ""]
+    for part in (_questionnaires, _journal, _moments, _urge_timers, _practices, _toolkit):
+        lines += part(data, zone)
+    lines += _settings(data)
+    return "\n".join(lines).rstrip() + "\n"
