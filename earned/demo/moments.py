@@ -299,7 +299,8 @@ def _practices(
     gaps = [(rng.randint(20, 80), rng.randint(7, 12))]
     centre = int(stretches[0][0] * span_days)  # practice lapses in the first hard stretch
     gaps.append((centre - rng.randint(0, 10), rng.randint(9, 16)))
-    gaps.append((rng.randint(int(span_days * 0.8), span_days - 30), rng.randint(7, 10)))
+    late = int(span_days * 0.8)  # a late gap; in a short span it may reach the last month
+    gaps.append((rng.randint(late, max(late, span_days - 30)), rng.randint(7, 10)))
     end = start + timedelta(days=span_days)
     out = []
     for day in range(span_days):
