@@ -73,6 +73,17 @@ def level(inst: Instrument, scores: Scores) -> Level:
     )
 
 
+def calls_for_care(inst: Instrument, scores: Scores) -> bool:
+    """Whether a result shows the crisis lines with it, on every surface (web and CLI):
+    a risky single answer (PHQ-9 item 9 above 0), or a total in the instrument's most
+    severe band, whose words point to help. One rule, so no surface can leave it out."""
+    if scores.alerts:
+        return True
+    sub = total_scale(inst)
+    band = scores.bands.get(sub.id)
+    return bool(sub.bands) and band == sub.bands[-1].label
+
+
 @dataclass(frozen=True)
 class Entry:
     """One completed check-in in a history: its level and the change from the one before."""

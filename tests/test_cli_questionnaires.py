@@ -304,3 +304,22 @@ def test_piped_through_a_real_process(journal: Journal) -> None:
     assert "PHQ-9 total: 26 of 27" in done.stdout
     assert "Symptom level over the last two weeks: severe." in done.stdout
     assert CARE["title"] in done.stderr and "988" in done.stderr
+
+
+@pytest.mark.parametrize(("instrument", "answers"), [("phq9", [3] * 8 + [0]), ("gad7", [3] * 7)])
+def test_a_severe_total_prints_the_lines_it_points_to(
+    run: Run, instrument: str, answers: list[int]
+) -> None:
+    """The severe band's words send a person to the help lines, so the terminal prints
+    them too (there is no "Get help now" link in a terminal); item 9 is 0 here."""
+    result = run("checkin", instrument, stdin=lines(answers))
+    assert result.code == 0
+    assert "Symptom level over the last two weeks: severe." in result.out
+    assert CARE["title"] in result.err
+    assert "988 Suicide & Crisis Lifeline" in result.err
+
+
+def test_a_moderate_total_prints_no_lines(run: Run) -> None:
+    result = run("checkin", "gad7", stdin=lines([2] * 5 + [0, 0]))
+    assert "Symptom level over the last two weeks: moderate." in result.out
+    assert result.err == ""

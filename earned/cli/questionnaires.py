@@ -328,7 +328,11 @@ def cmd_checkin(args: argparse.Namespace) -> int:
             print()
             print("Thank you, that's all of them.")
             print()
-            _print_checkin(checkin.history(done, inst.id), words)
+            history = checkin.history(done, inst.id)
+            _print_checkin(history, words)
+            if checkin.calls_for_care(inst, history[-1].step.scores):
+                care.print_for_store(store)
+                return 0
         if alerts(inst, answers):
             care.print_for_store(store)
     return 0

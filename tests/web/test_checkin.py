@@ -315,16 +315,22 @@ def test_item_9_result_shows_the_panel_and_keeps_the_answer(web: Web, unlocked: 
     assert a.answers[9] == 2 and a.completed_at is not None
 
 
-def test_no_panel_when_item_9_is_zero_even_at_the_top_band(web: Web, unlocked: TestClient) -> None:
+def test_a_severe_total_shows_the_lines_it_points_to(web: Web, unlocked: TestClient) -> None:
+    """The severe band's words send a person to the help lines, so the result shows them
+    (issue 9: every surface that mentions help shows the lines); item 9 is 0, so the note
+    about its answer stays away."""
     aid = complete(web, unlocked, "phq9", [3, 3, 3, 3, 3, 3, 3, 3, 0])  # 24: severe
     r = unlocked.get(f"/checkin/result/{aid}")
-    assert not has_care_panel(r)
+    assert has_care_panel(r)
+    assert not page(r).select("p.care-note")
     assert "Symptom level over the last two weeks: severe." in page(r).text
 
 
-def test_gad7_never_shows_the_panel(web: Web, unlocked: TestClient) -> None:
-    aid = complete(web, unlocked, "gad7", [3] * 7)
-    assert not has_care_panel(unlocked.get(f"/checkin/result/{aid}"))
+def test_gad7_shows_the_panel_only_at_the_severe_band(web: Web, unlocked: TestClient) -> None:
+    severe = complete(web, unlocked, "gad7", [3] * 7)
+    assert has_care_panel(unlocked.get(f"/checkin/result/{severe}"))
+    moderate = complete(web, unlocked, "gad7", [2] * 5 + [0, 0])
+    assert not has_care_panel(unlocked.get(f"/checkin/result/{moderate}"))
 
 
 def test_result_history_with_reliable_change(web: Web, unlocked: TestClient) -> None:

@@ -199,6 +199,6 @@ def result(page: Page, store: Open, assessment_id: str) -> Response:
             "figures": checkin.figures(inst),
             "words": checkin.words(),
             "alerted": bool(scores.alerts),
-            "show_care": bool(scores.alerts),
+            "show_care": checkin.calls_for_care(inst, scores),
         },
     )
