@@ -11,7 +11,15 @@ from earned.errors import EarnedError
 from earned.text import check_valid
 
 MAX_BODY = 20_000  # characters; about eight printed pages
-KINDS = ("reflection", "origin", "after")
+KINDS = ("reflection", "origin", "after", "note")
+# A "note" is words kept when a form refused them (too long for its field, say): saved
+# as written instead of lost, with no question attached.
+KIND_NAMES = {
+    "reflection": "Reflection",
+    "origin": "Origin story",
+    "after": "After an interaction",
+    "note": "Note",
+}
 
 
 @dataclass
@@ -56,5 +64,5 @@ def check_kind(kind: str, prompt: str | None) -> None:
     if kind == "reflection" and prompt not in prompt_keys():
         raise EarnedError("Please choose one of the five reflection questions.")
     # An "after an interaction" entry keeps its guided questions inside the body.
-    if kind == "after" and prompt is not None:
+    if kind in ("after", "note") and prompt is not None:
         raise EarnedError("An entry written after an interaction has no separate question.")

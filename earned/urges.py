@@ -81,6 +81,15 @@ def ending(timer: UrgeDelay, *, outcome: object, now: datetime) -> tuple[datetim
     return max(now, timer.started_at), check_outcome(outcome)
 
 
+def calls_for_care(timer: UrgeDelay) -> bool:
+    """After a timer ends: follow up with the crisis lines when the person acted on an urge
+    whose words suggest danger ("hurt myself"); a neutral "that is useful data" is not
+    enough there. The one rule for the web and the CLI."""
+    from earned import safety  # stdlib only; its rules load on first use
+
+    return timer.outcome == "acted" and safety.detect(timer.urge) is not None
+
+
 def _imported_urge(value: str) -> str:
     text = check_text(value, "urge", MAX_SHORT_TEXT)
     if not text:

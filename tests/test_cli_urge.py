@@ -130,3 +130,16 @@ def test_wait_on_a_terminal_shows_the_time_held(unlocked: Journal) -> None:
             proc.kill()
         os.close(master)
     assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
+
+
+@pytest.mark.parametrize(("urge", "care"), [("hurt myself", True), ("check his phone", False)])
+def test_acting_on_a_dangerous_urge_prints_the_lines(
+    unlocked: Journal, capsys: pytest.CaptureFixture[str], urge: str, care: bool
+) -> None:
+    """`earned wait --end ID a` on an urge to hurt oneself follows up with the crisis lines,
+    not only "useful data"; acting on an everyday urge prints none."""
+    done = earned("wait", urge, stdin="")
+    assert done.returncode == 0, done.stderr
+    ended = call(capsys, "wait", "--end", short_id(done.stdout), "a")
+    assert ended.code == 0, ended.err
+    assert ("988 Suicide & Crisis Lifeline" in ended.err) is care

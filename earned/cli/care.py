@@ -31,6 +31,11 @@ def region_if_at_risk(conn: Any, *texts: str | None) -> str | None:
 
     if safety.detect_any(texts) is None:
         return None
+    return region(conn)
+
+
+def region(conn: Any) -> str:
+    """The journal's region for the crisis lines, through the quick path's connection."""
     from earned import crisis
     from earned.store import quick
 

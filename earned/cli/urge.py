@@ -87,6 +87,7 @@ def _end_message(timer: UrgeDelay) -> str:
 
 def _end(args: argparse.Namespace, timer_id: str, reply: str) -> int:
     """`earned wait --end ID w|a|p`: end a timer left running."""
+    from earned import urges
     from earned.store import quick
 
     quick.check_prefix(timer_id)
@@ -97,9 +98,13 @@ def _end(args: argparse.Namespace, timer_id: str, reply: str) -> int:
         )
     with quick_journal(args) as (_prof, conn):
         timer, changed = quick.end_urge(conn, prefix=timer_id, outcome=outcome, now=now())
+        region = care.region(conn) if urges.calls_for_care(timer) else None
     if not changed:
         print(f"That timer had already ended ({timer.outcome}); it was left as it was.")
     print(_end_message(timer))
+    # Acted on an urge whose words suggest danger: the lines, not only "useful data".
+    if region is not None:
+        care.print_lines(region)
     return 0
 
 

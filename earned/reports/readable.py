@@ -179,9 +179,8 @@ def _journal(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     if not data["entries"]:
         return [*lines, "No entries yet.", ""]
     questions = {p["key"]: p["question"] for p in journal.reflection_prompts()}
-    kinds = {"reflection": "Reflection", "origin": "Origin story", "after": "After an interaction"}
     for e in data["entries"]:
-        kind = kinds.get(e["kind"], e["kind"])
+        kind = journal.KIND_NAMES.get(e["kind"], e["kind"])
         lines += [f"### {_local(e['created_at'], zone)} · {kind}", ""]
         if e["prompt"] in questions:
             lines += [f"*{questions[e['prompt']]}*", ""]

@@ -155,9 +155,31 @@ async def locked(request: Request, exc: Locked) -> Response:
     return RedirectResponse("/unlock", status_code=303)
 
 
+# Form fields that carry no words of the person's (tokens, times, choices).
+_CONTROLS = frozenset({"csrf", "client_token", "tz", "at", "next", "care_shown", "passphrase"})
+KEEP_FROM = 20  # characters: shorter text is quick to type again
+
+
+def kept_words(request: Request) -> str | None:
+    """What the person wrote in the refused form, to offer back instead of losing it."""
+    written: dict[str, str] = getattr(request.state, "written", None) or {}
+    prose = [
+        v.strip()
+        for k, v in written.items()
+        if k not in _CONTROLS and "passphrase" not in k and len(v.strip()) >= KEEP_FROM
+    ]
+    return "\n\n".join(prose) or None
+
+
 async def earned_error(request: Request, exc: EarnedError) -> Response:
-    """The calm error page with the exception's own message (errors.py)."""
-    return render(page_context(request), "error.html", {"message": exc.message}, status=exc.status)
+    """The calm error page with the exception's own message (errors.py); a refused form's
+    words are shown again with an offer to keep them as a note."""
+    return render(
+        page_context(request),
+        "error.html",
+        {"message": exc.message, "kept": kept_words(request) if exc.status < 500 else None},
+        status=exc.status,
+    )
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

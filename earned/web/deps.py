@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from earned import safety
 from earned.errors import EarnedError, Locked
 from earned.store import Store
 from earned.web import security
@@ -39,7 +40,13 @@ async def form(request: Request) -> dict[str, str]:
             "This form had expired, so nothing was saved. Please reload the page and try again.",
             status=403,
         )
-    return {k: v for k, v in raw.items() if isinstance(v, str)}
+    values = {k: v for k, v in raw.items() if isinstance(v, str)}
+    # Before any route checks a limit: words that suggest danger bring the care panel to
+    # whatever page answers this request, a refusal included (render reads care_asked),
+    # and a refusal can offer the words back (app.earned_error reads written).
+    request.state.written = values
+    request.state.care_asked = safety.detect_any(values.values()) is not None
+    return values
 
 
 # What a route declares; each is resolved by the function above it (page_context: page.py).

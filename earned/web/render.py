@@ -48,8 +48,9 @@ def render(
         "calm": page.calm,
         **(context or {}),
     }
-    # After a save that suggested danger (care=1), or when the route asks (PHQ-9 item 9).
-    if page.care or ctx.get("show_care"):
+    # After a save that suggested danger (care=1), when the route asks (PHQ-9 item 9), or
+    # when this request's form did, even if it was refused (deps.form sets care_asked).
+    if page.care or ctx.get("show_care") or getattr(page.request.state, "care_asked", False):
         ctx["care"] = care_words(page.region)
     return templates.TemplateResponse(page.request, name, ctx, status_code=status)
 

@@ -188,3 +188,58 @@ def test_after_save_adds_care_before_a_fragment_and_only_when_it_fires() -> None
     assert after_save("/urge/abc", "I want to die") == "/urge/abc?care=1"
     assert after_save("/urge/abc", "a calm walk", None) == "/urge/abc"
     assert after_save("/urge/abc") == "/urge/abc"
+
+
+# --- a refusal never hides the care panel or loses the words --------------------------------
+
+
+def test_a_refused_vent_still_brings_the_panel_and_keeps_the_words(
+    web: Web, unlocked: TestClient
+) -> None:
+    """A 502-character vent ending in crisis words was refused for length and showed no
+    panel: detection now runs on every submitted form before any limit, and the refusal
+    page gives the words back with an offer to keep them as a note."""
+    vent = ("I have been holding all of this in for weeks and nobody notices. " * 8)[:480]
+    vent = vent.strip() + " I want to end my life."
+    assert len(vent) > 500
+    r = web.post(unlocked, "/urge", {"custom": vent})
+    assert r.status_code == 400
+    p = page(r)
+    assert len(p.select("section.care-panel")) == 1
+    assert "988" in p.one("section.care-panel").text
+    assert p.one("textarea", id="kept-body").text == vent
+    assert web._read(lambda s: urge_timers.list_urges(session=s)) == []
+    kept = web.post(unlocked, "/entries/note", {"body": p.one("textarea", id="kept-body").text})
+    where, landed = lands(unlocked, kept)
+    assert shows_care(where, landed)
+    [note] = web.entries("note")
+    assert note.body == vent
+
+
+def test_a_refusal_of_calm_words_shows_no_panel(web: Web, unlocked: TestClient) -> None:
+    r = web.post(unlocked, "/urge", {"custom": "text him again and again " * 30})
+    assert r.status_code == 400
+    p = page(r)
+    assert p.select("section.care-panel") == []
+    assert p.one("textarea", id="kept-body")  # long words are still offered back
+
+
+def test_short_refused_input_is_not_offered_back(web: Web, unlocked: TestClient) -> None:
+    r = web.post(unlocked, "/moment", {"intensity": "eleven"})
+    assert r.status_code == 400
+    assert page(r).select("textarea") == []
+
+
+@pytest.mark.parametrize(("urge", "care"), [("hurt myself", True), ("send a text", False)])
+def test_acting_on_a_dangerous_urge_brings_the_lines(
+    web: Web, unlocked: TestClient, urge: str, care: bool
+) -> None:
+    started = location(web.post(unlocked, "/urge", {"custom": urge}))
+    timer_id = started.split("?")[0].rsplit("/", 1)[1]
+    ended = web.post(unlocked, f"/urge/{timer_id}/end", {"outcome": "acted"})
+    where, landed = lands(unlocked, ended)
+    assert shows_care(where, landed) is care
+    calm = web.post(unlocked, "/urge", {"custom": urge})
+    calm_id = location(calm).split("?")[0].rsplit("/", 1)[1]
+    waited = web.post(unlocked, f"/urge/{calm_id}/end", {"outcome": "waited"})
+    assert not shows_care(*lands(unlocked, waited))

@@ -123,7 +123,19 @@ async def origin_save(page: Page, store: Open, values: Form) -> Response:
 def _back(entry: journal.Entry) -> str:
     if entry.kind == "after":
         return "/moment/after"
+    if entry.kind == "note":
+        return "/"
     return f"/reflect/{entry.prompt}" if entry.kind == "reflection" else "/origin/write"
+
+
+@router.post("/entries/note")
+async def keep_note(store: Open, values: Form) -> Response:
+    """Words a form refused (too long for its field, say), kept as a note instead of lost."""
+    body = values.get("body", "")
+    with store.session() as s:
+        entry = repo.add_entry(session=s, kind="note", prompt=None, body=body, now=deps.now())
+    done = care.after_save(f"/entries/{entry.id}/edit?saved=1", body)
+    return RedirectResponse(done, status_code=303)
 
 
 @router.get("/entries/{entry_id}/edit")

@@ -525,10 +525,13 @@ def urge_timer(page: Page, store: Open, urge_id: str) -> Response:
 @router.post("/urge/{urge_id}/end")
 async def urge_end(request: Request, store: Open, urge_id: str, values: Form) -> Response:
     with store.session() as s:
-        urge_timers.end_urge(
+        timer = urge_timers.end_urge(
             session=s, urge_id=urge_id, outcome=values.get("outcome", ""), now=deps.now()
         )
-    return RedirectResponse(f"/urge/{urge_id}", status_code=303)
+    done = f"/urge/{urge_id}"
+    if urges.calls_for_care(timer):
+        done += "?care=1"
+    return RedirectResponse(done, status_code=303)
 
 
 # --- patterns ------------------------------------------------------------------------------
