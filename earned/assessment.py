@@ -6,7 +6,7 @@ with reliable change between them. No web, no ORM.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from earned import content, instruments
 from earned.errors import EarnedError
@@ -123,13 +123,30 @@ def placements(instrument: Instrument, scores: Scores) -> list[Placement]:
     return out
 
 
+# A re-take sooner than this after the one before is not compared: answers given minutes
+# or days apart mostly repeat each other (memory, not change), and the Reliable Change
+# Index assumes two independent measurements. Both questionnaires here ask about the
+# person's usual way of feeling (ECR) or the last two weeks (PHQ-9, GAD-7).
+RETEST_DAYS = 14
+
+
 @dataclass(frozen=True)
 class Step:
-    """One completed assessment in a trajectory, with change from the previous one."""
+    """One completed assessment in a trajectory, with change from the previous one.
+
+    `changes` is empty for the first result and for one taken too soon after the one
+    before (`too_soon`, fewer than RETEST_DAYS days): that is no verdict, not "no change".
+    """
 
     assessment: Assessment
     scores: Scores
     changes: dict[str, ReliableChange]
+    too_soon: bool = False
+    days_since: float | None = None  # since the previous result on the same questionnaire
+
+
+def _finished(a: Assessment) -> datetime:
+    return a.completed_at or a.started_at
 
 
 def rci_sd(instrument: Instrument, subscale_id: str) -> float | None:
@@ -159,13 +176,18 @@ def trajectory(assessments: list[Assessment]) -> list[Step]:
     )
     steps: list[Step] = []
     latest: dict[str, Scores] = {}
+    when: dict[str, datetime] = {}
     for a in done:
         previous = latest.get(a.instrument_id)
         result = a.result()
         if not isinstance(result, Scores):
             continue
         changes: dict[str, ReliableChange] = {}
-        if previous is not None:
+        days = None
+        if a.instrument_id in when:
+            days = (_finished(a) - when[a.instrument_id]).total_seconds() / 86400
+        too_soon = days is not None and days < RETEST_DAYS
+        if previous is not None and not too_soon:
             for sub in a.instrument.subscales:
                 sd = rci_sd(a.instrument, sub.id)
                 if sd is None or sub.reliability is None:
@@ -177,8 +199,9 @@ def trajectory(assessments: list[Assessment]) -> list[Step]:
                     reliability=sub.reliability,
                     lower_is_better=sub.lower_is_better,
                 )
-        steps.append(Step(a, result, changes))
+        steps.append(Step(a, result, changes, too_soon, days))
         latest[a.instrument_id] = result
+        when[a.instrument_id] = _finished(a)
     return steps
 
 
@@ -196,6 +219,8 @@ def overall_change(steps: list[Step], subscale_id: str) -> ReliableChange | None
     if len(same) < 2:
         return None
     first, last = same[0], same[-1]
+    if _finished(last.assessment) - _finished(first.assessment) < timedelta(days=RETEST_DAYS):
+        return None  # all taken within two weeks: too soon to compare
     inst = last.assessment.instrument
     sub = inst.subscale(subscale_id)
     sd = rci_sd(inst, subscale_id)

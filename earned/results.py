@@ -141,6 +141,7 @@ def as_data(summary: Summary) -> dict[str, Any]:
                 "completed_at": _iso(step.assessment.completed_at),
                 "scores": dict(step.scores.values),
                 "changes": {sid: change_data(rc) for sid, rc in step.changes.items()},
+                "too_soon": step.too_soon,
             }
             for step in summary.steps
         ],

@@ -217,8 +217,8 @@ def test_overall_change_needs_two_results() -> None:
 
 
 def test_a_completed_but_incomplete_record_is_left_out() -> None:
-    broken = Assessment("broken", "ecr", T0, completed_at=T0 + timedelta(days=1), answers={1: 3})
-    steps = trajectory([done("a", 72, 36, T0), broken, done("b", 45, 36, T0 + timedelta(days=2))])
+    broken = Assessment("broken", "ecr", T0, completed_at=T0 + timedelta(days=20), answers={1: 3})
+    steps = trajectory([done("a", 72, 36, T0), broken, done("b", 45, 36, T0 + timedelta(days=30))])
     assert [s.assessment.id for s in steps] == ["a", "b"]
     # b is compared with a, not with the unusable record in between.
     assert steps[1].changes["anxiety"].verdict == "reliable improvement"
@@ -263,8 +263,8 @@ def test_mixed_instruments_compare_like_with_like(monkeypatch: pytest.MonkeyPatc
         [
             done("ecr-1", 72, 36, T0),
             toy_done("toy-1", 3, 1),
-            done("ecr-2", 45, 36, T0 + timedelta(days=2)),
-            toy_done("toy-2", 0, 3),
+            done("ecr-2", 45, 36, T0 + timedelta(days=20)),
+            toy_done("toy-2", 0, 30),
         ]
     )
     by_id = {s.assessment.id: s for s in steps}
@@ -278,3 +278,24 @@ def test_mixed_instruments_compare_like_with_like(monkeypatch: pytest.MonkeyPatc
     ecr_overall = overall_change(steps, "anxiety")  # the latest step is toy's: still fine
     assert ecr_overall is not None
     assert (ecr_overall.before, ecr_overall.after) == pytest.approx((4.0, 2.5))
+
+
+# --- re-takes too soon to compare ---------------------------------------------------------------
+
+
+def test_a_re_take_within_two_weeks_is_too_soon_to_compare() -> None:
+    """A re-take minutes after the first was labelled "reliable improvement": answers given
+    so close together mostly repeat each other, so no verdict is given until two weeks."""
+    first = done("a", 72, 36, T0)
+    minutes_later = done("b", 45, 36, T0 + timedelta(minutes=30))
+    weeks_later = done("c", 45, 36, T0 + timedelta(days=assessment.RETEST_DAYS, minutes=40))
+    steps = trajectory([first, minutes_later, weeks_later])
+    assert [(s.too_soon, bool(s.changes)) for s in steps] == [
+        (False, False),
+        (True, False),
+        (False, True),
+    ]
+    assert steps[1].days_since == pytest.approx(30 / 1440)
+    assert overall_change(steps[:2], "anxiety") is None
+    overall = overall_change(steps, "anxiety")
+    assert overall is not None and overall.verdict == "reliable improvement"

@@ -10,11 +10,13 @@ import io
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from earned import cli, content, instruments
+from earned.cli import questionnaires
 from earned.instruments.scoring import Scores, score
 from tests.cli_support import call, demo_export, earned
 from tests.conftest import PASSPHRASE, Journal, Result
@@ -228,15 +230,21 @@ def test_the_saved_region_comes_first(run: Run, tmp_path: Path) -> None:
     assert err.index("Australia") < err.index("United States")
 
 
-def test_gad7_and_reliable_change_since_earlier_check_ins(run: Run) -> None:
+def test_gad7_and_reliable_change_since_earlier_check_ins(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # GAD-7 S_diff = sqrt(2) * 3.4 * sqrt(.08) = 1.36. 12 -> 8: -4 / 1.36 = -2.94 (reliable
     # improvement); 8 -> 7: -1 / 1.36 = -0.74 (no reliable change); 12 -> 7: -3.68.
+    clock = [datetime.now(UTC)]
+    monkeypatch.setattr(questionnaires, "now", lambda: clock[0])
     assert "GAD-7 total: 12 of 21" in run("checkin", "gad7", stdin=lines([3, 3, 3, 3, 0, 0, 0])).out
+    clock[0] += timedelta(weeks=3)  # check-ins a fair interval apart
     second = " ".join(run("checkin", "gad7", stdin=lines([2, 2, 2, 2, 0, 0, 0])).out.split())
     assert "GAD-7 total: 8 of 21" in second
     assert "Symptom level over the last two weeks: mild." in second
     assert "total 12): reliable improvement (-4, RCI -2.94)." in second
     assert "more than 2.67 points" in second
+    clock[0] += timedelta(weeks=3)
     third = " ".join(run("checkin", "gad7", stdin=lines([1, 1, 1, 1, 1, 1, 1])).out.split())
     assert "total 8): no reliable change (-1, RCI -0.74)." in third
     assert "Since your first check-in" in third and "reliable improvement (RCI -3.68)" in third

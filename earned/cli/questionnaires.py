@@ -222,9 +222,18 @@ def _print_results(data: dict[str, Any]) -> None:
                 detail = f" ({rc['change']:+.2f}, {rc['verdict']})" if rc else ""
                 parts.append(f"{sid} {value:.2f}{detail}")
             first = "" if step["changes"] else "   first result"
+            if step["too_soon"]:
+                first = "   too soon after the one before to compare"
             print(f"  {_day(step['completed_at'])}  " + "   ".join(parts) + first)
+        if any(step["too_soon"] for step in steps):
+            say(
+                "A re-take within two weeks of the one before is not compared: so soon, "
+                "answers mostly repeat what you remember. Two weeks or more apart is fair."
+            )
         print()
         print("Since your first result:")
+        if not data["overall"]:
+            say("Too soon to compare: your results so far are within two weeks of each other.")
         for sid, rc in data["overall"].items():
             print(
                 f"  {names[sid]}: {rc['verdict']} "

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+
+from earned.web import deps
 
 from .conftest import ECR, Web, csrf_of, error_text, location, page, values_for
 
@@ -256,8 +259,26 @@ def test_results_page(web: Web, unlocked: TestClient) -> None:
         assert "Open Psychometrics" in p.text
 
 
-def test_results_trajectory_with_two_assessments(web: Web, unlocked: TestClient) -> None:
+def three_weeks_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, the app's clock reads three weeks later: a fair re-take interval."""
+    later = datetime.now(UTC) + timedelta(weeks=3)
+    monkeypatch.setattr(deps, "now", lambda: later)
+
+
+def test_too_soon_a_re_take_gets_no_verdict(web: Web, unlocked: TestClient) -> None:
+    web.complete(unlocked, values_for("high"))
+    web.complete(unlocked, values_for("low"))
+    p = page(unlocked.get("/results"))
+    assert p.select("span.verdict") == []
+    assert "too soon after the one before to compare" in p.text
+    assert "Too soon to compare" in p.text
+
+
+def test_results_trajectory_with_two_assessments(
+    web: Web, unlocked: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = web.complete(unlocked, values_for("high"))
+    three_weeks_on(monkeypatch)
     second = web.complete(unlocked, values_for("low"))
     p = page(unlocked.get("/results"))
     assert p.one("section.reading").text.startswith("Leaning secure")
@@ -289,8 +310,11 @@ def test_results_trajectory_with_two_assessments(web: Web, unlocked: TestClient)
     assert not early.select("span.verdict")
 
 
-def test_same_scores_twice_is_no_reliable_change(web: Web, unlocked: TestClient) -> None:
+def test_same_scores_twice_is_no_reliable_change(
+    web: Web, unlocked: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     web.complete(unlocked, values_for("mid"))
+    three_weeks_on(monkeypatch)
     web.complete(unlocked, values_for("mid"))
     verdicts = [v.text for v in page(unlocked.get("/results")).select("span.verdict")]
     assert verdicts == [

@@ -9,6 +9,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from earned import instruments
 from earned.assessment import Assessment
+from earned.web import deps
 
 from .conftest import Web, csrf_of, error_text, location, page
 
@@ -333,12 +335,18 @@ def test_gad7_shows_the_panel_only_at_the_severe_band(web: Web, unlocked: TestCl
     assert not has_care_panel(unlocked.get(f"/checkin/result/{moderate}"))
 
 
-def test_result_history_with_reliable_change(web: Web, unlocked: TestClient) -> None:
+def test_result_history_with_reliable_change(
+    web: Web, unlocked: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # PHQ-9 totals 15, 10, 9 (item 9 at 0). S_diff = sqrt(2)*3.5*sqrt(.11) = 1.64165:
     # 15 -> 10 is -5 / 1.64165 = -3.05 (reliable improvement); 10 -> 9 is -0.61 (no reliable
     # change); first to last 15 -> 9 is -6 / 1.64165 = -3.65 (reliable improvement).
+    clock = [datetime.now(UTC)]
+    monkeypatch.setattr(deps, "now", lambda: clock[0])
     first = complete(web, unlocked, "phq9", [3, 3, 3, 3, 3, 0, 0, 0, 0])
+    clock[0] += timedelta(weeks=3)  # a fair interval between check-ins
     second = complete(web, unlocked, "phq9", [3, 3, 3, 1, 0, 0, 0, 0, 0])
+    clock[0] += timedelta(weeks=3)
     third = complete(web, unlocked, "phq9", [3, 3, 3, 0, 0, 0, 0, 0, 0])
     complete(web, unlocked, "gad7", [3] * 7)  # another questionnaire stays apart
 
