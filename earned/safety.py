@@ -6,12 +6,17 @@ answers with the level and the id of the rule that fired, never with the words: 
 show the calm care panel, keep the text exactly as written, and neither store nor log
 what matched. This is not a risk assessment: it misses things, and fires on some sadness.
 
+English and Spanish: accents fold to their letters, and whose words they are is read
+from the words before a phrase (the writer's own, someone else's, or said to the person
+written to, which brings no finding).
+
 Costs (bench/crisis_eval.py): importing loads only modules the quick CLI path already
-has (~0.45 ms with bytecode). The first `detect` reads the JSON snapshot of the rules,
-index included (~0.5 ms; tomllib alone would add ~5 ms); each rule's patterns compile
-when its anchors first appear (~1.5 ms when a text first fires). A call then takes
-~0.08 ms for a 2,000-character entry and ~0.5 ms for 20,000 characters of ordinary
-prose; no input backtracks badly.
+has (~0.45 ms with bytecode); unicodedata is imported only for non-ASCII text. The first
+`detect` reads the JSON snapshot of the rules, index included (~1 ms; tomllib alone
+would add ~5 ms); each rule's patterns compile when its anchors first appear (~2.5 ms
+when a text first fires, mostly the idiom and negation patterns). A call then takes
+~0.1 ms for a 2,000-character entry and ~0.55 ms for 20,000 characters of ordinary
+prose (Spanish adds ~0.1 ms for folding accents); no input backtracks badly.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
     Level = Literal["risk", "passive"]
+    Search = tuple[str, str, int, bool]  # see _search
 
 CONTENT = Path(__file__).with_name("content")
 RULES_TOML = CONTENT / "crisis_rules.toml"
@@ -42,8 +48,11 @@ _TO_SPACE = bytes.maketrans(_SYMBOLS, b" " * len(_SYMBOLS))
 _DROPPED = b"'`"
 _MARKS = tuple((bytes([c]), b" " + bytes([c]) + b" ") for c in b".,!?;:")
 # Typographic apostrophes vanish and other typographic marks become spaces before the
-# ASCII step, which drops any other non-ASCII character (an emoji next to a word would
-# otherwise hide it: "die😭"). The common ones go by str.replace, the rest by a regex.
+# ASCII step. Accented letters are then folded to their base letter (NFKD splits "á" into
+# "a" + a combining accent, "ñ" into "n" + a tilde; the ASCII step drops the marks), so
+# "más", "aguanté" and "corté" read as "mas", "aguante", "corte". Any other non-ASCII
+# character is dropped (an emoji next to a word would otherwise hide it: "die😭"). The
+# common marks go by str.replace, the rest by a regex; all of it only for non-ASCII text.
 _COMMON = (
     ("\u2019", ""),
     ("\u2018", ""),
@@ -52,6 +61,8 @@ _COMMON = (
     ("\u2014", " "),
     ("\u2013", " "),
     ("\u2026", " . "),
+    ("\u00bf", " "),  # Spanish opening marks: "¿ya?" -> " ya?"
+    ("\u00a1", " "),
 )
 _UNI_APOSTROPHES = "[\u2019\u2018\u02bc\u00b4\u2032]"
 _UNI_SPACES = (
@@ -96,7 +107,18 @@ class Finding:
 
 
 class _Rule:
-    __slots__ = ("_fragments", "_regexes", "also", "anchors", "id", "level", "patterns")
+    __slots__ = (
+        "_fragments",
+        "_phrases",
+        "_regexes",
+        "_single",
+        "_words",
+        "also",
+        "anchors",
+        "id",
+        "level",
+        "patterns",
+    )
 
     def __init__(self, raw: dict[str, Any], fragments: dict[str, str]) -> None:
         self.id: str = raw["id"]
@@ -110,6 +132,26 @@ class _Rule:
             raise ValueError(f"crisis rule {self.id}: needs anchors and patterns")
         self._fragments = fragments
         self._regexes: list[re.Pattern[str]] | None = None
+        self._words: dict[str, Search] | None = None
+        self._single: frozenset[str] = frozenset()
+        self._phrases: tuple[tuple[frozenset[str], Search], ...] = ()
+
+    def hits(self, present: frozenset[str]) -> list[Search]:
+        """How to look for the anchors that may be in a text with these words (see
+        `_search`): one-word anchors found, and anchors of several words whose words are
+        all there, in a row or not (`_windows` looks). Set operations in C; the lookups
+        are worked out on a rule's first use, so loading stays cheap."""
+        if self._words is None:
+            keys = [_key(a)[0] for a in self.anchors]
+            shared = {k for k in keys if keys.count(k) > 1}
+            self._words = {a: (a, a, 0, False) for a in self.anchors if " " not in a}
+            self._single = frozenset(self._words)
+            self._phrases = tuple(
+                (frozenset(a.split()), _search(a, shared)) for a in self.anchors if " " in a
+            )
+        hit = [self._words[w] for w in self._single.intersection(present)]
+        hit += [search for words, search in self._phrases if words <= present]
+        return hit
 
     @property
     def regexes(self) -> list[re.Pattern[str]]:
@@ -121,6 +163,20 @@ class _Rule:
 
     def source(self, pattern: str) -> str:
         return _expand(pattern, self._fragments, self.id)
+
+
+def _search(anchor: str, shared: set[str]) -> Search:
+    """How `_windows` looks for an anchor: (the anchor, its key word, how far before the
+    key the anchor starts, whether to look for the whole phrase).
+
+    Each str.find that misses reads the whole text (~8 µs for 20,000 characters), so each
+    word or phrase is looked for once per text. A phrase is looked for whole (it is rarer
+    than its words), unless its key word is shared with another anchor of the rule ("his
+    life", "her life") or was already found for another rule: then the key's positions
+    are checked with str.startswith.
+    """
+    key, offset = _key(anchor)
+    return (anchor, key, offset, " " in anchor and key not in shared)
 
 
 def _expand(pattern: str, fragments: dict[str, str], owner: str) -> str:
@@ -153,7 +209,6 @@ class Rules:
         index = data.get("index") or self.index()
         self.gate: frozenset[str] = frozenset(index["gate"])
         self.starts: dict[str, list[int]] = index["starts"]
-        self.needs: dict[str, list[str]] = index["needs"]
         neg = data["negation"]
         self.window = int(neg["window"])
         self.negators = frozenset(neg["negators"])
@@ -161,9 +216,11 @@ class Rules:
         self.boundaries = frozenset(neg["boundaries"])
         self.first = frozenset(data["person"]["first"])
         self.others = frozenset(data["person"]["others"])
+        self.second = frozenset(data["person"]["second"])
         self.sentence_ends = frozenset(".!?;:")
         self._doubt_source = str(neg["doubt"])
         self._after_source = "|".join(f"(?:{p})" for p in neg["after"])
+        self._past_source = "|".join(f"(?:{p})" for p in neg["past"])
         self._fragments = fragments
         self.raw = data
 
@@ -171,20 +228,17 @@ class Rules:
         """The lookups `find` uses: `gate`, every word a gate looks at (each word of each
         anchor, each `also` word); `starts`, keyed by the longest word of each anchor (a
         stand-in for its rarest, see _key), the positions in `rules` of the rules that
-        anchor may start; `needs`, the words of each anchor of several words."""
+        anchor may start."""
         gate: set[str] = set()
         starts: dict[str, list[int]] = {}
-        needs: dict[str, list[str]] = {}
         for position, rule in enumerate(self.rules):
             gate.update(rule.also)
             for anchor in rule.anchors:
                 gate.update(anchor.split())
-                if " " in anchor:
-                    needs[anchor] = anchor.split()
                 positions = starts.setdefault(_key(anchor)[0], [])
                 if position not in positions:
                     positions.append(position)
-        return {"gate": sorted(gate), "starts": dict(sorted(starts.items())), "needs": needs}
+        return {"gate": sorted(gate), "starts": dict(sorted(starts.items()))}
 
     @cached_property
     def idioms(self) -> list[tuple[str, str]]:
@@ -196,7 +250,8 @@ class Rules:
         """Fill in and compile every pattern now: a broken one raises (re.error, ValueError)."""
         for rule in self.rules:
             _ = rule.regexes
-        for source in (self._doubt_source, self._after_source, self._idiom_source):
+        sources = (self._doubt_source, self._after_source, self._past_source, self._idiom_source)
+        for source in sources:
             re.compile(source)
 
     @property
@@ -210,6 +265,10 @@ class Rules:
     @cached_property
     def after(self) -> re.Pattern[str]:
         return re.compile(self._after_source)
+
+    @cached_property
+    def past(self) -> re.Pattern[str]:
+        return re.compile(self._past_source)
 
     @cached_property
     def _idiom_source(self) -> str:
@@ -233,12 +292,7 @@ class Rules:
             rule = self.rules[index]
             if rule.also and rule.also.isdisjoint(present):
                 continue
-            needs = self.needs
-            hit = [
-                a
-                for a in rule.anchors
-                if (all(w in present for w in needs[a]) if a in needs else a in present)
-            ]
+            hit = rule.hits(present)
             if not hit:
                 continue
             if found is not None and rule.level == "passive":
@@ -250,7 +304,10 @@ class Rules:
                         start, end = m.span()
                         if not self._counts(norm, start, end):
                             continue
-                        if rule.level == "risk" and not self._elsewhere(norm, start, end):
+                        whose = self._whose(norm, start, end)
+                        if whose == "you":
+                            continue  # said to someone: "you said you want to die, call me"
+                        if rule.level == "risk" and whose == "self":
                             return Finding("risk", rule.id)
                         # About someone else, or passive: gentle; only risk can outrank it.
                         found = found or Finding("passive", rule.id)
@@ -259,10 +316,14 @@ class Rules:
         return found
 
     def _counts(self, norm: str, start: int, end: int) -> bool:
-        """A match on word boundaries, not inside an idiom, and not negated."""
+        """A match on word boundaries, not inside an idiom, not negated, not long past."""
         if norm[start - 1] != " " or norm[end] != " ":
             return False
-        return not self._negated(norm, start, end) and not self._in_idiom(norm, start, end)
+        return not (
+            self._negated(norm, start, end)
+            or self._in_idiom(norm, start, end)
+            or self._past(norm, start)
+        )
 
     def _in_idiom(self, norm: str, start: int, end: int) -> bool:
         # An idiom overlapping the match starts at most a few words before it.
@@ -295,32 +356,55 @@ class Rules:
                 break
         return self.after.match(norm, end, end + 60) is not None
 
-    def _elsewhere(self, norm: str, start: int, end: int) -> bool:
-        """True when the phrase has no "I/me/my" and the nearest person before it is another."""
-        if not self.first.isdisjoint(norm[start:end].split()):
-            return False
+    def _past(self, norm: str, start: int) -> bool:
+        """The phrase's clause opens with a time that is over: "when I was 19 I wanted to
+        die", "I used to think they'd be better off without me" (docs: recovered history)."""
+        clause: list[str] = []
         for word in reversed(self._before(norm, start)):
-            if word in self.sentence_ends:
-                return False
-            if word in self.first:
-                return False
+            if word in self.boundaries:
+                break
+            clause.append(word)
+        return bool(clause) and self.past.search(" ".join(reversed(clause))) is not None
+
+    def _whose(self, norm: str, start: int, end: int) -> str:
+        """Whose the phrase is: "self" when it has "I/me/my", or when the nearest person
+        before it in its sentence is the writer or nobody; "other" when that person is
+        someone else ("my son said he wants to die"); "you" when it is the person written
+        to, in the same clause ("you said you want to die, call me"), unless the phrase
+        itself says "you" ("kill yourself": words someone said to the writer).
+
+        "You" is read only within the clause because Spanish leaves the writer unsaid:
+        in "te mando un abrazo, ya no le veo sentido a vivir" the "te" is not the subject.
+        """
+        said = norm[start:end].split()
+        if not self.first.isdisjoint(said):
+            return "self"
+        addressed = self.second.isdisjoint(said)  # a "you" before may be the one written to
+        for word in reversed(self._before(norm, start)):
+            if word in self.sentence_ends or word in self.first:
+                return "self"
             if word in self.others:
-                return True
-        return False
+                return "other"
+            if addressed and word in self.second:
+                return "you"
+            if word in self.boundaries:
+                addressed = False
+        return "self"
 
 
 def _windows(
-    norm: str, anchors: Iterable[str], seen: dict[str, list[int]]
+    norm: str, searches: list[Search], seen: dict[str, list[int]]
 ) -> list[tuple[int, int]]:
     """The merged character ranges of `norm` to search for a rule with these anchors.
 
-    Each anchor is looked for by its key word (its longest), whose positions are found
-    once per text with str.find (C speed) and kept in `seen` for the other rules; an
-    anchor of several words is then confirmed with str.startswith at each position.
+    Each word or phrase is found once per text with str.find (C speed) and its positions
+    kept in `seen` for the other rules; where a phrase is found by its key word, it is
+    confirmed with str.startswith at each position.
     """
     spans: list[tuple[int, int]] = []
-    for anchor in anchors:
-        key, offset = _key(anchor)
+    for anchor, key, offset, whole in searches:
+        if whole and key not in seen:
+            key, offset = anchor, 0
         if key not in seen:
             seen[key] = _positions(norm, f" {key} ")
         needle = f" {anchor} "
@@ -329,7 +413,7 @@ def _windows(
                 spans.append((max(0, -at - 1 - offset - MAX_MATCH), len(norm)))
                 break
             start = at - offset
-            if (offset == 0 and len(needle) == len(key) + 2) or norm.startswith(needle, start):
+            if key == anchor or norm.startswith(needle, start):
                 end = start + len(needle) - 1  # the space after the anchor
                 spans.append((max(0, start - MAX_MATCH), end + MAX_MATCH + LOOKAHEAD))
     if len(spans) < 2:
@@ -386,8 +470,15 @@ def words_of(text: str, fold_limit: int | None = None) -> list[str]:
         for old, new in _COMMON:
             text = text.replace(old, new)
         if not text.isascii():
-            text = _compiled_text(_UNI_APOSTROPHES).sub("", text)
-            text = _compiled_text(_UNI_SPACES).sub(" ", text)
+            # Imported here: ASCII text, most of what is written, never needs it (~0.25 ms).
+            import unicodedata
+
+            # One look for the rarer marks first: most non-ASCII text has none left.
+            if _compiled_text(_UNI_APOSTROPHES[:-1] + _UNI_SPACES[1:]).search(text):
+                text = _compiled_text(_UNI_APOSTROPHES).sub("", text)
+                text = _compiled_text(_UNI_SPACES).sub(" ", text)
+            # ~0.1 ms for 20,000 characters of Spanish, ~0.4 ms if every one is accented.
+            text = unicodedata.normalize("NFKD", text)
     raw = text.encode("ascii", "ignore").lower().translate(_TO_SPACE, _DROPPED)
     if fold_limit is None or len(raw) <= fold_limit:
         raw = _compiled_bytes(rb"(.)\1\1+").sub(rb"\1", raw)

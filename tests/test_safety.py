@@ -1,6 +1,7 @@
-"""Crisis language detection (earned.safety): the goals on the evaluation set, the rule file
-kept honest (examples, near misses, anchors, the JSON snapshot), negation, idioms,
-misspellings, people other than the writer, speed on pathological input, and a Finding
+"""Crisis language detection (earned.safety): the goals on the evaluation set, a floor on the
+second set's dev half, the rule file kept honest (examples, near misses, anchors, the JSON
+snapshot), negation, idioms, misspellings, Spanish, people other than the writer (someone
+else, or the person written to), past times, speed on pathological input, and a Finding
 that carries no words."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from earned import safety
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "bench" / "data" / "crisis_eval.tsv"
+EVAL_2_DEV = ROOT / "bench" / "data" / "crisis_eval_2_dev.tsv"
 LONG_ENTRY = ROOT / "bench" / "data" / "long_entry.txt"
 FIRE = ("risk", "passive")
 QUIET = ("negated", "idiom", "sadness", "ordinary")
@@ -63,6 +65,26 @@ def test_recall_and_false_alarms_meet_the_goals_on_the_whole_set() -> None:
     assert false_alarms <= 0.10, false_alarms
 
 
+def test_the_second_sets_dev_half_holds_its_floor() -> None:
+    """The odd rows of the independently written set, the only ones the rules were widened
+    on (bench/crisis_eval.py reports both halves). A floor a little under today's figures
+    (recall 0.883, false alarms 0.115, none on words of support), to catch a regression;
+    the held-out half is measured by someone else."""
+    with EVAL_2_DEV.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert len(rows) == 250
+    fired = [(r, safety.detect(r["text"]) is not None) for r in rows]
+    should = [f for r, f in fired if r["label"] in FIRE]
+    quiet = [f for r, f in fired if r["label"] == "other"]
+    support = [f for r, f in fired if r["group"] == "supporting_other"]
+    assert sum(should) / len(should) >= 0.85
+    assert sum(quiet) / len(quiet) <= 0.13
+    assert not any(support)
+    for lang in ("en", "es"):
+        part = [f for r, f in fired if r["lang"] == lang and r["label"] in FIRE]
+        assert sum(part) / len(part) >= 0.85, lang
+
+
 # --- the rule file ---------------------------------------------------------------------------
 
 RULE_CASES = [(r["id"], ex) for r in SOURCE["rule"] for ex in r.get("examples", [])]
@@ -95,6 +117,20 @@ def test_each_example_match_contains_an_anchor_and_fits_a_window(rule: str, exam
         inside = norm[start - 1 : end + 1]
         assert any(f" {a} " in inside for a in compiled.anchors), (example, inside)
         assert end - start <= safety.MAX_MATCH, (example, end - start)
+
+
+# The most common words: a rule keyed on one would be searched near nearly every word of
+# a long entry (past safety.MAX_HITS occurrences, through all of it).
+COMMON_WORDS = {
+    *("the", "a", "an", "to", "i", "me", "my", "it", "on", "in", "of", "for", "from"),
+    *("and", "is", "you", "que", "de", "la", "el", "en", "y", "los", "las", "lo", "se"),
+    *("mi", "por", "con", "para", "una", "un", "es", "este", "esta"),
+}
+
+
+def test_no_anchor_is_keyed_on_a_very_common_word() -> None:
+    keyed = {(r.id, a): safety._key(a)[0] for r in RULES.rules for a in r.anchors}
+    assert not {k: w for k, w in keyed.items() if w in COMMON_WORDS}
 
 
 @pytest.mark.parametrize(("rule", "text"), NEAR_MISSES)
@@ -158,6 +194,12 @@ def test_a_broken_rule_file_fails_loudly(change: Callable[..., None], message: s
         ("soooo tired!!!", "so tired !"),
         ("die\U0001f62d now", "die now"),
         ("end\u2014it all\u2026", "end it all ."),
+        # Accents fold to their letter; ¿ and ¡ become spaces.
+        ("Ya no aguanté más", "ya no aguante mas"),
+        ("¿Me corté? ¡Sí!", "me corte ? si !"),
+        ("año, niña, pingüino", "ano , nina , pinguino"),
+        ("e\u0301xito", "exito"),  # a combining accent, already split
+        ("\ufb01n", "fin"),  # a ligature
     ],
 )
 def test_normalise(text: str, expected: str) -> None:
@@ -191,6 +233,14 @@ def test_stretched_letters_are_folded_only_in_shorter_texts() -> None:
         "I've stopped wanting to die",
         "Two weeks without self harm",
         "I never said I wanted to die",
+        "no quiero morirme, quiero que mi vida cambie",
+        "No estoy pensando en suicidarme, solo estoy agotada.",
+        "no pienso matarme, tranquilo",
+        "nunca me haría daño",
+        "Mi psicóloga y yo celebramos un año sin autolesiones",
+        "dejé de cortarme hace dos años",
+        "that exam made me want to unalive myself lol jk",
+        "My old journal is full of goodbye letters I never sent.",
     ],
 )
 def test_negated_statements_do_not_fire(text: str) -> None:
@@ -213,6 +263,9 @@ def test_negated_statements_do_not_fire(text: str) -> None:
         "nobody knows I cut myself",
         "Do I want to die? Yes.",
         "I'm not suicidal, I just want to disappear forever",
+        "no sé por qué quiero morirme",
+        "no puedo más, me quiero matar",
+        "I want to die lol",  # decided: people hide what they mean behind "lol"
     ],
 )
 def test_a_nearby_no_that_does_not_negate_keeps_the_alarm(text: str) -> None:
@@ -241,6 +294,28 @@ def test_a_nearby_no_that_does_not_negate_keeps_the_alarm(text: str) -> None:
         "He didn't text back and I feel like dying inside",
         "it feels like I'm dying when she pulls away",
         "my grandmother died last spring",
+        "this commute is killing me",
+        "he's killing himself at the gym",
+        "I'm going to end it with him tonight",
+        "I can't go on like this, something has to change",
+        "I'm so tired of living in this flat",
+        "cutting back on sugar again",
+        "got my hair cut again",
+        "relapsed on chocolate last night",
+        "this is my last week at the job",
+        "my exam covers overdose management and suicide risk assessment",
+        "me muero de risa con tus audios",
+        "me muero de ganas de verte",
+        "me quiero morir de vergüenza",
+        "estoy muerta de cansancio",
+        "me mata la espera",
+        "me maté estudiando y saqué un 6",
+        "este curro me está matando",
+        "me corté el dedo picando cebolla",
+        "quiero cortarme el pelo",
+        "no puedo más con este calor",
+        "me voy para siempre a vivir a Chile",
+        "hoy tuvimos una capacitación sobre prevención del suicidio",
     ],
 )
 def test_idioms_and_ordinary_sadness_do_not_fire(text: str) -> None:
@@ -268,6 +343,94 @@ def test_misspellings_and_variants_fire(text: str, rule: str) -> None:
     assert safety.detect(text) == safety.Finding("risk", rule)
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Quiero morir", "quiero-morir"),
+        ("ya no aguanto más, me quiero morir ya", "quiero-morir"),
+        ("Esta noche me voy a matar.", "matarme"),
+        ("me voi a matar esta noxe", "matarme"),
+        ("pienso en quitarme la vida", "quitarme-la-vida"),
+        ("volví a cortarme después de seis meses", "cortarme"),
+        ("llevo semanas juntando pastillas", "pastillas"),
+        ("quiero tirarme del puente", "metodo-es"),
+        ("regalé mis cosas esta semana", "regale-mis-cosas"),
+    ],
+)
+def test_spanish_risk_fires(text: str, rule: str) -> None:
+    assert safety.detect(text) == safety.Finding("risk", rule)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ojalá no despertara mañana",
+        "todos estarían mejor sin mí",
+        "no le veo sentido a seguir viviendo",
+        "me da igual vivir o morir",
+        "estoy cansada de respirar",
+    ],
+)
+def test_spanish_passive_wishes_fire_gently(text: str) -> None:
+    assert level(text) == "passive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm going to end it tonight",
+        "I have a plan to end it tonight",
+        "started cutting again",
+        "thinking about cutting again",
+        "I cannot go on living like this",
+        "planning to ctb next week",
+        "60 days clean and I'm about to throw it away",
+    ],
+)
+def test_plans_relapse_and_going_on_fire(text: str) -> None:
+    """Misses reported on the first set's rules (issue: the second evaluation set)."""
+    assert safety.detect(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you said you want to die — please call someone",
+        "Are you thinking of hurting yourself? Are you thinking about suicide?",
+        "I know you started cutting again. I'm not angry.",
+        "If tonight feels like the night you want to die, call me first.",
+        "Please stay. I know you're tired of breathing, but I want you here.",
+        "You don't have to be ashamed that you self-harmed.",
+        "don't you dare kill yourself, I love you",
+        "Si tienes un plan para quitarte la vida esta noche, ve a urgencias.",
+        "¿Estás pensando en suicidarte? Puedes decírmelo.",
+        "amiga, si te vuelven las ganas de cortarte, escríbeme",
+        "Cuando dices 'ojalá no despertara', te escucho.",
+    ],
+)
+def test_words_to_someone_else_do_not_fire(text: str) -> None:
+    """Decided: support written to another person brings no panel (docs)."""
+    assert safety.detect(text) is None, safety.detect(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I was 19 I wanted to die every single day. I'm 34 now.",
+        "I used to think everyone would be better off without me.",
+        "cuando tenía quince años quería morirme",
+    ],
+)
+def test_a_time_that_is_over_does_not_fire(text: str) -> None:
+    assert safety.detect(text) is None, safety.detect(text)
+
+
+def test_a_you_in_another_clause_does_not_hide_the_writer() -> None:
+    assert level("te mando un abrazo, ya no le veo sentido a vivir") == "passive"
+    assert level("thank you. I want to die") == "risk"
+    assert level("I'm used to wanting to die") == "risk"  # "used to" as "accustomed"
+
+
 def test_people_other_than_the_writer_are_met_gently() -> None:
     """Decided: someone else's words still bring the panel, as "passive" (docs)."""
     assert safety.detect("my friend said she wanted to die") == safety.Finding(
@@ -280,6 +443,9 @@ def test_people_other_than_the_writer_are_met_gently() -> None:
     # The writer's own words stay "risk", even when another person is mentioned.
     assert level("he told me to kill myself") == "risk"
     assert level("she left and I want to die") == "risk"
+    assert level("Mi hermano intentó suicidarse el año pasado") == "passive"
+    # Spanish says who on the verb: someone else's "se quiere morir" is not read at all.
+    assert safety.detect("mi amiga dice que se quiere morir") is None
 
 
 def test_risk_outranks_passive_in_one_text() -> None:
@@ -315,6 +481,10 @@ PATHOLOGICAL = {
     "stretched letters": "di" + "i" * 1997 + "e",
     "marks only": "?!.,;:" * 3333,
     "non-ASCII": ("I\u2019m \U0001f62d fine\u2014 " * 1200)[:20_000],
+    "every letter accented": "\u00e9" * 20_000,
+    "accents and marks": ("¿Aguanté más? ¡Sí! " * 1100)[:20_000],
+    "Spanish phrases never finished": "ya no quiero " * 1538,
+    "an anchor of many rules repeated": "again " * 3333,
 }
 
 
@@ -335,7 +505,8 @@ def test_importing_and_detecting_stay_light_for_the_quick_path() -> None:
     code = (
         "import sys; from earned import safety; "
         "assert safety.detect('I want to kill myself').rule == 'kill-myself'; "
-        "print(','.join(m for m in ('tomllib', 'typing', 'sqlalchemy') if m in sys.modules))"
+        "print(','.join(m for m in ('tomllib', 'typing', 'sqlalchemy', 'unicodedata')"
+        " if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == ""
