@@ -488,17 +488,23 @@ PATHOLOGICAL = {
 }
 
 
+# Not a timing goal (those live in bench/crisis_eval.py, against a floor measured in the
+# same run): a guard against catastrophic backtracking, which turns a millisecond into
+# seconds. The bound is fifty times the bench's figures, so a busy CI machine cannot trip it.
+BACKTRACKING_GUARD = 0.05
+
+
 @pytest.mark.parametrize("name", PATHOLOGICAL)
-def test_pathological_input_takes_well_under_a_millisecond(name: str) -> None:
+def test_pathological_input_cannot_backtrack_catastrophically(name: str) -> None:
     text = PATHOLOGICAL[name]
     assert len(text) <= 20_000
-    assert best_seconds(text) < 0.001, name
+    assert best_seconds(text) < BACKTRACKING_GUARD, name
 
 
-def test_a_20000_character_entry_takes_under_a_millisecond() -> None:
+def test_a_20000_character_entry_is_read_without_backtracking() -> None:
     entry = (LONG_ENTRY.read_text(encoding="utf-8") * 9)[:20_000]
     assert safety.detect(entry) is None
-    assert best_seconds(entry) < 0.001
+    assert best_seconds(entry) < BACKTRACKING_GUARD
 
 
 def test_importing_and_detecting_stay_light_for_the_quick_path() -> None:
