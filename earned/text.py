@@ -27,8 +27,8 @@ def check_valid(text: str, what: str) -> str:
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         raise EarnedError(
             f"The {what} contains bytes that are not valid text (perhaps from a terminal "
-            "set to another encoding, or a damaged file). Nothing was saved; please type "
-            "it again."
+            "set to another encoding, or a file that did not read correctly). Nothing was "
+            "saved; please type it again."
         )
     return text
 
