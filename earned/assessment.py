@@ -112,6 +112,23 @@ class Placement:
     value: float
     percentile: float | None
 
+    @property
+    def compared(self) -> str:
+        """The percentile in words, honest at the ends: "higher than about 0%" said
+        nothing a person could use; it means lower than almost everyone."""
+        return compared_words(self.percentile)
+
+
+def compared_words(percentile: float | None) -> str:
+    """A mid-rank percentile (0–100) as a phrase about the reference sample."""
+    if percentile is None:
+        return "no reference figures"
+    if percentile < 1:
+        return "lower than almost everyone in the reference sample"
+    if percentile > 99:
+        return "higher than almost everyone in the reference sample"
+    return f"higher than about {percentile:.0f}% of the reference sample"
+
 
 def placements(instrument: Instrument, scores: Scores) -> list[Placement]:
     table = norms_mod.load(instrument.id)

@@ -299,3 +299,19 @@ def test_a_re_take_within_two_weeks_is_too_soon_to_compare() -> None:
     assert overall_change(steps[:2], "anxiety") is None
     overall = overall_change(steps, "anxiety")
     assert overall is not None and overall.verdict == "reliable improvement"
+
+
+@pytest.mark.parametrize(
+    ("percentile", "words"),
+    [
+        (0.0, "lower than almost everyone in the reference sample"),
+        (0.4, "lower than almost everyone in the reference sample"),
+        (1.0, "higher than about 1% of the reference sample"),
+        (57.4, "higher than about 57% of the reference sample"),
+        (99.0, "higher than about 99% of the reference sample"),
+        (99.6, "higher than almost everyone in the reference sample"),
+        (None, "no reference figures"),
+    ],
+)
+def test_percentiles_read_honestly_at_the_ends(percentile: float | None, words: str) -> None:
+    assert assessment.compared_words(percentile) == words

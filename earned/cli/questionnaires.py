@@ -175,6 +175,8 @@ def _day(iso: str | None) -> str:
 
 def _print_results(data: dict[str, Any]) -> None:
     """The results as text, from earned.results.as_data (the --json data)."""
+    from earned.assessment import compared_words
+
     latest = data["latest"]
     if latest is None:
         print("There are no results yet.")
@@ -196,7 +198,7 @@ def _print_results(data: dict[str, Any]) -> None:
     print()
     for sid, value in latest["scores"].items():
         pct = latest["percentiles"].get(sid)
-        place = f"higher than about {pct:.0f}% of the reference sample" if pct is not None else ""
+        place = compared_words(pct) if pct is not None else ""
         print(f"  {names[sid]:<22} {value:.2f}   {place}".rstrip())
     note = "Scores run from 1 to 5; lower means less anxiety or avoidance."
     if n:
