@@ -4,6 +4,7 @@ formats, `import` (all or nothing), `backup` and `delete-everything`."""
 from __future__ import annotations
 
 import json
+import os
 import tarfile
 import zipfile
 from collections.abc import Callable
@@ -140,6 +141,32 @@ def test_backup(run: Run, tmp_path: Path, data_dir: Path) -> None:
     default = run("backup")
     assert default.code == 0
     assert list((data_dir / "backups").glob("earned-default-*.tar"))
+
+
+def test_backup_to_a_file_or_an_unwritable_folder_is_a_clear_message(
+    run: Run, tmp_path: Path
+) -> None:
+    """Both once ended in "this is a bug in earned"."""
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    onto_file = run("backup", "--dest", str(a_file))
+    assert onto_file.code == 1
+    assert "is a file" in onto_file.err and "journal is unchanged" in onto_file.err
+    assert "bug" not in onto_file.err
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        refused = run("backup", "--dest", str(locked / "inside"))
+    finally:
+        locked.chmod(0o700)
+    if os.geteuid() != 0:  # root may write anywhere; the message is then not reached
+        assert refused.code == 1
+        assert "could not be written" in refused.err and "bug" not in refused.err
+    under_a_file = run("backup", "--dest", str(a_file / "inside"))  # fails even for root
+    assert under_a_file.code == 1
+    assert "could not be written" in under_a_file.err and "bug" not in under_a_file.err
+    assert a_file.read_text() == "x"
 
 
 def test_delete_everything(run: Run, journal: Journal, tmp_path: Path) -> None:

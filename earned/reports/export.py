@@ -88,6 +88,8 @@ def to_json(data: dict[str, Any]) -> str:
 def parse_json(text: str | bytes) -> dict[str, Any]:
     if len(text) > MAX_IMPORT_BYTES:
         raise EarnedError("That file is larger than any earned export could be; not imported.")
+    if not text.strip():
+        raise EarnedError("That file is empty, so there was nothing to import.")
     try:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError):

@@ -6,6 +6,7 @@ profile folder. The only place that turns a passphrase into an open Store.
 
 from __future__ import annotations
 
+import errno
 import os
 import tarfile
 import tempfile
@@ -68,6 +69,33 @@ def backup(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime | No
     The database copy is taken with SQLite's online backup API, so writers may
     keep working; the archive is written to a temp name and renamed at the end.
     """
+    if dest_dir.exists() and not dest_dir.is_dir():
+        raise EarnedError(
+            f"{dest_dir} is a file, and a backup goes into a folder. Nothing was written, "
+            "and your journal is unchanged; give a folder with --dest."
+        )
+    import sqlcipher3.dbapi2 as dbapi
+
+    try:
+        return _write_backup(profile, data_key, dest_dir, now)
+    except dbapi.OperationalError as exc:
+        if "full" not in str(exc):
+            raise
+        raise EarnedError(
+            f"The backup could not be written to {dest_dir} (the disk is full). Your journal "
+            "is unchanged and nothing partial was left behind; free some space or choose "
+            "another folder with --dest."
+        ) from None
+    except OSError as exc:
+        # About the destination, never the journal: the journal is only read here.
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or "")
+        raise EarnedError(
+            f"The backup could not be written to {dest_dir} ({reason}). Your journal is "
+            "unchanged and nothing partial was left behind; choose another folder with --dest."
+        ) from None
+
+
+def _write_backup(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime | None) -> Path:
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
     dest_dir.mkdir(parents=True, exist_ok=True)
     target = dest_dir / f"earned-{profile.name}-{stamp}.tar"

@@ -224,7 +224,7 @@ def test_a_conflicting_assessment_imports_nothing(stores: Any) -> None:
     ("text", "message"),
     [
         ("{not json", "not an earned export (it is not valid JSON)"),
-        ("", "not valid JSON"),
+        ("", "That file is empty"),
         (b"\xff\xfe\x00garbage", "not valid JSON"),
         ("[1, 2, 3]", "That file is not an earned export."),
         ('"earned-export"', "That file is not an earned export."),

@@ -231,6 +231,7 @@ def test_an_import_shows_the_settings_it_brought(
         (b"\xff\xfe\x00garbage", "That file is not an earned export (it is not valid JSON)."),
         (b'{"format": "something-else"}', "That file is not an earned export."),
         (b"[1, 2, 3]", "That file is not an earned export."),
+        (b"", "That file is empty, so there was nothing to import."),
         (b'{"format": "earned-export", "version": 99}', "version 99, which is not known"),
         (
             b'{"format": "earned-export", "version": 1, "entries": [{"id": "e1"}]}',
@@ -264,6 +265,14 @@ def test_import_is_all_or_nothing(web: Web, unlocked: TestClient) -> None:
 
 def test_import_without_a_file(web: Web, unlocked: TestClient) -> None:
     r = web.post(unlocked, "/data/import")
+    assert r.status_code == 400
+    assert "Please choose an export file to import." in error_text(r)
+
+
+def test_import_with_no_file_chosen(web: Web, unlocked: TestClient) -> None:
+    """What a browser sends when the person presses Import without choosing a file: an
+    empty part with no file name. It once read "not valid JSON"."""
+    r = _import(web, unlocked, b"", name="")
     assert r.status_code == 400
     assert "Please choose an export file to import." in error_text(r)
 

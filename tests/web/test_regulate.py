@@ -53,7 +53,7 @@ def log(web: Web, client: TestClient, **data: str) -> httpx.Response:
 
 def add_tool(web: Web, client: TestClient, name: str) -> str:
     assert location(web.post(client, "/regulate/toolkit", {"name": name})) == (
-        "/regulate/toolkit?saved=1"
+        "/regulate/toolkit?added=1"
     )
     ranks: list[toolkit_rules.ToolRank] = web._read(lambda s: toolkit.toolkit(session=s))
     return next(r.tool_id for r in ranks if r.name == name.strip())
@@ -718,7 +718,7 @@ def test_tool_use_is_idempotent(web: Web, unlocked: TestClient) -> None:
 def test_adding_the_same_tool_twice_keeps_one(web: Web, unlocked: TestClient) -> None:
     add_tool(web, unlocked, "Cold water")
     again = web.post(unlocked, "/regulate/toolkit", {"name": "  cold WATER "})
-    assert location(again) == "/regulate/toolkit?saved=1"
+    assert location(again) == "/regulate/toolkit?added=1"
     assert tool_names(page(unlocked.get("/regulate/toolkit"))) == ["Cold water"]
 
 
@@ -802,3 +802,11 @@ def test_index_with_untried_tools_only(web: Web, unlocked: TestClient) -> None:
     p = page(unlocked.get("/regulate"))
     assert "1 tool on your list. Rate one after you use it" in p.text
     assert p.one("ol.tool-summary").text == "hum a song · not tried yet"
+
+
+def test_adding_a_tool_says_it_was_added(web: Web, unlocked: TestClient) -> None:
+    """Not "thank you for taking that time for yourself": that is for a practice."""
+    add_tool(web, unlocked, "A warm shower")
+    p = page(unlocked.get("/regulate/toolkit?added=1"))
+    assert p.one("p.ok").text == "Added to your toolkit."
+    assert "taking that time" not in p.text

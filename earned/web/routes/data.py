@@ -106,7 +106,8 @@ async def do_import(request: Request, page: Page, store: Open) -> Response:
     if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), str(form.get("csrf") or "")):
         raise EarnedError("This form had expired; nothing was imported. Please reload.", status=403)
     upload = form.get("file")
-    if upload is None or isinstance(upload, str):
+    # A form sent with no file chosen still carries an empty, nameless file part.
+    if upload is None or isinstance(upload, str) or not upload.filename:
         return _page(page, error="Please choose an export file to import.", status=400)
     raw = await upload.read()
     try:

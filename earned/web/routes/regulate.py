@@ -438,7 +438,7 @@ async def add_tool(page: Page, store: Open, values: Form) -> Response:
         return _toolkit_page(
             page, store, error=error.message, draft=values.get("name", ""), status=400
         )
-    done = care.after_save("/regulate/toolkit?saved=1", values.get("name"))
+    done = care.after_save("/regulate/toolkit?added=1", values.get("name"))
     return RedirectResponse(done, status_code=303)
 
 
