@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,6 +49,7 @@ def test_init_asks_twice_and_a_mismatch_creates_nothing(
 ) -> None:
     typed = iter(["one calm morning", "one calm mourning"])
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    monkeypatch.setattr(common, "has_terminal", lambda: True)
     result = call(capsys, "init")
     assert result.code == 1
     assert "do not match" in result.err
@@ -95,6 +99,7 @@ def test_passphrase_change_prompts_for_the_new_one(
 ) -> None:
     typed = iter(["a new lantern on the hill", "a new lantern on the hill"])
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    monkeypatch.setattr(common, "has_terminal", lambda: True)
     assert call(capsys, "passphrase", pw=journal.pw).code == 0
     new = secret(tmp_path, "a new lantern on the hill", "n")
     assert call(capsys, "results", pw=new).code == 0
@@ -127,3 +132,22 @@ def test_demo(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     forced = call(capsys, "demo", "--force")
     assert forced.code == 0
     assert not marker.exists()
+
+
+def test_no_terminal_and_no_passphrase_says_how_to_give_one(journal: Journal) -> None:
+    """Piped or scheduled, with no terminal: not a GetPassWarning and echoed typing, but
+    a clear message naming the two ways to pass a passphrase."""
+    env = {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "earned", "results"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # no controlling terminal, as under cron
+        timeout=60,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "no terminal to type it in" in done.stderr
+    assert "--passphrase-file" in done.stderr and "EARNED_PASSPHRASE" in done.stderr
+    assert "GetPassWarning" not in done.stderr

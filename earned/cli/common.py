@@ -67,7 +67,26 @@ def _read_first_line(path: Path) -> str:
     return line
 
 
+def has_terminal() -> bool:
+    """Whether a passphrase can be typed without showing it: a controlling terminal."""
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
+    except OSError:
+        return False
+    os.close(fd)
+    return True
+
+
 def _ask_secret(prompt: str) -> str:
+    # Without a terminal, getpass falls back to reading standard input with the text
+    # echoed and a GetPassWarning: say what is needed instead.
+    if not has_terminal():
+        raise EarnedError(
+            "earned needs your passphrase, and there is no terminal to type it in. Give it "
+            f"with --passphrase-file FILE (a file only you can read) or the {PASSPHRASE_ENV} "
+            "variable; nothing was changed.",
+            exit_code=2,
+        )
     import getpass
 
     try:
