@@ -966,3 +966,22 @@ def test_capture_page_is_bounded_however_many_moments_are_open(
     assert len([a for a in p.select("a") if a.has_class("recent-moment")]) == routes.RECENT_SHOWN
     detail = page(unlocked.get(f"/moment/{old}"))
     assert "not marked" in detail.text and "Left open for more than a day" in detail.text
+
+
+def test_on_a_moments_page_htmx_also_refreshes_the_timing_card(
+    web: Web, unlocked: TestClient, clock: Clock
+) -> None:
+    """Peak and Settled pressed on the moment's own page once left its timing card at
+    "not marked / still open"; the answer now carries the card out of band."""
+    aid = capture(web, unlocked, "6")
+    detail = page(unlocked.get(f"/moment/{aid}"))
+    assert "still open" in detail.one("dl", id=f"timing-{aid}").text
+    clock.advance(minutes=4)
+    r = htmx(web, unlocked, f"/moment/{aid}/settled", {"next": f"/moment/{aid}"})
+    card = page(r).one("dl", id=f"timing-{aid}")
+    assert card.get("hx-swap-oob") == "true"
+    assert "still open" not in card.text and "4 minutes" in card.text
+    # From a list (home, /moment) there is no card to refresh, so none is sent.
+    other = capture(web, unlocked, "3")
+    r = htmx(web, unlocked, f"/moment/{other}/peak", {"next": "/moment"})
+    assert page(r).select("dl") == []

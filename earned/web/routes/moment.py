@@ -426,7 +426,9 @@ async def _mark(
         )
     if _htmx(request):
         return _render(
-            page, "moment/_episode.html", {"a": a, "just": which, "next": _back_to(values)}
+            page,
+            "moment/_episode.html",
+            {"a": a, "just": which, "next": _back_to(values), "now": now},
         )
     return RedirectResponse(f"{_back_to(values)}?{which}=1#episodes", status_code=303)
 
