@@ -61,6 +61,26 @@ def check_answer(instrument: Instrument, item: object, value: object) -> tuple[i
     return item, value
 
 
+def is_stale(stored_seq: int | None, incoming_seq: int | None) -> bool:
+    """Whether a save of an answer was overtaken by a later choice and must be ignored.
+
+    The page numbers each choice by the moment it was made (`seq`); saves travel in
+    queued requests, and the page's own submit may reach the server before them. Without
+    a number on either side (no JavaScript, the terminal), the save simply applies.
+    """
+    return stored_seq is not None and incoming_seq is not None and incoming_seq <= stored_seq
+
+
+def check_seq(raw: str | None) -> int | None:
+    """The page's `seq` field: a whole number, or None when absent; anything else is a
+    malformed form (refused, nothing saved)."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise EarnedError("That form was malformed; please reload the page.")
+    return int(raw)
+
+
 def check_open(assessment: Assessment) -> None:
     """A finished assessment keeps its answers: a re-take is a new assessment."""
     if assessment.completed_at is not None:

@@ -88,18 +88,28 @@ def list_assessments(*, session: Session, instrument_id: str | None = None) -> l
 
 
 def record_answer(
-    *, session: Session, assessment_id: str, item: int, value: int, now: datetime
+    *,
+    session: Session,
+    assessment_id: str,
+    item: int,
+    value: int,
+    now: datetime,
+    seq: int | None = None,
 ) -> None:
-    """Save one answer as soon as it is given (insert or replace)."""
+    """Save one answer as soon as it is given (insert or replace); a save overtaken by a
+    later choice (`seq`, see assessment.is_stale) changes nothing."""
     row = _row(session, assessment_id)
     item, value = assessment.check_answer(instruments.load(row.instrument), item, value)
     assessment.check_open(_assessment(row))
     existing = session.get(AnswerRow, (assessment_id, item))
     if existing is None:
-        session.add(AnswerRow(assessment_id=assessment_id, item=item, value=value, answered_at=now))
-    else:
+        session.add(
+            AnswerRow(assessment_id=assessment_id, item=item, value=value, answered_at=now, seq=seq)
+        )
+    elif not assessment.is_stale(existing.seq, seq):
         existing.value = value
         existing.answered_at = now
+        existing.seq = seq
     session.flush()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -375,3 +376,41 @@ def test_main_pages_pass_axe(server: Server, pages: Pages, axe_source: str) -> N
     page.get_by_role("button", name="Lock now").click()
     expect(page).to_have_url(server.url + "/unlock")
     axe_check(page, axe_source, "unlock")
+
+
+# --- fast key bursts -----------------------------------------------------------------------------
+
+
+def test_fast_key_bursts_keep_the_last_choice(ready_server: Server, pages: Pages) -> None:
+    """Arrow keys about 10 ms apart on every item, then Next at once: the saves queue up,
+    each numbered by when its choice was made, the submit numbered later still, and what
+    is stored is the last choice on every item (a late save once overwrote it)."""
+    page = pages.open(**DESKTOP)
+    unlock(page, ready_server)
+    prefix = begin_assessment(page, ready_server)
+    posts: list[tuple[str, dict[str, list[str]]]] = []
+    page.on(
+        "request",
+        lambda r: (
+            posts.append((r.url, parse_qs(r.post_data or "")))
+            if r.method == "POST" and "/assess/" in r.url
+            else None
+        ),
+    )
+    final: dict[int, int] = {}
+    for item in INST.page_items(1):
+        radio(page, item.number, 1).focus()
+        page.keyboard.press("Space")  # choose 1
+        for _ in range(2 + item.number % 3):  # then 3, 4 or 5 by arrow keys in a burst
+            page.keyboard.press("ArrowRight", delay=10)
+        final[item.number] = 1 + 2 + item.number % 3
+    page.get_by_role("button", name="Next").click()
+    expect(page).to_have_url(f"{prefix}/2")
+    page.goto(f"{prefix}/1")
+    for number, value in final.items():
+        expect(radio(page, number, value)).to_be_checked()
+    saves = [int(data["seq"][0]) for url, data in posts if url.endswith("/answer")]
+    [submit] = [int(data["seq"][0]) for url, data in posts if url.endswith(f"{prefix}/1")]
+    # Saves still queued when Next was pressed may never be sent; those sent are in order.
+    assert saves and saves == sorted(saves) and len(set(saves)) == len(saves)
+    assert submit > max(saves)

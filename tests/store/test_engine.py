@@ -32,9 +32,11 @@ def test_the_revision_is_read_without_alembic_and_an_old_one_is_upgraded(
     try:
         assert engine.current_revision(store.engine) == schema.HEAD
         with store.engine.begin() as conn:
-            # What a journal made by the first release looks like: 0002's tables absent.
+            # What a journal made by the first release looks like: 0002's tables and
+            # 0003's column absent.
             for table in ("tool_uses", "tools", "practices", "urge_delays", "activations"):
                 conn.exec_driver_sql(f"DROP TABLE {table}")
+            conn.exec_driver_sql("ALTER TABLE answers DROP COLUMN seq")
             conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
         assert engine.current_revision(store.engine) == "0001"
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -381,3 +382,48 @@ def test_posts_need_csrf(web: Web, unlocked: TestClient, token: str | None) -> N
     [a] = web.assessments()
     assert a.id == aid
     assert a.answers == {}
+
+
+# --- saves that arrive late ---------------------------------------------------------------------
+
+
+def test_a_save_overtaken_by_the_pages_submit_cannot_overwrite_the_final_choice(
+    web: Web, unlocked: TestClient
+) -> None:
+    """Arrow keys in quick bursts queued saves carrying in-between values; some reached the
+    server after the page's own submit and overwrote the final choice (3.39 shown instead
+    of 3.61). Each save now carries when its choice was made and the submit a later number,
+    so a late save is ignored."""
+    aid = web.start(unlocked)
+
+    def answer(item: int, value: int, seq: int) -> httpx.Response:
+        return unlocked.post(
+            f"/assess/{aid}/answer",
+            data={"item": str(item), "value": str(value), "seq": str(seq)},
+            headers={"HX-Request": "true", "X-CSRF-Token": csrf_of(unlocked)},
+        )
+
+    assert answer(1, 2, 100).status_code == 200
+    final = {n: 5 for n in range(1, 7)}
+    form = {f"q{n}": str(v) for n, v in final.items()}
+    web.post(unlocked, f"/assess/{aid}/1", {**form, "direction": "next", "seq": "300"})
+    # Late arrivals: chosen before the submit (seq < 300), saved after it.
+    assert answer(1, 3, 250).status_code == 200
+    assert answer(2, 1, 299).status_code == 200
+    [a] = web.assessments()
+    assert {n: a.answers[n] for n in range(1, 7)} == final
+    # A choice made after the submit (going back to the page, say) does apply.
+    assert answer(1, 4, 301).status_code == 200
+    assert web.assessments()[0].answers[1] == 4
+
+
+@pytest.mark.parametrize("seq", ["-1", "1e5", "１２", "9" * 19, "abc"])
+def test_a_malformed_order_number_saves_nothing(web: Web, unlocked: TestClient, seq: str) -> None:
+    aid = web.start(unlocked)
+    r = unlocked.post(
+        f"/assess/{aid}/answer",
+        data={"item": "1", "value": "3", "seq": seq},
+        headers={"HX-Request": "true", "X-CSRF-Token": csrf_of(unlocked)},
+    )
+    assert r.status_code == 400
+    assert web.assessments()[0].answers == {}

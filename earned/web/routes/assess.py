@@ -90,7 +90,12 @@ async def answer(ctx: Page, store: Open, assessment_id: str, values: Form) -> Re
     value = deps.int_field(values, "value", what="an answer")
     with store.session() as s:
         repo.record_answer(
-            session=s, assessment_id=assessment_id, item=item, value=value, now=deps.now()
+            session=s,
+            assessment_id=assessment_id,
+            item=item,
+            value=value,
+            now=deps.now(),
+            seq=domain.check_seq(values.get("seq")),
         )
         a = repo.get_assessment(session=s, assessment_id=assessment_id)
     return render(ctx, "assess/_saved.html", {"a": a})
@@ -115,10 +120,11 @@ async def page_submit(
             given[item.number] = int(raw)
         except ValueError:
             raise EarnedError("One of the answers was not a choice on the scale.") from None
+    seq = domain.check_seq(values.get("seq"))  # the submit's moment: later than every choice
     with store.session() as s:
         for number, value in given.items():
             repo.record_answer(
-                session=s, assessment_id=a.id, item=number, value=value, now=deps.now()
+                session=s, assessment_id=a.id, item=number, value=value, now=deps.now(), seq=seq
             )
         a = repo.get_assessment(session=s, assessment_id=a.id)
     missing = [i.number for i in inst.page_items(page) if i.number not in a.answers]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from earned import assessment as domain
 from earned import checkin
 from earned.assessment import Assessment
 from earned.errors import EarnedError
@@ -99,7 +100,12 @@ async def answer(page: Page, store: Open, instrument_id: str, values: Form) -> R
         if current is None:
             current = repo.start_assessment(session=s, instrument_id=inst.id, now=deps.now())
         repo.record_answer(
-            session=s, assessment_id=current.id, item=item, value=value, now=deps.now()
+            session=s,
+            assessment_id=current.id,
+            item=item,
+            value=value,
+            now=deps.now(),
+            seq=domain.check_seq(values.get("seq")),
         )
         current = repo.get_assessment(session=s, assessment_id=current.id)
     # Only for the answer just given, and not when the page already shows the panel.
@@ -140,9 +146,15 @@ async def submit(page: Page, store: Open, instrument_id: str, values: Form) -> R
         if current is None and given:
             current = repo.start_assessment(session=s, instrument_id=inst.id, now=deps.now())
         if current is not None:
+            seq = domain.check_seq(values.get("seq"))
             for number, value in given.items():
                 repo.record_answer(
-                    session=s, assessment_id=current.id, item=number, value=value, now=deps.now()
+                    session=s,
+                    assessment_id=current.id,
+                    item=number,
+                    value=value,
+                    now=deps.now(),
+                    seq=seq,
                 )
             current = repo.get_assessment(session=s, assessment_id=current.id)
     missing = [i.number for i in inst.items if current is None or i.number not in current.answers]

@@ -81,6 +81,25 @@ document.addEventListener("DOMContentLoaded", () => {
     // Enter in the word search looks for words; it must not save the whole form.
     if (e.key === "Enter" && e.target instanceof Element && e.target.matches("[data-no-submit]")) e.preventDefault();
   });
+  // Answers are saved the moment they are chosen, in queued requests that may still be on
+  // their way when the page is submitted. Each save carries when its choice was made, and
+  // the submit a later number still, so the server keeps the last choice, never a stale one.
+  let seq = Date.now() * 1000;
+  const nextSeq = () => (seq = Math.max(seq + 1, Date.now() * 1000));
+  document.addEventListener("change", (e) => {
+    // Capturing: runs before htmx's own handler issues (or queues) the save.
+    if (e.target instanceof HTMLInputElement && e.target.closest("form[data-ordered]")) {
+      e.target.dataset.seq = String(nextSeq());
+    }
+  }, true);
+  document.addEventListener("htmx:configRequest", (e) => {
+    const chosen = e.detail.elt.dataset && e.detail.elt.dataset.seq;
+    if (chosen) e.detail.parameters.seq = chosen;
+  });
+  document.addEventListener("submit", (e) => {
+    const field = e.target instanceof HTMLFormElement && e.target.querySelector("input[data-seq]");
+    if (field) field.value = String(nextSeq());
+  }, true);
   // A refused peak/settled time comes back as the row with its message: show it in place.
   document.addEventListener("htmx:beforeSwap", (e) => {
     if (e.detail.xhr.status === 400 && e.detail.target.closest("[data-swap-errors]")) {
