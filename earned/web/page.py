@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import tzinfo
 
 from fastapi import Request
 
-from earned import crisis, pacing
+from earned import crisis, pacing, zones
 from earned.store import repo
 from earned.web import security
 
@@ -31,6 +32,7 @@ class PageContext:
     unlocked: bool
     calm: bool  # calm mode; always off for a locked browser, which cannot read the setting
     region: str  # whose crisis lines come first; the default when locked
+    zone: tzinfo  # the person's time zone for every time shown (earned.zones)
     care: bool  # ?care=1: a save just now suggested danger, so the care panel is shown
 
     @property
@@ -56,7 +58,7 @@ def page_context(request: Request) -> PageContext:
 def read_page(request: Request) -> PageContext:
     """Build the page context afresh; for a route that has just changed the settings.
 
-    Costs one short read transaction (two primary-key reads of the settings table) for an
+    Costs one short read transaction (three primary-key reads of the settings table) for an
     unlocked browser and none for a locked one. If the read fails the page still renders,
     with calm mode off and the default region, rather than turning a page (often an error
     page, or "Get help now") into a 500.
@@ -66,14 +68,15 @@ def read_page(request: Request) -> PageContext:
     # closes the journal; deps.store() does both for the routes that need the journal.
     unlocked = bool(vault and vault.holds(request.cookies.get(security.SESSION_COOKIE)))
     store = vault.store if vault is not None and unlocked else None
-    calm, saved_region = False, None
+    calm, saved_region, saved_zone = False, None, None
     if store is not None:
         try:
             with store.session() as s:
                 calm = pacing.is_calm(repo.get_setting(session=s, key=pacing.CALM_MODE))
                 saved_region = repo.get_setting(session=s, key=crisis.SETTING)
+                saved_zone = repo.get_setting(session=s, key=zones.SETTING)
         except Exception as exc:
-            calm, saved_region = False, None
+            calm, saved_region, saved_zone = False, None, None
             log.warning("settings unreadable (%s); full page shown", type(exc).__name__)
     return PageContext(
         request=request,
@@ -82,5 +85,6 @@ def read_page(request: Request) -> PageContext:
         unlocked=unlocked,
         calm=calm,
         region=crisis.region_or_default(saved_region),
+        zone=zones.zone_of(saved_zone),
         care=request.query_params.get("care") == "1",
     )

@@ -8,13 +8,16 @@ vault or the request's cookies.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
-from earned import content, episodes, journal, pacing, regulation, toolkit
+from earned import content, episodes, journal, pacing, regulation, toolkit, zones
 from earned.web.page import PageContext
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -22,6 +25,15 @@ templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 # for calm mode's labels and its note (safety/_calm_note.html).
 templates.env.globals["content_note"] = pacing.content_note
 templates.env.globals["calm_words"] = lambda: pacing.words()["calm"]
+
+
+@pass_context
+def _local(context: Context, moment: datetime, fmt: str = "%d %b %Y, %H:%M") -> str:
+    """{{ local(time) }}: a stored (UTC) time in the person's zone, the page context's."""
+    return zones.local(moment, context["zone"], fmt)
+
+
+templates.env.globals["local"] = _local
 # Each form field's maxlength, from the limit its record kind's domain module owns, so a
 # page never states a number of its own (the server checks the same constant).
 templates.env.globals["limits"] = {
@@ -46,6 +58,7 @@ def render(
         "unlocked": page.unlocked,
         "path": page.path,
         "calm": page.calm,
+        "zone": page.zone,
         **(context or {}),
     }
     # After a save that suggested danger (care=1), when the route asks (PHQ-9 item 9), or

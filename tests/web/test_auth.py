@@ -311,3 +311,22 @@ def test_csrf_cookie_must_be_present_not_just_the_field(web: Web, client: TestCl
     r = client.post("/setup", data={"csrf": token, "passphrase": PASSPHRASE, "confirm": PASSPHRASE})
     assert r.status_code == 403
     assert not web.profile.folder.exists()
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"), [("Europe/Madrid", "Europe/Madrid"), ("Mars/Base", None)]
+)
+def test_setup_keeps_the_browsers_time_zone(web: Web, sent: str, kept: str | None) -> None:
+    client = web.client()
+    client.get("/setup")
+    r = client.post(
+        "/setup",
+        data={
+            "csrf": csrf_of(client),
+            "passphrase": PASSPHRASE,
+            "confirm": PASSPHRASE,
+            "time_zone": sent,
+        },
+    )
+    assert r.status_code == 303
+    assert web.setting("time_zone") == kept

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -302,3 +304,27 @@ def test_posts_need_csrf(web: Web, unlocked: TestClient, token: str | None) -> N
     assert unlocked.post(f"/entries/{entry_id}/delete", data=data).status_code == 403
     [entry] = web.entries()
     assert (entry.id, entry.body) == (entry_id, "untouched")
+
+
+def test_entries_are_dated_on_the_persons_clock(web: Web, unlocked: TestClient) -> None:
+    """Entries once showed UTC while moments showed local time: every server-rendered time
+    is now in the person's zone (set at setup from the browser)."""
+    from sqlalchemy import update
+
+    from earned import zones
+    from earned.store import repo
+    from earned.store.models import EntryRow
+
+    web.add_reflection(unlocked, "late at night")
+    web._read(lambda s: repo.set_setting(session=s, key=zones.SETTING, value="Pacific/Auckland"))
+    web._read(
+        lambda s: s.execute(
+            update(EntryRow).values(
+                created_at=datetime(2026, 3, 2, 22, 30, tzinfo=UTC),
+                updated_at=datetime(2026, 3, 2, 22, 30, tzinfo=UTC),
+            )
+        )
+    )
+    text = page(unlocked.get(f"/reflect/{PROMPTS[0]}")).text
+    assert "03 Mar 2026, 11:30" in text  # Auckland is UTC+13 in March
+    assert "UTC" not in text

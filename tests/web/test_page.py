@@ -6,6 +6,7 @@ same request ends in; render() needs nothing but it (no app, no vault, no databa
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 import pytest
 from fastapi.testclient import TestClient
@@ -34,6 +35,7 @@ def context(**given: object) -> PageContext:
         "unlocked": False,
         "calm": False,
         "region": "us",
+        "zone": UTC,
         "care": False,
     }
     return PageContext(**(fields | given))  # type: ignore[arg-type]

@@ -448,10 +448,10 @@ def test_practice_log_lists_recent_practices(
     p = page(unlocked.get("/regulate/log"))
     rows = [[td.text for td in tr_cells] for tr_cells in _rows(p)]
     assert rows == [
-        ["Body scan", "Wed 04 Mar 2026, 12:00 UTC", "45 s"],
-        ["Movement", "Wed 04 Mar 2026, 11:00 UTC", "30 min"],
-        ["5-4-3-2-1 grounding", "Wed 04 Mar 2026, 10:00 UTC", "1 min 35 s"],
-        ["Box breathing", "Wed 04 Mar 2026, 09:00 UTC", "3 min"],
+        ["Body scan", "Wed 04 Mar 2026, 12:00", "45 s"],
+        ["Movement", "Wed 04 Mar 2026, 11:00", "30 min"],
+        ["5-4-3-2-1 grounding", "Wed 04 Mar 2026, 10:00", "1 min 35 s"],
+        ["Box breathing", "Wed 04 Mar 2026, 09:00", "3 min"],
     ]
     assert p.select("time")[0].get("datetime") == "2026-03-04T12:00:00+00:00"
     assert [w.text for w in p.select("span.week-count")][-1] == "4 practices"

@@ -7,6 +7,7 @@ import contextlib
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from earned import zones
 from earned.errors import EarnedError
 from earned.store import Store, keys, personal, repo
 from earned.web import security
@@ -52,6 +53,11 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
         store, _key = personal.set_up(vault.profile, passphrase)
     except EarnedError as error:
         return render(page, "auth/setup.html", {"error": error.message}, status=400)
+    # The browser's time zone (sent by earned.js), so every time is shown on its clock.
+    zone = zones.check_zone(values.get("time_zone"))
+    if zone is not None:
+        with store.session() as s:
+            repo.set_setting(session=s, key=zones.SETTING, value=zone)
     return _signed_in(request, store, "/welcome")
 
 

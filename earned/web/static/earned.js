@@ -100,6 +100,11 @@ document.addEventListener("DOMContentLoaded", () => {
     const field = e.target instanceof HTMLFormElement && e.target.querySelector("input[data-seq]");
     if (field) field.value = String(nextSeq());
   }, true);
+  // At setup: the browser's time zone, so the server writes every time on the person's clock.
+  document.addEventListener("DOMContentLoaded", () => {
+    const field = document.querySelector("input[data-time-zone]");
+    if (field) field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  });
   // A refused peak/settled time comes back as the row with its message: show it in place.
   document.addEventListener("htmx:beforeSwap", (e) => {
     if (e.detail.xhr.status === 400 && e.detail.target.closest("[data-swap-errors]")) {
