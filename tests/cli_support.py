@@ -59,6 +59,9 @@ def earned(*argv: str, stdin: str = "", timeout: float = 60) -> subprocess.Compl
         text=True,
         env=env(),
         timeout=timeout,
+        # No controlling terminal, as under cron or CI: a passphrase prompt can never wait
+        # on the developer's own terminal, and the no-terminal message is what is tested.
+        start_new_session=True,
     )
 
 

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from earned import passphrases
 from earned.errors import EarnedError
 from earned.paths import Profile, profile
 
@@ -107,19 +108,18 @@ def passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> str:
 
 def new_passphrase(file: Path | None, from_env: str | None) -> str:
     """A new passphrase from a file or the environment, else typed twice; checked either way."""
-    from earned.store import keys
 
     if file is not None or from_env:
         value = _read_first_line(file) if file is not None else str(from_env)
-        keys.check_new_passphrase(value)
+        passphrases.check_new(value)
         return value
     print(
         "Choose a passphrase. It encrypts everything you write here; a few ordinary words "
         "strung together work well."
     )
     first = _ask_secret("New passphrase: ")
-    keys.check_new_passphrase(first)
-    keys.check_new_passphrase(first, _ask_secret("Type it again: "))
+    passphrases.check_new(first)
+    passphrases.check_new(first, _ask_secret("Type it again: "))
     return first
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from earned import passphrases
 from earned.cli.common import (
     PASSPHRASE_ENV,
     Command,
@@ -34,7 +35,7 @@ DEMO_MONTHS = 18
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from earned.store import keys, personal
+    from earned.store import personal
 
     prof = chosen(args)
     if prof.exists or prof.database.exists():
@@ -46,7 +47,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     store, _ = personal.set_up(prof, new)
     store.close()
     print(f"Your journal is ready in {prof.folder}")
-    print(f"Passphrase strength: {keys.strength_hint(new)}.")
+    print(f"Passphrase strength: {passphrases.strength_hint(new)}.")
     say(
         "Please keep your passphrase somewhere safe. It cannot be recovered: without it "
         "nobody, not even you, can open this journal again."
@@ -161,7 +162,7 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
         raise EarnedError("The new passphrase is the same as the current one; nothing changed.")
     personal.change_passphrase(prof, old, new)
     print("Your passphrase is changed; the old one no longer opens this journal.")
-    print(f"Strength of the new passphrase: {keys.strength_hint(new)}.")
+    print(f"Strength of the new passphrase: {passphrases.strength_hint(new)}.")
     say("Backups made before now still open with the old passphrase.")
     return 0
 

@@ -25,12 +25,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from earned import passphrases
 from earned.errors import EarnedError, WrongPassphrase
 
 FORMAT = "earned-key"
 VERSION = 1
 _AAD = b"earned-key-v1"
-MIN_PASSPHRASE = 8
 
 
 @dataclass(frozen=True)
@@ -68,33 +68,6 @@ def derive(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
             type=Type.ID,
         )
     )
-
-
-def check_new_passphrase(passphrase: str, confirm: str | None = None) -> None:
-    """Reject passphrases too short to protect the journal, or mismatched confirmation."""
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise EarnedError(
-            f"Please choose a passphrase of at least {MIN_PASSPHRASE} characters; "
-            "a few ordinary words strung together work well."
-        )
-    if confirm is not None and confirm != passphrase:
-        raise EarnedError("The two passphrases do not match. Please type them again.")
-
-
-def strength_hint(passphrase: str) -> str:
-    """A gentle, local estimate of passphrase strength (no lists are sent anywhere)."""
-    classes = sum(
-        any(test(c) for c in passphrase)
-        for test in (str.islower, str.isupper, str.isdigit, lambda c: not c.isalnum())
-    )
-    words = len(passphrase.split())
-    if len(passphrase) < MIN_PASSPHRASE:
-        return "too short"
-    if len(passphrase) >= 20 or words >= 4 or (len(passphrase) >= 14 and classes >= 3):
-        return "strong"
-    if len(passphrase) >= 12 or classes >= 3:
-        return "fair"
-    return "weak"
 
 
 def _b64(data: bytes) -> str:
@@ -144,7 +117,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def create(path: Path, passphrase: str, params: KdfParams | None = None) -> bytes:
     """Make a new data key, write it wrapped to `path`, return the raw data key."""
-    check_new_passphrase(passphrase)
+    passphrases.check_new(passphrase)
     data_key = secrets.token_bytes(32)
     header = _wrap(passphrase, data_key, params or kdf_from_env())
     write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))
@@ -208,7 +181,7 @@ def unlock(path: Path, passphrase: str) -> bytes:
 
 def change(path: Path, old: str, new: str, params: KdfParams | None = None) -> None:
     """Re-wrap the same data key under a new passphrase, atomically."""
-    check_new_passphrase(new)
+    passphrases.check_new(new)
     data_key = unlock(path, old)
     header = _wrap(new, data_key, params or kdf_from_env())
     write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))

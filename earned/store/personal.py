@@ -13,6 +13,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from earned import passphrases
 from earned.errors import EarnedError
 from earned.paths import Profile
 from earned.store import Store, keys, sqlcipher
@@ -25,7 +26,7 @@ def set_up(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
             f"A journal already exists in {profile.folder}. Unlock it instead, or choose "
             "another profile."
         )
-    keys.check_new_passphrase(passphrase)
+    passphrases.check_new(passphrase)
     profile.ensure_folder()
     data_key = keys.create(profile.key_file, passphrase)
     return Store.personal(profile.database, data_key), data_key

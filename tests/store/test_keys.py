@@ -284,31 +284,11 @@ def test_change_to_a_too_short_passphrase_changes_nothing(key_file: Path, new: s
     assert key_file.read_bytes() == before
 
 
-def test_new_passphrase_rules() -> None:
-    keys.check_new_passphrase("12345678")
-    keys.check_new_passphrase(NEW, NEW)
-    with pytest.raises(EarnedError, match="at least 8"):
-        keys.check_new_passphrase("1234567")
-    with pytest.raises(EarnedError, match="do not match"):
-        keys.check_new_passphrase(NEW, NEW + "s")
+def test_a_new_passphrase_is_checked_before_anything_is_written() -> None:
     with pytest.raises(EarnedError, match="at least 8"):
         keys.create(Path("/nonexistent/never/written.key"), "short")
-
-
-@pytest.mark.parametrize(
-    ("passphrase", "hint"),
-    [
-        ("abc", "too short"),
-        ("abcdefgh", "weak"),
-        ("abcdefghijkl", "fair"),  # 12 characters
-        ("Abcdef1!", "fair"),  # three character classes
-        ("correct horse battery staple", "strong"),  # four words
-        ("Abcdefghijk1!x", "strong"),  # 14 characters, three classes
-        ("a" * 20, "strong"),
-    ],
-)
-def test_strength_hint(passphrase: str, hint: str) -> None:
-    assert keys.strength_hint(passphrase) == hint
+    with pytest.raises(EarnedError, match="guessed quickly"):
+        keys.create(Path("/nonexistent/never/written.key"), "password")
 
 
 # --- crash safety -------------------------------------------------------------------------

@@ -7,9 +7,9 @@ import contextlib
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned import zones
+from earned import passphrases, zones
 from earned.errors import EarnedError
-from earned.store import Store, keys, personal, repo
+from earned.store import Store, personal, repo
 from earned.web import security
 from earned.web.deps import Form, Open, Page
 from earned.web.render import render
@@ -38,7 +38,7 @@ def setup_page(request: Request, page: Page) -> Response:
 
 @router.post("/setup/strength")
 async def strength(page: Page, values: Form) -> Response:
-    hint = keys.strength_hint(values.get("passphrase", ""))
+    hint = passphrases.strength_hint(values.get("passphrase", ""))
     return render(page, "auth/_strength.html", {"hint": hint})
 
 
@@ -49,7 +49,7 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
         return RedirectResponse("/unlock", status_code=303)
     passphrase = values.get("passphrase", "")
     try:
-        keys.check_new_passphrase(passphrase, values.get("confirm", ""))
+        passphrases.check_new(passphrase, values.get("confirm", ""))
         store, _key = personal.set_up(vault.profile, passphrase)
     except EarnedError as error:
         return render(page, "auth/setup.html", {"error": error.message}, status=400)
