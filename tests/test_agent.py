@@ -8,8 +8,6 @@ import argparse
 import os
 import socket
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,25 +15,10 @@ import pytest
 
 from earned import agent, cli, paths
 from earned.store import sqlcipher
-from tests.conftest import Journal
+from tests.support.cli import earned, subcommands
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
-
-
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
-
-
-def earned(*argv: str) -> subprocess.CompletedProcess[str]:
-    """`python -m earned` with no passphrase source (stdin is empty, not a terminal)."""
-    return subprocess.run(
-        [sys.executable, "-m", "earned", *argv],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=60,
-    )
 
 
 def count(j: Journal) -> int:
@@ -158,11 +141,7 @@ def test_the_threat_model_states_the_agents_limits() -> None:
 
 
 def commands() -> dict[str, argparse.ArgumentParser]:
-    parser = cli.build_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise AssertionError("no subcommands")
+    return subcommands(cli.build_parser())
 
 
 def test_the_key_never_appears_in_the_agents_command_line_or_environment(

@@ -6,9 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib.util
-import io
 import json
-import os
 import select
 import socket
 import subprocess
@@ -17,7 +15,7 @@ import tarfile
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,15 +23,13 @@ import pytest
 from earned import cli, demo, instruments
 from earned.errors import EarnedError
 from earned.instruments.scoring import Scores, score
-from tests.conftest import PASSPHRASE, T0, Result, require
+from tests.support import PASSPHRASE, T0, child_env, require
+from tests.support.cli import HEAVY, Run, earned, subcommands
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
-HEAVY = ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "pydantic")
 ANSWERS = [(n % 5) + 1 for n in range(36)]  # a full, valid answer set: 1,2,3,4,5,1,...
-
-
-Run = Callable[..., Result]
 
 
 def secret(tmp_path: Path, text: str, name: str = "pw") -> Path:
@@ -42,72 +38,18 @@ def secret(tmp_path: Path, text: str, name: str = "pw") -> Path:
     return path
 
 
-@pytest.fixture
-def pw(tmp_path: Path) -> Path:
-    return secret(tmp_path, PASSPHRASE)
-
-
-@pytest.fixture
-def run(
-    data_dir: Path, pw: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Run:
-    """Call earned.cli.main in-process; by default with --passphrase-file holding PASSPHRASE."""
-
-    def invoke(
-        *argv: str, stdin: str | None = None, passphrase: Path | None = pw, profile: str = ""
-    ) -> Result:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        pre = ["--profile", profile] if profile else []
-        if passphrase is not None:
-            pre += ["--passphrase-file", str(passphrase)]
-        code = cli.main([*pre, *argv])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
-
-
-@pytest.fixture
-def journal(run: Run, data_dir: Path) -> Path:
-    """An initialised default journal; returns its folder."""
-    assert run("init").code == 0
-    return data_dir / "profiles" / "default"
-
-
-@pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
-    """A realistic export (the demo generator's) to import."""
-    path = tmp_path / "demo-export.json"
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A realistic export (the demo generator's) to import; made once, only ever read."""
+    path = tmp_path_factory.mktemp("demo") / "demo-export.json"
     from earned.reports import export
 
     path.write_text(export.to_json(demo.generate(4, T0)), encoding="utf-8")
     return path
 
 
-def subprocess_env() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("EARNED_PASSPHRASE", None)
-    return env
-
-
-def earned(*argv: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "earned", *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=subprocess_env(),
-        timeout=timeout,
-    )
-
-
 def commands() -> dict[str, argparse.ArgumentParser]:
-    parser = cli.build_parser()
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise AssertionError("no subcommands")
+    return subcommands(cli.build_parser())
 
 
 # --- help and start-up cost --------------------------------------------------------------
@@ -127,7 +69,7 @@ heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
 print(",".join(heavy))
 """
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env()
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env()
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
@@ -206,14 +148,14 @@ def test_init_rejects_a_short_passphrase(run: Run, tmp_path: Path, data_dir: Pat
 
 
 def test_passphrase_from_environment(
-    run: Run, journal: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("EARNED_PASSPHRASE", PASSPHRASE)
     assert run("results", passphrase=None).code == 0
 
 
 def test_wrong_passphrase_is_a_clear_message_and_exit_3(
-    run: Run, journal: Path, tmp_path: Path
+    run: Run, journal: Journal, tmp_path: Path
 ) -> None:
     wrong = secret(tmp_path, "not the passphrase", "wrong")
     result = run("results", passphrase=wrong)
@@ -240,7 +182,7 @@ def test_bad_profile_name(run: Run) -> None:
 
 
 def test_unexpected_errors_show_no_traceback_or_data(
-    run: Run, journal: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def boom(args: argparse.Namespace) -> int:
         raise RuntimeError("private journal text")
@@ -260,7 +202,7 @@ def lines(values: list[int]) -> str:
     return "".join(f"{v}\n" for v in values)
 
 
-def test_assess_through_piped_stdin(journal: Path, pw: Path) -> None:
+def test_assess_through_piped_stdin(journal: Journal, pw: Path) -> None:
     done = earned("--passphrase-file", str(pw), "assess", stdin=lines(ANSWERS))
     assert done.returncode == 0, done.stderr
     assert "[1/36]" in done.stdout and "[36/36]" in done.stdout
@@ -269,7 +211,7 @@ def test_assess_through_piped_stdin(journal: Path, pw: Path) -> None:
     assert "This is your first result" in done.stdout
 
 
-def test_assess_handles_invalid_input_and_going_back(run: Run, journal: Path) -> None:
+def test_assess_handles_invalid_input_and_going_back(run: Run, journal: Journal) -> None:
     # item 1 = 1, item 2 = 2, back to item 2, change it to 4, then the rest
     script = "x\n1\n\n9\n2\nb\n4\n" + lines(ANSWERS[2:])
     result = run("assess", stdin=script)
@@ -284,7 +226,7 @@ def test_assess_handles_invalid_input_and_going_back(run: Run, journal: Path) ->
     assert data["latest"]["scores"] == pytest.approx(scores.values)
 
 
-def test_assess_pause_then_resume(run: Run, journal: Path) -> None:
+def test_assess_pause_then_resume(run: Run, journal: Journal) -> None:
     first = run("assess", stdin=lines(ANSWERS[:10]) + "q\n")
     assert first.code == 0
     assert "Paused. Your 10 answer(s) are saved" in first.out
@@ -308,7 +250,7 @@ def test_assess_pause_then_resume(run: Run, journal: Path) -> None:
 
 
 def test_assess_end_of_input_pauses_and_leaving_at_once_saves_nothing(
-    run: Run, journal: Path
+    run: Run, journal: Journal
 ) -> None:
     result = run("assess", stdin="")
     assert result.code == 0
@@ -319,7 +261,7 @@ def test_assess_end_of_input_pauses_and_leaving_at_once_saves_nothing(
     assert "Your 2 answer(s) are saved" in partial.out
 
 
-def test_results_when_there_are_none(run: Run, journal: Path) -> None:
+def test_results_when_there_are_none(run: Run, journal: Journal) -> None:
     text = run("results")
     assert text.code == 0
     assert "There are no results yet" in text.out
@@ -329,7 +271,7 @@ def test_results_when_there_are_none(run: Run, journal: Path) -> None:
     assert data["trajectory"] == []
 
 
-def test_results_text_and_json(run: Run, journal: Path, demo_file: Path) -> None:
+def test_results_text_and_json(run: Run, journal: Journal, demo_file: Path) -> None:
     assert run("import", str(demo_file)).code == 0
     text = run("results")
     assert text.code == 0, text.err
@@ -369,7 +311,7 @@ def test_results_text_and_json(run: Run, journal: Path, demo_file: Path) -> None
 
 
 def test_export_json_md_and_csv(
-    run: Run, journal: Path, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, journal: Journal, demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run("import", str(demo_file))
     data = json.loads(run("export", "--format", "json").out)
@@ -405,7 +347,7 @@ def test_export_json_md_and_csv(
 
 
 def test_import_round_trip_into_a_new_profile(
-    run: Run, journal: Path, demo_file: Path, tmp_path: Path
+    run: Run, journal: Journal, demo_file: Path, tmp_path: Path
 ) -> None:
     imported = run("import", str(demo_file))
     assert imported.code == 0, imported.err
@@ -431,7 +373,7 @@ def test_import_round_trip_into_a_new_profile(
 
 
 def test_import_of_a_bad_file_imports_nothing(
-    run: Run, journal: Path, demo_file: Path, tmp_path: Path
+    run: Run, journal: Journal, demo_file: Path, tmp_path: Path
 ) -> None:
     not_json = tmp_path / "notes.txt"
     not_json.write_text("dear diary", encoding="utf-8")
@@ -460,7 +402,7 @@ def test_import_of_a_bad_file_imports_nothing(
 # --- backup, passphrase change, demo, delete ------------------------------------------------
 
 
-def test_backup(run: Run, journal: Path, tmp_path: Path, data_dir: Path) -> None:
+def test_backup(run: Run, journal: Journal, tmp_path: Path, data_dir: Path) -> None:
     result = run("backup", "--dest", str(tmp_path / "bk"))
     assert result.code == 0, result.err
     (tar_path,) = (tmp_path / "bk").glob("earned-default-*.tar")
@@ -473,14 +415,14 @@ def test_backup(run: Run, journal: Path, tmp_path: Path, data_dir: Path) -> None
     assert list((data_dir / "backups").glob("earned-default-*.tar"))
 
 
-def test_passphrase_change(run: Run, journal: Path, tmp_path: Path, pw: Path) -> None:
+def test_passphrase_change(run: Run, journal: Journal, tmp_path: Path, pw: Path) -> None:
     new = secret(tmp_path, "a new lantern on the hill", "new")
     wrong = secret(tmp_path, "not the passphrase", "wrong")
-    key_before = (journal / "journal.key").read_bytes()
+    key_before = journal.profile.key_file.read_bytes()
 
     refused = run("passphrase", "--new-passphrase-file", str(new), passphrase=wrong)
     assert refused.code == 3
-    assert (journal / "journal.key").read_bytes() == key_before
+    assert journal.profile.key_file.read_bytes() == key_before
 
     changed = run("passphrase", "--new-passphrase-file", str(new))
     assert changed.code == 0, changed.err
@@ -491,7 +433,7 @@ def test_passphrase_change(run: Run, journal: Path, tmp_path: Path, pw: Path) ->
 
 
 def test_passphrase_change_prompts_for_the_new_one(
-    run: Run, journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     typed = iter(["a new lantern on the hill", "a new lantern on the hill"])
     monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
@@ -525,19 +467,19 @@ def test_demo(run: Run, data_dir: Path, tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_delete_everything(run: Run, journal: Path, tmp_path: Path) -> None:
+def test_delete_everything(run: Run, journal: Journal, tmp_path: Path) -> None:
     unconfirmed = run("delete-everything")
     assert unconfirmed.code == 2
     assert "--yes-i-am-sure" in unconfirmed.err
-    assert journal.exists()
+    assert journal.profile.folder.exists()
 
     wrong = secret(tmp_path, "not the passphrase", "wrong")
     assert run("delete-everything", "--yes-i-am-sure", passphrase=wrong).code == 3
-    assert journal.exists()
+    assert journal.profile.folder.exists()
 
     deleted = run("delete-everything", "--yes-i-am-sure")
     assert deleted.code == 0, deleted.err
-    assert not journal.exists()
+    assert not journal.profile.folder.exists()
     assert run("results").code == 2
     assert run("delete-everything", "--yes-i-am-sure").code == 2
 
@@ -594,7 +536,7 @@ def test_serve_answers_http(data_dir: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=subprocess_env(),
+        env=child_env(),
     )
     try:
         assert proc.stdout is not None

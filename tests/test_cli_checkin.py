@@ -4,51 +4,18 @@ care words and crisis lines on stderr, with every answer kept."""
 
 from __future__ import annotations
 
-import io
 import json
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from earned import cli, content
-from tests.conftest import PASSPHRASE, Result
+from tests.support import PASSPHRASE
+from tests.support.cli import Run, earned
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
-
-Run = Callable[..., Result]
 CARE = content.load("crisis")["care"]
-
-
-@pytest.fixture
-def pw(tmp_path: Path) -> Path:
-    path = tmp_path / "pw"
-    path.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def run(
-    data_dir: Path, pw: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Run:
-    """earned.cli.main in-process with --passphrase-file, stdin from a string."""
-
-    def invoke(*argv: str, stdin: str | None = None) -> Result:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        code = cli.main(["--passphrase-file", str(pw), *argv])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return invoke
-
-
-@pytest.fixture
-def journal(run: Run) -> None:
-    assert run("init").code == 0
 
 
 def lines(values: list[int]) -> str:
@@ -204,17 +171,8 @@ def test_help_names_both_check_ins(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_piped_through_a_real_process(pw: Path, data_dir: Path) -> None:
-    def earned(*argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "earned", "--passphrase-file", str(pw), *argv],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-
-    assert earned("init").returncode == 0
-    done = earned("checkin", "phq9", stdin=lines([3] * 8 + [2]))  # 26: severe
+    assert earned("--passphrase-file", str(pw), "init").returncode == 0
+    done = earned("--passphrase-file", str(pw), "checkin", "phq9", stdin=lines([3] * 8 + [2]))
     assert done.returncode == 0, done.stderr
     assert "PHQ-9 total: 26 of 27" in done.stdout
     assert "Symptom level over the last two weeks: severe." in done.stdout

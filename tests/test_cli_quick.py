@@ -5,7 +5,6 @@ writing while the web app's store writes too."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import pty
@@ -25,45 +24,13 @@ import pytest
 from earned import cli
 from earned.errors import EarnedError
 from earned.store import Store, activations, personal, quick, schema, sqlcipher, urge_timers
-from tests.conftest import Journal, Result
+from tests.support import child_env
+from tests.support.cli import HEAVY, Run, earned, subcommands
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
-HEAVY = (
-    "fastapi",
-    "starlette",
-    "sqlalchemy",
-    "alembic",
-    "uvicorn",
-    "argon2",
-    "pydantic",
-    "cryptography",
-    "jinja2",
-)
 ID = re.compile(r"\(id ([0-9a-f]{8})\)")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str, pw: Path | None = None) -> Result:
-    """earned.cli.main in-process; with --passphrase-file only if `pw` is given."""
-    pre = ["--passphrase-file", str(pw)] if pw is not None else []
-    code = cli.main([*pre, *argv])
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
-
-
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
-
-
-def earned(*argv: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "earned", *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=timeout,
-    )
 
 
 def raw(j: Journal, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -91,7 +58,7 @@ def short_id(out: str) -> str:
 # --- imports and schema ----------------------------------------------------------------------
 
 
-def test_quick_commands_import_nothing_heavy(unlocked: Journal) -> None:
+def test_quick_commands_import_nothing_heavy(journal_with_agent: Journal) -> None:
     code = f"""
 import contextlib, io, sys
 from earned import cli
@@ -104,18 +71,11 @@ with contextlib.redirect_stdout(io.StringIO()):
 print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})))
 """
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env(), timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=60
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
-    assert count(unlocked) == 1
-
-
-def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise AssertionError("no subcommands")
+    assert count(journal_with_agent) == 1
 
 
 @pytest.mark.parametrize(
@@ -175,49 +135,46 @@ def _downgrade(j: Journal, revision: str) -> None:
 
 
 def test_an_older_journal_is_migrated_through_the_full_store_first(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, run: Run
 ) -> None:
-    _downgrade(unlocked, "0001")
-    assert raw(unlocked, "SELECT version_num FROM alembic_version") == [("0001",)]
-    result = run(capsys, "log", "4")
+    _downgrade(journal_with_agent, "0001")
+    assert raw(journal_with_agent, "SELECT version_num FROM alembic_version") == [("0001",)]
+    result = run("log", "4", passphrase=None)
     assert result.code == 0, result.err
-    assert raw(unlocked, "SELECT version_num FROM alembic_version") == [(schema.HEAD,)]
-    assert count(unlocked) == 1
+    assert raw(journal_with_agent, "SELECT version_num FROM alembic_version") == [(schema.HEAD,)]
+    assert count(journal_with_agent) == 1
 
 
-def test_a_journal_from_a_newer_earned_is_refused(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    conn = sqlcipher.connect(unlocked.profile.database, unlocked.key)
+def test_a_journal_from_a_newer_earned_is_refused(journal_with_agent: Journal, run: Run) -> None:
+    conn = sqlcipher.connect(journal_with_agent.profile.database, journal_with_agent.key)
     conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.commit()
     conn.close()
-    result = run(capsys, "log", "4")
+    result = run("log", "4", passphrase=None)
     assert result.code == 2
     assert "newer version of earned" in result.err
-    assert count(unlocked) == 0
+    assert count(journal_with_agent) == 0
 
 
 def test_a_missing_journal_file_is_reported_not_recreated(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, run: Run
 ) -> None:
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{unlocked.profile.database}{suffix}").unlink(missing_ok=True)
-    result = run(capsys, "log", "4")
+        Path(f"{journal_with_agent.profile.database}{suffix}").unlink(missing_ok=True)
+    result = run("log", "4", passphrase=None)
     assert result.code == 4
     assert "is missing. Nothing was created" in result.err
-    assert not unlocked.profile.database.exists()
+    assert not journal_with_agent.profile.database.exists()
 
 
 # --- the rows are the store's rows -----------------------------------------------------------
 
 
 def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, run: Run
 ) -> None:
     before = datetime.now(UTC)
     result = run(
-        capsys,
         "log",
         "7",
         "he didn't answer for 3 hours",
@@ -229,13 +186,14 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
         "text",
         "--tag",
         "partner",
+        passphrase=None,
     )
     assert result.code == 0, result.err
     assert "Logged: intensity 7" in result.out
     assert "earned settle" in result.out and "earned wait text" in result.out
     prefix = short_id(result.out)
 
-    s = store(unlocked)
+    s = store(journal_with_agent)
     try:
         with s.session() as session:
             (a,) = activations.list_activations(session=session)
@@ -261,7 +219,7 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
         s.close()
 
 
-def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
+def test_raw_encodings_equal_the_sqlalchemy_models(journal_with_agent: Journal) -> None:
     """Same column types and text formats, row for row, as activations.log_activation writes."""
     now = datetime(2026, 3, 2, 21, 30, 15, 123456, tzinfo=UTC)
     onset = now.astimezone(timezone(timedelta(hours=-5))) - timedelta(minutes=3)
@@ -274,21 +232,21 @@ def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
         "urge": "call",
         "tags": ["work", "Ex"],
     }
-    s = store(unlocked)
+    s = store(journal_with_agent)
     try:
         with s.session() as session:
             orm = activations.log_activation(session=session, client_token="orm", **fields)
     finally:
         s.close()
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
+    conn = quick.open_journal(journal_with_agent.profile, journal_with_agent.key)
     try:
         mine = quick.log_activation(conn, client_token="raw", **fields).activation
     finally:
         conn.close()
 
-    columns = [r[1] for r in raw(unlocked, "PRAGMA table_info(activations)")]
+    columns = [r[1] for r in raw(journal_with_agent, "PRAGMA table_info(activations)")]
     select = ", ".join(f"typeof({c}), {c}" for c in columns)
-    rows = {r[1]: r for r in raw(unlocked, f"SELECT {select} FROM activations")}
+    rows = {r[1]: r for r in raw(journal_with_agent, f"SELECT {select} FROM activations")}
     a, b = rows[orm.id], rows[mine.id]
     for index, column in enumerate(columns):
         if column not in ("id", "client_token"):
@@ -299,9 +257,9 @@ def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
     assert mine == type(orm)(**{**orm.__dict__, "id": mine.id})
 
 
-def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -> None:
+def test_urge_timers_read_back_through_the_sqlalchemy_store(journal_with_agent: Journal) -> None:
     now = datetime.now(UTC)
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
+    conn = quick.open_journal(journal_with_agent.profile, journal_with_agent.key)
     try:
         timer = quick.start_urge(conn, urge=" check his profile ", now=now)
         ended, changed = quick.end_urge(
@@ -314,7 +272,7 @@ def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -
         conn.close()
     assert changed and not changed_again
     assert again == ended
-    s = store(unlocked)
+    s = store(journal_with_agent)
     try:
         with s.session() as session:
             stored = urge_timers.get_urge(session=session, urge_id=timer.id)
@@ -344,10 +302,10 @@ def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -
     ],
 )
 def test_bad_input_is_refused_before_anything_is_written(
-    journal: Journal, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+    journal: Journal, run: Run, argv: list[str], message: str
 ) -> None:
     # No agent and no passphrase source: the input is checked before any is asked for.
-    result = run(capsys, "log", *argv)
+    result = run("log", *argv, passphrase=None)
     assert result.code == 1
     assert message in result.err
     assert "Traceback" not in result.err
@@ -355,35 +313,33 @@ def test_bad_input_is_refused_before_anything_is_written(
 
 
 def test_identical_logs_are_separate_captures_but_a_token_is_idempotent(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, run: Run
 ) -> None:
-    assert run(capsys, "log", "6", "silence").code == 0
-    assert run(capsys, "log", "6", "silence").code == 0
-    assert count(unlocked) == 2
+    assert run("log", "6", "silence", passphrase=None).code == 0
+    assert run("log", "6", "silence", passphrase=None).code == 0
+    assert count(journal_with_agent) == 2
 
-    first = run(capsys, "log", "6", "silence", "--token", "retry-1")
-    again = run(capsys, "log", "6", "silence", "--token", "retry-1")
+    first = run("log", "6", "silence", "--token", "retry-1", passphrase=None)
+    again = run("log", "6", "silence", "--token", "retry-1", passphrase=None)
     assert first.code == again.code == 0
     assert "Logged" in first.out
     assert "Already saved with this --token" in again.out
     assert short_id(first.out) == short_id(again.out)
-    assert count(unlocked) == 3
+    assert count(journal_with_agent) == 3
 
 
-def test_log_with_a_passphrase_file_and_no_agent(
-    journal: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    result = run(capsys, "log", "3", pw=journal.pw)
+def test_log_with_a_passphrase_file_and_no_agent(journal: Journal, run: Run) -> None:
+    result = run("log", "3")
     assert result.code == 0, result.err
     assert "earned unlock" not in result.err  # no tip when the passphrase came from a file
     assert count(journal) == 1
 
 
-def test_log_at_an_earlier_time(unlocked: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_at_an_earlier_time(journal_with_agent: Journal, run: Run) -> None:
     earlier = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
-    result = run(capsys, "log", "5", "--at", earlier.isoformat())
+    result = run("log", "5", "--at", earlier.isoformat(), passphrase=None)
     assert result.code == 0, result.err
-    assert raw(unlocked, "SELECT onset_at FROM activations") == [
+    assert raw(journal_with_agent, "SELECT onset_at FROM activations") == [
         (earlier.replace(tzinfo=None).isoformat(" ", "microseconds"),)
     ]
 
@@ -402,11 +358,9 @@ def test_parse_at() -> None:
             cli._parse_at(bad, now)
 
 
-def test_output_never_prints_control_characters(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert run(capsys, "log", "4", "he said \x1b[31mred\x1b[0m things").code == 0
-    out = run(capsys, "open").out
+def test_output_never_prints_control_characters(journal_with_agent: Journal, run: Run) -> None:
+    assert run("log", "4", "he said \x1b[31mred\x1b[0m things", passphrase=None).code == 0
+    out = run("open", passphrase=None).out
     assert "\x1b" not in out
     assert "he said  [31mred [0m things" in out
 
@@ -415,55 +369,55 @@ def test_output_never_prints_control_characters(
 
 
 def test_settle_the_most_recent_open_episode_and_see_recovery_time(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, run: Run
 ) -> None:
     now = datetime.now(UTC)
-    old = run(capsys, "log", "5", "--at", (now - timedelta(hours=3)).isoformat())
-    new = run(capsys, "log", "8", "--at", (now - timedelta(minutes=42)).isoformat())
-    settled = run(capsys, "settle")
+    old = run("log", "5", "--at", (now - timedelta(hours=3)).isoformat(), passphrase=None)
+    new = run("log", "8", "--at", (now - timedelta(minutes=42)).isoformat(), passphrase=None)
+    settled = run("settle", passphrase=None)
     assert settled.code == 0, settled.err
     assert "Settled: 42 minutes from the start" in settled.out
     assert "intensity 8" in settled.out
     assert "1 other episode(s) still open" in settled.out
 
     by_id = run(
-        capsys, "settle", short_id(old.out)[:5], "--at", (now - timedelta(hours=1)).isoformat()
+        "settle",
+        short_id(old.out)[:5],
+        "--at",
+        (now - timedelta(hours=1)).isoformat(),
+        passphrase=None,
     )
     assert by_id.code == 0, by_id.err
     assert "Settled: 2 h 00 min from the start" in by_id.out
     assert "still open" not in by_id.out
 
-    nothing = run(capsys, "settle")
+    nothing = run("settle", passphrase=None)
     assert nothing.code == 1
     assert "There is no open episode" in nothing.err
     assert short_id(new.out) != short_id(old.out)
 
 
-def test_settle_refusals_change_nothing(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_settle_refusals_change_nothing(journal_with_agent: Journal, run: Run) -> None:
     now = datetime.now(UTC)
-    logged = run(capsys, "log", "6", "--at", (now - timedelta(minutes=30)).isoformat())
-    before = run(capsys, "settle", "--at", (now - timedelta(hours=1)).isoformat())
+    logged = run("log", "6", "--at", (now - timedelta(minutes=30)).isoformat(), passphrase=None)
+    before = run("settle", "--at", (now - timedelta(hours=1)).isoformat(), passphrase=None)
     assert before.code == 1
     assert "before the episode began" in before.err
-    future = run(capsys, "settle", "--at", (now + timedelta(hours=1)).isoformat())
+    future = run("settle", "--at", (now + timedelta(hours=1)).isoformat(), passphrase=None)
     assert future.code == 1
     assert "in the future" in future.err
-    unknown = run(capsys, "settle", "ffffffffffff")
+    unknown = run("settle", "ffffffffffff", passphrase=None)
     assert unknown.code == 1
     assert "No episode has an id starting with ffffffffffff" in unknown.err
-    not_hex = run(capsys, "settle", "hello")
+    not_hex = run("settle", "hello", passphrase=None)
     assert not_hex.code == 1
     assert "is not an id" in not_hex.err
-    assert raw(unlocked, "SELECT settled_at, updated_at FROM activations")[0][0] is None
+    assert raw(journal_with_agent, "SELECT settled_at, updated_at FROM activations")[0][0] is None
     assert short_id(logged.out)
 
 
-def test_an_ambiguous_prefix_asks_for_more(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
+def test_an_ambiguous_prefix_asks_for_more(journal_with_agent: Journal, run: Run) -> None:
+    conn = quick.open_journal(journal_with_agent.profile, journal_with_agent.key)
     try:
         now = datetime.now(UTC)
         for suffix in ("1", "2"):
@@ -472,44 +426,49 @@ def test_an_ambiguous_prefix_asks_for_more(
             quick.insert_activation(conn, values)
     finally:
         conn.close()
-    result = run(capsys, "settle", "abcd")
+    result = run("settle", "abcd", passphrase=None)
     assert result.code == 1
     assert "More than one episode" in result.err
-    assert run(capsys, "settle", "ABCD2").code == 0
+    assert run("settle", "ABCD2", passphrase=None).code == 0
 
 
-def test_peak_then_settle(unlocked: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+def test_peak_then_settle(journal_with_agent: Journal, run: Run) -> None:
     now = datetime.now(UTC)
-    run(capsys, "log", "6", "--at", (now - timedelta(minutes=30)).isoformat())
-    bad = run(capsys, "peak", "--intensity", "12")
+    run("log", "6", "--at", (now - timedelta(minutes=30)).isoformat(), passphrase=None)
+    bad = run("peak", "--intensity", "12", passphrase=None)
     assert bad.code == 1 and "outside that" in bad.err
     peak = run(
-        capsys, "peak", "--intensity", "9", "--at", (now - timedelta(minutes=20)).isoformat()
+        "peak",
+        "--intensity",
+        "9",
+        "--at",
+        (now - timedelta(minutes=20)).isoformat(),
+        passphrase=None,
     )
     assert peak.code == 0, peak.err
     assert "Peak noted" in peak.out and "intensity 9" in peak.out
-    early = run(capsys, "settle", "--at", (now - timedelta(minutes=25)).isoformat())
+    early = run("settle", "--at", (now - timedelta(minutes=25)).isoformat(), passphrase=None)
     assert early.code == 1
     assert "before the peak" in early.err
-    assert run(capsys, "settle").code == 0
+    assert run("settle", passphrase=None).code == 0
     ((peak_at, peak_intensity, settled_at),) = raw(
-        unlocked, "SELECT peak_at, peak_intensity, settled_at FROM activations"
+        journal_with_agent, "SELECT peak_at, peak_intensity, settled_at FROM activations"
     )
     assert peak_intensity == 9 and peak_at < settled_at
 
 
 def test_open_lists_episodes_and_running_timers(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    journal_with_agent: Journal, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    empty = run(capsys, "open")
+    empty = run("open", passphrase=None)
     assert empty.code == 0
     assert "Nothing is open" in empty.out
 
     monkeypatch.setattr(cli, "OPEN_SHOWN", 2)
     for n in range(3):
-        run(capsys, "log", str(n + 4), f"trigger {n}")
+        run("log", str(n + 4), f"trigger {n}", passphrase=None)
     assert earned("wait", "text her again", stdin="").returncode == 0
-    listed = run(capsys, "open")
+    listed = run("open", passphrase=None)
     assert listed.code == 0
     assert "Open episodes (3):" in listed.out
     assert "trigger 2" in listed.out and "trigger 1" in listed.out
@@ -522,14 +481,14 @@ def test_open_lists_episodes_and_running_timers(
 # --- wait ------------------------------------------------------------------------------------
 
 
-def test_wait_with_piped_input_stores_the_seconds_held(unlocked: Journal) -> None:
+def test_wait_with_piped_input_stores_the_seconds_held(journal_with_agent: Journal) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "wait", "send the reassurance text"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env(),
+        env=child_env(),
     )
     assert proc.stdin is not None and proc.stdout is not None
     assert "Timer started" in proc.stdout.readline()
@@ -539,47 +498,45 @@ def test_wait_with_piped_input_stores_the_seconds_held(unlocked: Journal) -> Non
     assert "Type w, a or p" in out
     assert "The urge passed after 1 second" in out
     ((started, ended, outcome),) = raw(
-        unlocked, "SELECT started_at, ended_at, outcome FROM urge_delays"
+        journal_with_agent, "SELECT started_at, ended_at, outcome FROM urge_delays"
     )
     assert outcome == "passed"
     held = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
     assert timedelta(seconds=1.2) < held < timedelta(seconds=20)
 
 
-def test_wait_left_running_ends_later_with_end(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_wait_left_running_ends_later_with_end(journal_with_agent: Journal, run: Run) -> None:
     done = earned("wait", "check his phone", stdin="")  # end of input: leave it running
     assert done.returncode == 0, done.stderr
     assert "The timer is still running" in done.stdout
     timer = short_id(done.stdout)
     assert f"earned wait --end {timer} w|a|p" in done.stdout
-    assert raw(unlocked, "SELECT ended_at FROM urge_delays") == [(None,)]
+    assert raw(journal_with_agent, "SELECT ended_at FROM urge_delays") == [(None,)]
 
-    wrong = run(capsys, "wait", "--end", timer, "z")
+    wrong = run("wait", "--end", timer, "z", passphrase=None)
     assert wrong.code == 1 and "is not an ending" in wrong.err
-    ended = run(capsys, "wait", "--end", timer, "w")
+    ended = run("wait", "--end", timer, "w", passphrase=None)
     assert ended.code == 0, ended.err
     assert "You waited" in ended.out
-    twice = run(capsys, "wait", "--end", timer, "a")
+    twice = run("wait", "--end", timer, "a", passphrase=None)
     assert twice.code == 0
     assert "already ended (waited)" in twice.out
-    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
+    assert raw(journal_with_agent, "SELECT outcome FROM urge_delays") == [("waited",)]
 
-    missing = run(capsys, "wait")
+    missing = run("wait", passphrase=None)
     assert missing.code == 2 and "What is the urge?" in missing.err
-    empty = run(capsys, "wait", "   ")
+    empty = run("wait", "   ", passphrase=None)
     assert empty.code == 1 and "What is the urge?" in empty.err
 
 
-def test_ctrl_c_leaves_the_timer_running(unlocked: Journal) -> None:
+def test_ctrl_c_leaves_the_timer_running(journal_with_agent: Journal) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "wait", "withdraw"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env(),
+        env=child_env(),
     )
     assert proc.stdout is not None
     first = proc.stdout.readline()
@@ -590,17 +547,17 @@ def test_ctrl_c_leaves_the_timer_running(unlocked: Journal) -> None:
     assert proc.returncode == 0, err
     assert "still running" in out and "--end" in out
     assert "Traceback" not in err
-    assert raw(unlocked, "SELECT outcome, ended_at FROM urge_delays") == [(None, None)]
+    assert raw(journal_with_agent, "SELECT outcome, ended_at FROM urge_delays") == [(None, None)]
 
 
-def test_wait_on_a_terminal_shows_the_time_held(unlocked: Journal) -> None:
+def test_wait_on_a_terminal_shows_the_time_held(journal_with_agent: Journal) -> None:
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "wait", "call again"],
         stdin=slave,
         stdout=slave,
         stderr=subprocess.PIPE,
-        env=env(),
+        env=child_env(),
     )
     os.close(slave)
     seen = b""
@@ -627,31 +584,31 @@ def test_wait_on_a_terminal_shows_the_time_held(unlocked: Journal) -> None:
         if proc.poll() is None:
             proc.kill()
         os.close(master)
-    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
+    assert raw(journal_with_agent, "SELECT outcome FROM urge_delays") == [("waited",)]
 
 
 # --- crashes and concurrency -------------------------------------------------------------------
 
 
-def test_a_process_killed_right_after_confirming_kept_the_row(unlocked: Journal) -> None:
+def test_a_process_killed_right_after_confirming_kept_the_row(journal_with_agent: Journal) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "log", "9", "kill me"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env(),
+        env=child_env(),
     )
     assert proc.stdout is not None
     line = proc.stdout.readline()
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     prefix = short_id(line)
-    rows = raw(unlocked, "SELECT id, trigger FROM activations")
+    rows = raw(journal_with_agent, "SELECT id, trigger FROM activations")
     assert len(rows) == 1
     assert rows[0][0].startswith(prefix) and rows[0][1] == "kill me"
 
 
-def test_cli_and_web_store_writing_at_once_lose_nothing(unlocked: Journal) -> None:
+def test_cli_and_web_store_writing_at_once_lose_nothing(journal_with_agent: Journal) -> None:
     per_process, processes, in_thread = 30, 2, 60
     errors: list[str] = []
 
@@ -662,7 +619,7 @@ def test_cli_and_web_store_writing_at_once_lose_nothing(unlocked: Journal) -> No
                 errors.append(f"cli {n} #{i}: {done.returncode} {done.stderr}")
 
     def store_writer() -> None:
-        s = store(unlocked)
+        s = store(journal_with_agent)
         try:
             for i in range(in_thread):
                 time.sleep(0.04)  # spread over the CLI processes' run, not all at the start
@@ -687,23 +644,23 @@ def test_cli_and_web_store_writing_at_once_lose_nothing(unlocked: Journal) -> No
         t.join(timeout=300)
     assert not errors, errors[:3]
     assert not any("locked" in e for e in errors)
-    triggers = {r[0] for r in raw(unlocked, "SELECT trigger FROM activations")}
+    triggers = {r[0] for r in raw(journal_with_agent, "SELECT trigger FROM activations")}
     expected = {f"cli {n} #{i}" for n in range(processes) for i in range(per_process)}
     expected |= {f"web #{i}" for i in range(in_thread)}
     assert triggers == expected
-    assert count(unlocked) == per_process * processes + in_thread
+    assert count(journal_with_agent) == per_process * processes + in_thread
 
 
 def test_a_busy_journal_is_a_calm_message_not_a_traceback(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlcipher, "BUSY_TIMEOUT_MS", 50)
     monkeypatch.setattr(quick, "_ATTEMPTS", 2)
-    holder = sqlcipher.connect(unlocked.profile.database, unlocked.key)
+    holder = sqlcipher.connect(journal_with_agent.profile.database, journal_with_agent.key)
     holder.isolation_level = None
     holder.execute("BEGIN IMMEDIATE")
     try:
-        conn = sqlcipher.connect(unlocked.profile.database, unlocked.key)
+        conn = sqlcipher.connect(journal_with_agent.profile.database, journal_with_agent.key)
         conn.isolation_level = None
         conn.execute("PRAGMA busy_timeout = 50")
         with pytest.raises(EarnedError, match="The journal is busy") as info:
@@ -713,4 +670,4 @@ def test_a_busy_journal_is_a_calm_message_not_a_traceback(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert count(unlocked) == 0
+    assert count(journal_with_agent) == 0

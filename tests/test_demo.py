@@ -18,7 +18,7 @@ from earned.episodes import BODY_KEYS
 from earned.instruments.scoring import Scores, score
 from earned.reports import tables
 from earned.reports.tables import TABLES
-from tests.conftest import PASSPHRASE, T0
+from tests.support import PASSPHRASE, T0
 
 MOMENT_KEYS = [t.key for t in TABLES]
 SEEDS = range(10)

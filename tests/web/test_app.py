@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 from earned.store import repo
 from earned.web import security
 from earned.web.app import CSP
-
-from .conftest import PROMPTS, Web, csrf_of, error_text, page, set_cookie_headers, values_for
+from tests.support.html import page
+from tests.support.web import PROMPTS, Web, csrf_of, error_text, set_cookie_headers, values_for
 
 URL_ATTRS = ("src", "href", "action", "formaction", "hx-get", "hx-post", "xlink:href", "poster")
 

@@ -7,7 +7,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import ECR, Web, csrf_of, error_text, location, page, values_for
+from tests.support.html import page
+from tests.support.web import ECR, Web, csrf_of, error_text, location, values_for
 
 UNKNOWN_ID = "0" * 32
 

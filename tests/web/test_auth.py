@@ -8,15 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from earned.web import security
-
-from .conftest import (
-    PASSPHRASE,
+from tests.support import PASSPHRASE
+from tests.support.html import page
+from tests.support.web import (
     PROMPTS,
     Web,
     csrf_of,
     error_text,
     location,
-    page,
     set_cookie_headers,
     values_for,
 )

@@ -14,8 +14,8 @@ from earned.episodes import Pattern
 from earned.reports import export
 from earned.store import activations, practices, toolkit
 from earned.web import deps
-
-from .conftest import Page, Web, csrf_of, location, page, values_for
+from tests.support.html import Page, page
+from tests.support.web import Web, csrf_of, location, values_for
 
 NOTE = pacing.words()["calm"]["note"]
 

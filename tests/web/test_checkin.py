@@ -17,8 +17,8 @@ from fastapi.testclient import TestClient
 
 from earned import instruments
 from earned.assessment import Assessment
-
-from .conftest import Web, csrf_of, error_text, location, page
+from tests.support.html import page
+from tests.support.web import Web, csrf_of, error_text, location, values_for
 
 PHQ9 = instruments.load("phq9")
 GAD7 = instruments.load("gad7")
@@ -366,7 +366,6 @@ def test_result_of_an_unfinished_check_in_leads_to_the_form(web: Web, unlocked: 
 
 
 def test_an_ecr_result_is_not_shown_as_a_check_in(web: Web, unlocked: TestClient) -> None:
-    from .conftest import values_for
 
     aid = web.complete(unlocked, values_for("mid"))
     assert location(unlocked.get(f"/checkin/result/{aid}")) == f"/results/{aid}"

@@ -14,7 +14,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from .conftest import PASSPHRASE, PROMPTS, Web, csrf_of, error_text, location, page, values_for
+from tests.support import PASSPHRASE
+from tests.support.html import page
+from tests.support.web import PROMPTS, Web, csrf_of, error_text, location, values_for
 
 
 def _import(web: Web, client: TestClient, raw: bytes, name: str = "export.json") -> httpx.Response:

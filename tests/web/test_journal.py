@@ -6,8 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from earned import content, journal
-
-from .conftest import PROMPTS, Web, csrf_of, error_text, location, page
+from tests.support.html import page
+from tests.support.web import PROMPTS, Web, csrf_of, error_text, location
 
 KEY = PROMPTS[0]
 UNKNOWN_ID = "0" * 32

@@ -18,8 +18,8 @@ from earned.journal import Entry
 from earned.store import activations, urge_timers
 from earned.urges import UrgeDelay
 from earned.web import deps
-
-from .conftest import Web, csrf_of, error_text, location, page
+from tests.support.html import page
+from tests.support.web import Web, csrf_of, error_text, location
 
 UNKNOWN = "0" * 32
 HEX32 = re.compile(r"[0-9a-f]{32}")

@@ -16,8 +16,8 @@ from earned import content, regulation
 from earned.store import practices, toolkit
 from earned.store.models import PracticeRow
 from earned.web import deps
-
-from .conftest import Web, csrf_of, error_text, location, page
+from tests.support.html import page
+from tests.support.web import Web, csrf_of, error_text, location
 
 WORDS = content.load("regulate")
 SENSES = [s["key"] for s in WORDS["ground"]["steps"]]

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from earned import content
 from earned.store import repo
-
-from .conftest import Web, page
+from tests.support.html import page
+from tests.support.web import Web
 
 SAFETY = ["/help", "/grounding", "/pause"]
 NUMBERS = ["988", "741741", "116 123", "85258", "13 11 14", "9-8-8"]
