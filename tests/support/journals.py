@@ -49,15 +49,20 @@ class Template:
 
 
 def make_template(root: Path) -> Template:
-    """Set up a journal under `root` and close it so that its two files can be copied.
+    """Set up a journal with PASSPHRASE under `root` (the one migration from empty), closed."""
+    profile = paths.profile("template", root)
+    store, key = personal.set_up(profile, PASSPHRASE)
+    store.close()
+    return as_template(profile, key)
+
+
+def as_template(profile: Profile, key: bytes) -> Template:
+    """A journal nobody has open any more, checked to be safe to copy file by file.
 
     Copying an SQLite file is only safe while no connection has it open and nothing is
     left in its write-ahead log, so the log is checkpointed into the file and removed
     (SQLite removes it when the last connection closes); the check below makes sure.
     """
-    profile = paths.profile("template", root)
-    store, key = personal.set_up(profile, PASSPHRASE)
-    store.close()
     conn = sqlcipher.connect(profile.database, key)
     try:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

@@ -16,7 +16,7 @@ from earned.journal import Entry
 from earned.paths import Profile, profile
 from earned.store import personal, repo
 from earned.web import security
-from earned.web.app import create_app
+from earned.web.app import CSP, create_app
 
 from . import PASSPHRASE
 from .html import page
@@ -188,3 +188,50 @@ def values_for(level: str) -> dict[int, int]:
             high = level == "high"
             out[item.number] = (1 if item.reverse else 5) if high else (5 if item.reverse else 1)
     return out
+
+
+# --- what every page must be ---------------------------------------------------------------
+
+URL_ATTRS = ("src", "href", "action", "formaction", "hx-get", "hx-post", "xlink:href", "poster")
+_OFF_SITE = re.compile(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//""")
+_LOOPBACK = re.compile(r"(https?:)?//127\.0\.0\.1(:\d+)?(/|$)")
+
+
+def assert_self_contained(response: httpx2.Response, label: str) -> None:
+    """Nothing in this response reaches another host or runs inline.
+
+    HTML (a page or an htmx fragment): no link or resource off the loopback (plain-text
+    mentions are fine), scripts only from /static, no <style>, no style="" and no on*/
+    hx-on* handlers, since the CSP allows neither. A redirect stays on this site. Every
+    response carries the CSP.
+    """
+    assert response.headers["content-security-policy"] == CSP, label
+    assert response.headers["x-content-type-options"] == "nosniff", label
+    if response.is_redirect:
+        target = response.headers["location"]
+        assert target.startswith("/") and not target.startswith("//"), (label, target)
+        return
+    if not response.headers["content-type"].startswith("text/html"):
+        return
+    p = page(response)
+    for el in p.elements:
+        for attr in URL_ATTRS:
+            value = (el.get(attr) or "").strip().lower()
+            if value.startswith(("http://", "https://", "//")):
+                assert _LOOPBACK.match(value), (label, el.tag, attr, value)
+    assert not _OFF_SITE.search(response.text), label
+    assert "url(http" not in response.text, label
+    for script in p.select("script"):
+        assert (script.get("src") or "").startswith("/static/"), (label, "inline script")
+    assert not p.select("style"), label
+    assert not [el for el in p.elements if "style" in el.attrs], label
+    handlers = [a for el in p.elements for a in el.attrs if a.startswith(("on", "hx-on"))]
+    assert handlers == [], (label, handlers)
+
+
+def assert_safety_links(response: httpx2.Response, label: str) -> None:
+    """The page has "Get help now" and the grounding link, once each."""
+    p = page(response)
+    assert p.one("a.help-link").get("href") == "/help", label
+    assert p.one("a.help-link").text == "Get help now", label
+    assert p.one("a.ground-link").get("href") == "/grounding", label

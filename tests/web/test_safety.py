@@ -24,20 +24,6 @@ def _states(web: Web, state: str) -> TestClient:
 
 
 @pytest.mark.parametrize("state", ["before setup", "locked", "unlocked"])
-@pytest.mark.parametrize("url", SAFETY)
-def test_safety_pages_need_no_unlock(web: Web, state: str, url: str) -> None:
-    client = _states(web, state)
-    r = client.get(url)
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/html")
-    p = page(r)
-    assert p.one("a.help-link").get("href") == "/help"
-    assert p.one("a.help-link").text == "Get help now"
-    assert p.one("a.ground-link").get("href") == "/grounding"
-    assert bool(p.select("form", action="/lock")) is (state == "unlocked")
-
-
-@pytest.mark.parametrize("state", ["before setup", "locked", "unlocked"])
 def test_help_lists_every_crisis_line(web: Web, state: str) -> None:
     p = page(_states(web, state).get("/help"))
     assert p.one("h1").text == "Get help now"
