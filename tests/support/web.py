@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ class Web:
         if idle_lock_seconds is not None:
             kwargs["idle_lock_seconds"] = idle_lock_seconds
         self.app = create_app(self.profile, **kwargs)
+        self._clients = ExitStack()
 
     @property
     def vault(self) -> security.Vault:
@@ -80,8 +82,13 @@ class Web:
         return vault
 
     def client(self, **kwargs: Any) -> TestClient:
+        """A new browser (its own cookies), kept open until close().
+
+        Open, a TestClient sends every request through one event loop; otherwise it
+        starts a thread and a loop per request, which cost a few milliseconds each.
+        """
         kwargs.setdefault("follow_redirects", False)
-        return TestClient(self.app, base_url=BASE, **kwargs)
+        return self._clients.enter_context(TestClient(self.app, base_url=BASE, **kwargs))
 
     # going through the pages
 
@@ -175,6 +182,7 @@ class Web:
         return result
 
     def close(self) -> None:
+        self._clients.close()
         self.vault.close()
 
 
