@@ -1,44 +1,56 @@
-"""Shared fixtures: real data paths, a fresh encrypted journal per test, frozen clocks."""
+"""Fixtures for the whole suite. Each name has one meaning and one type everywhere:
+
+- `agent_runtime` (autouse): a private runtime folder for key agents, per test
+- `data_dir`: EARNED_DATA_DIR pointed at a fresh folder
+- `pw`: a file holding PASSPHRASE
+- `journal_template` (session): a journal set up and migrated once, to copy from
+- `journal`: the default profile in `data_dir`, set up with PASSPHRASE (a `Journal`)
+- `journal_with_agent`: that journal with its key agent running (`earned unlock`)
+- `run`: `earned.cli.main` in-process, returning a `Result`
+- `stores` / `store`: fresh migrated stores, on encrypted SQLite and on PostgreSQL
+- `pg_database`: an empty PostgreSQL database (not migrated)
+- `no_ambient_secrets`: no passphrase from the environment or a terminal prompt
+
+The web fixtures (`web`, `client`, `unlocked`, `stranger`, `make_web`) are in
+tests/web/conftest.py, the browser ones in tests/browser/conftest.py; the helpers all
+of them are built from are in tests/support/.
+"""
 
 from __future__ import annotations
 
 import getpass
+import io
 import os
 import shutil
 import socket
+import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support import ECR_CSV, PASSPHRASE, require
+from tests.support.cli import Result, Run
+from tests.support.journals import (
+    Journal,
+    Stores,
+    Template,
+    copy_journal,
+    fresh_pg_database,
+    make_template,
+    pg_base_url,
+    pg_template,
+)
+
 if TYPE_CHECKING:
-    from earned.paths import Profile
     from earned.store import Store
 
-# Cheap Argon2id parameters for the suite (recorded in each key file); the real
-# parameters are exercised by tests/store/test_keys.py.
+# Cheap Argon2id parameters for the suite (recorded in each key file, read when a key
+# file is made); the real parameters are exercised by tests/store/test_keys.py.
 os.environ.setdefault("EARNED_KDF_PROFILE", "test")
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = ROOT.parent / "shared" / "data"
-ECR_CSV = SHARED_DATA / "ecr-openpsychometrics" / "data.csv"
-PASSPHRASE = "a calm harbour at dawn"
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip locally when a real part is missing; fail in CI (EARNED_REQUIRE_ALL is set)."""
-    if condition:
-        return
-    if os.environ.get("EARNED_REQUIRE_ALL"):
-        pytest.fail(f"required for the full suite: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
@@ -75,107 +87,46 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield root
 
 
-# --- stores on both backends ---------------------------------------------------------------
-# `stores` is parametrized over a fresh SQLCipher file (personal mode, through
-# earned.store.personal.set_up) and a fresh PostgreSQL database per test (clinic mode, at
-# EARNED_TEST_PG_URL; scripts/test starts that server). `store` is the first store of it.
+@pytest.fixture
+def pw(tmp_path: Path) -> Path:
+    """A passphrase file holding PASSPHRASE, for --passphrase-file."""
+    path = tmp_path / "pw"
+    path.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    return path
 
-PG_URL_ENV = "EARNED_TEST_PG_URL"
+
+# --- journals -------------------------------------------------------------------------------
 
 
-@contextmanager
-def fresh_pg_database() -> Iterator[str]:
-    """Create an empty PostgreSQL database with a random name; yield its URL; drop it."""
-    from sqlalchemy import create_engine, make_url, text
-    from sqlalchemy.pool import NullPool
-
-    base = os.environ.get(PG_URL_ENV)
-    require(base is not None, f"{PG_URL_ENV} is not set (scripts/test starts PostgreSQL)")
-    assert base is not None
-    name = f"earned_test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            yield make_url(base).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+@pytest.fixture(scope="session")
+def journal_template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    """One journal per test process, set up with PASSPHRASE and migrated; never opened again."""
+    return make_template(tmp_path_factory.mktemp("journal-template"))
 
 
 @pytest.fixture
-def pg_database() -> Iterator[str]:
-    with fresh_pg_database() as url:
-        yield url
+def journal(data_dir: Path, pw: Path, journal_template: Template) -> Iterator[Journal]:
+    """The default profile, set up; any key agent started for it is stopped afterwards."""
+    from earned import agent, paths
 
-
-class Stores:
-    """Makes fresh, empty, migrated stores of one backend; closes and removes them after."""
-
-    def __init__(self, backend: str, root: Path) -> None:
-        self.backend = backend
-        self._root = root
-        self._stack = ExitStack()
-        self._count = 0
-
-    def new(self) -> Store:
-        from earned import paths
-        from earned.store import Store, personal
-
-        self._count += 1
-        if self.backend == "sqlite":
-            profile = paths.profile(f"p{self._count}", self._root)
-            store, _key = personal.set_up(profile, PASSPHRASE)
-        else:
-            url = self._stack.enter_context(fresh_pg_database())
-            store = Store.url(url)
-        # Registered after the database, so it is closed before the database is dropped.
-        self._stack.callback(store.close)
-        return store
-
-    def close(self) -> None:
-        self._stack.close()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Stores]:
-    if request.param == "postgres":
-        require(
-            os.environ.get(PG_URL_ENV) is not None,
-            f"{PG_URL_ENV} is not set (scripts/test starts PostgreSQL)",
-        )
-    made = Stores(request.param, tmp_path / "stores")
-    try:
-        yield made
-    finally:
-        made.close()
+    prof = paths.profile()
+    key = copy_journal(journal_template, prof)
+    yield Journal(prof, key, pw)
+    with suppress(agent.UnsafeAgent):
+        agent.stop(prof)
 
 
 @pytest.fixture
-def store(stores: Stores) -> Store:
-    return stores.new()
+def journal_with_agent(journal: Journal) -> Iterator[Journal]:
+    """The journal with its key agent running, as after `earned unlock`."""
+    from earned import agent
+
+    agent.start(journal.profile, journal.key, 120)
+    yield journal
+    agent.stop(journal.profile)
 
 
-# --- the CLI test modules' shared pieces ----------------------------------------------------
-
-
-@dataclass
-class Journal:
-    """A set-up journal for CLI tests: its profile, raw key, and a passphrase file."""
-
-    profile: Profile
-    key: bytes
-    pw: Path
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
+# --- the CLI ----------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -194,26 +145,68 @@ def no_ambient_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def journal(data_dir: Path, tmp_path: Path) -> Iterator[Journal]:
-    """The default profile, set up; any key agent started for it is stopped afterwards."""
-    from earned import agent, paths
-    from earned.store import personal
+def run(
+    data_dir: Path, pw: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Run:
+    """Call earned.cli.main in-process: run(*argv, stdin=None, passphrase=pw, profile="").
 
-    prof = paths.profile()
-    store, key = personal.set_up(prof, PASSPHRASE)
-    store.close()
-    pw = tmp_path / "pw"
-    pw.write_text(PASSPHRASE + "\n", encoding="utf-8")
-    yield Journal(prof, key, pw)
-    with suppress(agent.UnsafeAgent):
-        agent.stop(prof)
+    `passphrase` is a file for --passphrase-file (None: give none, e.g. to use the key
+    agent); `stdin` replaces sys.stdin; `profile` adds --profile.
+    """
+    from earned import cli
+
+    def invoke(
+        *argv: str, stdin: str | None = None, passphrase: Path | None = pw, profile: str = ""
+    ) -> Result:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        pre = ["--profile", profile] if profile else []
+        if passphrase is not None:
+            pre += ["--passphrase-file", str(passphrase)]
+        code = cli.main([*pre, *argv])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return invoke
+
+
+# --- stores on both backends -----------------------------------------------------------------
+# `stores` is parametrized over fresh SQLCipher files (personal mode, copies of the journal
+# template) and fresh PostgreSQL databases (clinic mode, copies of a migrated template
+# database on the server at EARNED_TEST_PG_URL, which scripts/test starts). `store` is the
+# first store of it.
 
 
 @pytest.fixture
-def unlocked(journal: Journal) -> Iterator[Journal]:
-    """The journal with its key agent running, as after `earned unlock`."""
-    from earned import agent
+def pg_database() -> Iterator[str]:
+    """An empty PostgreSQL database with a unique name; its URL. Dropped afterwards."""
+    with fresh_pg_database() as url:
+        yield url
 
-    agent.start(journal.profile, journal.key, 120)
-    yield journal
-    agent.stop(journal.profile)
+
+@pytest.fixture(scope="session")
+def pg_template_database() -> Iterator[str]:
+    """One migrated PostgreSQL database per test process, copied by `stores`; its name."""
+    pg_base_url()
+    with pg_template() as name:
+        yield name
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def stores(
+    request: pytest.FixtureRequest, tmp_path: Path, journal_template: Template
+) -> Iterator[Stores]:
+    template: Template | str = journal_template
+    if request.param == "postgres":
+        pg_base_url()  # skip or fail before anything else when there is no server
+        template = request.getfixturevalue("pg_template_database")
+    made = Stores(request.param, tmp_path / "stores", template)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
+@pytest.fixture
+def store(stores: Stores) -> Store:
+    return stores.new()

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import socket
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -17,26 +15,10 @@ import pytest
 from earned import agent, cli, paths
 from earned.cli import common
 from earned.store import sqlcipher
-from tests.cli_support import commands
-from tests.conftest import Journal
+from tests.support.cli import commands, earned
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
-
-
-def env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
-
-
-def earned(*argv: str) -> subprocess.CompletedProcess[str]:
-    """`python -m earned` with no passphrase source (stdin is empty, not a terminal)."""
-    return subprocess.run(
-        [sys.executable, "-m", "earned", *argv],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=60,
-    )
 
 
 def count(j: Journal) -> int:
@@ -63,10 +45,10 @@ def test_unlock_then_log_needs_no_passphrase_and_lock_ends_that(journal: Journal
     assert locked.returncode == 2
     assert "no terminal to type it in" in locked.stderr
 
-    unlocked = earned("--passphrase-file", str(journal.pw), "unlock", "--minutes", "5")
-    assert unlocked.returncode == 0, unlocked.stderr
-    assert "Unlocked for 5 minutes, until" in unlocked.stdout
-    assert "earned lock" in unlocked.stdout
+    unlocking = earned("--passphrase-file", str(journal.pw), "unlock", "--minutes", "5")
+    assert unlocking.returncode == 0, unlocking.stderr
+    assert "Unlocked for 5 minutes, until" in unlocking.stdout
+    assert "earned lock" in unlocking.stdout
 
     for intensity in ("5", "6"):
         logged = earned("log", intensity, "no passphrase needed")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,8 +12,8 @@ from earned import assessment, instruments
 from earned.assessment import Assessment, overall_change, placements, quadrant, reading, trajectory
 from earned.instruments import norms
 from earned.instruments.scoring import Incomplete, Scores
+from tests.support import T0
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 READINGS = Path(assessment.__file__).parent / "content" / "readings.toml"
 # From the ECR codebook (not the instrument file): odd items avoidance, even anxiety.
 REVERSED = {3, 15, 19, 22, 25, 27, 29, 31, 33, 35}

@@ -14,8 +14,8 @@ import pytest
 
 from earned import cli
 from earned.cli import common
-from tests.cli_support import call, commands, earned, env, heavy_imports_after, subcommands
-from tests.conftest import Journal
+from tests.support.cli import call, commands, earned, env, heavy_imports_after, subcommands
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 

@@ -11,8 +11,8 @@ import pytest
 
 from earned.cli import capture
 from earned.store import quick
-from tests.cli_support import call, count, earned, raw, short_id
-from tests.conftest import Journal
+from tests.support.cli import call, count, earned, raw, short_id
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
@@ -47,11 +47,11 @@ def test_bad_input_is_refused_before_anything_is_written(
 
 
 def test_identical_logs_are_separate_captures_but_a_token_is_idempotent(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert call(capsys, "log", "6", "silence").code == 0
     assert call(capsys, "log", "6", "silence").code == 0
-    assert count(unlocked) == 2
+    assert count(journal_with_agent) == 2
 
     first = call(capsys, "log", "6", "silence", "--token", "retry-1")
     again = call(capsys, "log", "6", "silence", "--token", "retry-1")
@@ -59,7 +59,7 @@ def test_identical_logs_are_separate_captures_but_a_token_is_idempotent(
     assert "Logged" in first.out
     assert "Already saved with this --token" in again.out
     assert short_id(first.out) == short_id(again.out)
-    assert count(unlocked) == 3
+    assert count(journal_with_agent) == 3
 
 
 def test_log_with_a_passphrase_file_and_no_agent(
@@ -71,11 +71,13 @@ def test_log_with_a_passphrase_file_and_no_agent(
     assert count(journal) == 1
 
 
-def test_log_at_an_earlier_time(unlocked: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_at_an_earlier_time(
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
     earlier = (datetime.now(UTC) - timedelta(hours=2)).replace(microsecond=0)
     result = call(capsys, "log", "5", "--at", earlier.isoformat())
     assert result.code == 0, result.err
-    assert raw(unlocked, "SELECT onset_at FROM activations") == [
+    assert raw(journal_with_agent, "SELECT onset_at FROM activations") == [
         (earlier.replace(tzinfo=None).isoformat(" ", "microseconds"),)
     ]
 
@@ -84,7 +86,7 @@ def test_log_at_an_earlier_time(unlocked: Journal, capsys: pytest.CaptureFixture
 
 
 def test_a_second_settle_keeps_the_first_time(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`earned settle ID` on a settled episode keeps its time, as the web's second tap does;
     only a typed --at (a deliberate correction) moves it."""
@@ -92,12 +94,12 @@ def test_a_second_settle_keeps_the_first_time(
     logged = call(capsys, "log", "6", "--at", (now - timedelta(hours=2)).isoformat())
     first = now - timedelta(hours=1)
     assert call(capsys, "settle", "--at", first.isoformat()).code == 0
-    ((stored,),) = raw(unlocked, "SELECT settled_at FROM activations")
+    ((stored,),) = raw(journal_with_agent, "SELECT settled_at FROM activations")
     again = call(capsys, "settle", short_id(logged.out))
     assert again.code == 0, again.err
     assert "already settled" in again.out
     assert "Settled: 60 minutes from the start" in again.out
-    assert raw(unlocked, "SELECT settled_at FROM activations") == [(stored,)]
+    assert raw(journal_with_agent, "SELECT settled_at FROM activations") == [(stored,)]
     corrected = now - timedelta(minutes=30)
     fixed = call(capsys, "settle", short_id(logged.out), "--at", corrected.isoformat())
     assert fixed.code == 0 and "already settled" not in fixed.out
@@ -105,7 +107,7 @@ def test_a_second_settle_keeps_the_first_time(
 
 
 def test_settle_the_most_recent_open_episode_and_see_recovery_time(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     now = datetime.now(UTC)
     old = call(capsys, "log", "5", "--at", (now - timedelta(hours=3)).isoformat())
@@ -130,7 +132,7 @@ def test_settle_the_most_recent_open_episode_and_see_recovery_time(
 
 
 def test_settle_refusals_change_nothing(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     now = datetime.now(UTC)
     logged = call(capsys, "log", "6", "--at", (now - timedelta(minutes=30)).isoformat())
@@ -146,14 +148,14 @@ def test_settle_refusals_change_nothing(
     not_hex = call(capsys, "settle", "hello")
     assert not_hex.code == 1
     assert "is not an id" in not_hex.err
-    assert raw(unlocked, "SELECT settled_at, updated_at FROM activations")[0][0] is None
+    assert raw(journal_with_agent, "SELECT settled_at, updated_at FROM activations")[0][0] is None
     assert short_id(logged.out)
 
 
 def test_an_ambiguous_prefix_asks_for_more(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
+    conn = quick.open_journal(journal_with_agent.profile, journal_with_agent.key)
     try:
         now = datetime.now(UTC)
         for suffix in ("1", "2"):
@@ -168,7 +170,7 @@ def test_an_ambiguous_prefix_asks_for_more(
     assert call(capsys, "settle", "ABCD2").code == 0
 
 
-def test_peak_then_settle(unlocked: Journal, capsys: pytest.CaptureFixture[str]) -> None:
+def test_peak_then_settle(journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]) -> None:
     now = datetime.now(UTC)
     call(capsys, "log", "6", "--at", (now - timedelta(minutes=30)).isoformat())
     bad = call(capsys, "peak", "--intensity", "12")
@@ -183,13 +185,13 @@ def test_peak_then_settle(unlocked: Journal, capsys: pytest.CaptureFixture[str])
     assert "before the peak" in early.err
     assert call(capsys, "settle").code == 0
     ((peak_at, peak_intensity, settled_at),) = raw(
-        unlocked, "SELECT peak_at, peak_intensity, settled_at FROM activations"
+        journal_with_agent, "SELECT peak_at, peak_intensity, settled_at FROM activations"
     )
     assert peak_intensity == 9 and peak_at < settled_at
 
 
 def test_open_lists_episodes_and_running_timers(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     empty = call(capsys, "open")
     assert empty.code == 0
@@ -210,7 +212,7 @@ def test_open_lists_episodes_and_running_timers(
 
 
 def test_open_shows_the_peak_and_leaves_out_episodes_never_marked(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     now = datetime.now(UTC)
     stale = call(capsys, "log", "7", "months ago", "--at", (now - timedelta(days=200)).isoformat())
@@ -227,4 +229,6 @@ def test_open_shows_the_peak_and_leaves_out_episodes_never_marked(
     # ...and settling the stale one "now" is refused: it would not be a recovery time.
     refused = call(capsys, "settle", short_id(stale.out))
     assert refused.code == 1 and "200 days ago" in refused.err
-    assert raw(unlocked, "SELECT count(*) FROM activations WHERE settled_at IS NULL") == [(1,)]
+    assert raw(journal_with_agent, "SELECT count(*) FROM activations WHERE settled_at IS NULL") == [
+        (1,)
+    ]

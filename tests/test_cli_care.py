@@ -5,26 +5,20 @@ region's crisis lines on stderr; idioms add nothing. The quick path stays light.
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import sys
 from typing import Any
 
 import pytest
 
-from earned import cli
 from earned.store import personal, repo, sqlcipher
-from tests.conftest import PASSPHRASE, Journal, Result
+from tests.support import PASSPHRASE, child_env
+from tests.support.cli import HEAVY, Run
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
 TITLE = "You matter, and you don't have to hold this alone"
-
-
-def run(capsys: pytest.CaptureFixture[str], j: Journal, *argv: str) -> Result:
-    code = cli.main(["--passphrase-file", str(j.pw), *argv])
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
 
 
 def rows(j: Journal, sql: str) -> list[tuple[Any, ...]]:
@@ -47,10 +41,8 @@ def set_region(j: Journal, region: str) -> None:
 # --- earned log ------------------------------------------------------------------------------
 
 
-def test_log_saves_risk_words_and_shows_the_lines_on_stderr(
-    capsys: pytest.CaptureFixture[str], journal: Journal
-) -> None:
-    r = run(capsys, journal, "log", "8", "I want to kill myself", "--urge", "disappear")
+def test_log_saves_risk_words_and_shows_the_lines_on_stderr(run: Run, journal: Journal) -> None:
+    r = run("log", "8", "I want to kill myself", "--urge", "disappear")
     assert r.code == 0
     assert r.out.startswith("Logged: intensity 8")
     assert TITLE not in r.out and "988" not in r.out  # the panel goes to stderr
@@ -70,37 +62,33 @@ def test_log_saves_risk_words_and_shows_the_lines_on_stderr(
         ["log", "6", "--tag", "kms"],
     ],
 )
-def test_every_text_option_of_log_is_read(
-    capsys: pytest.CaptureFixture[str], journal: Journal, argv: list[str]
-) -> None:
-    r = run(capsys, journal, *argv)
+def test_every_text_option_of_log_is_read(run: Run, journal: Journal, argv: list[str]) -> None:
+    r = run(*argv)
     assert r.code == 0 and TITLE in r.err
     assert len(rows(journal, "SELECT id FROM activations")) == 1
 
 
 @pytest.mark.parametrize("trigger", ["this deadline is killing me", "he didn't answer for 3 hours"])
 def test_log_with_an_idiom_or_sadness_adds_nothing(
-    capsys: pytest.CaptureFixture[str], journal: Journal, trigger: str
+    run: Run, journal: Journal, trigger: str
 ) -> None:
-    r = run(capsys, journal, "log", "5", trigger)
+    r = run("log", "5", trigger)
     assert r.code == 0 and r.out.startswith("Logged:")
     assert r.err == ""
     assert rows(journal, "SELECT trigger FROM activations") == [(trigger,)]
 
 
-def test_the_saved_region_comes_first(capsys: pytest.CaptureFixture[str], journal: Journal) -> None:
+def test_the_saved_region_comes_first(run: Run, journal: Journal) -> None:
     set_region(journal, "uk-ie")
-    r = run(capsys, journal, "log", "7", "I wish I were dead")
+    r = run("log", "7", "I wish I were dead")
     assert r.code == 0
     lines = r.err.index("Samaritans: Call 116 123")
     assert lines < r.err.index("988")  # the person's region first, the others after
 
 
-def test_a_retried_token_still_shows_the_lines(
-    capsys: pytest.CaptureFixture[str], journal: Journal
-) -> None:
-    first = run(capsys, journal, "log", "7", "kms", "--token", "t-1")
-    again = run(capsys, journal, "log", "7", "kms", "--token", "t-1")
+def test_a_retried_token_still_shows_the_lines(run: Run, journal: Journal) -> None:
+    first = run("log", "7", "kms", "--token", "t-1")
+    again = run("log", "7", "kms", "--token", "t-1")
     assert first.code == again.code == 0
     assert "Already saved" in again.out and TITLE in again.err
     assert len(rows(journal, "SELECT id FROM activations")) == 1
@@ -110,10 +98,10 @@ def test_a_retried_token_still_shows_the_lines(
 
 
 def test_wait_starts_the_timer_and_shows_the_lines(
-    capsys: pytest.CaptureFixture[str], journal: Journal, monkeypatch: pytest.MonkeyPatch
+    run: Run, journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("w\n"))
-    r = run(capsys, journal, "wait", "cut myself")
+    r = run("wait", "cut myself")
     assert r.code == 0
     assert "Timer started" in r.out and "You waited" in r.out
     assert TITLE in r.err and "988" in r.err
@@ -121,20 +109,17 @@ def test_wait_starts_the_timer_and_shows_the_lines(
 
 
 def test_wait_with_an_ordinary_urge_adds_nothing(
-    capsys: pytest.CaptureFixture[str], journal: Journal, monkeypatch: pytest.MonkeyPatch
+    run: Run, journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("p\n"))
-    r = run(capsys, journal, "wait", "text him again")
+    r = run("wait", "text him again")
     assert r.code == 0 and r.err == ""
 
 
 # --- the quick path ----------------------------------------------------------------------
 
 
-HEAVY = ("fastapi", "starlette", "sqlalchemy", "alembic", "uvicorn", "argon2", "pydantic")
-
-
-def test_showing_the_lines_keeps_the_quick_path_light(unlocked: Journal) -> None:
+def test_showing_the_lines_keeps_the_quick_path_light(journal_with_agent: Journal) -> None:
     """With `earned unlock`, a risk capture imports none of the heavy stack."""
     code = f"""
 import contextlib, io, sys
@@ -145,10 +130,11 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
 assert "988" in err.getvalue(), err.getvalue()
 print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})))
 """
-    env = {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env(), timeout=60
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
-    assert rows(unlocked, "SELECT trigger FROM activations") == [("I want to end it all",)]
+    assert rows(journal_with_agent, "SELECT trigger FROM activations") == [
+        ("I want to end it all",)
+    ]

@@ -10,8 +10,9 @@ import pytest
 
 from earned.cli import common
 from earned.errors import EarnedError
-from tests.cli_support import call, earned, secret
-from tests.conftest import PASSPHRASE, Journal
+from tests.support import PASSPHRASE
+from tests.support.cli import call, earned, secret
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
@@ -99,7 +100,7 @@ def test_plain_removes_control_characters_and_shortens() -> None:
 
 
 def test_output_never_prints_control_characters(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert call(capsys, "log", "4", "he said \x1b[31mred\x1b[0m things").code == 0
     out = call(capsys, "open").out

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from earned.reports import readable
-from tests.cli_support import call, demo_export, secret
-from tests.conftest import Journal, Result
+from tests.support.cli import Result, call, demo_export, secret
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from earned.cli import common, profile
-from tests.cli_support import call, secret
-from tests.conftest import PASSPHRASE, Journal
+from tests.support import PASSPHRASE
+from tests.support.cli import call, secret
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 

@@ -18,8 +18,9 @@ import pytest
 from earned import cli, content, instruments
 from earned.cli import questionnaires
 from earned.instruments.scoring import Scores, score
-from tests.cli_support import call, demo_export, earned
-from tests.conftest import PASSPHRASE, Journal, Result
+from tests.support import PASSPHRASE
+from tests.support.cli import Result, call, demo_export, earned
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 

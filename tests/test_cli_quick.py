@@ -20,8 +20,8 @@ import pytest
 
 from earned.errors import EarnedError
 from earned.store import Store, activations, personal, quick, schema, sqlcipher, urge_timers
-from tests.cli_support import call, count, earned, env, heavy_imports_after, raw, short_id
-from tests.conftest import Journal
+from tests.support.cli import call, count, earned, env, heavy_imports_after, raw, short_id
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
@@ -33,7 +33,7 @@ def store(j: Journal) -> Store:
 # --- imports and schema ----------------------------------------------------------------------
 
 
-def test_quick_commands_import_nothing_heavy(unlocked: Journal) -> None:
+def test_quick_commands_import_nothing_heavy(journal_with_agent: Journal) -> None:
     code = """
 import contextlib, io, re
 from earned import cli
@@ -49,8 +49,8 @@ with contextlib.redirect_stdout(out):
     assert cli.main(["wait", "--end", timer, "w"]) == 0
 """
     assert heavy_imports_after(code) == []
-    assert count(unlocked) == 1
-    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
+    assert count(journal_with_agent) == 1
+    assert raw(journal_with_agent, "SELECT outcome FROM urge_delays") == [("waited",)]
 
 
 def test_schema_constants_match_the_alembic_chain() -> None:
@@ -78,45 +78,45 @@ def _downgrade(j: Journal, revision: str) -> None:
 
 
 def test_an_older_journal_is_migrated_through_the_full_store_first(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _downgrade(unlocked, "0001")
-    assert raw(unlocked, "SELECT version_num FROM alembic_version") == [("0001",)]
+    _downgrade(journal_with_agent, "0001")
+    assert raw(journal_with_agent, "SELECT version_num FROM alembic_version") == [("0001",)]
     result = call(capsys, "log", "4")
     assert result.code == 0, result.err
-    assert raw(unlocked, "SELECT version_num FROM alembic_version") == [(schema.HEAD,)]
-    assert count(unlocked) == 1
+    assert raw(journal_with_agent, "SELECT version_num FROM alembic_version") == [(schema.HEAD,)]
+    assert count(journal_with_agent) == 1
 
 
 def test_a_journal_from_a_newer_earned_is_refused(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    conn = sqlcipher.connect(unlocked.profile.database, unlocked.key)
+    conn = sqlcipher.connect(journal_with_agent.profile.database, journal_with_agent.key)
     conn.execute("UPDATE alembic_version SET version_num = '9999'")
     conn.commit()
     conn.close()
     result = call(capsys, "log", "4")
     assert result.code == 2
     assert "newer version of earned" in result.err
-    assert count(unlocked) == 0
+    assert count(journal_with_agent) == 0
 
 
 def test_a_missing_journal_file_is_reported_not_recreated(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for suffix in ("", "-wal", "-shm"):
-        Path(f"{unlocked.profile.database}{suffix}").unlink(missing_ok=True)
+        Path(f"{journal_with_agent.profile.database}{suffix}").unlink(missing_ok=True)
     result = call(capsys, "log", "4")
     assert result.code == 4
     assert "is missing. Nothing was created" in result.err
-    assert not unlocked.profile.database.exists()
+    assert not journal_with_agent.profile.database.exists()
 
 
 # --- the rows are the store's rows -----------------------------------------------------------
 
 
 def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = datetime.now(UTC)
     result = call(
@@ -138,7 +138,7 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
     assert "earned settle" in result.out and "earned wait text" in result.out
     prefix = short_id(result.out)
 
-    s = store(unlocked)
+    s = store(journal_with_agent)
     try:
         with s.session() as session:
             (a,) = activations.list_activations(session=session)
@@ -164,7 +164,7 @@ def test_a_logged_activation_reads_back_through_the_sqlalchemy_store(
         s.close()
 
 
-def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
+def test_raw_encodings_equal_the_sqlalchemy_models(journal_with_agent: Journal) -> None:
     """Same column types and text formats, row for row, as activations.log_activation writes."""
     now = datetime(2026, 3, 2, 21, 30, 15, 123456, tzinfo=UTC)
     onset = now.astimezone(timezone(timedelta(hours=-5))) - timedelta(minutes=3)
@@ -177,21 +177,21 @@ def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
         "urge": "call",
         "tags": ["work", "Ex"],
     }
-    s = store(unlocked)
+    s = store(journal_with_agent)
     try:
         with s.session() as session:
             orm = activations.log_activation(session=session, client_token="orm", **fields)
     finally:
         s.close()
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
+    conn = quick.open_journal(journal_with_agent.profile, journal_with_agent.key)
     try:
         mine = quick.log_activation(conn, client_token="raw", **fields).activation
     finally:
         conn.close()
 
-    columns = [r[1] for r in raw(unlocked, "PRAGMA table_info(activations)")]
+    columns = [r[1] for r in raw(journal_with_agent, "PRAGMA table_info(activations)")]
     select = ", ".join(f"typeof({c}), {c}" for c in columns)
-    rows = {r[1]: r for r in raw(unlocked, f"SELECT {select} FROM activations")}
+    rows = {r[1]: r for r in raw(journal_with_agent, f"SELECT {select} FROM activations")}
     a, b = rows[orm.id], rows[mine.id]
     for index, column in enumerate(columns):
         if column not in ("id", "client_token"):
@@ -202,9 +202,9 @@ def test_raw_encodings_equal_the_sqlalchemy_models(unlocked: Journal) -> None:
     assert mine == type(orm)(**{**orm.__dict__, "id": mine.id})
 
 
-def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -> None:
+def test_urge_timers_read_back_through_the_sqlalchemy_store(journal_with_agent: Journal) -> None:
     now = datetime.now(UTC)
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
+    conn = quick.open_journal(journal_with_agent.profile, journal_with_agent.key)
     try:
         timer = quick.start_urge(conn, urge=" check his profile ", now=now)
         ended, changed = quick.end_urge(
@@ -217,7 +217,7 @@ def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -
         conn.close()
     assert changed and not changed_again
     assert again == ended
-    s = store(unlocked)
+    s = store(journal_with_agent)
     try:
         with s.session() as session:
             stored = urge_timers.get_urge(session=session, urge_id=timer.id)
@@ -231,7 +231,7 @@ def test_urge_timers_read_back_through_the_sqlalchemy_store(unlocked: Journal) -
 # --- crashes and concurrency -------------------------------------------------------------------
 
 
-def test_a_process_killed_right_after_confirming_kept_the_row(unlocked: Journal) -> None:
+def test_a_process_killed_right_after_confirming_kept_the_row(journal_with_agent: Journal) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "log", "9", "kill me"],
         stdout=subprocess.PIPE,
@@ -244,12 +244,12 @@ def test_a_process_killed_right_after_confirming_kept_the_row(unlocked: Journal)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     prefix = short_id(line)
-    rows = raw(unlocked, "SELECT id, trigger FROM activations")
+    rows = raw(journal_with_agent, "SELECT id, trigger FROM activations")
     assert len(rows) == 1
     assert rows[0][0].startswith(prefix) and rows[0][1] == "kill me"
 
 
-def test_cli_and_web_store_writing_at_once_lose_nothing(unlocked: Journal) -> None:
+def test_cli_and_web_store_writing_at_once_lose_nothing(journal_with_agent: Journal) -> None:
     per_process, processes, in_thread = 30, 2, 60
     errors: list[str] = []
 
@@ -260,7 +260,7 @@ def test_cli_and_web_store_writing_at_once_lose_nothing(unlocked: Journal) -> No
                 errors.append(f"cli {n} #{i}: {done.returncode} {done.stderr}")
 
     def store_writer() -> None:
-        s = store(unlocked)
+        s = store(journal_with_agent)
         try:
             for i in range(in_thread):
                 time.sleep(0.04)  # spread over the CLI processes' run, not all at the start
@@ -285,23 +285,23 @@ def test_cli_and_web_store_writing_at_once_lose_nothing(unlocked: Journal) -> No
         t.join(timeout=300)
     assert not errors, errors[:3]
     assert not any("locked" in e for e in errors)
-    triggers = {r[0] for r in raw(unlocked, "SELECT trigger FROM activations")}
+    triggers = {r[0] for r in raw(journal_with_agent, "SELECT trigger FROM activations")}
     expected = {f"cli {n} #{i}" for n in range(processes) for i in range(per_process)}
     expected |= {f"web #{i}" for i in range(in_thread)}
     assert triggers == expected
-    assert count(unlocked) == per_process * processes + in_thread
+    assert count(journal_with_agent) == per_process * processes + in_thread
 
 
 def test_a_busy_journal_is_a_calm_message_not_a_traceback(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlcipher, "BUSY_TIMEOUT_MS", 50)
     monkeypatch.setattr(quick, "_ATTEMPTS", 2)
-    holder = sqlcipher.connect(unlocked.profile.database, unlocked.key)
+    holder = sqlcipher.connect(journal_with_agent.profile.database, journal_with_agent.key)
     holder.isolation_level = None
     holder.execute("BEGIN IMMEDIATE")
     try:
-        conn = sqlcipher.connect(unlocked.profile.database, unlocked.key)
+        conn = sqlcipher.connect(journal_with_agent.profile.database, journal_with_agent.key)
         conn.isolation_level = None
         conn.execute("PRAGMA busy_timeout = 50")
         with pytest.raises(EarnedError, match="The journal is busy") as info:
@@ -311,16 +311,16 @@ def test_a_busy_journal_is_a_calm_message_not_a_traceback(
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert count(unlocked) == 0
+    assert count(journal_with_agent) == 0
 
 
-def test_the_quick_path_reads_every_column_the_store_wrote(unlocked: Journal) -> None:
+def test_the_quick_path_reads_every_column_the_store_wrote(journal_with_agent: Journal) -> None:
     """Rows are decoded by name from one column list: the pattern sentence and every
     detail written through the SQLAlchemy store come back through the quick path."""
     from earned.episodes import Pattern
 
     now = datetime.now(UTC)
-    s = store(unlocked)
+    s = store(journal_with_agent)
     try:
         with s.session() as session:
             a = activations.log_activation(session=session, intensity=7, now=now)
@@ -336,7 +336,7 @@ def test_the_quick_path_reads_every_column_the_store_wrote(unlocked: Journal) ->
             )
     finally:
         s.close()
-    conn = quick.open_journal(unlocked.profile, unlocked.key)
+    conn = quick.open_journal(journal_with_agent.profile, journal_with_agent.key)
     try:
         assert quick.find_activation(conn, a.id[:8]) == full
     finally:

@@ -17,8 +17,8 @@ import pytest
 
 from earned.cli import serve
 from earned.errors import EarnedError
-from tests.cli_support import call, env
-from tests.conftest import require
+from tests.support import require
+from tests.support.cli import call, env
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.cli_support import call, earned, env, raw, short_id
-from tests.conftest import Journal
+from tests.support.cli import call, earned, env, raw, short_id
+from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 # --- wait ------------------------------------------------------------------------------------
 
 
-def test_wait_with_piped_input_stores_the_seconds_held(unlocked: Journal) -> None:
+def test_wait_with_piped_input_stores_the_seconds_held(journal_with_agent: Journal) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "wait", "send the reassurance text"],
         stdin=subprocess.PIPE,
@@ -41,7 +41,7 @@ def test_wait_with_piped_input_stores_the_seconds_held(unlocked: Journal) -> Non
     assert "Type w, a or p" in out
     assert "The urge passed after 1 second" in out
     ((started, ended, outcome),) = raw(
-        unlocked, "SELECT started_at, ended_at, outcome FROM urge_delays"
+        journal_with_agent, "SELECT started_at, ended_at, outcome FROM urge_delays"
     )
     assert outcome == "passed"
     held = datetime.fromisoformat(ended) - datetime.fromisoformat(started)
@@ -49,14 +49,14 @@ def test_wait_with_piped_input_stores_the_seconds_held(unlocked: Journal) -> Non
 
 
 def test_wait_left_running_ends_later_with_end(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str]
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
 ) -> None:
     done = earned("wait", "check his phone", stdin="")  # end of input: leave it running
     assert done.returncode == 0, done.stderr
     assert "The timer is still running" in done.stdout
     timer = short_id(done.stdout)
     assert f"earned wait --end {timer} w|a|p" in done.stdout
-    assert raw(unlocked, "SELECT ended_at FROM urge_delays") == [(None,)]
+    assert raw(journal_with_agent, "SELECT ended_at FROM urge_delays") == [(None,)]
 
     wrong = call(capsys, "wait", "--end", timer, "z")
     assert wrong.code == 1 and "is not an ending" in wrong.err
@@ -66,7 +66,7 @@ def test_wait_left_running_ends_later_with_end(
     twice = call(capsys, "wait", "--end", timer, "a")
     assert twice.code == 0
     assert "already ended (waited)" in twice.out
-    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
+    assert raw(journal_with_agent, "SELECT outcome FROM urge_delays") == [("waited",)]
 
     missing = call(capsys, "wait")
     assert missing.code == 2 and "What is the urge?" in missing.err
@@ -74,7 +74,7 @@ def test_wait_left_running_ends_later_with_end(
     assert empty.code == 1 and "What is the urge?" in empty.err
 
 
-def test_ctrl_c_leaves_the_timer_running(unlocked: Journal) -> None:
+def test_ctrl_c_leaves_the_timer_running(journal_with_agent: Journal) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "wait", "withdraw"],
         stdin=subprocess.PIPE,
@@ -92,10 +92,10 @@ def test_ctrl_c_leaves_the_timer_running(unlocked: Journal) -> None:
     assert proc.returncode == 0, err
     assert "still running" in out and "--end" in out
     assert "Traceback" not in err
-    assert raw(unlocked, "SELECT outcome, ended_at FROM urge_delays") == [(None, None)]
+    assert raw(journal_with_agent, "SELECT outcome, ended_at FROM urge_delays") == [(None, None)]
 
 
-def test_wait_on_a_terminal_shows_the_time_held(unlocked: Journal) -> None:
+def test_wait_on_a_terminal_shows_the_time_held(journal_with_agent: Journal) -> None:
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "earned", "wait", "call again"],
@@ -129,12 +129,12 @@ def test_wait_on_a_terminal_shows_the_time_held(unlocked: Journal) -> None:
         if proc.poll() is None:
             proc.kill()
         os.close(master)
-    assert raw(unlocked, "SELECT outcome FROM urge_delays") == [("waited",)]
+    assert raw(journal_with_agent, "SELECT outcome FROM urge_delays") == [("waited",)]
 
 
 @pytest.mark.parametrize(("urge", "care"), [("hurt myself", True), ("check his phone", False)])
 def test_acting_on_a_dangerous_urge_prints_the_lines(
-    unlocked: Journal, capsys: pytest.CaptureFixture[str], urge: str, care: bool
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str], urge: str, care: bool
 ) -> None:
     """`earned wait --end ID a` on an urge to hurt oneself follows up with the crisis lines,
     not only "useful data"; acting on an everyday urge prints none."""

@@ -3,10 +3,13 @@ trend, and restorable into a real encrypted journal."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,11 +21,12 @@ from earned.episodes import BODY_KEYS
 from earned.instruments.scoring import Scores, score
 from earned.reports import tables
 from earned.reports.tables import TABLES
-from tests.conftest import PASSPHRASE, T0
+from tests.support import PASSPHRASE, T0
 
 MOMENT_KEYS = [t.key for t in TABLES]
 SEEDS = range(10)
 QUARTER = timedelta(days=91)  # "the first three months" and "the last three"
+Demo = Callable[[int], dict[str, Any]]  # the `generated` fixture: seed -> demo data
 
 
 def anxiety_series(data: dict[str, Any]) -> list[float]:
@@ -37,12 +41,38 @@ def anxiety_series(data: dict[str, Any]) -> list[float]:
     return out
 
 
+@pytest.fixture(scope="module")
+def generated() -> Iterator[Demo]:
+    """demo.generate(seed, T0), made once per seed for this module and shared by its tests.
+
+    Each costs about 0.1 s and the checks below read the same seeds many times. The data
+    is read only: the fingerprints taken when it was made are compared when the module
+    ends, so a test that changed it would fail here.
+    """
+    made: dict[int, dict[str, Any]] = {}
+    prints: dict[int, str] = {}
+
+    def fingerprint(data: dict[str, Any]) -> str:
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def get(seed: int) -> dict[str, Any]:
+        if seed not in made:
+            made[seed] = demo.generate(seed, T0)
+            prints[seed] = fingerprint(made[seed])
+        return made[seed]
+
+    yield get
+    changed = [seed for seed, data in made.items() if fingerprint(data) != prints[seed]]
+    assert changed == [], f"a test changed the shared demo data of seeds {changed}"
+
+
 def test_same_seed_same_data_other_seed_other_data() -> None:
-    assert demo.generate(7, T0) == demo.generate(7, T0)
-    assert demo.generate(7, T0) != demo.generate(8, T0)
+    first, again, other = demo.generate(7, T0), demo.generate(7, T0), demo.generate(8, T0)
+    assert first == again
+    assert first != other
     for key in MOMENT_KEYS:
-        assert demo.generate(7, T0)[key] == demo.generate(7, T0)[key]
-        assert demo.generate(7, T0)[key] != demo.generate(8, T0)[key], key
+        assert first[key] == again[key]
+        assert first[key] != other[key], key
 
 
 def test_needs_an_aware_start() -> None:
@@ -50,8 +80,8 @@ def test_needs_an_aware_start() -> None:
         demo.generate(1, datetime(2026, 1, 1))  # naive on purpose
 
 
-def test_shape_is_the_export_format() -> None:
-    data = demo.generate(3, T0)
+def test_shape_is_the_export_format(generated: Demo) -> None:
+    data = generated(3)
     assert data["format"] == "earned-export"
     assert data["version"] == 1
     assert data["settings"] == {}
@@ -88,8 +118,8 @@ def test_shape_is_the_export_format() -> None:
     assert len({e["body"] for e in reflections}) > 30  # varied, not one text repeated
 
 
-def test_assessments_come_about_every_six_weeks() -> None:
-    data = demo.generate(5, T0)
+def test_assessments_come_about_every_six_weeks(generated: Demo) -> None:
+    data = generated(5)
     starts = [datetime.fromisoformat(a["started_at"]) for a in data["assessments"]]
     gaps = [(b - a).days for a, b in itertools.pairwise(starts[:-1])]  # last is unfinished
     assert len(gaps) >= 10
@@ -97,8 +127,8 @@ def test_assessments_come_about_every_six_weeks() -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_anxiety_falls_overall_through_setbacks(seed: int) -> None:
-    series = anxiety_series(demo.generate(seed, T0))
+def test_anxiety_falls_overall_through_setbacks(generated: Demo, seed: int) -> None:
+    series = anxiety_series(generated(seed))
     assert 3.6 <= series[0] <= 4.4
     assert 2.2 <= series[-1] <= 3.0
     assert series[0] - series[-1] >= 0.8
@@ -156,10 +186,10 @@ def first_and_last_quarter(
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_every_moment_record_passes_the_import_checks_as_it_is(seed: int) -> None:
+def test_every_moment_record_passes_the_import_checks_as_it_is(generated: Demo, seed: int) -> None:
     """Each record is already in the form import normalises to, so a restore changes
     nothing and a second import of the same demo skips every record."""
-    data = demo.generate(seed, T0)
+    data = generated(seed)
     for table in TABLES:
         assert data[table.key], table.key
         for record in data[table.key]:
@@ -171,8 +201,8 @@ def test_every_moment_record_passes_the_import_checks_as_it_is(seed: int) -> Non
     assert all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
 
 
-def test_moment_records_fall_within_the_span() -> None:
-    data = demo.generate(3, T0)
+def test_moment_records_fall_within_the_span(generated: Demo) -> None:
+    data = generated(3)
     end = when(data["exported_at"])
     for table in TABLES:
         for record in data[table.key]:
@@ -181,8 +211,8 @@ def test_moment_records_fall_within_the_span() -> None:
                     assert T0 <= when(record[column]) <= end, (table.key, column)
 
 
-def test_activations_look_like_a_real_log() -> None:
-    data = demo.generate(3, T0)
+def test_activations_look_like_a_real_log(generated: Demo) -> None:
+    data = generated(3)
     acts = data["activations"]
     weeks = (when(data["exported_at"]) - T0).days / 7
     assert 2 <= len(acts) / weeks <= 6  # a few a week
@@ -218,8 +248,8 @@ def test_activations_look_like_a_real_log() -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_recovery_time_falls_through_the_hard_stretches(seed: int) -> None:
-    data = demo.generate(seed, T0)
+def test_recovery_time_falls_through_the_hard_stretches(generated: Demo, seed: int) -> None:
+    data = generated(seed)
     settled = [a for a in data["activations"] if a["settled_at"] is not None]
     first, last = first_and_last_quarter(data, settled, "onset_at")
     early = statistics.median(recovery_minutes(a) for a in first)
@@ -236,8 +266,8 @@ def test_recovery_time_falls_through_the_hard_stretches(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_time_held_before_the_urge_rises(seed: int) -> None:
-    data = demo.generate(seed, T0)
+def test_time_held_before_the_urge_rises(generated: Demo, seed: int) -> None:
+    data = generated(seed)
     timers = data["urge_delays"]
     first, last = first_and_last_quarter(data, timers, "started_at")
     assert first and last
@@ -251,16 +281,18 @@ def test_time_held_before_the_urge_rises(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_more_moments_are_named_as_they_happen(seed: int) -> None:
-    data = demo.generate(seed, T0)
+def test_more_moments_are_named_as_they_happen(generated: Demo, seed: int) -> None:
+    data = generated(seed)
     answered = [a for a in data["activations"] if a["named_in_moment"] is not None]
     first, last = first_and_last_quarter(data, answered, "onset_at")
     share = [sum(a["named_in_moment"] for a in group) / len(group) for group in (first, last)]
     assert share[1] - share[0] >= 0.25
 
 
-def test_urge_timers_are_mostly_linked_to_their_activation() -> None:
-    data = demo.generate(3, T0)
+def test_urge_timers_are_mostly_linked_to_their_activation(
+    generated: Demo,
+) -> None:
+    data = generated(3)
     acts = {a["id"]: a for a in data["activations"]}
     linked = [u for u in data["urge_delays"] if u["activation_id"] is not None]
     assert len(linked) > 0.7 * len(data["urge_delays"])
@@ -273,8 +305,8 @@ def test_urge_timers_are_mostly_linked_to_their_activation() -> None:
         assert u["outcome"] in urges.OUTCOMES
 
 
-def test_practice_a_few_times_a_week_with_gaps() -> None:
-    data = demo.generate(3, T0)
+def test_practice_a_few_times_a_week_with_gaps(generated: Demo) -> None:
+    data = generated(3)
     practices = data["practices"]
     kinds = {p["kind"] for p in practices}
     assert kinds <= set(regulation.PRACTICE_KINDS)
@@ -294,8 +326,8 @@ def test_practice_a_few_times_a_week_with_gaps() -> None:
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_some_tools_clearly_work_better_than_others(seed: int) -> None:
-    data = demo.generate(seed, T0)
+def test_some_tools_clearly_work_better_than_others(generated: Demo, seed: int) -> None:
+    data = generated(seed)
     tools = data["tools"]
     assert 4 <= len(tools) <= 6
     assert len({t["name"].lower() for t in tools}) == len(tools)

@@ -11,9 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from earned import instruments
-
-from .conftest import Pages, Server
-from .test_journeys import DESKTOP, axe_check, focused, unlock
+from tests.support.browser import DESKTOP, Pages, Server, axe_check, focused, unlock
 
 pytestmark = pytest.mark.browser
 

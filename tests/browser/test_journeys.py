@@ -18,20 +18,11 @@ from playwright.sync_api import Page, expect
 
 from earned import assessment, instruments
 from earned.instruments.scoring import Scores, score
-from tests.conftest import PASSPHRASE
-
-from .conftest import Pages, Server
+from tests.support import PASSPHRASE
+from tests.support.browser import DESKTOP, PHONE, Pages, Server, axe_check, focused, unlock
 
 pytestmark = pytest.mark.browser
 
-DESKTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
-PHONE: dict[str, Any] = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-    "reduced_motion": "reduce",
-}
 INST = instruments.load("ecr")
 ITEMS = len(INST.items)
 PER_PAGE = len(INST.page_items(1))
@@ -42,15 +33,6 @@ XSS = '<img src=x onerror="window.__pwned=1">'
 
 def saved_text(answered: int) -> str:
     return f"{answered} of {ITEMS} answered, all saved."
-
-
-def focused(page: Page) -> dict[str, str]:
-    """What has keyboard focus: tag, type, name, value, checked and text."""
-    return page.evaluate(
-        """() => { const e = document.activeElement; return {
-            tag: e.tagName.toLowerCase(), type: e.type || "", name: e.name || "",
-            value: e.value || "", checked: String(!!e.checked), text: e.textContent.trim() }; }"""
-    )
 
 
 def set_up_journal(page: Page, server: Server) -> None:
@@ -67,14 +49,6 @@ def set_up_journal(page: Page, server: Server) -> None:
     page.get_by_role("button", name="I'm ready").click()
     expect(page).to_have_url(server.url + "/")
     expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
-
-
-def unlock(page: Page, server: Server) -> None:
-    page.goto(server.url + "/")
-    expect(page).to_have_url(server.url + "/unlock")
-    page.get_by_label("Passphrase").fill(PASSPHRASE)
-    page.get_by_role("button", name="Unlock").click()
-    expect(page).to_have_url(server.url + "/")
 
 
 def begin_assessment(page: Page, server: Server) -> str:
@@ -329,28 +303,6 @@ def test_csp_violations_would_be_seen(ready_server: Server, pages: Pages) -> Non
 
 
 # --- accessibility ---------------------------------------------------------------------------
-
-
-def axe_check(page: Page, axe_source: str, where: str) -> None:
-    """Run axe-core on the page in light and dark mode; fail on serious or critical findings.
-
-    The script goes in through the DevTools protocol (page.evaluate), which the page's CSP
-    does not govern, so no policy is loosened for the check.
-    """
-    if page.evaluate("typeof window.axe") == "undefined":
-        page.evaluate(axe_source)
-    found: list[str] = []
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        violations = page.evaluate(
-            """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
-                .filter(v => v.impact === "serious" || v.impact === "critical")
-                .map(v => `${v.impact} ${v.id}: ${v.help} at ${
-                    v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ")}`)"""
-        )
-        found += [f"{where} ({scheme}): {v}" for v in violations]
-    page.emulate_media(color_scheme="light")
-    assert found == []
 
 
 def test_main_pages_pass_axe(server: Server, pages: Pages, axe_source: str) -> None:

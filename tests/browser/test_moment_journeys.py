@@ -23,10 +23,8 @@ from playwright.sync_api import expect
 from earned import durations
 from earned.episodes import Pattern
 from earned.store import Store, activations, personal, practices, toolkit, urge_timers
-from tests.conftest import PASSPHRASE
-
-from .conftest import Pages, Server
-from .test_journeys import PHONE, axe_check, unlock
+from tests.support import PASSPHRASE
+from tests.support.browser import PHONE, Pages, Server, axe_check, unlock
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +36,7 @@ ID = r"[0-9a-f]{32}"
 
 
 @contextmanager
-def journal(server: Server) -> Iterator[Store]:
+def opened(server: Server) -> Iterator[Store]:
     """The server's journal opened with the profile's key, next to the running app."""
     store, _key = personal.unlock(server.profile, PASSPHRASE)
     try:
@@ -99,7 +97,7 @@ def test_log_an_activation_in_three_actions_then_settle_it(
     expect(page.locator(f"#episode-{activation_id}")).to_have_count(0)
     expect(page.locator("#episodes")).to_have_count(0)  # the open list has gone with it
 
-    with journal(ready_server) as store, store.session() as s:
+    with opened(ready_server) as store, store.session() as s:
         saved = activations.get_activation(session=s, activation_id=activation_id)
         still_open = activations.list_activations(session=s, open_only=True)
     assert saved.intensity == 7
@@ -139,12 +137,12 @@ def test_urge_timer_keeps_running_while_breathing_then_i_waited(
     elapsed = page.get_by_role("timer", name="Time since the urge began")
     expect(elapsed).to_be_visible()
     assert clock_seconds(elapsed.inner_text()) >= later
-    with journal(ready_server) as store, store.session() as s:
+    with opened(ready_server) as store, store.session() as s:
         assert urge_timers.get_urge(session=s, urge_id=urge_id).running
 
     page.get_by_role("button", name="I waited").click()
     expect(page).to_have_url(f"{ready_server.url}/urge/{urge_id}")
-    with journal(ready_server) as store, store.session() as s:
+    with opened(ready_server) as store, store.session() as s:
         ended = urge_timers.get_urge(session=s, urge_id=urge_id)
     assert ended.outcome == "waited"
     assert ended.seconds_held is not None
@@ -202,7 +200,7 @@ def test_one_minute_of_box_breathing_with_reduced_motion(
     expect(rows).to_have_count(1)
     expect(rows.locator("td").nth(0)).to_have_text("Box breathing")
     expect(rows.locator("td").nth(2)).to_have_text("1 min")
-    with journal(ready_server) as store, store.session() as s:
+    with opened(ready_server) as store, store.session() as s:
         logged = practices.practice_times(session=s)
     assert [(kind, seconds) for kind, _when, seconds in logged] == [("breathing-box", 60)]
 
@@ -229,7 +227,7 @@ def seed(server: Server) -> tuple[str, str]:
     """An activation with details and a pattern, a running urge timer linked to it, a tool
     with one use and one practice: the pages then show their lists, not only empty states."""
     now = datetime.now(UTC)
-    with journal(server) as store, store.session() as s:
+    with opened(server) as store, store.session() as s:
         a = activations.log_activation(session=s, intensity=6, now=now - timedelta(minutes=30))
         activations.update_details(
             session=s,

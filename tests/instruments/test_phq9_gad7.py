@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import math
 import tomllib
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -21,9 +21,10 @@ from earned.errors import EarnedError
 from earned.instruments import norms, parse
 from earned.instruments.reliable_change import CRITICAL, s_diff
 from earned.instruments.scoring import Scores, alerts, score
+from tests.support import T0
 
 ROOT = Path(__file__).resolve().parents[2]
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
 LABELS = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
 TERMS = (
     "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and colleagues, "

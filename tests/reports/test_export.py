@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -18,10 +18,11 @@ from earned.reports import export
 from earned.reports.tables import TABLES
 from earned.store import Store, personal, repo
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
+from tests.support import T0
 
 NO_MOMENTS = {t.key: 0 for t in TABLES}
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
 # Text that must survive every step byte for byte: markup, quotes, SQL, right-to-left,
 # combining marks, joiners, emoji, CJK, tabs and blank lines.
 TRICKY = (

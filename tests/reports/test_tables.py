@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -26,8 +26,8 @@ from earned.store.models import (
     ToolUseRow,
     UrgeDelayRow,
 )
+from tests.support import T0
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
 MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow)

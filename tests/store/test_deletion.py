@@ -10,31 +10,34 @@ import pytest
 from earned import agent, paths
 from earned.errors import EarnedError, WrongPassphrase
 from earned.store import deletion
-from tests.conftest import PASSPHRASE, Journal
+from tests.support import PASSPHRASE
+from tests.support.journals import Journal
 
 
 def never() -> str:
     raise AssertionError("the passphrase was asked for")
 
 
-def test_deletes_the_folder_and_stops_the_key_agent(unlocked: Journal) -> None:
-    prof = unlocked.profile
-    assert agent.fetch_key(prof) == unlocked.key
+def test_deletes_the_folder_and_stops_the_key_agent(journal_with_agent: Journal) -> None:
+    prof = journal_with_agent.profile
+    assert agent.fetch_key(prof) == journal_with_agent.key
     deletion.delete_profile(prof, passphrase=lambda: PASSPHRASE)
     assert not prof.folder.exists()
     assert agent.fetch_key(prof) is None
     assert not agent.socket_path(prof).exists()
 
 
-def test_a_wrong_passphrase_changes_nothing(unlocked: Journal) -> None:
+def test_a_wrong_passphrase_changes_nothing(journal_with_agent: Journal) -> None:
     released: list[bool] = []
     with pytest.raises(WrongPassphrase):
         deletion.delete_profile(
-            unlocked.profile, passphrase=lambda: "not mine", release=lambda: released.append(True)
+            journal_with_agent.profile,
+            passphrase=lambda: "not mine",
+            release=lambda: released.append(True),
         )
     assert released == []
-    assert unlocked.profile.database.is_file()
-    assert agent.fetch_key(unlocked.profile) == unlocked.key
+    assert journal_with_agent.profile.database.is_file()
+    assert agent.fetch_key(journal_with_agent.profile) == journal_with_agent.key
 
 
 def test_release_runs_after_the_check_and_before_anything_is_removed(journal: Journal) -> None:

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 from earned.store import engine, personal, schema
-from tests.conftest import Journal
+from tests.support.journals import Journal
 
 
 def test_an_up_to_date_journal_opens_without_alembic(journal: Journal) -> None:

@@ -12,7 +12,6 @@ import stat
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,10 @@ from earned import paths
 from earned.errors import EarnedError, WrongPassphrase
 from earned.paths import Profile
 from earned.store import keys, personal, repo
+from tests.support import T0, child_env
 
 OLD = "a calm harbour at dawn"
 NEW = "the tide comes back in"
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -38,14 +37,6 @@ def key_file(tmp_path: Path) -> Path:
 def header(path: Path) -> dict[str, Any]:
     data: dict[str, Any] = json.loads(path.read_text("utf-8"))
     return data
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env["EARNED_KDF_PROFILE"] = "test"
-    env.pop("EARNED_FAULT", None)
-    env.update(extra)
-    return env
 
 
 def journal_with_an_entry(root: Path) -> Profile:

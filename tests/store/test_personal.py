@@ -18,9 +18,7 @@ from earned import paths
 from earned.errors import EarnedError
 from earned.paths import Profile
 from earned.store import Store, personal, repo, sqlcipher
-
-PASSPHRASE = "a calm harbour at dawn"
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+from tests.support import PASSPHRASE, T0, child_env
 
 
 @pytest.fixture
@@ -47,12 +45,6 @@ def contents(store: Store) -> tuple[list[str], list[dict[int, int]], dict[str, s
             [a.answers for a in repo.list_assessments(session=s)],
             repo.all_settings(session=s),
         )
-
-
-def env_for_children() -> dict[str, str]:
-    env = dict(os.environ)
-    env["EARNED_KDF_PROFILE"] = "test"
-    return env
 
 
 # --- set up and unlock --------------------------------------------------------------------
@@ -236,7 +228,7 @@ def test_two_processes_writing_at_once_lose_nothing(profile: Profile, tmp_path: 
     store, key = personal.set_up(profile, PASSPHRASE)
     store.close()
     go = tmp_path / "go"
-    env = env_for_children() | {"TEST_DATA_KEY": key.hex()}
+    env = child_env(TEST_DATA_KEY=key.hex())
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(profile.database), tag, str(go)],
@@ -295,7 +287,7 @@ def test_a_committed_write_survives_sigkill(profile: Profile) -> None:
     store.close()
     child = subprocess.Popen(
         [sys.executable, "-c", KILLED, str(profile.database)],
-        env=env_for_children() | {"TEST_DATA_KEY": key.hex()},
+        env=child_env(TEST_DATA_KEY=key.hex()),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -11,8 +11,8 @@ from sqlalchemy.exc import StatementError
 from earned.errors import EarnedError
 from earned.store import Store, repo
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow, SettingRow
+from tests.support import T0
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 T1 = T0 + timedelta(minutes=12, seconds=5, microseconds=123456)
 T2 = T0 + timedelta(days=1)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -14,10 +14,16 @@ from fastapi.testclient import TestClient
 from earned.store import repo
 from earned.web import security
 from earned.web.app import CSP
-
-from .conftest import PROMPTS, Web, csrf_of, error_text, page, set_cookie_headers, values_for
-
-URL_ATTRS = ("src", "href", "action", "formaction", "hx-get", "hx-post", "xlink:href", "poster")
+from tests.support.html import page
+from tests.support.web import (
+    PROMPTS,
+    Web,
+    assert_safety_links,
+    assert_self_contained,
+    csrf_of,
+    error_text,
+    set_cookie_headers,
+)
 
 
 def _directives(csp: str) -> dict[str, str]:
@@ -28,86 +34,50 @@ def _directives(csp: str) -> dict[str, str]:
     return out
 
 
-def _all_pages(web: Web) -> dict[str, httpx.Response]:
-    """Every HTML page a person can reach, in each state, keyed by a label."""
-    pages: dict[str, httpx.Response] = {}
-    fresh = web.client()
-    for url in ("/setup", "/help", "/grounding", "/pause", "/nowhere"):
-        pages[f"before setup {url}"] = fresh.get(url)
-    pages["setup error"] = web.post(fresh, "/setup", {"passphrase": "x", "confirm": "x"})
+# Every route's own pages are checked in test_routes.py; these are the pages a person sees
+# when something goes wrong, in each state.
 
+
+def _locked(web: Web) -> TestClient:
+    """A browser without the session while the journal is open in another one."""
+    web.unlocked_client()
+    return web.client()
+
+
+def _missing_answers(web: Web) -> httpx.Response:
     client = web.unlocked_client()
-    aid = web.complete(client, values_for("high"))
-    second = web.complete(client, values_for("low"))
-    open_ = web.start(client)
-    entry = web.add_reflection(client, "an entry")
-    assert web.post(client, "/origin/write", {"body": "an origin"}).status_code == 303
-    unlocked_urls = [
-        "/",
-        "/welcome",
-        "/assess",
-        *[f"/assess/{open_}/{n}" for n in range(1, 7)],
-        "/results",
-        f"/results/{aid}",
-        f"/results/{second}",
-        "/reflect",
-        *[f"/reflect/{k}" for k in PROMPTS],
-        "/origin",
-        "/origin/write",
-        f"/entries/{entry}/edit",
-        "/data",
-        "/help",
-        "/grounding",
-        "/pause",
-        "/nowhere",
-        "/reflect/nope",
-    ]
-    for url in unlocked_urls:
-        pages[f"unlocked {url}"] = client.get(url)
-    pages["missing answers"] = web.submit_page(client, open_, 1, {1: 3})
-    pages["empty entry"] = web.post(client, f"/reflect/{PROMPTS[0]}", {"body": ""})
-    pages["region saved"] = web.post(client, "/data/region", {"region": "ca"})
-    pages["csrf refused"] = client.post("/data/region", data={"region": "ca"})
-    pages["method refused"] = client.get("/lock")
-    pages["too large"] = web.post(client, "/origin/write", {"body": "x" * (1024 * 1024 + 1)})
-
-    stranger = web.client()
-    pages["locked /unlock"] = stranger.get("/unlock")
-    pages["wrong passphrase"] = web.unlock(stranger, "not the passphrase")
-    for url in ("/help", "/grounding", "/pause", "/nowhere"):
-        pages[f"locked {url}"] = stranger.get(url)
-    return pages
+    return web.submit_page(client, web.start(client), 1, {1: 3})
 
 
-def test_every_page_is_self_contained_and_has_the_safety_links(web: Web) -> None:
-    pages = _all_pages(web)
-    assert len(pages) > 40
-    for label, r in pages.items():
-        assert r.headers["content-type"].startswith("text/html"), label
-        p = page(r)
-        # No resource or link may point at another host (plain-text mentions are fine).
-        for el in p.elements:
-            for attr in URL_ATTRS:
-                value = (el.get(attr) or "").strip().lower()
-                if value.startswith(("http://", "https://", "//")):
-                    assert re.match(r"(https?:)?//127\.0\.0\.1(:\d+)?(/|$)", value), (
-                        label,
-                        el.tag,
-                        attr,
-                        value,
-                    )
-        assert not re.search(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//""", r.text), label
-        assert "url(http" not in r.text, label
-        for script in p.select("script"):
-            assert (script.get("src") or "").startswith("/static/"), (label, "inline script")
-        assert not p.select("style"), label
-        assert not [el for el in p.elements if "style" in el.attrs], label
-        assert not [el for el in p.elements if any(a.startswith("on") for a in el.attrs)], label
-        # "Get help now" and the grounding link, on every page, locked or not.
-        assert p.one("a.help-link").get("href") == "/help", label
-        assert p.one("a.help-link").text == "Get help now", label
-        assert p.one("a.ground-link").get("href") == "/grounding", label
-        assert r.headers["content-security-policy"] == CSP, label
+ERRORS: dict[str, Callable[[Web], httpx.Response]] = {
+    "404 before setup": lambda web: web.client().get("/nowhere"),
+    "400 setup refused": lambda web: web.set_up(web.client(), "x"),
+    "404 locked": lambda web: _locked(web).get("/nowhere"),
+    "401 wrong passphrase": lambda web: web.unlock(_locked(web), "not the passphrase"),
+    "404 unlocked": lambda web: web.unlocked_client().get("/nowhere"),
+    "404 from a page": lambda web: web.unlocked_client().get("/reflect/nope"),
+    "405": lambda web: web.unlocked_client().get("/lock"),
+    "413": lambda web: web.post(
+        web.unlocked_client(), "/origin/write", {"body": "x" * (1024 * 1024 + 1)}
+    ),
+    "400 empty entry": lambda web: web.post(
+        web.unlocked_client(), f"/reflect/{PROMPTS[0]}", {"body": ""}
+    ),
+    "400 missing answers": _missing_answers,
+    "400 missing check-in answers": lambda web: web.post(
+        web.unlocked_client(), "/checkin/gad7", {"q1": "1"}
+    ),
+}
+
+
+@pytest.mark.parametrize("situation", ERRORS)
+def test_error_pages_are_self_contained_and_have_the_safety_links(web: Web, situation: str) -> None:
+    r = ERRORS[situation](web)
+    assert r.status_code == int(situation[:3]), r.text[:300]
+    assert r.headers["content-type"].startswith("text/html")
+    assert error_text(r)
+    assert_self_contained(r, situation)
+    assert_safety_links(r, situation)
 
 
 def test_security_headers(unlocked: TestClient) -> None:

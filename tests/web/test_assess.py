@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from earned.web import deps
-
-from .conftest import ECR, Web, csrf_of, error_text, location, page, values_for
+from tests.support.html import page
+from tests.support.web import ECR, Web, csrf_of, error_text, location, values_for
 
 UNKNOWN_ID = "0" * 32
 
@@ -335,53 +335,6 @@ def test_results_for_unknown_and_unfinished(web: Web, unlocked: TestClient) -> N
     web.submit_page(unlocked, aid, 1, {n: 3 for n in range(1, 7)})
     assert location(unlocked.get(f"/results/{aid}")) == f"/assess/{aid}/2"
     assert page(unlocked.get("/results")).one("h1").text == "No results yet"
-
-
-# --- locked state and CSRF -------------------------------------------------------------------
-
-
-def _ids(web: Web, client: TestClient) -> tuple[str, str]:
-    done = web.complete(client, values_for("mid"))
-    open_ = web.start(client)
-    return done, open_
-
-
-def test_locked_routes_redirect_or_401(web: Web, unlocked: TestClient) -> None:
-    done, open_ = _ids(web, unlocked)
-    stranger = web.client()
-    csrf = csrf_of(stranger)
-    gets = ["/assess", f"/assess/{open_}/1", "/results", f"/results/{done}"]
-    posts = {
-        "/assess/start": {},
-        f"/assess/{open_}/1": {"q1": "3"},
-        f"/assess/{open_}/answer": {"item": "1", "value": "3"},
-    }
-    for url in gets:
-        assert location(stranger.get(url)) == "/unlock", url
-        r = stranger.get(url, headers={"HX-Request": "true"})
-        assert (r.status_code, r.headers.get("HX-Redirect")) == (401, "/unlock"), url
-    for url, data in posts.items():
-        assert location(stranger.post(url, data={"csrf": csrf, **data})) == "/unlock", url
-        r = stranger.post(url, data=data, headers={"HX-Request": "true", "X-CSRF-Token": csrf})
-        assert (r.status_code, r.headers.get("HX-Redirect")) == (401, "/unlock"), url
-    assert len(web.assessments()) == 2
-    assert web.assessments()[1].answers == {}
-
-
-@pytest.mark.parametrize("token", [None, "wrong-token"])
-def test_posts_need_csrf(web: Web, unlocked: TestClient, token: str | None) -> None:
-    aid = web.start(unlocked)
-    base = {"csrf": token} if token else {}
-    r = unlocked.post("/assess/start", data={**base, "fresh": "yes"})
-    assert r.status_code == 403
-    r = unlocked.post(f"/assess/{aid}/1", data={**base, "q1": "3", "direction": "next"})
-    assert r.status_code == 403
-    headers = {"HX-Request": "true"} | ({"X-CSRF-Token": token} if token else {})
-    r = unlocked.post(f"/assess/{aid}/answer", data={"item": "1", "value": "3"}, headers=headers)
-    assert r.status_code == 403
-    [a] = web.assessments()
-    assert a.id == aid
-    assert a.answers == {}
 
 
 # --- saves that arrive late ---------------------------------------------------------------------

@@ -8,15 +8,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from earned.web import security
-
-from .conftest import (
-    PASSPHRASE,
+from tests.support import PASSPHRASE
+from tests.support.html import page
+from tests.support.web import (
     PROMPTS,
     Web,
     csrf_of,
     error_text,
     location,
-    page,
     set_cookie_headers,
     values_for,
 )
@@ -249,60 +248,7 @@ def test_no_idle_lock_within_the_timeout(web: Web, unlocked: TestClient) -> None
     assert web.vault.store is not None
 
 
-# --- locked state and CSRF for this module's routes -----------------------------------------
-
-
-@pytest.mark.parametrize("method,url", [("GET", "/welcome"), ("POST", "/welcome")])
-def test_protected_routes_redirect_when_locked(
-    web: Web, stranger: TestClient, method: str, url: str
-) -> None:
-    csrf = csrf_of(stranger)
-    r = stranger.request(method, url, data={"csrf": csrf} if method == "POST" else None)
-    assert location(r) == "/unlock"
-    r = stranger.request(method, url, headers={"HX-Request": "true", "X-CSRF-Token": csrf})
-    assert r.status_code == 401
-    assert r.headers["HX-Redirect"] == "/unlock"
-
-
-def test_home_redirects_to_unlock_when_locked(stranger: TestClient) -> None:
-    assert location(stranger.get("/")) == "/unlock"
-
-
-@pytest.mark.parametrize("token", [None, "wrong-token"])
-def test_setup_needs_csrf(web: Web, client: TestClient, token: str | None) -> None:
-    csrf_of(client)
-    data = {"passphrase": PASSPHRASE, "confirm": PASSPHRASE}
-    if token:
-        data["csrf"] = token
-    r = client.post("/setup", data=data)
-    assert r.status_code == 403
-    assert "nothing was saved" in error_text(r)
-    assert not web.profile.folder.exists()
-    assert web.vault.store is None
-
-
-@pytest.mark.parametrize("token", [None, "wrong-token"])
-def test_unlock_needs_csrf(web: Web, unlocked: TestClient, token: str | None) -> None:
-    web.post(unlocked, "/lock")
-    data = {"passphrase": PASSPHRASE} | ({"csrf": token} if token else {})
-    r = unlocked.post("/unlock", data=data)
-    assert r.status_code == 403
-    assert web.vault.store is None
-    assert not set_cookie_headers(r, security.SESSION_COOKIE)
-
-
-@pytest.mark.parametrize("token", [None, "wrong-token"])
-def test_lock_welcome_and_strength_need_csrf(
-    web: Web, client: TestClient, token: str | None
-) -> None:
-    web.set_up(client)
-    data = {"csrf": token} if token else {}
-    assert client.post("/welcome", data=data).status_code == 403
-    assert web.setting("onboarded") is None
-    assert client.post("/lock", data=data).status_code == 403
-    assert web.vault.store is not None
-    assert client.get("/welcome").status_code == 200
-    assert client.post("/setup/strength", data={"passphrase": "x", **data}).status_code == 403
+# --- CSRF ----------------------------------------------------------------------------------
 
 
 def test_csrf_cookie_must_be_present_not_just_the_field(web: Web, client: TestClient) -> None:

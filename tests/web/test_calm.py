@@ -14,8 +14,8 @@ from earned.episodes import Pattern
 from earned.reports import export
 from earned.store import activations, practices, toolkit
 from earned.web import deps
-
-from .conftest import Page, Web, csrf_of, location, page, values_for
+from tests.support.html import Page, page
+from tests.support.web import Web, location, values_for
 
 NOTE = pacing.words()["calm"]["note"]
 
@@ -165,14 +165,6 @@ def test_the_toggle_never_sends_anywhere_else(web: Web, unlocked: TestClient, ta
     assert location(toggle(web, unlocked, "on", target)) == "/data?calm=on#settings"
 
 
-def test_toggle_needs_the_csrf_token(web: Web, unlocked: TestClient) -> None:
-    r = unlocked.post("/settings/calm", data={"calm": "on", "next": "/"})
-    assert r.status_code == 403
-    r = unlocked.post("/settings/calm", data={"calm": "on", "csrf": "not the token"})
-    assert r.status_code == 403
-    assert web.setting(pacing.CALM_MODE) is None
-
-
 @pytest.mark.parametrize("value", ["", "yes", "ON ", "1", "<b>on</b>"])
 def test_toggle_refuses_other_values(web: Web, unlocked: TestClient, value: str) -> None:
     r = toggle(web, unlocked, value)
@@ -181,13 +173,6 @@ def test_toggle_refuses_other_values(web: Web, unlocked: TestClient, value: str)
         return
     assert r.status_code == 400
     assert "Calm mode can be switched on or off" in page(r).text
-    assert web.setting(pacing.CALM_MODE) is None
-
-
-def test_locked_toggle_redirects_to_unlock(web: Web, stranger: TestClient) -> None:
-    r = stranger.post("/settings/calm", data={"calm": "on", "next": "/", "csrf": csrf_of(stranger)})
-    assert location(r) == "/unlock"
-    assert location(stranger.get("/settings")) == "/unlock"
     assert web.setting(pacing.CALM_MODE) is None
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from earned.store import activations, repo, toolkit, urge_timers
 from earned.store.models import PracticeRow
 from earned.web.care import after_save
-from tests.web.conftest import PROMPTS, Web, location, page
+from tests.support.html import page
+from tests.support.web import PROMPTS, Web, location
 
 RISK = "I keep thinking about killing myself tonight"
 IDIOM = "This deadline is killing me"

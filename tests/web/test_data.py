@@ -17,8 +17,9 @@ from fastapi.testclient import TestClient
 from earned import agent, journal
 from earned.reports import readable
 from earned.store import personal, repo
-
-from .conftest import PASSPHRASE, PROMPTS, Web, csrf_of, error_text, location, page, values_for
+from tests.support import PASSPHRASE
+from tests.support.html import page
+from tests.support.web import PROMPTS, Web, csrf_of, error_text, location, values_for
 
 
 def _import(web: Web, client: TestClient, raw: bytes, name: str = "export.json") -> httpx.Response:
@@ -389,54 +390,3 @@ def test_a_refused_delete_leaves_the_terminal_unlocked(web: Web, unlocked: TestC
     assert r.status_code == 400
     assert agent.fetch_key(web.profile) == key
     assert web.profile.database.is_file()
-
-
-# --- locked state and CSRF ----------------------------------------------------------------------
-
-
-def test_locked_routes_redirect_or_401(web: Web, unlocked: TestClient) -> None:
-    web.add_reflection(unlocked, "private")
-    stranger = web.client()
-    csrf = csrf_of(stranger)
-    for url in ("/data", "/data/export.json", "/data/export.md", "/data/export.zip"):
-        r = stranger.get(url)
-        assert location(r) == "/unlock", url
-        assert b"private" not in r.content
-        r = stranger.get(url, headers={"HX-Request": "true"})
-        assert (r.status_code, r.headers.get("HX-Redirect")) == (401, "/unlock"), url
-    posts = {
-        "/data/region": {"region": "au"},
-        "/data/delete": {"confirm": "DELETE", "passphrase": PASSPHRASE},
-    }
-    for url, data in posts.items():
-        assert location(stranger.post(url, data={"csrf": csrf, **data})) == "/unlock", url
-        r = stranger.post(url, data=data, headers={"HX-Request": "true", "X-CSRF-Token": csrf})
-        assert (r.status_code, r.headers.get("HX-Redirect")) == (401, "/unlock"), url
-    exported = unlocked.get("/data/export.json").content
-    r = _import(web, stranger, exported.replace(b"private", b"changed"))
-    assert location(r) == "/unlock"
-    assert web.profile.folder.is_dir()
-    assert web.setting("region") is None
-    assert [e.body for e in web.entries()] == ["private"]
-
-
-@pytest.mark.parametrize("token", [None, "wrong-token"])
-def test_posts_need_csrf(
-    web: Web, unlocked: TestClient, make_web: Callable[..., Web], token: str | None
-) -> None:
-    source = make_web("source")
-    source_client = source.unlocked_client()
-    source.add_reflection(source_client, "from elsewhere")
-    exported = source_client.get("/data/export.json").content
-
-    base = {"csrf": token} if token else {}
-    r = unlocked.post("/data/region", data={**base, "region": "au"})
-    assert r.status_code == 403
-    r = unlocked.post("/data/delete", data={**base, "confirm": "DELETE", "passphrase": PASSPHRASE})
-    assert r.status_code == 403
-    r = unlocked.post("/data/import", data=base, files={"file": ("e.json", exported)})
-    assert r.status_code == 403
-    assert "nothing was imported" in error_text(r)
-    assert web.profile.folder.is_dir()
-    assert web.setting("region") is None
-    assert web.entries() == []

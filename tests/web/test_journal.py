@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from earned import content, journal
-
-from .conftest import PROMPTS, Web, csrf_of, error_text, location, page
+from tests.support.html import page
+from tests.support.web import PROMPTS, Web, error_text, location
 
 KEY = PROMPTS[0]
 UNKNOWN_ID = "0" * 32
@@ -256,54 +256,6 @@ def test_a_refused_draft_is_escaped_too(
         assert payload not in r.text
     assert escaped in r.text
     assert not [el for el in page(r).elements if "onerror" in el.attrs]
-
-
-# --- locked state and CSRF ------------------------------------------------------------------
-
-
-def test_locked_routes_redirect_or_401(web: Web, unlocked: TestClient) -> None:
-    entry_id = web.add_reflection(unlocked, "private")
-    stranger = web.client()
-    csrf = csrf_of(stranger)
-    gets = [
-        "/reflect",
-        f"/reflect/{KEY}",
-        "/origin",
-        "/origin/write",
-        f"/entries/{entry_id}/edit",
-    ]
-    posts = [
-        f"/reflect/{KEY}",
-        "/origin/write",
-        f"/entries/{entry_id}",
-        f"/entries/{entry_id}/delete",
-    ]
-    for url in gets:
-        r = stranger.get(url)
-        assert location(r) == "/unlock", url
-        assert "private" not in r.text
-        r = stranger.get(url, headers={"HX-Request": "true"})
-        assert (r.status_code, r.headers.get("HX-Redirect")) == (401, "/unlock"), url
-    for url in posts:
-        assert location(stranger.post(url, data={"csrf": csrf, "body": "overwritten"})) == "/unlock"
-        r = stranger.post(
-            url, data={"body": "overwritten"}, headers={"HX-Request": "true", "X-CSRF-Token": csrf}
-        )
-        assert (r.status_code, r.headers.get("HX-Redirect")) == (401, "/unlock"), url
-    assert [e.body for e in web.entries()] == ["private"]
-
-
-@pytest.mark.parametrize("token", [None, "wrong-token"])
-def test_posts_need_csrf(web: Web, unlocked: TestClient, token: str | None) -> None:
-    entry_id = web.add_reflection(unlocked, "untouched")
-    data = {"body": "changed"} | ({"csrf": token} if token else {})
-    for url in (f"/reflect/{KEY}", "/origin/write", f"/entries/{entry_id}"):
-        r = unlocked.post(url, data=data)
-        assert r.status_code == 403, url
-        assert "nothing was saved" in error_text(r)
-    assert unlocked.post(f"/entries/{entry_id}/delete", data=data).status_code == 403
-    [entry] = web.entries()
-    assert (entry.id, entry.body) == (entry_id, "untouched")
 
 
 def test_entries_are_dated_on_the_persons_clock(web: Web, unlocked: TestClient) -> None:

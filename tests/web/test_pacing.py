@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 
 from earned import content, pacing
 from earned.web.render import templates
-
-from .conftest import PROMPTS, Page, Web, location, page
+from tests.support.html import Page, page
+from tests.support.web import PROMPTS, Web, location
 
 DISCLAIMER = "not a medical device"
 NOT_A_SUBSTITUTE = "not a substitute for therapy or emergency care"

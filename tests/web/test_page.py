@@ -16,8 +16,8 @@ from earned import content, pacing
 from earned.store import repo
 from earned.web.page import PageContext
 from earned.web.render import render
-
-from .conftest import Page, Web, page
+from tests.support.html import Page, page
+from tests.support.web import Web
 
 CRISIS = content.load("crisis")
 

@@ -17,8 +17,8 @@ from earned import toolkit as toolkit_rules
 from earned.store import practices, toolkit
 from earned.store.models import PracticeRow
 from earned.web import deps
-
-from .conftest import Web, csrf_of, error_text, location, page
+from tests.support.html import page
+from tests.support.web import Web, csrf_of, error_text, location
 
 WORDS = content.load("regulate")
 SENSES = [s["key"] for s in WORDS["ground"]["steps"]]
@@ -131,28 +131,6 @@ def test_regulate_js_only_on_the_timed_pages(unlocked: TestClient) -> None:
     r = unlocked.get("/static/regulate.js")
     assert r.status_code == 200
     assert "matchMedia" in r.text and "prefers-reduced-motion" in r.text
-
-
-@pytest.mark.parametrize("url", GET_PAGES)
-def test_locked_pages_redirect_to_unlock(stranger: TestClient, url: str) -> None:
-    assert location(stranger.get(url)) == "/unlock"
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/regulate/practice",
-        "/regulate/ground",
-        "/regulate/ground/done",
-        "/regulate/toolkit",
-        f"/regulate/toolkit/{UNKNOWN_ID}/use",
-        f"/regulate/toolkit/{UNKNOWN_ID}/archive",
-    ],
-)
-def test_locked_writes_redirect_to_unlock(web: Web, stranger: TestClient, url: str) -> None:
-    r = web.post(stranger, url, {"kind": "movement", "minutes": "5", "name": "x"})
-    assert location(r) == "/unlock"
-    assert stored_practices(web) == []
 
 
 def test_the_nav_links_to_regulate_when_unlocked_only(web: Web, client: TestClient) -> None:
@@ -391,24 +369,6 @@ def test_oversized_movement_note_keeps_the_draft(web: Web, unlocked: TestClient)
         "/regulate/log?saved=1"
     )
     assert stored_practices(web)[0][2] == just
-
-
-def test_missing_csrf_is_refused(web: Web, unlocked: TestClient) -> None:
-    for url, data in (
-        ("/regulate/practice", {"kind": "movement", "minutes": "5"}),
-        ("/regulate/ground/done", {"started": "1"}),
-        ("/regulate/ground", {"step": "1"}),
-        ("/regulate/toolkit", {"name": "walk"}),
-        (f"/regulate/toolkit/{UNKNOWN_ID}/use", {"before": "5", "after": "2"}),
-        (f"/regulate/toolkit/{UNKNOWN_ID}/archive", {}),
-    ):
-        r = unlocked.post(url, data=data)
-        assert r.status_code == 403, url
-        assert "expired" in error_text(r)
-        wrong = unlocked.post(url, data={**data, "csrf": "not-the-token"})
-        assert wrong.status_code == 403, url
-    assert stored_practices(web) == []
-    assert web._read(lambda s: toolkit.toolkit(session=s)) == []
 
 
 # --- movement and the practice log ------------------------------------------------------------

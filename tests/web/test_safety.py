@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from earned import content
 from earned.store import repo
-
-from .conftest import Web, page
+from tests.support.html import page
+from tests.support.web import Web
 
 SAFETY = ["/help", "/grounding", "/pause"]
 NUMBERS = ["988", "741741", "116 123", "85258", "13 11 14", "9-8-8"]
@@ -21,20 +21,6 @@ def _states(web: Web, state: str) -> TestClient:
     if state == "locked":
         web.unlocked_client()  # the journal exists and is open, but not for this browser
     return client
-
-
-@pytest.mark.parametrize("state", ["before setup", "locked", "unlocked"])
-@pytest.mark.parametrize("url", SAFETY)
-def test_safety_pages_need_no_unlock(web: Web, state: str, url: str) -> None:
-    client = _states(web, state)
-    r = client.get(url)
-    assert r.status_code == 200
-    assert r.headers["content-type"].startswith("text/html")
-    p = page(r)
-    assert p.one("a.help-link").get("href") == "/help"
-    assert p.one("a.help-link").text == "Get help now"
-    assert p.one("a.ground-link").get("href") == "/grounding"
-    assert bool(p.select("form", action="/lock")) is (state == "unlocked")
 
 
 @pytest.mark.parametrize("state", ["before setup", "locked", "unlocked"])

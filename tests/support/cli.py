@@ -1,24 +1,30 @@
-"""Helpers for the CLI tests (tests/test_cli*.py, test_agent.py): run `earned` in-process or
-as a program, list its commands, and read a journal's rows without the store. Fixtures
-(journal, unlocked, no_ambient_secrets, Journal, Result) live in tests/conftest.py."""
+"""Running `earned` in tests: in-process results, a real child process, and the modules the
+quick path must never import."""
 
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from earned import cli
 from earned.store import sqlcipher
-from tests.conftest import T0, Journal, Result
 
-# Never imported by `earned --help` or a quick command: each costs 0.1-0.5 s to import.
+from . import child_env
+
+if TYPE_CHECKING:
+    from .journals import Journal
+
+# What `--help`, the quick capture commands and their care panel must not import: each
+# costs tens to hundreds of milliseconds at start-up (see the lazy imports in earned.cli).
 HEAVY = (
     "fastapi",
     "starlette",
@@ -30,7 +36,55 @@ HEAVY = (
     "cryptography",
     "jinja2",
 )
+
+
+@dataclass
+class Result:
+    """What one in-process `earned.cli.main` call returned and printed."""
+
+    code: int
+    out: str
+    err: str
+
+
+# The `run` fixture (tests/conftest.py):
+#   run(*argv, stdin=None, passphrase=<the pw file>, profile="") -> Result
+Run = Callable[..., Result]
+
+
+def earned(
+    *argv: str, stdin: str | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`python -m earned ARGV` in a child process with child_env().
+
+    stdin: text to pipe in; None gives /dev/null (empty, and not a terminal). The child
+    has no controlling terminal, as under cron or CI: a passphrase prompt can never wait
+    on the developer's own terminal, and the no-terminal message is what is tested.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "earned", *argv],
+        input=stdin,
+        stdin=subprocess.DEVNULL if stdin is None else None,
+        capture_output=True,
+        text=True,
+        env=child_env(),
+        timeout=timeout,
+        start_new_session=True,
+    )
+
+
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """The subcommand parsers of `parser`, by name."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    raise AssertionError("no subcommands")
+
+
+# --- in-process calls, rows read without the store, ids in output -----------------------
+
 ID = re.compile(r"\(id ([0-9a-f]{8})\)")
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # the demo journal's start in CLI tests
 
 
 def call(
@@ -46,23 +100,8 @@ def call(
 
 
 def env() -> dict[str, str]:
-    """This process's environment without a passphrase in it."""
-    return {k: v for k, v in os.environ.items() if k != "EARNED_PASSPHRASE"}
-
-
-def earned(*argv: str, stdin: str = "", timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """`python -m earned ARGV` as its own process, with `stdin` piped in."""
-    return subprocess.run(
-        [sys.executable, "-m", "earned", *argv],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env(),
-        timeout=timeout,
-        # No controlling terminal, as under cron or CI: a passphrase prompt can never wait
-        # on the developer's own terminal, and the no-terminal message is what is tested.
-        start_new_session=True,
-    )
+    """This process's environment without a passphrase in it (child_env)."""
+    return child_env()
 
 
 def heavy_imports_after(code: str) -> list[str]:
@@ -74,7 +113,7 @@ def heavy_imports_after(code: str) -> list[str]:
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        env=env(),
+        env=child_env(),
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
@@ -96,13 +135,6 @@ def demo_export(tmp_path: Path) -> Path:
     path = tmp_path / "demo-export.json"
     path.write_text(export.to_json(demo.generate(4, T0)), encoding="utf-8")
     return path
-
-
-def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    raise AssertionError("no subcommands")
 
 
 def commands() -> dict[str, argparse.ArgumentParser]:
