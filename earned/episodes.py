@@ -154,6 +154,26 @@ class Capture:
     emotions: list[str]
     urge: str | None
 
+    def columns(self) -> dict[str, Any]:
+        """Every stored detail of the new activation: what the capture gave, and the rest
+        empty until the person adds it (the store and the quick path write exactly this)."""
+        return {
+            "onset_at": self.onset_at,
+            "intensity": self.intensity,
+            "trigger": self.trigger,
+            "tags": self.tags,
+            "body": [],
+            "emotions": self.emotions,
+            "urge": self.urge,
+            "action": None,
+            "person": None,
+            "named_in_moment": None,
+            "pattern": None,
+            "peak_at": None,
+            "peak_intensity": None,
+            "settled_at": None,
+        }
+
 
 def check_capture(
     *,

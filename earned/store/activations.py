@@ -68,21 +68,7 @@ def log_activation(
         tags=tags,
     )
     row = ActivationRow(
-        id=new_id(),
-        client_token=token,
-        onset_at=c.onset_at,
-        intensity=c.intensity,
-        trigger=c.trigger,
-        tags=c.tags,
-        body=[],
-        emotions=c.emotions,
-        urge=c.urge,
-        action=None,
-        person=None,
-        named_in_moment=None,
-        pattern=None,
-        created_at=now,
-        updated_at=now,
+        id=new_id(), client_token=token, created_at=now, updated_at=now, **c.columns()
     )
     return activation_of(add_once(session, row))
 

@@ -246,27 +246,22 @@ def prepare_activation(
         urge=urge,
         tags=tags,
     )
-    return {
+    values: dict[str, Any] = {
         "id": new_id(),
         "client_token": check_token(client_token),
-        "onset_at": to_db(c.onset_at),
-        "intensity": c.intensity,
-        "trigger": c.trigger,
-        "tags": json.dumps(c.tags),
-        "body": json.dumps([]),
-        "emotions": json.dumps(c.emotions),
-        "urge": c.urge,
-        "action": None,
-        "person": None,
-        "named_in_moment": None,
-        # SQLAlchemy's JSON type writes Python None as the JSON text 'null', not SQL NULL.
-        "pattern": json.dumps(None),
-        "peak_at": None,
-        "peak_intensity": None,
-        "settled_at": None,
         "created_at": to_db(now),
         "updated_at": to_db(now),
     }
+    for column, value in c.columns().items():
+        # The encodings of SQLAlchemy's types on SQLite: datetimes as naive UTC text, JSON
+        # columns (lists, and None for the pattern) as json.dumps text, not SQL NULL.
+        if isinstance(value, datetime):
+            values[column] = to_db(value)
+        elif isinstance(value, list) or column == "pattern":
+            values[column] = json.dumps(value)
+        else:
+            values[column] = value
+    return values
 
 
 def insert_activation(conn: Any, values: dict[str, Any]) -> Logged:
