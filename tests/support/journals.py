@@ -1,11 +1,12 @@
 """Journals and stores for tests, copied from templates made once per test process.
 
 Setting up a journal costs a key derivation and the whole Alembic chain on an empty
-database; a test that only needs *a* journal gets a copy of one made earlier instead
-(two small files, well under a millisecond). The copy has the same passphrase
-(PASSPHRASE), data key and schema as a fresh `personal.set_up`; it is a real SQLCipher
-file opened the ordinary way. For PostgreSQL the same idea is PostgreSQL's own
-`CREATE DATABASE ... TEMPLATE`.
+database (30-80 ms here); a test that only needs *a* journal gets a copy of one made
+earlier instead (two small files, about a millisecond). The copy has the same passphrase
+(PASSPHRASE) and schema as a fresh `personal.set_up`, and is a real SQLCipher file opened
+the ordinary way; all copies share one data key, so a test about keys being different
+sets its journals up itself. For PostgreSQL the same idea is `CREATE DATABASE ...
+TEMPLATE`.
 
 What still starts from nothing, on purpose: tests/store/test_migrations.py (empty
 databases on both backends), tests/store/test_personal.py and test_keys.py (set_up,
