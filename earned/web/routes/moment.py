@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from earned import content, durations, episodes, patterns, urges
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
+from earned.records import replace
 from earned.store import Store, activations, repo, urge_timers
 from earned.web import care, deps
 from earned.web.deps import Form, Open, Page
