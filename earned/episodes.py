@@ -365,3 +365,53 @@ def check_imported_times(times: Mapping[str, datetime | None], record: Mapping[s
         or (peak is not None and settled is not None and settled < peak)
     ):
         raise EarnedError("The import file has an activation with its times out of order.")
+
+
+# --- finding past moments ----------------------------------------------------------------------
+
+HISTORY_PAGE = 25  # moments a history page or `earned list` shows at once
+MAX_SEARCH = 100  # characters of a search
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Which past moments to show: a time range, one tag, one emotion word, one person,
+    and words anywhere in what was written (trigger, urge, what I did, person)."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    tag: str | None = None
+    emotion: str | None = None
+    person: str | None = None
+    contains: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, n) is not None for n in names_of(Filter))
+
+
+def check_filter(
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    tag: str | None = None,
+    emotion: str | None = None,
+    person: str | None = None,
+    contains: str | None = None,
+) -> Filter:
+    """A history filter with each part cleaned like the field it searches."""
+    if since is not None and until is not None and until < since:
+        raise EarnedError("The end of that range comes before its start; please swap them.")
+
+    def word(value: str | None, what: str) -> str | None:
+        found = check_words([value], what, 1) if value else []
+        return found[0] if found else None
+
+    return Filter(
+        since=since,
+        until=until,
+        tag=word(tag, "tags"),
+        emotion=word(emotion, "emotion words"),
+        person=check_name(person, "name", MAX_PERSON),
+        contains=check_text(contains, "search", MAX_SEARCH),
+    )

@@ -5,6 +5,7 @@ One module per group of commands, each command's options beside its handler:
 
     profile.py          init, unlock, lock, passphrase, demo
     capture.py          log, settle, peak, open  (quick)
+    moments.py          list, edit, delete (past moments, full store)
     urge.py             wait                     (quick)
     serve.py            serve
     questionnaires.py   assess, results, checkin
@@ -58,6 +59,9 @@ COMMAND_MODULES = {
     "settle": "capture",
     "peak": "capture",
     "open": "capture",
+    "list": "moments",
+    "edit": "moments",
+    "delete": "moments",
     "wait": "urge",
     "serve": "serve",
     "assess": "questionnaires",

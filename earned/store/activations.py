@@ -6,15 +6,17 @@ Persistence only: every limit and rule (capture, edit, peak, settle) is earned.e
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from earned import episodes, patterns
 from earned.episodes import Activation, Pattern
+from earned.errors import EarnedError
 from earned.store.models import ActivationRow
 from earned.store.once import add_once, earlier
 from earned.store.repo import new_id, not_found
@@ -226,3 +228,88 @@ def recurring_patterns(
     start = since if since is not None else datetime.min.replace(tzinfo=now.tzinfo)
     rows = columns_since(session=session, since=start, columns=("pattern",))
     return patterns.recurring_from(rows, now=now)
+
+
+# --- history -----------------------------------------------------------------------------------
+
+
+def _listed(column: Any, word: str) -> Any:
+    """`column` (a JSON list of words) holds `word`: its stored text has it in quotes.
+
+    The same test on SQLite (JSON as text) and PostgreSQL (json keeps its text): portable,
+    and the words are checked on the way in, so the quoting is always json.dumps's.
+    """
+    quoted = json.dumps(word)
+    escaped = quoted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return cast(column, Text).like(f"%{escaped}%", escape="\\")
+
+
+def _mentions(column: Any, text: str) -> Any:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
+def history(
+    *,
+    session: Session,
+    where: episodes.Filter,
+    before: tuple[datetime, str] | None = None,
+    limit: int = episodes.HISTORY_PAGE,
+) -> tuple[list[Activation], bool]:
+    """Moments matching `where`, newest first, `limit` at a time, and whether there are
+    older ones. `before` is the (onset, id) of the last moment of the page before: each
+    page costs the same however long the history (a keyset, not an offset)."""
+    query = select(ActivationRow).order_by(ActivationRow.onset_at.desc(), ActivationRow.id.desc())
+    if where.since is not None:
+        query = query.where(ActivationRow.onset_at >= where.since)
+    if where.until is not None:
+        query = query.where(ActivationRow.onset_at < where.until)
+    if where.tag is not None:
+        query = query.where(_listed(ActivationRow.tags, where.tag))
+    if where.emotion is not None:
+        query = query.where(_listed(ActivationRow.emotions, where.emotion))
+    if where.person is not None:
+        query = query.where(func.lower(ActivationRow.person) == where.person.lower())
+    if where.contains is not None:
+        text = where.contains
+        query = query.where(
+            or_(
+                _mentions(ActivationRow.trigger, text),
+                _mentions(ActivationRow.urge, text),
+                _mentions(ActivationRow.action, text),
+                _mentions(ActivationRow.person, text),
+            )
+        )
+    if before is not None:
+        onset, last_id = before
+        query = query.where(
+            or_(
+                ActivationRow.onset_at < onset,
+                and_(ActivationRow.onset_at == onset, ActivationRow.id < last_id),
+            )
+        )
+    rows = [activation_of(r) for r in session.scalars(query.limit(limit + 1))]
+    return rows[:limit], len(rows) > limit
+
+
+def find(*, session: Session, prefix: str) -> Activation:
+    """The activation whose id starts with `prefix` (as `earned settle ID` takes it)."""
+    from earned.store.quick import check_prefix
+
+    start = check_prefix(prefix)
+    rows = list(
+        session.scalars(
+            select(ActivationRow)
+            .where(ActivationRow.id >= start, ActivationRow.id < start + "g")
+            .order_by(ActivationRow.id)
+            .limit(2)
+        )
+    )
+    if not rows:
+        raise EarnedError(f"No moment has an id starting with {start}; `earned list` shows them.")
+    if len(rows) > 1:
+        raise EarnedError(
+            f"More than one moment has an id starting with {start}; please type a few more "
+            "characters of it."
+        )
+    return activation_of(rows[0])

@@ -905,3 +905,73 @@ def test_on_a_moments_page_htmx_also_refreshes_the_timing_card(
     other = capture(web, unlocked, "3")
     r = htmx(web, unlocked, f"/moment/{other}/peak", {"next": "/moment"})
     assert page(r).select("dl") == []
+
+
+# --- all moments: history -------------------------------------------------------------------
+
+
+def seed_history(web: Web, count: int) -> list[str]:
+    """`count` moments a day apart, newest last; every third tagged work, every fifth with
+    Sam, some with words to find."""
+    made: list[str] = []
+
+    def add(s: Any) -> None:
+        for n in range(count):
+            a = activations.log_activation(
+                session=s,
+                intensity=n % 11,
+                now=datetime(2026, 3, 2, 9, 30, tzinfo=UTC),
+                onset=datetime(2025, 1, 1, 20, 0, tzinfo=UTC) + timedelta(days=n),
+                trigger=f"moment {n}" + (" he was late again" if n % 4 == 0 else ""),
+                tags=["work"] if n % 3 == 0 else ["home"],
+                emotions=["lonely"] if n % 2 else ["tense"],
+            )
+            if n % 5 == 0:
+                activations.update_details(
+                    session=s, activation_id=a.id, now=a.onset_at, person="Sam"
+                )
+            made.append(a.id)
+
+    web._read(add)
+    return made
+
+
+def history_ids(p: Any) -> list[str]:
+    return [a.get("href").rsplit("/", 1)[1] for a in p.select("a") if a.has_class("history-moment")]
+
+
+def test_all_moments_pages_through_the_whole_history(web: Web, unlocked: TestClient) -> None:
+    """ "All moments" once showed the 20 newest of the last 90 days and nothing older."""
+    made = seed_history(web, 60)
+    seen: list[str] = []
+    address = "/moment/history"
+    while address:
+        p = page(unlocked.get(address))
+        seen += history_ids(p)
+        older = [a.get("href") for a in p.select("a") if a.get("rel") == "next"]
+        address = older[0] if older else ""
+    assert seen == list(reversed(made))  # every one, newest first, none twice
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tag=work", lambda n: n % 3 == 0),
+        ("emotion=Lonely", lambda n: n % 2 == 1),
+        ("person=sam", lambda n: n % 5 == 0),
+        ("q=LATE+again", lambda n: n % 4 == 0),
+        ("from=2025-01-10&to=2025-01-12", lambda n: 9 <= n <= 11),
+        ("tag=work&q=late", lambda n: n % 12 == 0),
+    ],
+)
+def test_history_filters(web: Web, unlocked: TestClient, query: str, expected: Any) -> None:
+    made = seed_history(web, 20)
+    found = history_ids(page(unlocked.get(f"/moment/history?{query}")))
+    assert found == [made[n] for n in reversed(range(20)) if expected(n)]
+
+
+def test_history_refuses_a_backwards_range_and_a_bad_cursor(web: Web, unlocked: TestClient) -> None:
+    r = unlocked.get("/moment/history?from=2025-02-01&to=2025-01-01")
+    assert r.status_code == 400 and "comes before its start" in error_text(r)
+    assert unlocked.get("/moment/history?before=yesterday_x").status_code == 404
+    assert unlocked.get("/moment/history?from=02/01/2025").status_code == 400

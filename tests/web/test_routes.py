@@ -143,6 +143,7 @@ SAMPLES: dict[Route, Sample] = {
     # in the moment
     ("GET", "/moment"): Sample("/moment"),
     ("POST", "/moment"): Sample("/moment", "redirect", {"intensity": "6"}),
+    ("GET", "/moment/history"): Sample("/moment/history?q=late&tag=work"),
     ("GET", "/moment/emotions"): Sample("/moment/emotions?q=a", "fragment", htmx=True),
     ("GET", "/moment/after"): Sample("/moment/after"),
     ("POST", "/moment/after"): Sample("/moment/after", "redirect", {"happened": "we talked"}),
