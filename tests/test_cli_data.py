@@ -117,7 +117,7 @@ def test_import_of_a_bad_file_imports_nothing(run: Run, demo_file: Path, tmp_pat
     damaged.write_text(json.dumps(data), encoding="utf-8")
     result = run("import", str(damaged))
     assert result.code == 1
-    assert "nothing was imported" in result.err
+    assert "nothing was imported" in result.err.lower()
 
     missing = run("import", str(tmp_path / "nope.json"))
     assert missing.code == 1

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from earned import assessment, instruments, journal
 from earned.errors import EarnedError
-from earned.reports import readable, tables
+from earned.reports import faults, readable, tables
 from earned.store import repo
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
 
@@ -103,7 +103,7 @@ def parse_json(text: str | bytes) -> dict[str, Any]:
 
 def _record_id(value: Any, what: str) -> str:
     if not isinstance(value, str) or not 1 <= len(value) <= 32:
-        raise EarnedError(f"The import file has an unusable {what} id; nothing was imported.")
+        raise EarnedError("its id is not one earned could have made")
     return value
 
 
@@ -116,9 +116,9 @@ def _assessment_record(a: dict[str, Any]) -> dict[str, Any]:
         try:
             item, value = assessment.check_answer(inst, int(ans["item"]), int(ans["value"]))
         except EarnedError:
-            raise EarnedError(f"Assessment {a_id} has an answer outside the scale.") from None
+            raise EarnedError(f"answer {ans.get('item')} is not a choice on its scale") from None
         if item in answers:
-            raise EarnedError(f"Assessment {a_id} answers question {item} twice.")
+            raise EarnedError(f"it answers question {item} twice")
         answered_at = _ts(_parse_ts(ans["answered_at"], "an answer"))
         answers[item] = {"item": item, "value": value, "answered_at": answered_at}
     completed = a["completed_at"]
@@ -136,7 +136,7 @@ def _entry_record(e: dict[str, Any]) -> dict[str, Any]:
     e_id = _record_id(e["id"], "entry")
     kind, prompt = str(e["kind"]), e.get("prompt")
     if prompt is not None and (not isinstance(prompt, str) or len(prompt) > 64):
-        raise EarnedError(f"Entry {e_id} has an unreadable question; nothing was imported.")
+        raise EarnedError("its question could not be read")
     journal.check_kind(kind, prompt)
     return {
         "id": e_id,
@@ -163,15 +163,17 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
     have_e = {e["id"]: e for e in current["entries"]}
     try:
         seen: set[str] = set()
-        for raw in data.get("assessments", []):
-            a = _assessment_record(raw)
-            if not tables.admit(
-                a,
-                seen=seen,
-                have=have_a,
-                twice=f"The file lists assessment {a['id']} twice.",
-                conflict=f"Assessment {a['id']} already exists with other answers.",
-            ):
+        for number, raw in enumerate(data.get("assessments", []), start=1):
+            with faults.at_fault("assessments", raw, "started_at", number):
+                a = _assessment_record(raw)
+                new = tables.admit(
+                    a,
+                    seen=seen,
+                    have=have_a,
+                    twice="it appears twice in the file",
+                    conflict="your journal already has it, with other answers",
+                )
+            if not new:
                 counts["skipped"] += 1
                 continue
             row = AssessmentRow(
@@ -193,15 +195,17 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
             session.add(row)
             counts["assessments"] += 1
         seen.clear()
-        for raw in data.get("entries", []):
-            e = _entry_record(raw)
-            if not tables.admit(
-                e,
-                seen=seen,
-                have=have_e,
-                twice=f"The file lists entry {e['id']} twice.",
-                conflict=f"Entry {e['id']} already exists with other text.",
-            ):
+        for number, raw in enumerate(data.get("entries", []), start=1):
+            with faults.at_fault("entries", raw, "created_at", number):
+                e = _entry_record(raw)
+                new = tables.admit(
+                    e,
+                    seen=seen,
+                    have=have_e,
+                    twice="it appears twice in the file",
+                    conflict="your journal already has it, with other text",
+                )
+            if not new:
                 counts["skipped"] += 1
                 continue
             session.add(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from earned import episodes, imported, regulation, toolkit, urges
 from earned.errors import EarnedError
+from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
@@ -105,7 +106,7 @@ def _normalise(table: Table, raw: Any) -> dict[str, Any]:
         value = raw.get(col)
         if col == "id":
             if not isinstance(value, str) or not 1 <= len(value) <= imported.MAX_ID:
-                raise EarnedError(f"The import file has an unusable id in {table.key}.")
+                raise EarnedError("its id is not one earned could have made")
             rec[col] = value
         elif col in table.times:
             rec[col] = _ts(value)
@@ -113,7 +114,7 @@ def _normalise(table: Table, raw: Any) -> dict[str, Any]:
             rec[col] = table.checks[col](value)
     for col in table.times:
         if rec[col] is None and not table.model.__table__.columns[col].nullable:
-            raise EarnedError(f"A record in {table.key} is missing its {col}.")
+            raise EarnedError(f"its {col.removesuffix('_at')} time is missing")
     if table.rules is not None:
         times = {c: None if rec[c] is None else datetime.fromisoformat(rec[c]) for c in table.times}
         table.rules(times, rec)
@@ -161,15 +162,17 @@ def load(
         have = {r["id"]: r for r in current[table.key]}
         seen: set[str] = set()
         counts.setdefault(table.key, 0)
-        for raw in data.get(table.key, []):
-            rec = _normalise(table, raw)
-            if not admit(
-                rec,
-                seen=seen,
-                have=have,
-                twice=f"The file lists a record in {table.key} twice.",
-                conflict=f"A record in {table.key} already exists with other content.",
-            ):
+        for number, raw in enumerate(data.get(table.key, []), start=1):
+            with faults.at_fault(table.key, raw, table.order, number):
+                rec = _normalise(table, raw)
+                new = admit(
+                    rec,
+                    seen=seen,
+                    have=have,
+                    twice="it appears twice in the file",
+                    conflict="your journal already has it, with other content",
+                )
+            if not new:
                 counts["skipped"] += 1
                 continue
             values = {

@@ -201,7 +201,12 @@ def test_a_conflicting_record_imports_nothing(stores: Any) -> None:
     before = counts(target)
     with pytest.raises(EarnedError) as error:
         restore(target, data)
-    assert error.value.message == f"Entry {ids['edited']} already exists with other text."
+    # The record in words, never its raw id; and that nothing came in.
+    assert error.value.message.startswith("The journal entry of ")
+    assert error.value.message.endswith(
+        "could not be imported: your journal already has it, with other text. Nothing was imported."
+    )
+    assert ids["edited"] not in error.value.message
     assert counts(target) == before == (0, 0, 2)
     with target.session() as s:
         assert repo.all_settings(session=s) == {}
@@ -212,7 +217,7 @@ def test_a_conflicting_assessment_imports_nothing(stores: Any) -> None:
     ids = fill(source)
     data = round_trip(snap(source))
     data["assessments"][0]["answers"][3]["value"] = 1  # the file disagrees with the journal
-    with pytest.raises(EarnedError, match=f"Assessment {ids['done']} already exists"):
+    with pytest.raises(EarnedError, match="already has it, with other answers. Nothing was"):
         restore(source, data)
     with source.session() as s:
         assert repo.get_assessment(session=s, assessment_id=ids["done"]).answers[4] == 4
@@ -261,31 +266,46 @@ def valid_export(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        (lambda d: d["assessments"][0].pop("started_at"), "incomplete or damaged"),
-        (lambda d: d["assessments"][0].pop("answers"), "incomplete or damaged"),
-        (lambda d: d["assessments"][0]["answers"][0].pop("value"), "incomplete or damaged"),
-        (lambda d: d["assessments"][0].update(answers=7), "incomplete or damaged"),
-        (lambda d: d["entries"][1].pop("body"), "incomplete or damaged"),
-        (lambda d: d["entries"][0].pop("id"), "incomplete or damaged"),
-        (lambda d: d.update(entries=[1, 2]), "incomplete or damaged"),
+        (
+            lambda d: d["assessments"][0].pop("started_at"),
+            "Questionnaire 1 in the file .* wrong kind",
+        ),
+        (lambda d: d["assessments"][0].pop("answers"), "The questionnaire of .* wrong kind"),
+        (
+            lambda d: d["assessments"][0]["answers"][0].pop("value"),
+            "The questionnaire of .* wrong kind",
+        ),
+        (lambda d: d["assessments"][0].update(answers=7), "The questionnaire of .* wrong kind"),
+        (lambda d: d["entries"][1].pop("body"), "The journal entry of .* wrong kind"),
+        (lambda d: d["entries"][0].pop("id"), "The journal entry of .* wrong kind"),
+        (lambda d: d.update(entries=[1, 2]), "Journal entry 1 in the file .* wrong kind"),
         (lambda d: d.update(settings=[1, 2]), "incomplete or damaged"),
         (lambda d: d["entries"][0].update(created_at="yesterday"), "unreadable date in an entry"),
         (lambda d: d["entries"][0].update(created_at="2026-01-01T10:00:00"), "without a time zone"),
-        (lambda d: d["assessments"][0]["answers"][0].update(value=9), "answer outside the scale"),
-        (lambda d: d["assessments"][0]["answers"][0].update(item=37), "answer outside the scale"),
+        (
+            lambda d: d["assessments"][0]["answers"][0].update(value=9),
+            "answer .* is not a choice on its scale",
+        ),
+        (lambda d: d["assessments"][0]["answers"][0].update(item=37), "answer .* is not a choice"),
         (lambda d: d["assessments"][0].update(instrument="nope"), "no questionnaire called"),
         (
             lambda d: d["assessments"][0]["answers"].append(d["assessments"][0]["answers"][0]),
-            "answers question 1 twice",
+            "it answers question 1 twice",
         ),
-        (lambda d: d["entries"].append(dict(d["entries"][0])), "lists entry .* twice"),
-        (lambda d: d["assessments"].append(d["assessments"][1]), "lists assessment .* twice"),
-        (lambda d: d["entries"][0].update(id="x" * 33), "unusable entry id"),
-        (lambda d: d["entries"][0].update(id=12), "unusable entry id"),
-        (lambda d: d["entries"][0].update(kind="diary"), "Unknown kind of entry"),
+        (
+            lambda d: d["entries"].append(dict(d["entries"][0])),
+            "The journal entry of .* appears twice in the file. Nothing was imported.",
+        ),
+        (
+            lambda d: d["assessments"].append(d["assessments"][1]),
+            "The questionnaire of .* appears twice in the file",
+        ),
+        (lambda d: d["entries"][0].update(id="x" * 33), "its id is not one earned could have made"),
+        (lambda d: d["entries"][0].update(id=12), "its id is not one earned could have made"),
+        (lambda d: d["entries"][0].update(kind="diary"), "unknown kind of entry"),
         (lambda d: d["entries"][0].update(prompt="nope"), "five reflection questions"),
-        (lambda d: d["entries"][1].update(prompt="p" * 65), "unreadable question"),
-        (lambda d: d["entries"][0].update(body=" "), "The entry is empty"),
+        (lambda d: d["entries"][1].update(prompt="p" * 65), "its question could not be read"),
+        (lambda d: d["entries"][0].update(body=" "), "the entry is empty"),
         (lambda d: d["entries"][0].update(body="z" * 20_001), "20,001 characters"),
     ],
 )
@@ -295,8 +315,9 @@ def test_damaged_exports_import_nothing(
     data = copy.deepcopy(valid_export)
     damage(data)
     target = store
-    with pytest.raises(EarnedError, match=message):
+    with pytest.raises(EarnedError, match=message) as error:
         restore(target, data)
+    assert error.value.message.endswith(("Nothing was imported.", "nothing was imported."))
     assert counts(target) == (0, 0, 0)
     with target.session() as s:
         assert repo.all_settings(session=s) == {}

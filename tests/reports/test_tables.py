@@ -308,7 +308,11 @@ def test_a_conflicting_record_imports_nothing(
     changed["practices"].append({**data["practices"][1], "id": "b" * 32})
     with pytest.raises(EarnedError) as error:
         restore(target, changed)
-    assert error.value.message == f"A record in {key} already exists with other content."
+    assert error.value.message.endswith(
+        "could not be imported: your journal already has it, with other content. "
+        "Nothing was imported."
+    )
+    assert error.value.message.startswith("The ")  # the record by kind and date, in words
     assert counts(target) == before
     with target.session() as s:
         assert repo.list_entries(session=s) == []
@@ -330,24 +334,40 @@ def _drop(key: str, index: int, field: str) -> Damage:
 # (damage, message) pairs; each runs against a fresh store, none may import anything.
 DAMAGED: list[tuple[str, Damage, str]] = [
     # wrong types
-    ("intensity as text", _set("activations", 0, intensity="8"), "incomplete or damaged"),
-    ("intensity as float", _set("activations", 0, intensity=8.0), "incomplete or damaged"),
-    ("intensity as bool", _set("activations", 0, intensity=True), "incomplete or damaged"),
-    ("tags not a list", _set("activations", 0, tags="sam"), "incomplete or damaged"),
-    ("emotion not text", _set("activations", 0, emotions=[1]), "incomplete or damaged"),
-    ("trigger as number", _set("activations", 0, trigger=7), "incomplete or damaged"),
-    ("named as text", _set("activations", 0, named_in_moment="yes"), "incomplete or damaged"),
-    ("pattern as text", _set("activations", 0, pattern="I feel"), "incomplete or damaged"),
-    ("pattern part number", _set("activations", 0, pattern={"fear": 3}), "incomplete or damaged"),
+    ("intensity as text", _set("activations", 0, intensity="8"), "missing or of the wrong kind"),
+    ("intensity as float", _set("activations", 0, intensity=8.0), "missing or of the wrong kind"),
+    ("intensity as bool", _set("activations", 0, intensity=True), "missing or of the wrong kind"),
+    ("tags not a list", _set("activations", 0, tags="sam"), "missing or of the wrong kind"),
+    ("emotion not text", _set("activations", 0, emotions=[1]), "missing or of the wrong kind"),
+    ("trigger as number", _set("activations", 0, trigger=7), "missing or of the wrong kind"),
+    (
+        "named as text",
+        _set("activations", 0, named_in_moment="yes"),
+        "missing or of the wrong kind",
+    ),
+    ("pattern as text", _set("activations", 0, pattern="I feel"), "missing or of the wrong kind"),
+    (
+        "pattern part number",
+        _set("activations", 0, pattern={"fear": 3}),
+        "missing or of the wrong kind",
+    ),
     ("seconds as text", _set("practices", 0, seconds="300"), "impossible length"),
-    ("archived as 0", _set("tools", 0, archived=0), "incomplete or damaged"),
-    ("before as text", _set("tool_uses", 0, before="8"), "incomplete or damaged"),
-    ("tool id number", _set("tool_uses", 0, tool_id=5), "incomplete or damaged"),
-    ("record not object", lambda d: d["activations"].append([1, 2]), "incomplete or damaged"),
+    ("archived as 0", _set("tools", 0, archived=0), "missing or of the wrong kind"),
+    ("before as text", _set("tool_uses", 0, before="8"), "missing or of the wrong kind"),
+    ("tool id number", _set("tool_uses", 0, tool_id=5), "missing or of the wrong kind"),
+    (
+        "record not object",
+        lambda d: d["activations"].append([1, 2]),
+        "missing or of the wrong kind",
+    ),
     ("section not list", lambda d: d.update(tools=7), "incomplete or damaged"),
     ("section is null", lambda d: d.update(practices=None), "incomplete or damaged"),
-    ("time as number", _set("activations", 0, onset_at=1772443500), "incomplete or damaged"),
-    ("unreadable time", _set("urge_delays", 0, started_at="yesterday"), "incomplete or damaged"),
+    ("time as number", _set("activations", 0, onset_at=1772443500), "missing or of the wrong kind"),
+    (
+        "unreadable time",
+        _set("urge_delays", 0, started_at="yesterday"),
+        "missing or of the wrong kind",
+    ),
     # out of range
     ("intensity 11", _set("activations", 0, intensity=11), "11 is outside that"),
     ("intensity -1", _set("activations", 1, intensity=-1), "-1 is outside that"),
@@ -357,7 +377,7 @@ DAMAGED: list[tuple[str, Damage, str]] = [
     ("seconds 0", _set("practices", 0, seconds=0), "impossible length"),
     ("seconds too long", _set("practices", 0, seconds=4 * 3600 + 1), "impossible length"),
     ("unknown practice", _set("practices", 0, kind="yoga"), "practice of an unknown kind"),
-    ("bad outcome", _set("urge_delays", 0, outcome="gave in"), "Please choose how it ended"),
+    ("bad outcome", _set("urge_delays", 0, outcome="gave in"), "please choose how it ended"),
     ("trigger too long", _set("activations", 0, trigger="t" * 501), "501 characters"),
     ("person too long", _set("activations", 0, person="p" * 121), "121 characters"),
     ("tool name too long", _set("tools", 0, name="n" * 121), "121 characters"),
@@ -368,8 +388,8 @@ DAMAGED: list[tuple[str, Damage, str]] = [
     ("naive settled", _set("activations", 0, settled_at="2026-03-02T10:00:00"), "time zone"),
     ("naive practice", _set("practices", 0, started_at="2026-03-02T09:30:00"), "time zone"),
     ("naive tool use", _set("tool_uses", 0, used_at="2026-03-02T09:30:00"), "time zone"),
-    ("missing onset", _drop("activations", 0, "onset_at"), "missing its onset_at"),
-    ("missing created", _set("tools", 0, created_at=None), "missing its created_at"),
+    ("missing onset", _drop("activations", 0, "onset_at"), "its onset time is missing"),
+    ("missing created", _set("tools", 0, created_at=None), "its created time is missing"),
     (
         "settled before onset",
         _set("activations", 0, settled_at="2026-03-02T09:00:00+00:00"),
@@ -396,13 +416,17 @@ DAMAGED: list[tuple[str, Damage, str]] = [
     ("empty urge", _set("urge_delays", 0, urge=" "), "timer without an urge"),
     ("null urge", _set("urge_delays", 0, urge=None), "timer without an urge"),
     ("empty tool name", _set("tools", 0, name=""), "tool without a name"),
-    ("null tool id", _set("tool_uses", 0, tool_id=None), "incomplete or damaged"),
-    ("missing tags", _drop("activations", 0, "tags"), "incomplete or damaged"),
-    ("missing archived", _drop("tools", 0, "archived"), "incomplete or damaged"),
+    ("null tool id", _set("tool_uses", 0, tool_id=None), "missing or of the wrong kind"),
+    ("missing tags", _drop("activations", 0, "tags"), "missing or of the wrong kind"),
+    ("missing archived", _drop("tools", 0, "archived"), "missing or of the wrong kind"),
     # ids and references
-    ("id too long", _set("activations", 0, id="x" * 33), "unusable id in activations"),
-    ("id number", _set("practices", 0, id=12), "unusable id in practices"),
-    ("missing id", _drop("tools", 0, "id"), "unusable id in tools"),
+    (
+        "id too long",
+        _set("activations", 0, id="x" * 33),
+        "its id is not one earned could have made",
+    ),
+    ("id number", _set("practices", 0, id=12), "its id is not one earned could have made"),
+    ("missing id", _drop("tools", 0, "id"), "its id is not one earned could have made"),
     ("duplicate activation", lambda d: d["activations"].append(d["activations"][0]), "twice"),
     ("duplicate tool", lambda d: d["tools"].append(dict(d["tools"][1])), "twice"),
     (
@@ -460,8 +484,9 @@ def test_damaged_records_import_nothing(
     data["settings"] = {"region": "GB"}
     damage(data)
     target = stores.new()
-    with pytest.raises(EarnedError, match=message):
+    with pytest.raises(EarnedError, match=message) as error:
         restore(target, data)
+    assert error.value.message.endswith(("Nothing was imported.", "nothing was imported."))
     assert counts(target) == EMPTY
     with target.session() as s:
         assert repo.all_settings(session=s) == {}

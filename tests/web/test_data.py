@@ -236,7 +236,8 @@ def test_an_import_shows_the_settings_it_brought(
         (b'{"format": "earned-export", "version": 99}', "version 99, which is not known"),
         (
             b'{"format": "earned-export", "version": 1, "entries": [{"id": "e1"}]}',
-            "The export file is incomplete or damaged; nothing was imported.",
+            "Journal entry 1 in the file could not be imported: some of its values are missing "
+            "or of the wrong kind. Nothing was imported.",
         ),
     ],
 )
@@ -260,7 +261,7 @@ def test_import_is_all_or_nothing(web: Web, unlocked: TestClient) -> None:
     data["entries"] = [fresh, conflicting]
     r = _import(web, unlocked, json.dumps(data).encode())
     assert r.status_code == 400
-    assert "already exists with other text" in error_text(r)
+    assert "your journal already has it, with other text. Nothing was imported." in error_text(r)
     assert [e.body for e in web.entries()] == ["mine"]
 
 
