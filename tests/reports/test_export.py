@@ -217,7 +217,7 @@ def test_a_conflicting_assessment_imports_nothing(stores: Any) -> None:
     ids = fill(source)
     data = round_trip(snap(source))
     data["assessments"][0]["answers"][3]["value"] = 1  # the file disagrees with the journal
-    with pytest.raises(EarnedError, match="already has it, with other answers. Nothing was"):
+    with pytest.raises(EarnedError, match=r"already has it, with other answers\. Nothing was"):
         restore(source, data)
     with source.session() as s:
         assert repo.get_assessment(session=s, assessment_id=ids["done"]).answers[4] == 4
