@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -44,8 +46,13 @@ def test_help_lists_every_crisis_line(web: Web, state: str) -> None:
     assert p.one("summary").text == "Other regions"
     assert [h.text for h in p.select("h3")] == [
         "United Kingdom & Ireland",
-        "Australia",
         "Canada",
+        "Australia",
+        "European Union",
+        "España",
+        "México",
+        "Argentina",
+        "Chile",
     ]
     assert p.select("a", href="/grounding")
 
@@ -95,3 +102,33 @@ def test_safety_pages_are_not_writable(client: TestClient, url: str) -> None:
     r = client.post(url)
     assert r.status_code == 405
     assert "cannot be used this way" in page(r).one("p.message").text
+
+
+def test_help_leads_with_tap_to_call_and_text_for_the_region(client: TestClient) -> None:
+    """Large tel: and sms: buttons for the person's region, first; every line has a source
+    and the month it was checked (data in earned/content/crisis.toml)."""
+    from earned import content
+
+    p = page(client.get("/help"))
+    region = content.load("crisis")["regions"]["us"]
+    # The region's lines come first on the page, before "Other regions".
+    links = [a for a in p.select("a") if a.has_class("call") or a.has_class("text")]
+    first = [a.get("href") for a in links[:3]]
+    assert first == ["tel:988", "sms:988", "sms:741741?&body=HOME"]
+    assert all((a.get("aria-label") or "").startswith(("Call ", "Text ")) for a in links)
+    for line in region["lines"]:
+        assert line["source"].startswith("https://") and len(line["checked"]) == 7
+
+
+def test_every_region_s_lines_have_a_source_and_a_checked_month() -> None:
+    from earned import content
+
+    regions = content.load("crisis")["regions"]
+    assert {"us", "uk-ie", "ca", "au", "eu", "es", "mx", "ar", "cl"} <= set(regions)
+    for key, region in regions.items():
+        for line in region["lines"]:
+            assert line["source"].startswith("https://"), (key, line["name"])
+            assert re.fullmatch(r"20\d\d-\d\d", line["checked"]), (key, line["name"])
+            assert line.get("call") or line.get("text"), (key, line["name"])
+            for number in (line.get("call"), line.get("text")):
+                assert number is None or re.fullmatch(r"\*?\d{3,12}", number), number
