@@ -54,7 +54,7 @@ def add_demo(days: int) -> None:
     """The demo person's questionnaires, entries and toolkit over the same span."""
     from earned import demo, paths
     from earned.reports import export
-    from earned.store import personal, repo
+    from earned.store import personal, settings
 
     start = datetime.now(UTC) - timedelta(days=days)
     data = demo.generate(1, start, months=max(3, round(days / 30.44)))
@@ -62,7 +62,7 @@ def add_demo(days: int) -> None:
     try:
         with store.session() as session:
             export.restore(session=session, data=data)
-            repo.set_setting(session=session, key="onboarded", value="yes")
+            settings.set_setting(session=session, key="onboarded", value="yes")
     finally:
         store.close()
 

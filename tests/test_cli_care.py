@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from earned.store import personal, repo, sqlcipher
+from earned.store import personal, settings, sqlcipher
 from tests.support import PASSPHRASE, child_env
 from tests.support.cli import HEAVY, Run
 from tests.support.journals import Journal
@@ -33,7 +33,7 @@ def set_region(j: Journal, region: str) -> None:
     store, _key = personal.unlock(j.profile, PASSPHRASE)
     try:
         with store.session() as s:
-            repo.set_setting(session=s, key="region", value=region)
+            settings.set_setting(session=s, key="region", value=region)
     finally:
         store.close()
 

@@ -219,12 +219,12 @@ def test_item_9_above_zero_prints_the_care_words_and_lines_on_stderr(run: Run, i
 
 def test_the_saved_region_comes_first(run: Run, tmp_path: Path) -> None:
     from earned import paths
-    from earned.store import personal, repo
+    from earned.store import personal, settings
 
     store, _key = personal.unlock(paths.profile("default"), PASSPHRASE)
     try:
         with store.session() as s:
-            repo.set_setting(session=s, key="region", value="au")
+            settings.set_setting(session=s, key="region", value="au")
     finally:
         store.close()
     err = run("checkin", "phq9", stdin=lines([0] * 8 + [1])).err

@@ -64,7 +64,7 @@ def print_lines(region: str | None) -> None:
 def print_for_store(store: Store) -> None:
     """The panel for the journal's saved region, read through the full store."""
     from earned import crisis
-    from earned.store import repo
+    from earned.store import settings
 
     with store.session() as session:
-        print_lines(repo.get_setting(session=session, key=crisis.SETTING))
+        print_lines(settings.get_setting(session=session, key=crisis.SETTING))

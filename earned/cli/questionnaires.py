@@ -51,7 +51,7 @@ def _ask(
     form, so pausing or a closed terminal loses nothing. The assessment itself is only
     created with the first answer, so opening and leaving at once leaves no trace.
     """
-    from earned.store import repo
+    from earned.store import assessments
 
     items = inst.items
     low, high = inst.scale.min, inst.scale.max
@@ -87,11 +87,11 @@ def _ask(
                 moment = now()
                 with store.session() as session:
                     if assessment_id is None:
-                        started = repo.start_assessment(
+                        started = assessments.start_assessment(
                             session=session, instrument_id=inst.id, now=moment
                         )
                         assessment_id = started.id
-                    repo.record_answer(
+                    assessments.record_answer(
                         session=session,
                         assessment_id=assessment_id,
                         item=item.number,
@@ -115,12 +115,12 @@ def _ask(
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from earned import instruments, results
-    from earned.store import repo
+    from earned.store import assessments
 
     inst = instruments.load(results.INSTRUMENT)
     with unlocked(args) as (_, store, _key):
         with store.session() as session:
-            unfinished = repo.unfinished_assessment(session=session, instrument_id=inst.id)
+            unfinished = assessments.unfinished_assessment(session=session, instrument_id=inst.id)
         answers = dict(unfinished.answers) if unfinished else {}
         print(f"{inst.name} ({inst.short_name})")
         say(inst.instructions)
@@ -147,13 +147,13 @@ def cmd_assess(args: argparse.Namespace) -> int:
             return 0
         assert assessment_id is not None  # finished implies at least one answer exists
         with store.session() as session:
-            repo.complete_assessment(session=session, assessment_id=assessment_id, now=now())
+            assessments.complete_assessment(session=session, assessment_id=assessment_id, now=now())
         print()
         print("Thank you, that's all of them.")
         print()
         with store.session() as session:
-            assessments = repo.list_assessments(session=session, instrument_id=inst.id)
-    _print_results(results.as_data(results.summarise(assessments)))
+            taken = assessments.list_assessments(session=session, instrument_id=inst.id)
+    _print_results(results.as_data(results.summarise(taken)))
     return 0
 
 
@@ -263,11 +263,11 @@ def cmd_results(args: argparse.Namespace) -> int:
     import json
 
     from earned import results
-    from earned.store import repo
+    from earned.store import assessments
 
     with unlocked(args) as (_, store, _key), store.session() as session:
-        assessments = repo.list_assessments(session=session, instrument_id=results.INSTRUMENT)
-    data = results.as_data(results.summarise(assessments))
+        taken = assessments.list_assessments(session=session, instrument_id=results.INSTRUMENT)
+    data = results.as_data(results.summarise(taken))
     if args.json:
         print(json.dumps(data, indent=1, ensure_ascii=False))
     else:
@@ -300,13 +300,13 @@ def _checkin_options(parser: argparse.ArgumentParser) -> None:
 def cmd_checkin(args: argparse.Namespace) -> int:
     from earned import checkin
     from earned.instruments.scoring import alerts
-    from earned.store import repo
+    from earned.store import assessments
 
     inst = checkin.load(args.instrument)
     words = checkin.words()
     with unlocked(args) as (_, store, _key):
         with store.session() as session:
-            unfinished = repo.unfinished_assessment(session=session, instrument_id=inst.id)
+            unfinished = assessments.unfinished_assessment(session=session, instrument_id=inst.id)
         answers = dict(unfinished.answers) if unfinished else {}
         print(f"{inst.short_name} check-in ({inst.name})")
         say(
@@ -334,8 +334,10 @@ def cmd_checkin(args: argparse.Namespace) -> int:
         else:
             assert assessment_id is not None  # finished implies at least one answer exists
             with store.session() as session:
-                repo.complete_assessment(session=session, assessment_id=assessment_id, now=now())
-                done = repo.list_assessments(session=session, instrument_id=inst.id)
+                assessments.complete_assessment(
+                    session=session, assessment_id=assessment_id, now=now()
+                )
+                done = assessments.list_assessments(session=session, instrument_id=inst.id)
             print()
             print("Thank you, that's all of them.")
             print()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from earned import assessment, instruments, journal
 from earned.errors import EarnedError
 from earned.reports import faults, readable, tables
-from earned.store import repo
+from earned.store import settings
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
 
 FORMAT = "earned-export"
@@ -73,7 +73,7 @@ def snapshot(*, session: Session, now: datetime | None = None) -> dict[str, Any]
         "exported_at": _ts(now or datetime.now(UTC)),
         "assessments": assessments,
         "entries": entries,
-        "settings": repo.all_settings(session=session),
+        "settings": settings.all_settings(session=session),
         # In-the-moment tables; an export made before they existed simply lacks the keys.
         **tables.dump(session=session),
     }
@@ -221,7 +221,7 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
             counts["entries"] += 1
         tables.load(session=session, data=data, counts=counts, current=current)
         for key, value in dict(data.get("settings", {})).items():
-            repo.set_setting(session=session, key=str(key), value=str(value))
+            settings.set_setting(session=session, key=str(key), value=str(value))
         session.flush()
     except (KeyError, TypeError, ValueError, AttributeError):
         raise EarnedError(

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from earned import episodes, patterns
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
+from earned.store.ids import new_id, not_found
 from earned.store.models import ActivationRow
 from earned.store.once import add_once, earlier
-from earned.store.repo import new_id, not_found
 from earned.tokens import check_token
 
 

@@ -16,6 +16,11 @@ from earned.errors import EarnedError
 from earned.paths import Profile
 from earned.store import keys
 
+# typing.TYPE_CHECKING without importing typing; mypy knows the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 
 def delete_profile(
     profile: Profile,
@@ -51,3 +56,27 @@ def delete_profile(
         # journal set up in the same folder would be offered it by the quick commands.
         agent.stop(profile)
     shutil.rmtree(profile.folder)
+
+
+def wipe(*, session: Session) -> None:
+    """Delete every record in the open journal; the schema stays (an import then starts
+    from nothing). SQLAlchemy is imported here: delete_profile above does not need it."""
+    from sqlalchemy import delete
+
+    from earned.store.models import (
+        ActivationRow,
+        AnswerRow,
+        AssessmentRow,
+        EntryRow,
+        PracticeRow,
+        SettingRow,
+        ToolRow,
+        ToolUseRow,
+        UrgeDelayRow,
+    )
+
+    # Children before parents, so foreign keys hold at every step.
+    models = (ToolUseRow, ToolRow, UrgeDelayRow, ActivationRow, PracticeRow)
+    for model in (*models, AnswerRow, AssessmentRow, EntryRow, SettingRow):
+        session.execute(delete(model))
+    session.flush()

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from earned import regulation
+from earned.store.ids import new_id
 from earned.store.models import PracticeRow
 from earned.store.once import add_once, earlier
-from earned.store.repo import new_id
 from earned.tokens import check_token
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from earned import toolkit as rules
+from earned.store.ids import new_id, not_found
 from earned.store.models import ToolRow, ToolUseRow
 from earned.store.once import add_once, earlier
-from earned.store.repo import new_id, not_found
 from earned.tokens import check_token
 
 

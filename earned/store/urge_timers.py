@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from earned import urges
 from earned.store.activations import activation_row
+from earned.store.ids import new_id, not_found
 from earned.store.models import UrgeDelayRow
 from earned.store.once import add_once, earlier
-from earned.store.repo import new_id, not_found
 from earned.tokens import check_token
 from earned.urges import UrgeDelay
 

@@ -15,7 +15,7 @@ from datetime import tzinfo
 from fastapi import Request
 
 from earned import crisis, pacing, zones
-from earned.store import repo
+from earned.store import settings
 from earned.web import security
 
 log = logging.getLogger("earned.web")
@@ -72,9 +72,9 @@ def read_page(request: Request) -> PageContext:
     if store is not None:
         try:
             with store.session() as s:
-                calm = pacing.is_calm(repo.get_setting(session=s, key=pacing.CALM_MODE))
-                saved_region = repo.get_setting(session=s, key=crisis.SETTING)
-                saved_zone = repo.get_setting(session=s, key=zones.SETTING)
+                calm = pacing.is_calm(settings.get_setting(session=s, key=pacing.CALM_MODE))
+                saved_region = settings.get_setting(session=s, key=crisis.SETTING)
+                saved_zone = settings.get_setting(session=s, key=zones.SETTING)
         except Exception as exc:
             calm, saved_region, saved_zone = False, None, None
             log.warning("settings unreadable (%s); full page shown", type(exc).__name__)

@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from earned import content, episodes, journal, pacing, regulation, toolkit, zones
+from earned import content, episodes, journal, pacing, regulation, text, toolkit, zones
 from earned.web.page import PageContext
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -44,6 +44,8 @@ templates.env.globals["limits"] = {
     "note": regulation.MAX_NOTE,
     "ground_note": regulation.MAX_GROUND_NOTE,
     "tool_name": toolkit.MAX_TOOL_NAME,
+    "search": episodes.MAX_SEARCH,
+    "word": text.MAX_WORD,
     # The guided questions after an interaction become one entry: share its length.
     "after_answer": journal.MAX_BODY // 5,
 }

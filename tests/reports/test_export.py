@@ -16,7 +16,7 @@ from earned import paths
 from earned.errors import EarnedError
 from earned.reports import export
 from earned.reports.tables import TABLES
-from earned.store import Store, personal, repo
+from earned.store import Store, assessments, entries, personal, settings
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
 from tests.support import T0
 
@@ -38,41 +38,45 @@ def fill(store: Store) -> dict[str, str]:
     """A small but complete journal; returns the ids it made."""
     ids: dict[str, str] = {}
     with store.session() as s:
-        done = repo.start_assessment(session=s, instrument_id="ecr", now=T0)
+        done = assessments.start_assessment(session=s, instrument_id="ecr", now=T0)
         for item in range(1, 37):
             # Even items (anxiety) answered 4, odd items (avoidance) answered 2.
             value = 4 if item % 2 == 0 else 2
-            repo.record_answer(
+            assessments.record_answer(
                 session=s,
                 assessment_id=done.id,
                 item=item,
                 value=value,
                 now=T0 + timedelta(minutes=item),
             )
-        repo.complete_assessment(session=s, assessment_id=done.id, now=T0 + timedelta(hours=1))
-        partial = repo.start_assessment(session=s, instrument_id="ecr", now=T0 + timedelta(days=30))
+        assessments.complete_assessment(
+            session=s, assessment_id=done.id, now=T0 + timedelta(hours=1)
+        )
+        partial = assessments.start_assessment(
+            session=s, instrument_id="ecr", now=T0 + timedelta(days=30)
+        )
         for item in range(1, 6):
-            repo.record_answer(
+            assessments.record_answer(
                 session=s, assessment_id=partial.id, item=item, value=5, now=T0 + timedelta(days=30)
             )
-        first = repo.add_entry(
+        first = entries.add_entry(
             session=s, kind="reflection", prompt="distance", body="I go quiet.", now=T0
         )
-        tricky = repo.add_entry(
+        tricky = entries.add_entry(
             session=s, kind="origin", prompt=None, body=TRICKY, now=T0 + timedelta(days=1)
         )
-        edited = repo.add_entry(
+        edited = entries.add_entry(
             session=s,
             kind="reflection",
             prompt="going-well",
             body="draft",
             now=T0 + timedelta(days=2),
         )
-        repo.update_entry(
+        entries.update_entry(
             session=s, entry_id=edited.id, body="A walk, no phones.", now=T0 + timedelta(days=3)
         )
-        repo.set_setting(session=s, key="region", value="GB")
-        repo.set_setting(session=s, key="note", value=TRICKY)
+        settings.set_setting(session=s, key="region", value="GB")
+        settings.set_setting(session=s, key="note", value=TRICKY)
     ids.update(done=done.id, partial=partial.id, first=first.id, tricky=tricky.id, edited=edited.id)
     return ids
 
@@ -157,11 +161,11 @@ def test_restore_adds_to_what_is_there(stores: Any) -> None:
     fill(source)
     target = stores.new()
     with target.session() as s:
-        own = repo.add_entry(session=s, kind="origin", prompt=None, body="mine", now=T0)
+        own = entries.add_entry(session=s, kind="origin", prompt=None, body="mine", now=T0)
     restore(target, round_trip(snap(source)))
     assert counts(target) == (2, 41, 4)
     with target.session() as s:
-        assert repo.get_entry(session=s, entry_id=own.id).body == "mine"
+        assert entries.get_entry(session=s, entry_id=own.id).body == "mine"
 
 
 def test_the_same_instant_in_another_offset_is_still_identical(stores: Any) -> None:
@@ -183,7 +187,7 @@ def test_a_conflicting_record_imports_nothing(stores: Any) -> None:
     data = round_trip(snap(source))
     target = stores.new()
     with target.session() as s:
-        repo.add_entry(session=s, kind="origin", prompt=None, body="already here", now=T0)
+        entries.add_entry(session=s, kind="origin", prompt=None, body="already here", now=T0)
     # The target already has one entry from the file, with other text; every other record
     # in the file is new and comes before the conflict.
     conflicting = next(e for e in data["entries"] if e["id"] == ids["edited"])
@@ -209,7 +213,7 @@ def test_a_conflicting_record_imports_nothing(stores: Any) -> None:
     assert ids["edited"] not in error.value.message
     assert counts(target) == before == (0, 0, 2)
     with target.session() as s:
-        assert repo.all_settings(session=s) == {}
+        assert settings.all_settings(session=s) == {}
 
 
 def test_a_conflicting_assessment_imports_nothing(stores: Any) -> None:
@@ -220,7 +224,7 @@ def test_a_conflicting_assessment_imports_nothing(stores: Any) -> None:
     with pytest.raises(EarnedError, match=r"already has it, with other answers\. Nothing was"):
         restore(source, data)
     with source.session() as s:
-        assert repo.get_assessment(session=s, assessment_id=ids["done"]).answers[4] == 4
+        assert assessments.get_assessment(session=s, assessment_id=ids["done"]).answers[4] == 4
 
 
 # --- damaged and foreign files ------------------------------------------------------------
@@ -320,7 +324,7 @@ def test_damaged_exports_import_nothing(
     assert error.value.message.endswith(("Nothing was imported.", "nothing was imported."))
     assert counts(target) == (0, 0, 0)
     with target.session() as s:
-        assert repo.all_settings(session=s) == {}
+        assert settings.all_settings(session=s) == {}
 
 
 def test_an_over_long_setting_is_a_clear_error_on_both_backends(
@@ -349,5 +353,5 @@ def test_tricky_text_survives_exactly(stores: Any) -> None:
     target = stores.new()
     restore(target, export.parse_json(text))
     with target.session() as s:
-        assert repo.get_entry(session=s, entry_id=ids["tricky"]).body == TRICKY
-        assert repo.get_setting(session=s, key="note") == TRICKY
+        assert entries.get_entry(session=s, entry_id=ids["tricky"]).body == TRICKY
+        assert settings.get_setting(session=s, key="note") == TRICKY

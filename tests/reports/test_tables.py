@@ -17,7 +17,16 @@ from earned.episodes import Pattern
 from earned.errors import EarnedError
 from earned.reports import export, tables
 from earned.reports.tables import TABLES
-from earned.store import Store, activations, personal, practices, repo, toolkit, urge_timers
+from earned.store import (
+    Store,
+    activations,
+    entries,
+    personal,
+    practices,
+    settings,
+    toolkit,
+    urge_timers,
+)
 from earned.store.models import (
     ActivationRow,
     EntryRow,
@@ -315,7 +324,7 @@ def test_a_conflicting_record_imports_nothing(
     assert error.value.message.startswith("The ")  # the record by kind and date, in words
     assert counts(target) == before
     with target.session() as s:
-        assert repo.list_entries(session=s) == []
+        assert entries.list_entries(session=s) == []
 
 
 # --- damaged records ---------------------------------------------------------------------------
@@ -489,7 +498,7 @@ def test_damaged_records_import_nothing(
     assert error.value.message.endswith(("Nothing was imported.", "nothing was imported."))
     assert counts(target) == EMPTY
     with target.session() as s:
-        assert repo.all_settings(session=s) == {}
+        assert settings.all_settings(session=s) == {}
 
 
 def test_every_table_is_described_once() -> None:

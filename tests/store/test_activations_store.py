@@ -763,7 +763,7 @@ def test_no_patterns_yet(store: Store) -> None:
 
 
 def test_wipe_removes_the_in_the_moment_records_too(store: Store) -> None:
-    from earned.store import repo
+    from earned.store import deletion
 
     a = log(store, 7)
     tool = add_tool(store, "Walk")
@@ -772,7 +772,7 @@ def test_wipe_removes_the_in_the_moment_records_too(store: Store) -> None:
         urge_timers.start_urge(session=s, urge="call", now=NOW, activation_id=a.id)
         practices.log_practice(session=s, kind="grounding", seconds=60, now=NOW)
     with store.session() as s:
-        repo.wipe(session=s)
+        deletion.wipe(session=s)
     for model in (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow):
         assert count(store, model) == 0, model.__tablename__
     log(store, 2)  # the schema stays

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from earned import paths
 from earned.errors import EarnedError, WrongPassphrase
 from earned.paths import Profile
-from earned.store import keys, personal, repo
+from earned.store import entries, keys, personal
 from tests.support import T0, child_env
 
 OLD = "a calm harbour at dawn"
@@ -44,7 +44,7 @@ def journal_with_an_entry(root: Path) -> Profile:
     store, _key = personal.set_up(profile, OLD)
     try:
         with store.session() as s:
-            repo.add_entry(session=s, kind="origin", prompt=None, body="kept safe", now=T0)
+            entries.add_entry(session=s, kind="origin", prompt=None, body="kept safe", now=T0)
     finally:
         store.close()
     return profile
@@ -54,7 +54,7 @@ def entry_bodies(profile: Profile, passphrase: str) -> list[str]:
     store, _key = personal.unlock(profile, passphrase)
     try:
         with store.session() as s:
-            return [e.body for e in repo.list_entries(session=s)]
+            return [e.body for e in entries.list_entries(session=s)]
     finally:
         store.close()
 

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, Integer, MetaData, inspect, text
 
 from earned.store import engine as engines
-from earned.store import repo
+from earned.store import entries, settings
 from earned.store.models import Base
 
 MIGRATIONS = Path(engines.__file__).with_name("migrations")
@@ -119,8 +119,8 @@ def test_the_comparison_would_notice_a_difference(empty_engine: Engine) -> None:
 def test_migrating_twice_is_a_no_op(empty_engine: Engine) -> None:
     engines.migrate(empty_engine)
     with engines.sessions(empty_engine).begin() as s:
-        repo.set_setting(session=s, key="kept", value="yes")
-        repo.add_entry(
+        settings.set_setting(session=s, key="kept", value="yes")
+        entries.add_entry(
             session=s, kind="origin", prompt=None, body="kept", now=datetime(2026, 1, 1, tzinfo=UTC)
         )
     before = schema(empty_engine)
@@ -128,8 +128,8 @@ def test_migrating_twice_is_a_no_op(empty_engine: Engine) -> None:
     assert schema(empty_engine) == before
     assert version(empty_engine) == [head()]
     with engines.sessions(empty_engine).begin() as s:
-        assert repo.all_settings(session=s) == {"kept": "yes"}
-        assert [e.body for e in repo.list_entries(session=s)] == ["kept"]
+        assert settings.all_settings(session=s) == {"kept": "yes"}
+        assert [e.body for e in entries.list_entries(session=s)] == ["kept"]
 
 
 def test_downgrade_to_base_and_back(empty_engine: Engine) -> None:

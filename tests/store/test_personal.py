@@ -17,7 +17,8 @@ import pytest
 from earned import paths
 from earned.errors import EarnedError
 from earned.paths import Profile
-from earned.store import Store, personal, repo, sqlcipher
+from earned.store import Store, assessments, personal, settings, sqlcipher
+from earned.store import entries as entry_store
 from tests.support import PASSPHRASE, T0, child_env
 
 
@@ -30,20 +31,20 @@ def fill(store: Store, entries: int, size: int = 40) -> None:
     with store.session() as s:
         for i in range(entries):
             body = f"entry {i} " + "words " * size
-            repo.add_entry(session=s, kind="origin", prompt=None, body=body, now=T0)
-        a = repo.start_assessment(session=s, instrument_id="ecr", now=T0)
+            entry_store.add_entry(session=s, kind="origin", prompt=None, body=body, now=T0)
+        a = assessments.start_assessment(session=s, instrument_id="ecr", now=T0)
         for item in range(1, 37):
-            repo.record_answer(session=s, assessment_id=a.id, item=item, value=3, now=T0)
-        repo.complete_assessment(session=s, assessment_id=a.id, now=T0)
-        repo.set_setting(session=s, key="region", value="GB")
+            assessments.record_answer(session=s, assessment_id=a.id, item=item, value=3, now=T0)
+        assessments.complete_assessment(session=s, assessment_id=a.id, now=T0)
+        settings.set_setting(session=s, key="region", value="GB")
 
 
 def contents(store: Store) -> tuple[list[str], list[dict[int, int]], dict[str, str]]:
     with store.session() as s:
         return (
-            sorted(e.body for e in repo.list_entries(session=s)),
-            [a.answers for a in repo.list_assessments(session=s)],
-            repo.all_settings(session=s),
+            sorted(e.body for e in entry_store.list_entries(session=s)),
+            [a.answers for a in assessments.list_assessments(session=s)],
+            settings.all_settings(session=s),
         )
 
 
@@ -209,7 +210,7 @@ WRITER = """
 import os, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
-from earned.store import Store, repo
+from earned.store import Store, assessments, entries as entry_store, settings
 path, tag, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 store = Store.personal(path, bytes.fromhex(os.environ["TEST_DATA_KEY"]))
 print("ready", flush=True)
@@ -217,7 +218,7 @@ while not go.exists():
     time.sleep(0.001)
 for i in range(200):
     with store.session() as s:
-        repo.add_entry(session=s, kind="origin", prompt=None, body=f"{tag} {i}",
+        entry_store.add_entry(session=s, kind="origin", prompt=None, body=f"{tag} {i}",
                        now=datetime.now(UTC))
 store.close()
 print("done", flush=True)
@@ -268,14 +269,14 @@ KILLED = """
 import os, sys, time
 from datetime import UTC, datetime
 from pathlib import Path
-from earned.store import Store, repo
+from earned.store import Store, assessments, entries as entry_store, settings
 store = Store.personal(Path(sys.argv[1]), bytes.fromhex(os.environ["TEST_DATA_KEY"]))
 with store.session() as s:
-    e = repo.add_entry(session=s, kind="origin", prompt=None, body="committed",
+    e = entry_store.add_entry(session=s, kind="origin", prompt=None, body="committed",
                        now=datetime.now(UTC))
 print(e.id, flush=True)
 with store.session() as s:
-    repo.add_entry(session=s, kind="origin", prompt=None, body="never committed",
+    entry_store.add_entry(session=s, kind="origin", prompt=None, body="never committed",
                    now=datetime.now(UTC))
     print("pending", flush=True)
     time.sleep(600)
@@ -306,12 +307,12 @@ def test_a_committed_write_survives_sigkill(profile: Profile) -> None:
     again, _key = personal.unlock(profile, PASSPHRASE)
     try:
         with again.session() as s:
-            entries = repo.list_entries(session=s)
+            entries = entry_store.list_entries(session=s)
             assert [e.body for e in entries] == ["committed"]
             assert entries[0].id == committed_id
             assert abs(entries[0].created_at - datetime.now(UTC)) < timedelta(minutes=5)
         # And the journal is writable again: the dead process's lock is gone.
         with again.session() as s:
-            repo.add_entry(session=s, kind="origin", prompt=None, body="after", now=T0)
+            entry_store.add_entry(session=s, kind="origin", prompt=None, body="after", now=T0)
     finally:
         again.close()

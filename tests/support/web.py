@@ -15,7 +15,7 @@ from earned import instruments, journal
 from earned.assessment import Assessment
 from earned.journal import Entry
 from earned.paths import Profile, profile
-from earned.store import personal, repo
+from earned.store import assessments, entries, personal, settings
 from earned.web import security
 from earned.web.app import CSP, create_app
 
@@ -170,15 +170,15 @@ class Web:
             opened.close()
 
     def entries(self, kind: str | None = None) -> list[Entry]:
-        result: list[Entry] = self._read(lambda s: repo.list_entries(session=s, kind=kind))
+        result: list[Entry] = self._read(lambda s: entries.list_entries(session=s, kind=kind))
         return result
 
     def assessments(self) -> list[Assessment]:
-        result: list[Assessment] = self._read(lambda s: repo.list_assessments(session=s))
+        result: list[Assessment] = self._read(lambda s: assessments.list_assessments(session=s))
         return result
 
     def setting(self, key: str) -> str | None:
-        result: str | None = self._read(lambda s: repo.get_setting(session=s, key=key))
+        result: str | None = self._read(lambda s: settings.get_setting(session=s, key=key))
         return result
 
     def close(self) -> None:

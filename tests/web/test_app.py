@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from earned.store import repo
+from earned.store import entries
 from earned.web import security
 from earned.web.app import CSP
 from tests.support.html import page
@@ -277,7 +277,7 @@ def test_unexpected_error_page_shows_no_details(
     def broken(**kwargs: object) -> None:
         raise RuntimeError("my secret diary says something private")
 
-    monkeypatch.setattr(repo, "list_entries", broken)
+    monkeypatch.setattr(entries, "list_entries", broken)
     with caplog.at_level(logging.DEBUG):
         r = client.get("/reflect")
     assert r.status_code == 500

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from earned.store import activations, repo, toolkit, urge_timers
+from earned.store import activations, settings, toolkit, urge_timers
 from earned.store.models import PracticeRow
 from earned.web.care import after_save
 from tests.support.html import page
@@ -95,7 +95,7 @@ def test_the_region_setting_chooses_the_lines(web: Web, unlocked: TestClient) ->
     store = web.vault.store
     assert store is not None
     with store.session() as s:
-        repo.set_setting(session=s, key="region", value="uk-ie")
+        settings.set_setting(session=s, key="region", value="uk-ie")
     _, landed = lands(unlocked, web.post(unlocked, f"/reflect/{PROMPTS[0]}", {"body": "kms"}))
     panel = page(landed).one("section.care-panel")
     assert "116 123" in panel.text and "988" not in panel.text

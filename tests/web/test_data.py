@@ -14,9 +14,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from earned import agent, journal
+from earned import agent, content, journal
 from earned.reports import readable
-from earned.store import personal, repo
+from earned.store import personal, settings
 from tests.support import PASSPHRASE
 from tests.support.html import page
 from tests.support.web import PROMPTS, Web, csrf_of, error_text, location, values_for
@@ -51,7 +51,8 @@ def test_data_page(unlocked: TestClient) -> None:
     assert form.get("enctype") == "multipart/form-data"
     assert p.one("input", type="file").get("name") == "file"
     options = {o.get("value"): "selected" in o.attrs for o in p.select("option")}
-    assert options == {"us": True, "uk-ie": False, "au": False, "ca": False}
+    regions = content.load("crisis")["regions"]
+    assert options == {key: key == "us" for key in regions}
     p.one("form", action="/data/delete")
     assert p.one("input", name="passphrase", id="del-pass").get("type") == "password"
     # Every form on the page carries this browser's CSRF token.
@@ -315,7 +316,7 @@ def test_an_unknown_saved_region_shows_the_default_as_chosen(
     store = web.vault.store
     assert store is not None
     with store.session() as s:
-        repo.set_setting(session=s, key="region", value="atlantis")
+        settings.set_setting(session=s, key="region", value="atlantis")
     p = page(unlocked.get("/data"))
     assert [o.get("value") for o in p.select("option") if "selected" in o.attrs] == ["us"]
 

@@ -264,11 +264,13 @@ def test_entries_are_dated_on_the_persons_clock(web: Web, unlocked: TestClient) 
     from sqlalchemy import update
 
     from earned import zones
-    from earned.store import repo
+    from earned.store import settings
     from earned.store.models import EntryRow
 
     web.add_reflection(unlocked, "late at night")
-    web._read(lambda s: repo.set_setting(session=s, key=zones.SETTING, value="Pacific/Auckland"))
+    web._read(
+        lambda s: settings.set_setting(session=s, key=zones.SETTING, value="Pacific/Auckland")
+    )
     web._read(
         lambda s: s.execute(
             update(EntryRow).values(

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from earned import content, pacing
-from earned.store import repo
+from earned.store import settings
 from earned.web.page import PageContext
 from earned.web.render import render
 from tests.support.html import Page, page
@@ -78,12 +78,12 @@ def test_the_care_panel_shows_the_context_s_region_first(region: str) -> None:
 # --- the page context, through the app ------------------------------------------------------
 
 
-def _save(web: Web, **settings: str) -> None:
+def _save(web: Web, **chosen: str) -> None:
     store = web.vault.store
     assert store is not None
     with store.session() as s:
-        for key, value in settings.items():
-            repo.set_setting(session=s, key=key, value=value)
+        for key, value in chosen.items():
+            settings.set_setting(session=s, key=key, value=value)
 
 
 def test_a_locked_browser_gets_the_default_region_and_no_calm_mode(
@@ -123,7 +123,7 @@ def test_unreadable_settings_still_give_a_help_page(
     def broken(**kwargs: object) -> None:
         raise RuntimeError("the settings say something private")
 
-    monkeypatch.setattr(repo, "get_setting", broken)
+    monkeypatch.setattr(settings, "get_setting", broken)
     with caplog.at_level(logging.WARNING, logger="earned.web"):
         r = unlocked.get("/help")
     assert r.status_code == 200

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from earned import content
-from earned.store import repo
+from earned.store import settings
 from tests.support.html import page
 from tests.support.web import Web
 
@@ -62,7 +62,7 @@ def test_help_ignores_an_unknown_saved_region(web: Web, unlocked: TestClient) ->
     store = web.vault.store
     assert store is not None
     with store.session() as s:
-        repo.set_setting(session=s, key="region", value="atlantis")
+        settings.set_setting(session=s, key="region", value="atlantis")
     p = page(unlocked.get("/help"))
     assert p.select("h2")[0].text == content.load("crisis")["regions"]["us"]["name"]
 

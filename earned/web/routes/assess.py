@@ -9,7 +9,7 @@ from markupsafe import Markup
 from earned import assessment as domain
 from earned import instruments, results
 from earned.errors import EarnedError
-from earned.store import repo
+from earned.store import assessments
 from earned.web import deps
 from earned.web.chart import Point, plane
 from earned.web.deps import Form, Open, Page
@@ -25,7 +25,7 @@ INSTRUMENT = results.INSTRUMENT
 @router.get("/assess")
 def intro(ctx: Page, store: Open) -> Response:
     with store.session() as s:
-        unfinished = repo.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
+        unfinished = assessments.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
     return render(
         ctx,
         "assess/intro.html",
@@ -36,11 +36,13 @@ def intro(ctx: Page, store: Open) -> Response:
 @router.post("/assess/start")
 async def start(request: Request, store: Open, values: Form) -> Response:
     with store.session() as s:
-        current = repo.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
+        current = assessments.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
         if current is None or values.get("fresh") == "yes":
             if current is not None:
-                repo.delete_assessment(session=s, assessment_id=current.id)
-            current = repo.start_assessment(session=s, instrument_id=INSTRUMENT, now=deps.now())
+                assessments.delete_assessment(session=s, assessment_id=current.id)
+            current = assessments.start_assessment(
+                session=s, instrument_id=INSTRUMENT, now=deps.now()
+            )
     return RedirectResponse(f"/assess/{current.id}/{current.resume_page()}", status_code=303)
 
 
@@ -74,7 +76,7 @@ def _page(
 @router.get("/assess/{assessment_id}/{page}")
 def page_view(ctx: Page, store: Open, assessment_id: str, page: int) -> Response:
     with store.session() as s:
-        a = repo.get_assessment(session=s, assessment_id=assessment_id)
+        a = assessments.get_assessment(session=s, assessment_id=assessment_id)
     if a.instrument_id != INSTRUMENT:
         # A check-in (PHQ-9, GAD-7) has its own pages.
         return RedirectResponse(f"/checkin/result/{a.id}", status_code=303)
@@ -89,7 +91,7 @@ async def answer(ctx: Page, store: Open, assessment_id: str, values: Form) -> Re
     item = deps.int_field(values, "item", what="a question")
     value = deps.int_field(values, "value", what="an answer")
     with store.session() as s:
-        repo.record_answer(
+        assessments.record_answer(
             session=s,
             assessment_id=assessment_id,
             item=item,
@@ -97,7 +99,7 @@ async def answer(ctx: Page, store: Open, assessment_id: str, values: Form) -> Re
             now=deps.now(),
             seq=domain.check_seq(values.get("seq")),
         )
-        a = repo.get_assessment(session=s, assessment_id=assessment_id)
+        a = assessments.get_assessment(session=s, assessment_id=assessment_id)
     return render(ctx, "assess/_saved.html", {"a": a})
 
 
@@ -107,7 +109,7 @@ async def page_submit(
 ) -> Response:
     """Save every answer on the page (works without JavaScript), then move on."""
     with store.session() as s:
-        a = repo.get_assessment(session=s, assessment_id=assessment_id)
+        a = assessments.get_assessment(session=s, assessment_id=assessment_id)
     inst = a.instrument
     if not 1 <= page <= inst.pages:
         raise EarnedError("That page of the questionnaire does not exist.", status=404)
@@ -123,10 +125,10 @@ async def page_submit(
     seq = domain.check_seq(values.get("seq"))  # the submit's moment: later than every choice
     with store.session() as s:
         for number, value in given.items():
-            repo.record_answer(
+            assessments.record_answer(
                 session=s, assessment_id=a.id, item=number, value=value, now=deps.now(), seq=seq
             )
-        a = repo.get_assessment(session=s, assessment_id=a.id)
+        a = assessments.get_assessment(session=s, assessment_id=a.id)
     missing = [i.number for i in inst.page_items(page) if i.number not in a.answers]
     if values.get("direction") == "back":
         return RedirectResponse(f"/assess/{a.id}/{max(1, page - 1)}", status_code=303)
@@ -144,7 +146,7 @@ async def page_submit(
     with store.session() as s:
         if a.resume_page() != inst.pages or len(a.answers) < len(inst.items):
             return RedirectResponse(f"/assess/{a.id}/{a.resume_page()}", status_code=303)
-        repo.complete_assessment(session=s, assessment_id=a.id, now=deps.now())
+        assessments.complete_assessment(session=s, assessment_id=a.id, now=deps.now())
     return RedirectResponse(f"/results/{a.id}", status_code=303)
 
 
@@ -152,7 +154,9 @@ async def page_submit(
 def latest(ctx: Page, store: Open) -> Response:
     with store.session() as s:
         done = [
-            a for a in repo.list_assessments(session=s, instrument_id=INSTRUMENT) if a.completed_at
+            a
+            for a in assessments.list_assessments(session=s, instrument_id=INSTRUMENT)
+            if a.completed_at
         ]
     if not done:
         return render(ctx, "assess/no_results.html")
@@ -162,10 +166,10 @@ def latest(ctx: Page, store: Open) -> Response:
 @router.get("/results/{assessment_id}")
 def one(ctx: Page, store: Open, assessment_id: str) -> Response:
     with store.session() as s:
-        target = repo.get_assessment(session=s, assessment_id=assessment_id)
+        target = assessments.get_assessment(session=s, assessment_id=assessment_id)
         done = [
             a
-            for a in repo.list_assessments(session=s, instrument_id=target.instrument_id)
+            for a in assessments.list_assessments(session=s, instrument_id=target.instrument_id)
             if a.completed_at
         ]
     if target.instrument_id != INSTRUMENT:

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from earned import passphrases, zones
 from earned.errors import EarnedError
-from earned.store import Store, personal, repo
+from earned.store import Store, personal, settings
 from earned.web import security
 from earned.web.deps import Form, Open, Page
 from earned.web.render import render
@@ -57,7 +57,7 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
     zone = zones.check_zone(values.get("time_zone"))
     if zone is not None:
         with store.session() as s:
-            repo.set_setting(session=s, key=zones.SETTING, value=zone)
+            settings.set_setting(session=s, key=zones.SETTING, value=zone)
     return _signed_in(request, store, "/welcome")
 
 
@@ -101,5 +101,5 @@ def welcome(page: Page, store: Open) -> Response:
 @router.post("/welcome")
 async def welcomed(request: Request, store: Open, values: Form) -> Response:
     with store.session() as s:
-        repo.set_setting(session=s, key="onboarded", value="yes")
+        settings.set_setting(session=s, key="onboarded", value="yes")
     return RedirectResponse("/", status_code=303)

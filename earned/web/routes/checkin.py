@@ -20,7 +20,7 @@ from earned.assessment import Assessment
 from earned.errors import EarnedError
 from earned.instruments.model import Instrument
 from earned.instruments.scoring import Scores, alerts
-from earned.store import repo
+from earned.store import assessments
 from earned.web import deps
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext
@@ -43,13 +43,13 @@ def index(page: Page, store: Open) -> Response:
     cards = []
     with store.session() as s:
         for instrument_id in checkin.available():
-            done = repo.list_assessments(session=s, instrument_id=instrument_id)
+            done = assessments.list_assessments(session=s, instrument_id=instrument_id)
             entries = checkin.history(done, instrument_id)
             cards.append(
                 Card(
                     checkin.load(instrument_id),
                     entries[-1] if entries else None,
-                    repo.unfinished_assessment(session=s, instrument_id=instrument_id),
+                    assessments.unfinished_assessment(session=s, instrument_id=instrument_id),
                 )
             )
     return render(page, "checkin/index.html", {"cards": cards, "words": checkin.words()})
@@ -85,7 +85,7 @@ def _form(
 def form_page(page: Page, store: Open, instrument_id: str) -> Response:
     inst = checkin.load(instrument_id)
     with store.session() as s:
-        current = repo.unfinished_assessment(session=s, instrument_id=inst.id)
+        current = assessments.unfinished_assessment(session=s, instrument_id=inst.id)
     return _form(page, inst, current)
 
 
@@ -96,10 +96,10 @@ async def answer(page: Page, store: Open, instrument_id: str, values: Form) -> R
     item = deps.int_field(values, "item", what="a question")
     value = deps.int_field(values, "value", what="an answer")
     with store.session() as s:
-        current = repo.unfinished_assessment(session=s, instrument_id=inst.id)
+        current = assessments.unfinished_assessment(session=s, instrument_id=inst.id)
         if current is None:
-            current = repo.start_assessment(session=s, instrument_id=inst.id, now=deps.now())
-        repo.record_answer(
+            current = assessments.start_assessment(session=s, instrument_id=inst.id, now=deps.now())
+        assessments.record_answer(
             session=s,
             assessment_id=current.id,
             item=item,
@@ -107,7 +107,7 @@ async def answer(page: Page, store: Open, instrument_id: str, values: Form) -> R
             now=deps.now(),
             seq=domain.check_seq(values.get("seq")),
         )
-        current = repo.get_assessment(session=s, assessment_id=current.id)
+        current = assessments.get_assessment(session=s, assessment_id=current.id)
     # Only for the answer just given, and not when the page already shows the panel.
     calls_for_care = any(a.item == item for a in alerts(inst, {item: value}))
     return render(
@@ -142,13 +142,13 @@ async def submit(page: Page, store: Open, instrument_id: str, values: Form) -> R
         except ValueError:
             raise EarnedError("One of the answers was not a choice on the scale.") from None
     with store.session() as s:
-        current = repo.unfinished_assessment(session=s, instrument_id=inst.id)
+        current = assessments.unfinished_assessment(session=s, instrument_id=inst.id)
         if current is None and given:
-            current = repo.start_assessment(session=s, instrument_id=inst.id, now=deps.now())
+            current = assessments.start_assessment(session=s, instrument_id=inst.id, now=deps.now())
         if current is not None:
             seq = domain.check_seq(values.get("seq"))
             for number, value in given.items():
-                repo.record_answer(
+                assessments.record_answer(
                     session=s,
                     assessment_id=current.id,
                     item=number,
@@ -156,7 +156,7 @@ async def submit(page: Page, store: Open, instrument_id: str, values: Form) -> R
                     now=deps.now(),
                     seq=seq,
                 )
-            current = repo.get_assessment(session=s, assessment_id=current.id)
+            current = assessments.get_assessment(session=s, assessment_id=current.id)
     missing = [i.number for i in inst.items if current is None or i.number not in current.answers]
     if missing:
         saved = " Your other answers are saved." if current is not None else ""
@@ -169,7 +169,7 @@ async def submit(page: Page, store: Open, instrument_id: str, values: Form) -> R
         )
     assert current is not None  # no answer missing implies answers were saved
     with store.session() as s:
-        repo.complete_assessment(session=s, assessment_id=current.id, now=deps.now())
+        assessments.complete_assessment(session=s, assessment_id=current.id, now=deps.now())
     return RedirectResponse(f"/checkin/result/{current.id}", status_code=303)
 
 
@@ -178,17 +178,17 @@ async def restart(request: Request, store: Open, instrument_id: str, values: For
     """Set aside unfinished answers (e.g. from weeks ago) and start with an empty form."""
     inst = checkin.load(instrument_id)
     with store.session() as s:
-        current = repo.unfinished_assessment(session=s, instrument_id=inst.id)
+        current = assessments.unfinished_assessment(session=s, instrument_id=inst.id)
         if current is not None:
-            repo.delete_assessment(session=s, assessment_id=current.id)
+            assessments.delete_assessment(session=s, assessment_id=current.id)
     return RedirectResponse(f"/checkin/{inst.id}", status_code=303)
 
 
 @router.get("/checkin/result/{assessment_id}")
 def result(page: Page, store: Open, assessment_id: str) -> Response:
     with store.session() as s:
-        target = repo.get_assessment(session=s, assessment_id=assessment_id)
-        done = repo.list_assessments(session=s, instrument_id=target.instrument_id)
+        target = assessments.get_assessment(session=s, assessment_id=assessment_id)
+        done = assessments.list_assessments(session=s, instrument_id=target.instrument_id)
     if target.instrument_id not in checkin.available():
         # The starting-point questionnaire has its own result page.
         return RedirectResponse(f"/results/{target.id}", status_code=303)

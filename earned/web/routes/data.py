@@ -13,7 +13,7 @@ from starlette.routing import Match
 from earned import content, crisis, pacing
 from earned.errors import EarnedError
 from earned.reports import export, files, summary
-from earned.store import deletion, repo
+from earned.store import deletion, settings
 from earned.web import security
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext, read_page
@@ -56,7 +56,7 @@ def index(page: Page, store: Open, calm: str = "") -> Response:
 
 
 @router.get("/settings")
-def settings(store: Open) -> Response:
+def settings_page(store: Open) -> Response:
     return RedirectResponse("/data#settings", status_code=303)
 
 
@@ -65,7 +65,7 @@ async def set_calm(request: Request, store: Open, values: Form) -> Response:
     """Calm mode on or off (a display setting: no record is touched), then back where it was."""
     value = pacing.calm_value(values.get("calm", ""))
     with store.session() as s:
-        repo.set_setting(session=s, key=pacing.CALM_MODE, value=value)
+        settings.set_setting(session=s, key=pacing.CALM_MODE, value=value)
     target = values.get("next", "")
     if target.startswith("/data") or not _page_to_return_to(request, target):
         target = f"/data?calm={value}#settings"
@@ -126,7 +126,7 @@ async def set_region(page: Page, store: Open, values: Form) -> Response:
     if not crisis.known(region):
         return _page(page, error="Please choose one of the listed regions.", status=400)
     with store.session() as s:
-        repo.set_setting(session=s, key=crisis.SETTING, value=region)
+        settings.set_setting(session=s, key=crisis.SETTING, value=region)
     saved = replace(page, region=region)  # the page context was read before this change
     return _page(saved, message="Saved. Get help now will show this region first.")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned.store import repo
+from earned.store import assessments, settings
+from earned.store import entries as entry_store
 from earned.web import security
 from earned.web.deps import Page
 from earned.web.render import render
@@ -27,11 +28,15 @@ def home(request: Request, page: Page) -> Response:
     if store is None:
         return RedirectResponse("/unlock", status_code=303)
     with store.session() as s:
-        if repo.get_setting(session=s, key="onboarded") != "yes":
+        if settings.get_setting(session=s, key="onboarded") != "yes":
             return RedirectResponse("/welcome", status_code=303)
-        unfinished = repo.unfinished_assessment(session=s, instrument_id="ecr")
-        done = [a for a in repo.list_assessments(session=s, instrument_id="ecr") if a.completed_at]
-        entries = repo.list_entries(session=s, limit=3)
+        unfinished = assessments.unfinished_assessment(session=s, instrument_id="ecr")
+        done = [
+            a
+            for a in assessments.list_assessments(session=s, instrument_id="ecr")
+            if a.completed_at
+        ]
+        entries = entry_store.list_entries(session=s, limit=3)
         in_the_moment = moment.home_context(s)
     return render(
         page,

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from earned import content, journal
 from earned.errors import EarnedError
-from earned.store import repo
+from earned.store import entries as entry_store
 from earned.web import care, deps
 from earned.web.deps import Form, Open, Page
 from earned.web.render import render
@@ -25,7 +25,7 @@ def _prompt(key: str) -> dict[str, str]:
 @router.get("/reflect")
 def reflect_index(page: Page, store: Open) -> Response:
     with store.session() as s:
-        entries = repo.list_entries(session=s, kind="reflection")
+        entries = entry_store.list_entries(session=s, kind="reflection")
     counts = {
         p["key"]: sum(1 for e in entries if e.prompt == p["key"])
         for p in journal.reflection_prompts()
@@ -45,7 +45,9 @@ def reflect_index(page: Page, store: Open) -> Response:
 def reflect_page(page: Page, store: Open, key: str) -> Response:
     prompt = _prompt(key)
     with store.session() as s:
-        entries = [e for e in repo.list_entries(session=s, kind="reflection") if e.prompt == key]
+        entries = [
+            e for e in entry_store.list_entries(session=s, kind="reflection") if e.prompt == key
+        ]
     return render(page, "journal/reflect.html", {"prompt": prompt, "entries": entries})
 
 
@@ -54,7 +56,7 @@ async def reflect_save(page: Page, store: Open, key: str, values: Form) -> Respo
     prompt = _prompt(key)
     try:
         with store.session() as s:
-            repo.add_entry(
+            entry_store.add_entry(
                 session=s,
                 kind="reflection",
                 prompt=key,
@@ -64,7 +66,7 @@ async def reflect_save(page: Page, store: Open, key: str, values: Form) -> Respo
     except EarnedError as error:
         with store.session() as s:
             entries = [
-                e for e in repo.list_entries(session=s, kind="reflection") if e.prompt == key
+                e for e in entry_store.list_entries(session=s, kind="reflection") if e.prompt == key
             ]
         return render(
             page,
@@ -89,7 +91,7 @@ def origin_note(page: Page, store: Open) -> Response:
 @router.get("/origin/write")
 def origin_page(page: Page, store: Open) -> Response:
     with store.session() as s:
-        entries = repo.list_entries(session=s, kind="origin")
+        entries = entry_store.list_entries(session=s, kind="origin")
     return render(
         page, "journal/origin.html", {"words": content.load("origin"), "entries": entries}
     )
@@ -99,12 +101,12 @@ def origin_page(page: Page, store: Open) -> Response:
 async def origin_save(page: Page, store: Open, values: Form) -> Response:
     try:
         with store.session() as s:
-            repo.add_entry(
+            entry_store.add_entry(
                 session=s, kind="origin", prompt=None, body=values.get("body", ""), now=deps.now()
             )
     except EarnedError as error:
         with store.session() as s:
-            entries = repo.list_entries(session=s, kind="origin")
+            entries = entry_store.list_entries(session=s, kind="origin")
         return render(
             page,
             "journal/origin.html",
@@ -133,7 +135,9 @@ async def keep_note(store: Open, values: Form) -> Response:
     """Words a form refused (too long for its field, say), kept as a note instead of lost."""
     body = values.get("body", "")
     with store.session() as s:
-        entry = repo.add_entry(session=s, kind="note", prompt=None, body=body, now=deps.now())
+        entry = entry_store.add_entry(
+            session=s, kind="note", prompt=None, body=body, now=deps.now()
+        )
     done = care.after_save(f"/entries/{entry.id}/edit?saved=1", body)
     return RedirectResponse(done, status_code=303)
 
@@ -141,7 +145,7 @@ async def keep_note(store: Open, values: Form) -> Response:
 @router.get("/entries/{entry_id}/edit")
 def edit_page(page: Page, store: Open, entry_id: str) -> Response:
     with store.session() as s:
-        entry = repo.get_entry(session=s, entry_id=entry_id)
+        entry = entry_store.get_entry(session=s, entry_id=entry_id)
     return render(page, "journal/edit.html", {"entry": entry, "back": _back(entry)})
 
 
@@ -149,14 +153,14 @@ def edit_page(page: Page, store: Open, entry_id: str) -> Response:
 async def edit_save(page: Page, store: Open, entry_id: str, values: Form) -> Response:
     try:
         with store.session() as s:
-            entry = repo.update_entry(
+            entry = entry_store.update_entry(
                 session=s, entry_id=entry_id, body=values.get("body", ""), now=deps.now()
             )
     except EarnedError as error:
         if error.status == 404:
             raise
         with store.session() as s:
-            entry = repo.get_entry(session=s, entry_id=entry_id)
+            entry = entry_store.get_entry(session=s, entry_id=entry_id)
         entry.body = values.get("body", "")
         return render(
             page,
@@ -171,6 +175,6 @@ async def edit_save(page: Page, store: Open, entry_id: str, values: Form) -> Res
 @router.post("/entries/{entry_id}/delete")
 async def delete(request: Request, store: Open, entry_id: str, values: Form) -> Response:
     with store.session() as s:
-        entry = repo.get_entry(session=s, entry_id=entry_id)
-        repo.delete_entry(session=s, entry_id=entry_id)
+        entry = entry_store.get_entry(session=s, entry_id=entry_id)
+        entry_store.delete_entry(session=s, entry_id=entry_id)
     return RedirectResponse(_back(entry) + "?deleted=1", status_code=303)

@@ -23,7 +23,8 @@ from earned import content, durations, episodes, patterns, urges
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.records import replace
-from earned.store import Store, activations, repo, urge_timers
+from earned.store import Store, activations, urge_timers
+from earned.store import entries as entry_store
 from earned.web import care, deps
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext
@@ -263,7 +264,7 @@ def _after_page(
     status: int = 200,
 ) -> Response:
     with store.session() as s:
-        entries = repo.list_entries(session=s, kind="after")
+        entries = entry_store.list_entries(session=s, kind="after")
     return _render(
         page,
         "moment/after.html",
@@ -298,7 +299,7 @@ async def after_save(page: Page, store: Open, values: Form) -> Response:
     try:
         body = after_body(values)
         with store.session() as s:
-            repo.add_entry(session=s, kind="after", prompt=None, body=body, now=deps.now())
+            entry_store.add_entry(session=s, kind="after", prompt=None, body=body, now=deps.now())
     except EarnedError as error:
         return _after_page(page, store, draft=values, error=error.message, status=400)
     answers = [values.get(p["key"]) for p in words()["after"]["prompts"]]

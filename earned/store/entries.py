@@ -1,0 +1,72 @@
+"""Reading and writing journal entries (reflections, the origin story, notes after an
+interaction, kept notes). Persistence only: kinds and limits are earned.journal's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from earned import journal
+from earned.journal import Entry
+from earned.store.ids import new_id, not_found
+from earned.store.models import EntryRow
+
+
+def _entry(row: EntryRow) -> Entry:
+    return Entry(row.id, row.kind, row.prompt, row.body, row.created_at, row.updated_at)
+
+
+def add_entry(
+    *, session: Session, kind: str, prompt: str | None, body: str, now: datetime
+) -> Entry:
+    journal.check_kind(kind, prompt)
+    row = EntryRow(
+        id=new_id(),
+        kind=kind,
+        prompt=prompt,
+        body=journal.clean_body(body),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return _entry(row)
+
+
+def _entry_row(session: Session, entry_id: str) -> EntryRow:
+    row = session.get(EntryRow, entry_id)
+    if row is None:
+        raise not_found("entry")
+    return row
+
+
+def get_entry(*, session: Session, entry_id: str) -> Entry:
+    return _entry(_entry_row(session, entry_id))
+
+
+def update_entry(*, session: Session, entry_id: str, body: str, now: datetime) -> Entry:
+    row = _entry_row(session, entry_id)
+    row.body = journal.clean_body(body)
+    row.updated_at = now
+    session.flush()
+    return _entry(row)
+
+
+def delete_entry(*, session: Session, entry_id: str) -> None:
+    session.delete(_entry_row(session, entry_id))
+    session.flush()
+
+
+def list_entries(
+    *, session: Session, kind: str | None = None, limit: int | None = None
+) -> list[Entry]:
+    """Newest first; at most `limit`."""
+    query = select(EntryRow).order_by(EntryRow.created_at.desc())
+    if kind:
+        query = query.where(EntryRow.kind == kind)
+    if limit is not None:
+        query = query.limit(limit)
+    return [_entry(r) for r in session.scalars(query)]
