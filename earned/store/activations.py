@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import Text, and_, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from earned import episodes, patterns
@@ -219,6 +219,44 @@ def columns_since(
         .order_by(ActivationRow.onset_at)
     )
     return [tuple(row) for row in rows]
+
+
+def sentences_since(*, session: Session, since: datetime) -> list[tuple[datetime, Any]]:
+    """(onset, pattern parts) of the activations since `since` that have a pattern
+    sentence: the others (most) are left out by the database, not decoded here."""
+    query = (
+        select(ActivationRow.onset_at, ActivationRow.pattern)
+        .where(ActivationRow.onset_at >= since)
+        .where(ActivationRow.pattern.is_not(None))
+        # SQLAlchemy's JSON type stores Python None as the JSON text null.
+        .where(cast(ActivationRow.pattern, Text) != "null")
+        .order_by(ActivationRow.onset_at)
+    )
+    return [(onset, raw) for onset, raw in session.execute(query)]
+
+
+def top_words(
+    *, session: Session, since: datetime, column: str = "emotions", most: int = 12
+) -> list[tuple[str, int]]:
+    """The `most` commonest words of a word-list column since `since`, counted by the
+    database (SQLite's json_each, PostgreSQL's json_array_elements_text): a year of
+    moments costs one aggregate query, not thousands of decoded rows."""
+    listed = getattr(ActivationRow, column)
+    dialect = session.get_bind().dialect.name
+    each = (
+        func.json_array_elements_text(listed) if dialect == "postgresql" else func.json_each(listed)
+    ).table_valued("value")
+    word = each.c.value
+    query = (
+        select(word, func.count())
+        .select_from(ActivationRow)
+        .join(each, literal(True))
+        .where(ActivationRow.onset_at >= since)
+        .group_by(word)
+        .order_by(func.count().desc(), word)
+        .limit(most)
+    )
+    return [(str(w), int(n)) for w, n in session.execute(query)]
 
 
 def recurring_patterns(

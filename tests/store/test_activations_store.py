@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from earned import episodes
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.store import Store, activations, practices, toolkit, urge_timers
@@ -833,3 +834,53 @@ def test_two_tabs_submitting_the_same_form_at_once_make_one_record(store: Store,
         "tool use": ToolUseRow,
     }[kind]
     assert count(store, model) == 1
+
+
+# --- sums and history the pages use, on both databases ---------------------------------------
+
+
+def test_top_words_and_sentences_are_counted_by_the_database(store: Store) -> None:
+    for n, words in enumerate((["hurt", "lonely"], ["hurt"], ["tense", "hurt"], [])):
+        log(store, 5, onset=NOW - timedelta(days=n), emotions=words)
+    old = log(store, 5, onset=NOW - timedelta(days=400), emotions=["old"])
+    with store.session() as s:
+        activations.update_details(session=s, activation_id=old.id, now=NOW, pattern=PATTERN)
+        year = NOW - timedelta(days=365)
+        assert activations.top_words(session=s, since=year) == [
+            ("hurt", 3),
+            ("lonely", 1),
+            ("tense", 1),
+        ]
+        assert activations.sentences_since(session=s, since=year) == []
+        assert len(activations.sentences_since(session=s, since=NOW - timedelta(days=500))) == 1
+        assert activations.count(session=s, since=year) == 4
+
+
+def test_history_filters_and_pages_on_both_databases(store: Store) -> None:
+    made = [
+        log(
+            store,
+            n % 11,
+            onset=NOW - timedelta(hours=n),
+            tags=["work"] if n % 2 else ["home"],
+            trigger=f"moment {n} 100%_done" if n == 3 else f"moment {n}",
+        )  # fmt: skip
+        for n in range(7)
+    ]
+    with store.session() as s:
+        first, more = activations.history(
+            session=s, where=episodes.check_filter(tag="work"), limit=2
+        )
+        assert [a.id for a in first] == [made[1].id, made[3].id] and more
+        last = first[-1]
+        rest, more = activations.history(
+            session=s,
+            where=episodes.check_filter(tag="work"),
+            before=(last.onset_at, last.id),
+            limit=5,
+        )
+        assert [a.id for a in rest] == [made[5].id] and not more
+        # LIKE's own characters in a search are taken literally.
+        found, _ = activations.history(session=s, where=episodes.check_filter(contains="100%_"))
+        assert [a.id for a in found] == [made[3].id]
+        assert activations.find(session=s, prefix=made[4].id[:10]) == made[4]

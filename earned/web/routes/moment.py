@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -616,13 +615,15 @@ def patterns_page(page: Page, store: Open) -> Response:
     now = deps.now()
     year = now - timedelta(days=PATTERN_DAYS)
     with store.session() as s:
-        rows = activations.columns_since(
-            session=s, since=year, columns=("pattern", "named_in_moment", "emotions")
+        sentences = activations.sentences_since(session=s, since=year)
+        named = activations.columns_since(
+            session=s, since=now - timedelta(days=56), columns=("named_in_moment",)
         )
-    ranked = patterns.recurring_from(((r[0], r[1]) for r in rows), now=now)
-    counts = patterns.count_named(((r[0], r[2]) for r in rows), now=now)
+        top = activations.top_words(session=s, since=year)
+        total = activations.count(session=s, since=year)
+    ranked = patterns.recurring_from(sentences, now=now)
+    counts = patterns.count_named(((r[0], r[1]) for r in named), now=now)
     share_recent, share_before = patterns.shares(counts)
-    top = Counter(w for *_rest, listed in rows for w in listed or [])
     return _render(
         page,
         "moment/patterns.html",
@@ -633,8 +634,8 @@ def patterns_page(page: Page, store: Open) -> Response:
             "before": counts[1],
             "share_recent": _percent(share_recent),
             "share_before": _percent(share_before),
-            "total": len(rows),
-            "with_pattern": sum(1 for r in rows if episodes.pattern_of(r[1])),
-            "top_words": top.most_common(12),
+            "total": total,
+            "with_pattern": sum(1 for _o, raw in sentences if episodes.pattern_of(raw)),
+            "top_words": top,
         },
     )
