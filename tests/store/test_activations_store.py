@@ -864,7 +864,7 @@ def test_history_filters_and_pages_on_both_databases(store: Store) -> None:
             onset=NOW - timedelta(hours=n),
             tags=["work"] if n % 2 else ["home"],
             trigger=f"moment {n} 100%_done" if n == 3 else f"moment {n}",
-        )  # fmt: skip
+        )
         for n in range(7)
     ]
     with store.session() as s:
