@@ -30,9 +30,11 @@ from earned.web.routes import (
     auth,
     checkin,
     data,
+    history,
     home,
     journal,
     moment,
+    patterns,
     regulate,
     safety,
 )
@@ -64,7 +66,8 @@ SERVER_ERROR = (
 TOO_LARGE = "That was more text than earned accepts at once. Nothing was saved."
 NOT_HERE = "There is nothing at this address."
 
-ROUTES = (auth, home, safety, assess, checkin, journal, moment, regulate, data)
+# history before moment: /moment/history must not be read as /moment/{activation_id}.
+ROUTES = (auth, home, safety, assess, checkin, journal, history, moment, patterns, regulate, data)
 
 
 def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_SECONDS) -> FastAPI:

@@ -13,7 +13,6 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -100,7 +99,7 @@ HELPERS: dict[str, Any] = {
 }
 
 
-def _render(
+def render_page(
     page: PageContext, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Response:
     return render(page, name, {**HELPERS, **(context or {})}, status=status)
@@ -112,7 +111,6 @@ def _render(
 HOME_OPEN = 8  # open episodes shown on the home page; the rest are on /moment
 RECENT_DAYS = 90  # how far back /moment lists recent moments
 RECENT_SHOWN = 20  # of those, how many
-PATTERN_DAYS = 365  # the span the patterns page sums
 OPEN_SHOWN = 20  # open episodes listed on /moment; the count says how many more
 
 
@@ -145,7 +143,7 @@ def capture_page(page: Page, store: Open) -> Response:
         still_open = activations.list_open(session=s, now=now, limit=OPEN_SHOWN)
         open_total = activations.count_open(session=s, now=now)
         running = urge_timers.list_urges(session=s, running_only=True)
-    return _render(
+    return render_page(
         page,
         "moment/capture.html",
         {
@@ -173,70 +171,6 @@ async def capture(request: Request, store: Open, values: Form) -> Response:
     return RedirectResponse(f"/moment/{a.id}/saved", status_code=303)
 
 
-# --- all moments: history with filters -------------------------------------------------------
-
-
-def _day(values: dict[str, str], name: str, zone: Any, *, end: bool = False) -> datetime | None:
-    """A YYYY-MM-DD field as the start (or, with `end`, the end) of that day in `zone`."""
-    raw = values.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        day = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=zone)
-    except ValueError:
-        raise EarnedError("Please give a date like 2026-03-02.") from None
-    return (day + timedelta(days=1) if end else day).astimezone(UTC)
-
-
-def _cursor(raw: str) -> tuple[datetime, str] | None:
-    """The `before` of a history address: "<onset ISO>_<id>" of the last moment shown."""
-    if not raw:
-        return None
-    onset, _, last = raw.rpartition("_")
-    try:
-        moment = datetime.fromisoformat(onset)
-    except ValueError:
-        raise EarnedError("That page of your moments could not be found.", status=404) from None
-    if moment.tzinfo is None or not last or len(last) > 32 or not last.isalnum():
-        raise EarnedError("That page of your moments could not be found.", status=404)
-    return moment, last
-
-
-@router.get("/moment/history")
-def history_page(page: Page, store: Open, request: Request) -> Response:
-    """Every moment, newest first, a page at a time, found by date, tag, word, person or
-    a search: its cost follows the page shown, not the years behind it."""
-    values = {k: v for k, v in request.query_params.items() if isinstance(v, str)}
-    where = episodes.check_filter(
-        since=_day(values, "from", page.zone),
-        until=_day(values, "to", page.zone, end=True),
-        tag=values.get("tag") or None,
-        emotion=values.get("emotion") or None,
-        person=values.get("person") or None,
-        contains=values.get("q") or None,
-    )
-    with store.session() as s:
-        found, more = activations.history(
-            session=s, where=where, before=_cursor(values.get("before", ""))
-        )
-    kept = {k: v for k, v in values.items() if k != "before" and v}
-    older = None
-    if more and found:
-        last = found[-1]
-        older = urlencode({**kept, "before": f"{last.onset_at.isoformat()}_{last.id}"})
-    return _render(
-        page,
-        "moment/history.html",
-        {
-            "found": found,
-            "older": older,
-            "values": values,
-            "filtered": where.active,
-            "now": deps.now(),
-        },
-    )
-
-
 # --- emotion search (htmx fragment) -----------------------------------------------------------
 # The fixed paths (/moment/emotions, /moment/after) are declared before /moment/{id}.
 
@@ -244,7 +178,7 @@ def history_page(page: Page, store: Open, request: Request) -> Response:
 @router.get("/moment/emotions")
 def emotion_search(page: Page, store: Open, q: str = "") -> Response:
     found = patterns.search(q[:60]) if q.strip() else []
-    return _render(
+    return render_page(
         page,
         "moment/_emotion_results.html",
         {"found": found, "q": q[:60], "quadrants": patterns.quadrants()},
@@ -264,7 +198,7 @@ def _after_page(
 ) -> Response:
     with store.session() as s:
         entries = entry_store.list_entries(session=s, kind="after")
-    return _render(
+    return render_page(
         page,
         "moment/after.html",
         {"after": words()["after"], "entries": entries, "draft": draft or {}, "error": error},
@@ -312,7 +246,7 @@ async def after_save(page: Page, store: Open, values: Form) -> Response:
 def saved(page: Page, store: Open, activation_id: str) -> Response:
     with store.session() as s:
         a = activations.get_activation(session=s, activation_id=activation_id)
-    return _render(page, "moment/saved.html", {"a": a, "moment_words": words()})
+    return render_page(page, "moment/saved.html", {"a": a, "moment_words": words()})
 
 
 def readable(pattern: Pattern) -> str:
@@ -343,7 +277,7 @@ def _detail(
     ]
     shown = a.pattern or Pattern("", "", "", "", "")
     saved_pattern = (stored or a).pattern
-    return _render(
+    return render_page(
         page,
         "moment/detail.html",
         {
@@ -483,14 +417,14 @@ async def _mark(
             raise
         with store.session() as s:
             a = activations.get_activation(session=s, activation_id=activation_id)
-        return _render(
+        return render_page(
             page,
             "moment/_episode.html",
             {"a": a, "error": error.message, "next": _back_to(values)},
             status=400,
         )
     if _htmx(request):
-        return _render(
+        return render_page(
             page,
             "moment/_episode.html",
             {"a": a, "just": which, "next": _back_to(values), "now": now},
@@ -516,7 +450,7 @@ async def settled(
 def delete_page(page: Page, store: Open, activation_id: str) -> Response:
     with store.session() as s:
         a = activations.get_activation(session=s, activation_id=activation_id)
-    return _render(page, "moment/delete.html", {"a": a})
+    return render_page(page, "moment/delete.html", {"a": a})
 
 
 @router.post("/moment/{activation_id}/delete")
@@ -537,7 +471,7 @@ def urge_page(page: Page, store: Open, activation: str = "") -> Response:
         )
         running = urge_timers.list_urges(session=s, running_only=True)
         finished = urge_timers.list_urges(session=s, finished_only=True, limit=10)
-    return _render(
+    return render_page(
         page,
         "moment/urge.html",
         {
@@ -576,7 +510,7 @@ def urge_timer(page: Page, store: Open, urge_id: str) -> Response:
     message = None
     if held is not None and u.outcome is not None:
         message = words()["urge"]["outcomes"][u.outcome].format(held=durations.words(held))
-    return _render(
+    return render_page(
         page,
         "moment/urge_timer.html",
         {
@@ -599,43 +533,3 @@ async def urge_end(request: Request, store: Open, urge_id: str, values: Form) ->
     if urges.calls_for_care(timer):
         done += "?care=1"
     return RedirectResponse(done, status_code=303)
-
-
-# --- patterns ------------------------------------------------------------------------------
-
-
-def _percent(share: float | None) -> str | None:
-    return None if share is None else f"{round(share * 100)}%"
-
-
-@router.get("/patterns")
-def patterns_page(page: Page, store: Open) -> Response:
-    """Over the past year (PATTERN_DAYS): each part reads only the columns it sums, so the
-    page costs the same after three years of daily use as after one."""
-    now = deps.now()
-    year = now - timedelta(days=PATTERN_DAYS)
-    with store.session() as s:
-        sentences = activations.sentences_since(session=s, since=year)
-        named = activations.columns_since(
-            session=s, since=now - timedelta(days=56), columns=("named_in_moment",)
-        )
-        top = activations.top_words(session=s, since=year)
-        total = activations.count(session=s, since=year)
-    ranked = patterns.recurring_from(sentences, now=now)
-    counts = patterns.count_named(((r[0], r[1]) for r in named), now=now)
-    share_recent, share_before = patterns.shares(counts)
-    return _render(
-        page,
-        "moment/patterns.html",
-        {
-            "ranked": ranked,
-            "trend_words": words()["trend"],
-            "recent": counts[0],
-            "before": counts[1],
-            "share_recent": _percent(share_recent),
-            "share_before": _percent(share_before),
-            "total": total,
-            "with_pattern": sum(1 for _o, raw in sentences if episodes.pattern_of(raw)),
-            "top_words": top,
-        },
-    )
