@@ -102,6 +102,8 @@ HELPERS: dict[str, Any] = {
 def render_page(
     page: PageContext, name: str, context: dict[str, Any] | None = None, *, status: int = 200
 ) -> Response:
+    """render() with the in-the-moment templates' helpers (times, durations, words); used
+    by this module and its neighbours history.py and patterns.py."""
     return render(page, name, {**HELPERS, **(context or {})}, status=status)
 
 
