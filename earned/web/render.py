@@ -67,6 +67,8 @@ def render(
     # when this request's form did, even if it was refused (deps.form sets care_asked).
     if page.care or ctx.get("show_care") or getattr(page.request.state, "care_asked", False):
         ctx["care"] = care_words(page.region)
+        if status >= 400:  # the page refused what was sent: nothing is saved yet
+            ctx["care"]["text"] = ctx["care"]["text_not_saved"]
     return templates.TemplateResponse(page.request, name, ctx, status_code=status)
 
 

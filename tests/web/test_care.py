@@ -244,3 +244,16 @@ def test_acting_on_a_dangerous_urge_brings_the_lines(
     calm_id = location(calm).split("?")[0].rsplit("/", 1)[1]
     waited = web.post(unlocked, f"/urge/{calm_id}/end", {"outcome": "waited"})
     assert not shows_care(*lands(unlocked, waited))
+
+
+def test_the_care_panel_on_a_refusal_does_not_say_it_was_saved(
+    web: Web, unlocked: TestClient
+) -> None:
+    """The panel usually says everything written is saved; on a refusal nothing is yet, so
+    it says the words are still on the page; and its lines can be tapped to call."""
+    vent = "I can't do this anymore. " * 30 + "I want to end my life."
+    p = page(web.post(unlocked, "/urge", {"custom": vent}))
+    panel = p.one("section.care-panel")
+    assert "It is not saved yet" in panel.text and "Everything you wrote is saved" not in panel.text
+    calls = [a.get("href") for a in p.select("a") if a.has_class("call")]
+    assert calls == ["tel:988"]  # the panel's lines, the only ones on a refusal page

@@ -43,7 +43,10 @@ def test_help_lists_every_crisis_line(web: Web, state: str) -> None:
     assert "988 Suicide & Crisis Lifeline" in first_lines
     assert "Call or text 988" in first_lines
     assert "116 123" not in first_lines
-    assert p.one("summary").text == "Other regions"
+    assert [s.text for s in p.select("summary")] == [
+        "Other regions",
+        "Where these numbers come from",
+    ]
     assert [h.text for h in p.select("h3")] == [
         "United Kingdom & Ireland",
         "Canada",
@@ -118,6 +121,7 @@ def test_help_leads_with_tap_to_call_and_text_for_the_region(client: TestClient)
     assert all((a.get("aria-label") or "").startswith(("Call ", "Text ")) for a in links)
     for line in region["lines"]:
         assert line["source"].startswith("https://") and len(line["checked"]) == 7
+        assert f"{line['name']}: {line['source']}, checked {line['checked']}" in p.text
 
 
 def test_every_region_s_lines_have_a_source_and_a_checked_month() -> None:
