@@ -158,3 +158,24 @@ def test_several_requests_on_one_connection_are_all_answered(data_dir: Path) -> 
                 while len(rest) < length:
                     rest += conn.recv(65536)
                 assert b"Get help now" in rest
+
+
+def test_the_served_app_answers_only_its_own_address_and_port(data_dir: Path) -> None:
+    """`earned serve` opens the door only for loopback names on the port it bound: a
+    rebinding Host, or a write from a page on another local port, is refused."""
+    with serving() as (url, _proc):
+        port = int(url.rstrip("/").rsplit(":", 1)[1])
+
+        def ask(method: str, headers: dict[str, str]) -> int:
+            request = urllib.request.Request(url + "help", method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    return int(response.status)
+            except urllib.error.HTTPError as exc:
+                return int(exc.code)
+
+        assert ask("GET", {}) == 200
+        assert ask("GET", {"Host": f"evil.example:{port}"}) == 421
+        assert ask("GET", {"Host": f"localhost:{port}"}) == 200
+        other = {"Origin": f"http://127.0.0.1:{port + 1}", "Content-Type": "text/plain"}
+        assert ask("POST", other) == 403

@@ -115,9 +115,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from earned.web.app import create_app
+        from earned.web.security import LOOPBACK_NAMES, Door
 
-        app = create_app(prof)
         port = sock.getsockname()[1]
+        # Only this server's own addresses: loopback names on the port it holds, and with
+        # --allow-remote the host it was told to listen on.
+        names = LOOPBACK_NAMES | ({host.strip("[]").lower()} if remote else set())
+        app = create_app(prof, door=Door(frozenset(names), port))
         config = uvicorn.Config(
             app,
             host=host,

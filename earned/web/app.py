@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -58,6 +58,12 @@ HEADERS = {
 
 log = logging.getLogger("earned.web")
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRONG_ADDRESS = (
+    "earned does not answer on this address. Open it from the address earned printed when "
+    "it started."
+)
+OTHER_SITE = "That request came from another site, so earned refused it. Nothing was changed."
 SERVER_ERROR = (
     "<!doctype html><title>earned</title><p>Something went wrong on our side. "
     "What you saved before is safe. <a href='/'>Back to the start</a> · "
@@ -70,10 +76,20 @@ NOT_HERE = "There is nothing at this address."
 ROUTES = (auth, home, safety, assess, checkin, journal, history, moment, patterns, regulate, data)
 
 
-def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_SECONDS) -> FastAPI:
-    """Build the app for one personal profile. Nothing is opened until unlock."""
+def create_app(
+    profile: Profile,
+    *,
+    idle_lock_seconds: int = security.IDLE_LOCK_SECONDS,
+    door: security.Door | None = None,
+) -> FastAPI:
+    """Build the app for one personal profile. Nothing is opened until unlock.
+
+    `door` says which Host names (and port) it answers to: loopback names by default;
+    `earned serve` gives the port it bound, so other local ports are other sites.
+    """
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.vault = security.Vault(profile, idle_lock_seconds=idle_lock_seconds)
+    app.state.door = door or security.Door()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in ROUTES:
         app.include_router(module.router)
@@ -90,9 +106,18 @@ def create_app(profile: Profile, *, idle_lock_seconds: int = security.IDLE_LOCK_
 
 async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     """Every request: the CSRF token, the body-size limit, no tracebacks, the safe headers."""
+    door: security.Door = request.app.state.door
+    if not door.admits(request.headers.get("host")):
+        # Not an address this server was started for: a DNS-rebinding page, most likely.
+        # Answered without any page, so no CSRF token or journal words can be read.
+        return PlainTextResponse(WRONG_ADDRESS, status_code=421)
+    if request.method not in SAFE_METHODS and not door.same_site(
+        request.headers.get("origin"), request.headers.get("sec-fetch-site")
+    ):
+        return PlainTextResponse(OTHER_SITE, status_code=403)
     # Set before any response is built: the 413 page needs it, and set_csrf_cookie reads it
     # (a 413 for a client with a CSRF cookie used to end in a 500).
-    request.state.csrf = request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
+    request.state.csrf = csrf_for(request)
     if too_large(request):
         response: Response = render(
             page_context(request), "error.html", {"message": TOO_LARGE}, status=413
@@ -111,6 +136,16 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
     set_csrf_cookie(request, response)
     secure_headers(request, response)
     return response
+
+
+def csrf_for(request: Request) -> str:
+    """The CSRF token this request's forms carry: bound to the session while unlocked
+    (security.bound_csrf), else the browser's csrf cookie (double-submit), else a new one."""
+    vault: security.Vault = request.app.state.vault
+    session = request.cookies.get(security.SESSION_COOKIE)
+    if session and vault.holds(session):
+        return security.bound_csrf(vault.csrf_key, session)
+    return request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
 
 
 def too_large(request: Request) -> bool:

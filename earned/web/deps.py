@@ -35,7 +35,7 @@ async def form(request: Request) -> dict[str, str]:
     except Exception:
         raise EarnedError("That form could not be read. Nothing was saved.") from None
     submitted = request.headers.get("x-csrf-token") or raw.get("csrf")
-    if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), str(submitted or "")):
+    if not security.csrf_ok(getattr(request.state, "csrf", None), str(submitted or "")):
         raise EarnedError(
             "This form had expired, so nothing was saved. Please reload the page and try again.",
             status=403,

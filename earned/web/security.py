@@ -3,9 +3,13 @@
 - Session: a random token set as an HttpOnly, SameSite=Strict cookie at unlock; the
   server keeps only the current token. Locking (or idling past the timeout) drops the
   open Store and with it the only in-memory reference to the data key.
-- CSRF: double-submit. Every page carries a random `csrf` cookie (HttpOnly,
-  SameSite=Strict) and the same value in each form (hidden field) and in htmx
-  requests (X-CSRF-Token header); a write whose two values differ is refused.
+- CSRF: while unlocked, the token in each form (hidden field) and htmx request
+  (X-CSRF-Token header) is an HMAC of the session under a key only this server holds
+  (bound_csrf), so nobody without the session can make one. Before unlock (setup, the
+  unlock form) it is double-submit: a random `csrf` cookie (HttpOnly, SameSite=Strict)
+  whose value the form repeats.
+- The door: the Host header must name this server and a write must come from its own
+  pages (Door), against DNS rebinding and pages on other ports.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ class Vault:
     store: Store | None = None
     token: str | None = None
     last_seen: float = 0.0
+    # Signs the CSRF token of the unlocked session (bound_csrf); new with each server.
+    csrf_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def open(self, store: Store) -> str:
@@ -86,5 +92,63 @@ def new_csrf() -> str:
     return secrets.token_urlsafe(24)
 
 
-def csrf_ok(cookie: str | None, submitted: str | None) -> bool:
-    return bool(cookie) and bool(submitted) and _same(str(cookie), str(submitted))
+def csrf_ok(expected: str | None, submitted: str | None) -> bool:
+    """Whether a write carries this request's CSRF token (app.csrf_for: bound to the
+    session while unlocked, the csrf cookie before)."""
+    return bool(expected) and bool(submitted) and _same(str(expected), str(submitted))
+
+
+# --- the door: which addresses and which pages may talk to this server ---------------------
+# Any page a person visits can make their browser send requests to 127.0.0.1. Two checks
+# keep those out (issue 10): the Host header must name this server (a DNS-rebinding page
+# arrives as evil.example:PORT), and a write must come from this server's own pages (the
+# Origin header, or Sec-Fetch-Site where there is no Origin).
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def split_host(value: str) -> tuple[str, int | None]:
+    """'127.0.0.1:8765' → ('127.0.0.1', 8765); '[::1]:80' → ('::1', 80); no port → None."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        name, _, rest = value[1:].partition("]")
+        port_text = rest.removeprefix(":")
+    else:
+        name, _, port_text = value.partition(":")
+    if port_text and not port_text.isdigit():
+        return value, -1  # never equal to a real port
+    return name, int(port_text) if port_text else None
+
+
+@dataclass(frozen=True)
+class Door:
+    """The host names this server answers to, and its port (None: any, as in tests)."""
+
+    names: frozenset[str] = LOOPBACK_NAMES
+    port: int | None = None
+
+    def admits(self, host: str | None) -> bool:
+        if not host:
+            return False
+        name, port = split_host(host)
+        return name in self.names and (self.port is None or port in (None, self.port))
+
+    def same_site(self, origin: str | None, fetch_site: str | None) -> bool:
+        """Whether a write came from this server's own pages."""
+        if origin == "null":
+            # Our pages send Referrer-Policy: no-referrer, under which Chromium gives its
+            # own form posts Origin "null"; a sandboxed frame elsewhere does too. Then the
+            # browser's Sec-Fetch-Site decides, and only "same-origin" is ours.
+            return fetch_site == "same-origin"
+        if origin is not None:
+            scheme, _, rest = origin.partition("://")
+            return scheme in ("http", "https") and self.admits(rest.split("/", 1)[0])
+        # No Origin (older browsers, some same-origin forms): trust Sec-Fetch-Site if sent;
+        # a request with neither is not from a browser page (curl, the test client).
+        return fetch_site in (None, "same-origin", "none")
+
+
+def bound_csrf(key: bytes, session: str) -> str:
+    """The CSRF token of an unlocked session: derived from the session itself, so a page
+    on another port of 127.0.0.1, which can set the csrf cookie, still cannot know it."""
+    return hmac.new(key, session.encode("utf-8"), "sha256").hexdigest()

@@ -23,7 +23,11 @@ def _vault(request: Request) -> security.Vault:
 
 
 def _signed_in(request: Request, store: Store, to: str) -> Response:
-    token = _vault(request).open(store)
+    vault = _vault(request)
+    token = vault.open(store)
+    # From now on this browser's forms carry the token bound to its session; the cookie
+    # follows (app.set_csrf_cookie) so both ways of reading it agree at once.
+    request.state.csrf = security.bound_csrf(vault.csrf_key, token)
     response = RedirectResponse(to, status_code=303)
     response.set_cookie(security.SESSION_COOKIE, token, httponly=True, samesite="strict", path="/")
     return response

@@ -103,7 +103,7 @@ async def do_import(request: Request, page: Page, store: Open) -> Response:
         form = await request.form(max_part_size=export.MAX_IMPORT_BYTES)
     except Exception:
         raise EarnedError("That upload could not be read. Nothing was imported.") from None
-    if not security.csrf_ok(request.cookies.get(security.CSRF_COOKIE), str(form.get("csrf") or "")):
+    if not security.csrf_ok(getattr(request.state, "csrf", None), str(form.get("csrf") or "")):
         raise EarnedError("This form had expired; nothing was imported. Please reload.", status=403)
     upload = form.get("file")
     # A form sent with no file chosen still carries an empty, nameless file part.

@@ -1,0 +1,88 @@
+"""The door (earned.web.security.Door, app.guard): only this server's own addresses, writes
+only from its own pages, and a CSRF token bound to the session, against DNS rebinding
+and pages on other ports of 127.0.0.1 (issue 10)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from earned.store import activations
+from earned.web import security
+from tests.support.web import Web, csrf_of, location
+
+
+@pytest.mark.parametrize(
+    ("host", "admitted"),
+    [
+        ("127.0.0.1:8765", True),
+        ("localhost:8765", True),
+        ("[::1]:8765", True),
+        ("127.0.0.1", True),
+        ("127.0.0.1:9999", False),
+        ("evil.example:8765", False),
+        ("127.0.0.1.evil.example:8765", False),
+        ("127.0.0.1:87x5", False),
+        ("", False),
+    ],
+)
+def test_the_door_admits_only_this_servers_addresses(host: str, admitted: bool) -> None:
+    door = security.Door(port=8765)
+    assert door.admits(host) is admitted
+
+
+def test_writes_must_come_from_this_servers_pages() -> None:
+    door = security.Door(port=8765)
+    assert door.same_site("http://127.0.0.1:8765", None)
+    assert not door.same_site("http://127.0.0.1:8766", None)  # another local port
+    assert not door.same_site("https://evil.example", None)
+    assert not door.same_site("null", None)
+    assert not door.same_site("null", "cross-site")  # a sandboxed frame elsewhere
+    assert door.same_site("null", "same-origin")  # our own form under no-referrer
+    assert door.same_site(None, "same-origin") and door.same_site(None, None)
+    assert not door.same_site(None, "same-site") and not door.same_site(None, "cross-site")
+
+
+def test_a_rebinding_page_gets_no_page_no_token_and_no_guess(web: Web) -> None:
+    """With Host: evil.example the server answered normally: the CSRF token was readable,
+    passphrase guesses were tried and a fresh install could be set up by the attacker."""
+    client = web.client()
+    evil = {"host": "evil.example:8765"}
+    page = client.get("/setup", headers=evil)
+    assert page.status_code == 421 and "csrf" not in page.text
+    assert "set-cookie" not in page.headers
+    setup = client.post("/setup", data={"passphrase": "x" * 20, "confirm": "x" * 20}, headers=evil)
+    assert setup.status_code == 421
+    assert not web.profile.exists
+
+
+def test_a_write_from_another_site_is_refused_and_changes_nothing(
+    web: Web, unlocked: TestClient
+) -> None:
+    for origin in ("http://evil.example", "http://127.0.0.1.evil.example", "null"):
+        # (no Sec-Fetch-Site: "null" alone is not enough)
+        r = unlocked.post(
+            "/moment",
+            data={"csrf": csrf_of(unlocked), "intensity": "6"},
+            headers={"origin": origin},
+        )
+        assert r.status_code == 403, origin
+    r = unlocked.post(
+        "/lock", data={"csrf": csrf_of(unlocked)}, headers={"sec-fetch-site": "cross-site"}
+    )
+    assert r.status_code == 403
+    assert web._read(lambda s: activations.list_activations(session=s)) == []
+    assert web.vault.store is not None  # still unlocked: the cross-site lock was refused
+
+
+def test_a_planted_csrf_cookie_cannot_forge_a_write(web: Web, unlocked: TestClient) -> None:
+    """A page on another port of 127.0.0.1 can set the earned_csrf cookie and post the same
+    value; while unlocked, the token must be the one bound to the session instead."""
+    planted = "planted-by-another-port"
+    unlocked.cookies.set(security.CSRF_COOKIE, planted)
+    r = unlocked.post("/moment", data={"csrf": planted, "intensity": "6"})
+    assert r.status_code == 403
+    assert web._read(lambda s: activations.list_activations(session=s)) == []
+    # The page's own token, bound to the session, still works.
+    good = security.bound_csrf(web.vault.csrf_key, unlocked.cookies[security.SESSION_COOKIE])
+    assert location(unlocked.post("/moment", data={"csrf": good, "intensity": "6"}))
