@@ -45,8 +45,10 @@ DEFAULT_KDF = KdfParams()
 # EARNED_KDF_PROFILE=test environment variable; the parameters are recorded
 # in each key file, so a file made this way says so.
 TEST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
-# What a key file may ask for (inclusive); anything outside is treated as damage.
-_PARAM_RANGE = {"time_cost": (1, 100), "memory_kib": (8, 4 * 1024 * 1024), "parallelism": (1, 64)}
+# What a key file may ask for (inclusive); anything outside is treated as damage. The
+# upper bounds are a few times what earned ever writes: a key file asking for 4 GiB of
+# memory once took 16 s and 4.2 GB per try, a denial of service by file.
+_PARAM_RANGE = {"time_cost": (1, 12), "memory_kib": (8, 512 * 1024), "parallelism": (1, 8)}
 
 
 def kdf_from_env() -> KdfParams:

@@ -90,6 +90,7 @@ def create_app(
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.vault = security.Vault(profile, idle_lock_seconds=idle_lock_seconds)
     app.state.door = door or security.Door()
+    app.state.attempts = security.Attempts()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in ROUTES:
         app.include_router(module.router)

@@ -18,6 +18,7 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from earned.paths import Profile
@@ -152,3 +153,48 @@ def bound_csrf(key: bytes, session: str) -> str:
     """The CSRF token of an unlocked session: derived from the session itself, so a page
     on another port of 127.0.0.1, which can set the csrf cookie, still cannot know it."""
     return hmac.new(key, session.encode("utf-8"), "sha256").hexdigest()
+
+
+# --- guessing the passphrase ------------------------------------------------------------------
+
+
+@dataclass
+class Attempts:
+    """Backoff for passphrase tries, per client and overall.
+
+    A client's first FREE wrong passphrases cost nothing (a typo, then another); after
+    that it waits 1, 2, 4 … seconds (at most MAX_WAIT) before the next try is even
+    evaluated; and the whole server evaluates at most PER_MINUTE tries a minute, whoever
+    sends them. Each try costs one Argon2id derivation (~0.14 s of a core), so this also
+    keeps guessing from starving every other page. A right passphrase clears that
+    client's count.
+    """
+
+    MAX_WAIT = 60.0
+    PER_MINUTE = 20
+    FREE = 2
+
+    clock: Callable[[], float] = time.monotonic
+    failures: dict[str, int] = field(default_factory=dict)
+    not_before: dict[str, float] = field(default_factory=dict)
+    recent: list[float] = field(default_factory=list)
+
+    def wait(self, client: str) -> float:
+        """Seconds this client must still wait before a try is evaluated (0: go ahead)."""
+        now = float(self.clock())
+        self.recent = [t for t in self.recent if now - t < 60]
+        if len(self.recent) >= self.PER_MINUTE:
+            return max(1.0, 60 - (now - self.recent[0]))
+        return max(0.0, self.not_before.get(client, 0.0) - now)
+
+    def tried(self, client: str, *, success: bool) -> None:
+        now = self.clock()
+        self.recent.append(now)
+        if success:
+            self.failures.pop(client, None)
+            self.not_before.pop(client, None)
+            return
+        count = self.failures.get(client, 0) + 1
+        self.failures[client] = count
+        if count > self.FREE:
+            self.not_before[client] = now + min(self.MAX_WAIT, 2.0 ** (count - self.FREE - 1))

@@ -381,3 +381,16 @@ def test_sigkill_at_any_instant_leaves_exactly_one_passphrase(tmp_path: Path) ->
             delays.append(min(2.0, max(0.1, delay * 2)))
     assert total_changes > 10  # the kills landed while changes were under way
     assert entry_bodies(profile, current) == ["kept safe"]
+
+
+def test_a_key_file_asking_for_gigabytes_is_refused_before_any_work(tmp_path: Path) -> None:
+    """A key file asking for 4 GiB of memory was accepted (16 s and 4.2 GB per try)."""
+    import json
+
+    key_file = tmp_path / "journal.key"
+    keys.create(key_file, NEW)
+    header = json.loads(key_file.read_text())
+    header["kdf"]["memory_kib"] = 4 * 1024 * 1024
+    key_file.write_text(json.dumps(header))
+    with pytest.raises(EarnedError, match="is damaged"):
+        keys.unlock(key_file, NEW)

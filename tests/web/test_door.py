@@ -86,3 +86,33 @@ def test_a_planted_csrf_cookie_cannot_forge_a_write(web: Web, unlocked: TestClie
     # The page's own token, bound to the session, still works.
     good = security.bound_csrf(web.vault.csrf_key, unlocked.cookies[security.SESSION_COOKIE])
     assert location(unlocked.post("/moment", data={"csrf": good, "intensity": "6"}))
+
+
+def test_passphrase_guessing_backs_off_per_client_and_overall() -> None:
+    now = [100.0]
+    tries = security.Attempts(clock=lambda: now[0])
+    for _ in range(security.Attempts.FREE):
+        assert tries.wait("a") == 0
+        tries.tried("a", success=False)
+    assert tries.wait("a") == 0  # two typos are free; the third wrong try starts the wait
+    tries.tried("a", success=False)
+    assert tries.wait("a") == 1.0 and tries.wait("b") == 0
+    now[0] += 1.0
+    tries.tried("a", success=False)
+    assert tries.wait("a") == 2.0
+    tries.tried("a", success=True)
+    assert tries.wait("a") == 0
+    for n in range(security.Attempts.PER_MINUTE):
+        tries.tried(f"client-{n}", success=False)
+    assert tries.wait("someone-new") > 0  # the whole server's budget for this minute
+    now[0] += 61
+    assert tries.wait("someone-new") == 0
+
+
+def test_the_unlock_page_says_how_long_to_wait(web: Web, unlocked: TestClient) -> None:
+    assert location(web.post(unlocked, "/lock")) == "/unlock"
+    statuses = [web.unlock(unlocked, "not it").status_code for _ in range(4)]
+    assert statuses[:3] == [401, 401, 401] and statuses[3] == 429
+    r = web.unlock(unlocked)  # even the right passphrase waits its turn
+    assert r.status_code == 429 and "Please wait" in r.text
+    assert web.vault.store is None

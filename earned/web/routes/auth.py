@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+from math import ceil
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from earned import passphrases, zones
 from earned.errors import EarnedError
@@ -54,7 +56,7 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
     passphrase = values.get("passphrase", "")
     try:
         passphrases.check_new(passphrase, values.get("confirm", ""))
-        store, _key = personal.set_up(vault.profile, passphrase)
+        store, _key = await run_in_threadpool(personal.set_up, vault.profile, passphrase)
     except EarnedError as error:
         return render(page, "auth/setup.html", {"error": error.message}, status=400)
     # The browser's time zone (sent by earned.js), so every time is shown on its clock.
@@ -75,10 +77,25 @@ def unlock_page(request: Request, page: Page) -> Response:
 @router.post("/unlock")
 async def unlock(request: Request, page: Page, values: Form) -> Response:
     vault = _vault(request)
+    attempts: security.Attempts = request.app.state.attempts
+    client = request.client.host if request.client else "unknown"
+    wait = attempts.wait(client)
+    if wait > 0:
+        message = (
+            f"Too many tries in a short time. Please wait {ceil(wait)} second"
+            f"{'' if ceil(wait) == 1 else 's'}, then try again."
+        )
+        return render(page, "auth/unlock.html", {"error": message}, status=429)
     try:
-        store, _key = personal.unlock(vault.profile, values.get("passphrase", ""))
+        # Off the event loop: the key derivation takes a core for ~0.14 s, and every
+        # other page (Get help now among them) must keep answering meanwhile.
+        store, _key = await run_in_threadpool(
+            personal.unlock, vault.profile, values.get("passphrase", "")
+        )
     except EarnedError as error:
+        attempts.tried(client, success=False)
         return render(page, "auth/unlock.html", {"error": error.message}, status=error.status)
+    attempts.tried(client, success=True)
     return _signed_in(request, store, "/")
 
 
