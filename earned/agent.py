@@ -214,6 +214,9 @@ def stop(profile: Profile) -> bool:
     return _ask(profile, "STOP") == "BYE"
 
 
+SECRET_ENV = frozenset({"EARNED_PASSPHRASE"})
+
+
 def start(profile: Profile, data_key: bytes, seconds: float) -> tuple[int, float]:
     """Start an agent holding `data_key` for `seconds`; its pid, and when it expires (epoch).
 
@@ -250,6 +253,9 @@ def start(profile: Profile, data_key: bytes, seconds: float) -> tuple[int, float
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C or closing this terminal does not reach it
             cwd=package_root,
+            # The agent outlives this command for hours: it must not keep a passphrase
+            # given to `earned unlock` in EARNED_PASSPHRASE readable in /proc/PID/environ.
+            env={k: v for k, v in os.environ.items() if k not in SECRET_ENV},
         )
         out, _ = proc.communicate(json.dumps(request).encode() + b"\n", timeout=15)
     except (OSError, subprocess.TimeoutExpired):

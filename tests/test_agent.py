@@ -151,6 +151,17 @@ def test_the_key_never_appears_in_the_agents_command_line_or_environment(
     assert b"earned.agent" in Path(f"/proc/{pid}/cmdline").read_bytes()
 
 
+def test_a_passphrase_in_the_environment_does_not_reach_the_agent(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`EARNED_PASSPHRASE=… earned unlock` once left the passphrase in the agent's
+    environment for its whole life."""
+    monkeypatch.setenv("EARNED_PASSPHRASE", "the passphrase itself")
+    pid = agent.start(journal.profile, journal.key, 30)[0]
+    environ = Path(f"/proc/{pid}/environ").read_bytes()
+    assert b"EARNED_PASSPHRASE" not in environ and b"the passphrase itself" not in environ
+
+
 def test_folder_and_socket_are_private(journal: Journal) -> None:
     agent.start(journal.profile, journal.key, 30)
     folder = agent.runtime_dir()
