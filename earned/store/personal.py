@@ -56,6 +56,17 @@ def open_with_key(profile: Profile, data_key: bytes) -> Store:
             exit_code=4,
             status=500,
         )
+    if profile.database.stat().st_size == 0:
+        # An empty file where the journal should be is damage (a failed copy, a full disk),
+        # not a new journal: SQLite would happily start an empty one in it, and the
+        # person's history would silently vanish while new writes went into the empty file.
+        raise EarnedError(
+            f"The journal file {profile.database} is empty, although its key file is here: "
+            "it has been damaged or replaced. Nothing was written to it. Restore your "
+            "latest backup (`earned backup` keeps them in the data folder's backups).",
+            exit_code=4,
+            status=500,
+        )
     return Store.personal(profile.database, data_key)
 
 

@@ -125,7 +125,7 @@ def open_journal(profile: Profile, data_key: bytes) -> Any:
     and for a journal written by a newer earned. An older journal is migrated through
     the full store (correctness over speed), then reopened.
     """
-    if not profile.database.exists():
+    if not profile.database.exists() or profile.database.stat().st_size == 0:
         return _full_store_check(profile, data_key)  # raises the store's clear message
     conn = sqlcipher.connect(profile.database, data_key)
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
@@ -138,7 +138,7 @@ def open_journal(profile: Profile, data_key: bytes) -> Any:
 def _full_store_check(profile: Profile, data_key: bytes) -> Any:
     import sqlcipher3.dbapi2 as dbapi
 
-    if profile.database.exists():
+    if profile.database.exists() and profile.database.stat().st_size > 0:
         conn = sqlcipher.connect(profile.database, data_key)
         revision = _revision(conn)
         conn.close()

@@ -316,3 +316,25 @@ def test_a_committed_write_survives_sigkill(profile: Profile) -> None:
             entry_store.add_entry(session=s, kind="origin", prompt=None, body="after", now=T0)
     finally:
         again.close()
+
+
+def test_an_empty_journal_file_is_damage_not_a_new_journal(journal: Journal) -> None:
+    """A zero-byte journal.db beside its key file was opened as a new, empty journal: the
+    history vanished and new writes went into the empty file. Every way in now refuses
+    and writes nothing."""
+    from earned.store import quick
+
+    journal.profile.database.write_bytes(b"")
+    for stale in ("journal.db-wal", "journal.db-shm"):
+        journal.profile.folder.joinpath(stale).unlink(missing_ok=True)
+    with pytest.raises(EarnedError, match="is empty, although its key file is here"):
+        personal.open_with_key(journal.profile, journal.key)
+    with pytest.raises(EarnedError, match="is empty"):
+        personal.unlock(journal.profile, PASSPHRASE)
+    with pytest.raises(EarnedError, match="is empty"):
+        quick.open_journal(journal.profile, journal.key)
+    assert journal.profile.database.stat().st_size == 0
+    assert sorted(p.name for p in journal.profile.folder.iterdir()) == [
+        "journal.db",
+        "journal.key",
+    ]
