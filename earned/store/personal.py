@@ -62,7 +62,7 @@ def open_with_key(profile: Profile, data_key: bytes) -> Store:
         # person's history would silently vanish while new writes went into the empty file.
         raise EarnedError(
             f"The journal file {profile.database} is empty, although its key file is here: "
-            "it has been damaged or replaced. Nothing was written to it. Restore your "
+            "it was cut short or replaced. Nothing was written to it. Restore your "
             "latest backup (`earned backup` keeps them in the data folder's backups).",
             exit_code=4,
             status=500,

@@ -20,6 +20,7 @@ from earned.paths import Profile
 from earned.store import Store, assessments, personal, settings, sqlcipher
 from earned.store import entries as entry_store
 from tests.support import PASSPHRASE, T0, child_env
+from tests.support.journals import Journal
 
 
 @pytest.fixture
