@@ -49,7 +49,27 @@ class Vault:
             self.store = store
             self.token = secrets.token_urlsafe(32)
             self.last_seen = time.monotonic()
+            self._watch()
             return self.token
+
+    def _watch(self) -> None:
+        """Drop the key when the idle time is up, on a timer: not only at the next request,
+        which may never come while the server keeps running (issue 10). Called with the
+        lock held; one daemon thread per open session, ending when the journal closes."""
+        opened = self.store
+
+        def run() -> None:
+            while True:
+                with self._lock:
+                    if self.store is not opened:
+                        return  # locked, or a newer session has its own watch
+                    left = self.idle_lock_seconds - (time.monotonic() - self.last_seen)
+                if left <= 0:
+                    self.close()
+                    return
+                time.sleep(min(left, 30.0) + 0.05)
+
+        threading.Thread(target=run, name="earned-idle-lock", daemon=True).start()
 
     def close(self) -> None:
         with self._lock:

@@ -4,6 +4,8 @@ and pages on other ports of 127.0.0.1 (issue 10)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -116,3 +118,16 @@ def test_the_unlock_page_says_how_long_to_wait(web: Web, unlocked: TestClient) -
     r = web.unlock(unlocked)  # even the right passphrase waits its turn
     assert r.status_code == 429 and "Please wait" in r.text
     assert web.vault.store is None
+
+
+def test_the_key_is_dropped_when_idle_even_without_a_request(make_web: Any) -> None:
+    """The idle lock used to act only at the next request; now a timer drops the key."""
+    import time
+
+    web = make_web("idle", idle_lock_seconds=1)
+    web.unlocked_client()
+    assert web.vault.store is not None
+    deadline = time.monotonic() + 10
+    while web.vault.store is not None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert web.vault.store is None and web.vault.token is None
