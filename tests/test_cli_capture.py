@@ -232,3 +232,15 @@ def test_open_shows_the_peak_and_leaves_out_episodes_never_marked(
     assert raw(journal_with_agent, "SELECT count(*) FROM activations WHERE settled_at IS NULL") == [
         (1,)
     ]
+
+
+def test_words_can_come_from_standard_input_not_the_command_line(
+    journal_with_agent: Journal,
+) -> None:
+    """`earned log 7 -` reads the trigger from standard input, so the words stay out of
+    `ps` and the shell history; the command line holds only "-"."""
+    done = earned("log", "7", "-", stdin="he read my message and said nothing\n")
+    assert done.returncode == 0, done.stderr
+    assert raw(journal_with_agent, "SELECT trigger FROM activations") == [
+        ("he read my message and said nothing",)
+    ]

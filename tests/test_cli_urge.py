@@ -143,3 +143,11 @@ def test_acting_on_a_dangerous_urge_prints_the_lines(
     ended = call(capsys, "wait", "--end", short_id(done.stdout), "a")
     assert ended.code == 0, ended.err
     assert ("988 Suicide & Crisis Lifeline" in ended.err) is care
+
+
+def test_the_urge_can_come_from_standard_input(journal_with_agent: Journal) -> None:
+    done = earned("wait", "-", stdin="text her again\np\n")
+    assert done.returncode == 0, done.stderr
+    assert raw(journal_with_agent, "SELECT urge, outcome FROM urge_delays") == [
+        ("text her again", "passed")
+    ]

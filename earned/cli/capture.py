@@ -18,6 +18,7 @@ from earned.cli.common import (
     quick_journal,
     short,
     when,
+    words_from,
 )
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
@@ -39,7 +40,11 @@ ID_HELP = "the episode's id or its first few characters"
 def _log_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("intensity", metavar="INTENSITY", help="how strong it is, 0 to 10")
     parser.add_argument(
-        "trigger", nargs="?", metavar="TRIGGER", help="what set it off, in a few words"
+        "trigger",
+        nargs="?",
+        metavar="TRIGGER",
+        help="what set it off, in a few words; - reads them from a prompt or standard input "
+        "instead, so they stay out of the process list and the shell history",
     )
     parser.add_argument(
         "--emotion",
@@ -71,6 +76,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     from earned.store import quick
 
     moment_now = now()
+    args.trigger = words_from(args.trigger, "What set it off? ")
     # Checked before the journal is unlocked: bad input fails at once and writes nothing.
     values = quick.prepare_activation(
         intensity=args.intensity,

@@ -293,3 +293,20 @@ def short(record_id: str) -> str:
     from earned.store.quick import SHORT_ID
 
     return record_id[:SHORT_ID]
+
+
+FROM_STDIN = "-"  # as a TRIGGER or URGE: read the words instead of taking them from argv
+
+
+def words_from(value: str | None, prompt: str) -> str | None:
+    """`value`, or for "-" the words themselves: typed at a prompt on a terminal, else the
+    first line of standard input. Words on the command line show in `ps` to other users
+    of this computer and stay in the shell's history; read this way, they do neither."""
+    if value != FROM_STDIN:
+        return value
+    if sys.stdin.isatty():
+        try:
+            return input(prompt)
+        except EOFError:
+            return ""
+    return sys.stdin.readline().rstrip("\n")

@@ -8,7 +8,7 @@ import sys
 
 from earned import durations
 from earned.cli import care
-from earned.cli.common import Command, now, plain, quick_journal, say, short
+from earned.cli.common import Command, now, plain, quick_journal, say, short, words_from
 from earned.errors import EarnedError
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
@@ -109,7 +109,13 @@ def _end(args: argparse.Namespace, timer_id: str, reply: str) -> int:
 
 
 def _wait_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("urge", nargs="?", metavar="URGE", help="the urge, in a few words")
+    parser.add_argument(
+        "urge",
+        nargs="?",
+        metavar="URGE",
+        help="the urge, in a few words; - reads it from a prompt or the first line of standard "
+        "input, so it stays out of the process list and the shell history",
+    )
     parser.add_argument(
         "--end",
         nargs=2,
@@ -124,6 +130,7 @@ def cmd_wait(args: argparse.Namespace) -> int:
 
     if args.end is not None:
         return _end(args, *args.end)
+    args.urge = words_from(args.urge, "What is the urge? ")
     if args.urge is None:
         raise EarnedError(
             'What is the urge? For example: earned wait "text him again".', exit_code=2
