@@ -18,6 +18,7 @@ The file is JSON with a `format` marker and `version`, detected on read.
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import os
 import secrets
@@ -100,13 +101,23 @@ def _wrap(passphrase: str, data_key: bytes, params: KdfParams) -> dict[str, Any]
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` so that a crash leaves the old or the new content."""
-    tmp = path.with_name(path.name + ".tmp")
+    # A name of this process's own, and gone again if writing fails (a full disk once
+    # left a stray temp key file behind).
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or "")
+        raise EarnedError(
+            f"The key file could not be written ({reason}). Nothing was changed: your "
+            "passphrase is still the one it was."
+        ) from None
     if os.environ.get("EARNED_FAULT") == "after-temp-key":
         os._exit(86)  # fault injection for the crash-safety test only
     os.replace(tmp, path)
@@ -182,8 +193,23 @@ def unlock(path: Path, passphrase: str) -> bytes:
 
 
 def change(path: Path, old: str, new: str, params: KdfParams | None = None) -> None:
-    """Re-wrap the same data key under a new passphrase, atomically."""
+    """Re-wrap the same data key under a new passphrase, atomically.
+
+    Two changes at once (two terminals) once both reported success while only one
+    passphrase worked: the whole read-check-write now holds an exclusive lock on the
+    profile folder, so the second waits, then finds its old passphrase no longer opens it.
+    """
+    import fcntl
+
     passphrases.check_new(new)
-    data_key = unlock(path, old)
-    header = _wrap(new, data_key, params or kdf_from_env())
-    write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        # A change killed half-way leaves its temp file; with the lock held, none is live.
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
+        data_key = unlock(path, old)
+        header = _wrap(new, data_key, params or kdf_from_env())
+        write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))
+    finally:
+        os.close(folder)  # closing releases the lock

@@ -244,7 +244,7 @@ def test_change_rewraps_the_same_key(key_file: Path) -> None:
     with pytest.raises(WrongPassphrase):
         keys.unlock(key_file, OLD)
     assert header(key_file)["kdf"]["salt"] != salt_before
-    assert not key_file.with_name("journal.key.tmp").exists()
+    assert list(key_file.parent.glob(".journal.key.*.tmp")) == []
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
 
@@ -304,8 +304,7 @@ def test_crash_between_temp_file_and_rename_keeps_the_old_passphrase(tmp_path: P
     )
     assert done.returncode == 86, done.stderr.decode()
     # The new file was fully written and synced, but never renamed into place.
-    tmp = profile.key_file.with_name("journal.key.tmp")
-    assert tmp.exists()
+    [tmp] = profile.key_file.parent.glob(".journal.key.*.tmp")
     assert keys.unlock(tmp, NEW) == keys.unlock(profile.key_file, OLD)
     assert profile.key_file.read_bytes() == key_before
     assert profile.database.read_bytes() == db_before
@@ -394,3 +393,32 @@ def test_a_key_file_asking_for_gigabytes_is_refused_before_any_work(tmp_path: Pa
     key_file.write_text(json.dumps(header))
     with pytest.raises(EarnedError, match="is damaged"):
         keys.unlock(key_file, NEW)
+
+
+def test_two_changes_at_once_leave_exactly_one_new_passphrase(key_file: Path) -> None:
+    """Two `earned passphrase` runs once both said they had succeeded while only one of
+    the new passphrases worked: the second now waits, then is told its old passphrase no
+    longer opens the journal."""
+    import threading
+
+    data_key = keys.create(key_file, OLD)
+    outcomes: list[str] = []
+
+    def change_to(new: str) -> None:
+        try:
+            keys.change(key_file, OLD, new)
+            outcomes.append(new)
+        except WrongPassphrase:
+            outcomes.append("refused")
+
+    runs = [threading.Thread(target=change_to, args=(n,)) for n in (NEW, NEW + " again")]
+    for run in runs:
+        run.start()
+    for run in runs:
+        run.join(timeout=60)
+    assert sorted(outcomes, key=lambda o: o == "refused")[1] == "refused"
+    [winner] = [o for o in outcomes if o != "refused"]
+    assert keys.unlock(key_file, winner) == data_key
+    loser = NEW + " again" if winner == NEW else NEW
+    with pytest.raises(WrongPassphrase):
+        keys.unlock(key_file, loser)
