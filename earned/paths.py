@@ -48,6 +48,19 @@ class Profile:
     def exists(self) -> bool:
         return self.key_file.exists()
 
+    def check_key_file(self) -> None:
+        """A journal file without its key file is damage, not "no journal yet": say so
+        (setup would refuse to overwrite it, and unlock has nothing to open it with)."""
+        if not self.key_file.exists() and self.database.exists():
+            raise EarnedError(
+                f"The journal file is in {self.folder}, but its key file "
+                f"({self.key_file.name}) is missing, and without it nothing can open the "
+                "journal. Nothing was changed. Put the key file back, or restore your latest "
+                "backup (a backup holds both).",
+                exit_code=4,
+                status=500,
+            )
+
     def ensure_folder(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(self.folder, 0o700)

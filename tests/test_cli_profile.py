@@ -15,7 +15,7 @@ import pytest
 
 from earned.cli import common, profile
 from tests.support import PASSPHRASE
-from tests.support.cli import call, secret
+from tests.support.cli import Run, call, secret
 from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
@@ -152,3 +152,12 @@ def test_no_terminal_and_no_passphrase_says_how_to_give_one(journal: Journal) ->
     assert "no terminal to type it in" in done.stderr
     assert "--passphrase-file" in done.stderr and "EARNED_PASSPHRASE" in done.stderr
     assert "GetPassWarning" not in done.stderr
+
+
+def test_a_missing_key_file_is_named_in_the_terminal(journal: Journal, run: Run) -> None:
+    journal.profile.key_file.unlink()
+    for argv in (("results",), ("init",)):
+        result = run(*argv)
+        assert result.code == 4, argv
+        assert "its key file (journal.key) is missing" in result.err
+    assert journal.profile.database.exists()

@@ -137,6 +137,7 @@ def chosen(args: argparse.Namespace) -> Profile:
 def existing(args: argparse.Namespace) -> Profile:
     """The chosen profile, which must hold a journal (checked before asking a passphrase)."""
     prof = chosen(args)
+    prof.check_key_file()
     if not prof.exists:
         hint = "" if prof.name == "default" else f"--profile {prof.name} "
         raise EarnedError(

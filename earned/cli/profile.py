@@ -38,6 +38,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from earned.store import personal
 
     prof = chosen(args)
+    prof.check_key_file()
     if prof.exists or prof.database.exists():
         raise EarnedError(
             f"A journal already exists in {prof.folder}; nothing was changed. "

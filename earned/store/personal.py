@@ -21,6 +21,7 @@ from earned.store import Store, keys, sqlcipher
 
 def set_up(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
     """Create a new journal protected by `passphrase`. Refuses to overwrite one."""
+    profile.check_key_file()
     if profile.exists or profile.database.exists():
         raise EarnedError(
             f"A journal already exists in {profile.folder}. Unlock it instead, or choose "
@@ -34,6 +35,7 @@ def set_up(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
 
 def unlock(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
     """Open an existing journal; a wrong passphrase raises WrongPassphrase, writing nothing."""
+    profile.check_key_file()
     if not profile.exists:
         raise EarnedError(
             f"There is no journal in {profile.folder} yet. Run `earned init` or open the app "

@@ -79,9 +79,9 @@ def test_set_up_refuses_to_overwrite(profile: Profile) -> None:
     with pytest.raises(EarnedError, match="A journal already exists in"):
         personal.set_up(profile, "another passphrase entirely")
     assert {p.name: p.read_bytes() for p in profile.folder.iterdir()} == before
-    # Also when only the database is there (the key file was lost or moved).
+    # Also when only the database is there (the key file was lost or moved): said as such.
     profile.key_file.unlink()
-    with pytest.raises(EarnedError, match="already exists"):
+    with pytest.raises(EarnedError, match=r"its key file \(journal\.key\) is missing"):
         personal.set_up(profile, "another passphrase entirely")
     assert profile.database.read_bytes() == before["journal.db"]
     assert not profile.key_file.exists()

@@ -98,7 +98,7 @@ def test_setup_refuses_when_a_database_file_is_already_there(web: Web, client: T
     web.profile.database.write_bytes(b"someone's journal")
     r = web.set_up(client)
     assert r.status_code == 400
-    assert "A journal already exists" in error_text(r)
+    assert "its key file (journal.key) is missing" in error_text(r)
     assert web.profile.database.read_bytes() == b"someone's journal"
     assert not web.profile.key_file.exists()
 

@@ -131,3 +131,17 @@ def test_the_key_is_dropped_when_idle_even_without_a_request(make_web: Any) -> N
     while web.vault.store is not None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert web.vault.store is None and web.vault.token is None
+
+
+def test_a_journal_without_its_key_file_is_named_as_such_not_a_redirect_loop(
+    web: Web, unlocked: TestClient
+) -> None:
+    """A deleted key file gave a setup ↔ unlock redirect loop on the web and "run earned
+    init" then "already exists" in the terminal."""
+    assert location(web.post(unlocked, "/lock")) == "/unlock"
+    web.profile.key_file.unlink()
+    for address in ("/", "/setup", "/unlock"):
+        r = unlocked.get(address)
+        assert r.status_code == 500, address
+        assert "its key file (journal.key) is missing" in r.text
+    assert web.profile.database.exists()

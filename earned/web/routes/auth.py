@@ -37,6 +37,7 @@ def _signed_in(request: Request, store: Store, to: str) -> Response:
 
 @router.get("/setup")
 def setup_page(request: Request, page: Page) -> Response:
+    _vault(request).profile.check_key_file()
     if _vault(request).profile.exists:
         return RedirectResponse("/unlock", status_code=303)
     return render(page, "auth/setup.html")
@@ -69,6 +70,7 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
 
 @router.get("/unlock")
 def unlock_page(request: Request, page: Page) -> Response:
+    _vault(request).profile.check_key_file()
     if not _vault(request).profile.exists:
         return RedirectResponse("/setup", status_code=303)
     return render(page, "auth/unlock.html")

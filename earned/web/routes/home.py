@@ -22,6 +22,7 @@ router = APIRouter()
 @router.get("/")
 def home(request: Request, page: Page) -> Response:
     vault: security.Vault = request.app.state.vault
+    vault.profile.check_key_file()  # a journal without its key: a calm page, not a loop
     if not vault.profile.exists:
         return RedirectResponse("/setup", status_code=303)
     store = vault.check(request.cookies.get(security.SESSION_COOKIE))
