@@ -161,7 +161,7 @@ def too_large(request: Request) -> bool:
     # send Content-Length for forms and uploads, so such a body is refused outright.
     if length is None:
         return "transfer-encoding" in request.headers
-    return not length.isdigit() or int(length) > limit
+    return not (length.isascii() and length.isdigit()) or int(length) > limit
 
 
 def set_csrf_cookie(request: Request, response: Response) -> None:

@@ -136,7 +136,7 @@ def split_host(value: str) -> tuple[str, int | None]:
         port_text = rest.removeprefix(":")
     else:
         name, _, port_text = value.partition(":")
-    if port_text and not port_text.isdigit():
+    if port_text and not (port_text.isascii() and port_text.isdigit() and len(port_text) <= 5):
         return value, -1  # never equal to a real port
     return name, int(port_text) if port_text else None
 

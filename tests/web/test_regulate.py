@@ -770,3 +770,12 @@ def test_adding_a_tool_says_it_was_added(web: Web, unlocked: TestClient) -> None
     p = page(unlocked.get("/regulate/toolkit?added=1"))
     assert p.one("p.ok").text == "Added to your toolkit."
     assert "taking that time" not in p.text
+
+
+@pytest.mark.parametrize("started", ["²", "١٢", "1e9", "9" * 30])
+def test_an_odd_start_time_on_grounding_is_no_error(
+    web: Web, unlocked: TestClient, started: str
+) -> None:
+    """`started=²` once gave a 500 (str.isdigit is true for it, int() refuses it)."""
+    r = web.post(unlocked, "/regulate/ground/done", {"started": started})
+    assert r.status_code == 303

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned import content, durations, regulation
+from earned import content, durations, numbers, regulation
 from earned import toolkit as toolkit_rules
 from earned.errors import EarnedError
 from earned.store import Store, practices, toolkit
@@ -313,8 +313,7 @@ def _ground_notes(values: dict[str, str]) -> dict[str, str]:
 
 
 def _started(values: dict[str, str]) -> int | None:
-    raw = values.get("started", "").strip()
-    return int(raw) if raw.isdigit() else None
+    return numbers.whole(values.get("started"))
 
 
 @router.get("/regulate/ground")
@@ -378,7 +377,8 @@ async def ground_done(request: Request, store: Open, values: Form) -> Response:
 def sit(page: Page, store: Open, minutes: str | None = None) -> Response:
     ctx: dict[str, Any] = {"words": _words(), "token": _token(), "choices": (5, 10, 15, 20, 30)}
     raw = (minutes or "").strip()
-    value = int(raw) if raw.isdigit() else -1
+    found = numbers.whole(raw, most_digits=4)
+    value = -1 if found is None else found
     if not raw:
         value = DEFAULT_SIT_MINUTES
     if value not in SIT_MINUTES:
