@@ -20,7 +20,7 @@ from earned.numbers import whole
         ("", None),
         (None, None),
         ("9" * 13, None),
-    ],  # fmt: skip
+    ],
 )
 def test_only_ascii_digits_are_numbers(text: str | None, value: int | None) -> None:
     assert whole(text) == value
