@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from earned.reports import readable
-from tests.support.cli import Result, call, demo_export, secret
+from tests.support.cli import Result, call, demo_export, raw, secret
 from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
@@ -185,3 +185,67 @@ def test_delete_everything(run: Run, journal: Journal, tmp_path: Path) -> None:
     assert not folder.exists()
     assert run("results").code == 2
     assert run("delete-everything", "--yes-i-am-sure").code == 2
+
+
+def test_backup_change_then_restore_brings_the_journal_back(
+    run: Run, journal: Journal, tmp_path: Path
+) -> None:
+    """Back up, change data, restore, compare; the journal that was there is kept aside."""
+    run("log", "5", "before the backup")
+    made = run("backup", "--dest", str(tmp_path / "bk"))
+    assert made.code == 0, made.err
+    (backup,) = (tmp_path / "bk").glob("*.tar")
+    run("log", "9", "after the backup")
+    assert raw(journal, "SELECT count(*) FROM activations") == [(2,)]
+    restored = run("restore", str(backup))
+    assert restored.code == 0, restored.err
+    assert "every page checks out" in restored.out
+    assert raw(journal, "SELECT trigger FROM activations") == [("before the backup",)]
+    [kept] = journal.profile.folder.parent.glob("default.before-restore-*")
+    assert (kept / "journal.db").exists() and (kept / "journal.key").exists()
+
+
+@pytest.mark.parametrize("damage", ["flip a page", "not a tar", "extra member"])
+def test_a_damaged_backup_is_refused_and_nothing_is_replaced(
+    run: Run, journal: Journal, tmp_path: Path, damage: str
+) -> None:
+    import io
+    import tarfile
+
+    run("log", "5", "the journal as it is")
+    assert run("backup", "--dest", str(tmp_path / "bk")).code == 0
+    (backup,) = (tmp_path / "bk").glob("*.tar")
+    if damage == "not a tar":
+        backup.write_bytes(b"hello")
+    else:
+        with tarfile.open(backup) as tar:
+            files = {m.name: tar.extractfile(m).read() for m in tar.getmembers()}  # type: ignore
+        if damage == "flip a page":
+            db = bytearray(files["journal.db"])
+            db[len(db) // 2] ^= 0xFF
+            files["journal.db"] = bytes(db)
+        else:
+            files["../escape"] = b"x"
+        with tarfile.open(backup, "w") as tar:
+            for name, data in files.items():
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    before = {p.name: p.read_bytes() for p in journal.profile.folder.iterdir()}
+    refused = run("restore", str(backup))
+    assert refused.code != 0 and "Nothing was replaced" in refused.err
+    assert {p.name: p.read_bytes() for p in journal.profile.folder.iterdir()} == before
+    assert not list(journal.profile.folder.parent.glob("default.before-restore-*"))
+
+
+def test_restore_with_another_passphrase_replaces_nothing(
+    run: Run, journal: Journal, tmp_path: Path
+) -> None:
+    run("log", "5", "kept")
+    assert run("backup", "--dest", str(tmp_path / "bk")).code == 0
+    (backup,) = (tmp_path / "bk").glob("*.tar")
+    before = {p.name: p.read_bytes() for p in journal.profile.folder.iterdir()}
+    wrong = secret(tmp_path, "not the passphrase at all", name="wrong")
+    refused = run("restore", str(backup), pw=wrong)
+    assert refused.code != 0 and "does not open this backup" in refused.err
+    assert {p.name: p.read_bytes() for p in journal.profile.folder.iterdir()} == before

@@ -9,7 +9,7 @@ One module per group of commands, each command's options beside its handler:
     urge.py             wait                     (quick)
     serve.py            serve
     questionnaires.py   assess, results, checkin
-    data.py             export, import, backup, delete-everything
+    data.py             export, import, backup, restore, delete-everything
     common.py           what they share: Command, passphrases, the profile, times, text
     care.py             the crisis lines printed after a worrying entry
 
@@ -70,6 +70,7 @@ COMMAND_MODULES = {
     "export": "data",
     "import": "data",
     "backup": "data",
+    "restore": "data",
     "passphrase": "profile",
     "demo": "profile",
     "delete-everything": "data",

@@ -191,4 +191,39 @@ DELETE_EVERYTHING = Command(
     _delete_options,
 )
 
-COMMANDS = (EXPORT, IMPORT, BACKUP, DELETE_EVERYTHING)
+
+def _restore_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("backup", type=Path, metavar="BACKUP", help="a .tar `earned backup` wrote")
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from contextlib import suppress
+
+    from earned import agent
+    from earned.store import personal
+
+    prof = chosen(args)
+    # The backup's own passphrase: the one the journal had when the backup was made.
+    kept = personal.restore(prof, args.backup, passphrase(args, "Passphrase of the backup: "))
+    with suppress(EarnedError):
+        agent.stop(prof)  # an unlocked key for the journal that was there has no use now
+    print(f"Restored {args.backup} into {prof.folder}; it opens and every page checks out.")
+    if kept is not None:
+        say(
+            f"The journal that was there is kept in {kept}. Remove that folder once you are "
+            "sure you do not need it."
+        )
+    say("It opens with the passphrase the backup was made with.")
+    return 0
+
+
+RESTORE = Command(
+    "restore",
+    "put a backup back in place of the journal",
+    "Check a backup made by `earned backup` (its passphrase, every page of the journal) and "
+    "only then put it in place. The journal that was there is kept beside it, not deleted.",
+    cmd_restore,
+    _restore_options,
+)
+
+COMMANDS = (EXPORT, IMPORT, BACKUP, RESTORE, DELETE_EVERYTHING)

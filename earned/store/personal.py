@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from earned import passphrases
-from earned.errors import EarnedError
+from earned.errors import EarnedError, WrongPassphrase
 from earned.paths import Profile
 from earned.store import Store, keys, sqlcipher
 
@@ -130,3 +130,64 @@ def _write_backup(profile: Profile, data_key: bytes, dest_dir: Path, now: dateti
         os.chmod(partial, 0o600)
         os.replace(partial, target)
     return target
+
+
+def restore(
+    profile: Profile, backup: Path, passphrase: str, now: datetime | None = None
+) -> Path | None:
+    """Replace `profile`'s journal with the one in `backup` (a tar `backup` wrote).
+
+    Checked before anything is replaced: the tar holds exactly journal.db and journal.key,
+    `passphrase` opens that key file (the passphrase the backup was made with), and every
+    page of the database passes its integrity check. The journal that was there is kept
+    beside it (returned: "<folder>.before-restore-<time>"; None if there was none) until
+    the person removes it.
+    Raises EarnedError with nothing replaced if any check fails.
+    """
+
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+    try:
+        archive = tarfile.open(backup)  # noqa: SIM115 - closed by the `with` below
+    except (OSError, tarfile.TarError):
+        raise EarnedError(
+            f"{backup} is not an earned backup (it could not be read as one). Nothing was replaced."
+        ) from None
+    profile.folder.parent.mkdir(parents=True, exist_ok=True)
+    with archive, tempfile.TemporaryDirectory(dir=profile.folder.parent) as tmp:
+        members = {m.name: m for m in archive.getmembers()}
+        if set(members) != {"journal.db", "journal.key"} or not all(
+            m.isfile() for m in members.values()
+        ):
+            raise EarnedError(
+                f"{backup} does not hold exactly a journal and its key file, so it is not an "
+                "earned backup. Nothing was replaced."
+            )
+        staged = Path(tmp) / "restored"
+        staged.mkdir(mode=0o700)
+        for name, member in members.items():
+            source = archive.extractfile(member)
+            assert source is not None  # a regular file, checked above
+            (staged / name).write_bytes(source.read())
+            os.chmod(staged / name, 0o600)
+        try:
+            data_key = keys.unlock(staged / "journal.key", passphrase)
+        except WrongPassphrase:
+            raise EarnedError(
+                "That passphrase does not open this backup: it needs the passphrase the "
+                "journal had when the backup was made. Nothing was replaced."
+            ) from None
+        try:
+            sqlcipher.verify(staged / "journal.db", data_key)  # every page, first
+        except EarnedError:
+            raise EarnedError(
+                f"The journal inside {backup.name} does not pass its integrity check: the "
+                "backup itself is damaged. Nothing was replaced; try an older backup."
+            ) from None
+        kept = profile.folder.with_name(f"{profile.folder.name}.before-restore-{stamp}")
+        if profile.folder.exists():
+            os.replace(profile.folder, kept)
+        os.replace(staged, profile.folder)
+        os.chmod(profile.folder, 0o700)
+    # Opens (and migrates, if the backup is older) the restored journal: proof it works.
+    open_with_key(profile, data_key).close()
+    return kept if kept.exists() else None
