@@ -181,7 +181,7 @@ def restore(
         except EarnedError:
             raise EarnedError(
                 f"The journal inside {backup.name} does not pass its integrity check: the "
-                "backup itself is damaged. Nothing was replaced; try an older backup."
+                "backup file itself did not survive intact. Nothing was replaced; try an older backup."
             ) from None
         kept = profile.folder.with_name(f"{profile.folder.name}.before-restore-{stamp}")
         if profile.folder.exists():
