@@ -180,8 +180,8 @@ def restore(
             sqlcipher.verify(staged / "journal.db", data_key)  # every page, first
         except EarnedError:
             raise EarnedError(
-                f"The journal inside {backup.name} does not pass its integrity check: the "
-                "backup file itself did not survive intact. Nothing was replaced; try an older backup."
+                f"The journal inside {backup.name} does not pass its integrity check: the backup "
+                "file itself did not survive intact. Nothing was replaced; try an older backup."
             ) from None
         kept = profile.folder.with_name(f"{profile.folder.name}.before-restore-{stamp}")
         if profile.folder.exists():
