@@ -29,3 +29,33 @@ class WrongPassphrase(EarnedError):
 class Locked(EarnedError):
     def __init__(self) -> None:
         super().__init__("Your journal is locked. Unlock it to continue.", exit_code=3, status=401)
+
+
+DISK_FULL = (
+    "The disk is full, so this could not be saved. Everything saved before is safe and "
+    "unchanged. Free some space on this device, then try again."
+)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc`, or anything it wraps, is the device running out of space.
+
+    SQLite (and SQLCipher) say SQLITE_FULL as "database or disk is full", SQLAlchemy wraps
+    that, and plain file writes raise OSError(ENOSPC). Checked by walking the chain so the
+    CLI and the web app tell the person the same plain thing instead of "a bug".
+    """
+    import errno
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if type(current).__name__ == "OperationalError" and "disk is full" in str(current):
+            return True
+        orig = getattr(current, "orig", None)  # SQLAlchemy's DBAPIError keeps the driver's
+        current = (
+            orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
+        )
+    return False

@@ -40,7 +40,7 @@ from importlib import import_module
 from pathlib import Path
 
 from earned.cli.common import PASSPHRASE_ENV, Command
-from earned.errors import EarnedError
+from earned.errors import DISK_FULL, EarnedError, is_disk_full
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
 TYPE_CHECKING = False
@@ -197,6 +197,9 @@ def _run(args: argparse.Namespace) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 1
     except Exception as exc:
+        if is_disk_full(exc):
+            print(f"earned: {DISK_FULL}", file=sys.stderr)
+            return 1
         if os.environ.get("EARNED_DEBUG"):
             raise
         # No traceback: exception messages (e.g. from the database) can quote journal text.

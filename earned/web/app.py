@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from earned.errors import EarnedError, Locked
+from earned.errors import DISK_FULL, EarnedError, Locked, is_disk_full
 from earned.paths import Profile
 from earned.web import security
 from earned.web.page import page_context
@@ -127,6 +127,10 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
         try:
             response = await call_next(request)
         except Exception as exc:
+            if is_disk_full(exc):
+                # Not a bug and not damage: say so, and give back what was typed.
+                log.warning("disk full on %s %s", request.method, request.url.path)
+                return _finish(request, disk_full(request))
             # Caught here rather than in an exception handler: Starlette re-raises
             # after its handler runs, and the server would then log the traceback,
             # whose text may quote what the person wrote. Log the type only.
@@ -134,9 +138,24 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
                 "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
             )
             response = HTMLResponse(SERVER_ERROR, status_code=500)
+    return _finish(request, response)
+
+
+def _finish(request: Request, response: Response) -> Response:
     set_csrf_cookie(request, response)
     secure_headers(request, response)
     return response
+
+
+def disk_full(request: Request) -> Response:
+    """The page for a write the device had no room for: what is safe, what to do, and
+    the words of the form shown again so they can be copied or kept once there is space."""
+    return render(
+        page_context(request),
+        "error.html",
+        {"message": DISK_FULL, "kept": kept_words(request), "no_room": True},
+        status=507,
+    )
 
 
 def csrf_for(request: Request) -> str:

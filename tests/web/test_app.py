@@ -317,3 +317,40 @@ def test_no_template_states_a_length_limit_of_its_own() -> None:
     assert limits["person"] == episodes.MAX_PERSON
     assert limits["note"] == regulation.MAX_NOTE
     assert limits["tool_name"] == toolkit.MAX_TOOL_NAME
+
+
+# --- a full disk -----------------------------------------------------------------------------
+
+
+def _no_more_pages(web: Web) -> None:
+    """Make the open journal's file unable to grow, as on a full device: SQLite's own
+    page limit gives the same SQLITE_FULL ("database or disk is full") a full disk does."""
+    from sqlalchemy import event
+
+    store = web.app.state.vault.store
+    assert store is not None
+    store.engine.dispose()  # every later connection is a fresh one, capped on checkout
+
+    @event.listens_for(store.engine, "checkout")
+    def cap(dbapi_conn, _record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_a_full_disk_is_named_and_the_words_come_back(
+    web: Web, unlocked: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It used to be a generic 500 that dropped the typed text."""
+    before = len(web.entries())
+    _no_more_pages(web)
+    words = "The afternoon we finally talked about the move. " * 300  # needs new pages
+    with caplog.at_level(logging.INFO):
+        r = web.post(unlocked, "/origin/write", {"body": words})
+    assert r.status_code == 507
+    message = error_text(r)
+    assert "disk is full" in message and "saved before is safe" in message
+    assert "bug" not in r.text
+    assert page(r).one("textarea", id="kept-body").text.strip() == words.strip()
+    assert words[:40] not in caplog.text  # the log names the path, never the words
+    assert len(web.entries()) == before
+    assert_safety_links(r, "disk full")
