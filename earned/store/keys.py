@@ -12,7 +12,8 @@ and a random salt. Consequences:
   (temp file, fsync, rename), so a process killed at any instant leaves either
   the old or the new file, each of which opens the same database.
 
-The file is JSON with a `format` marker and `version`, detected on read.
+The file is JSON with a `format` marker and `version`, detected on read, and a `check`
+(SHA-256 of the rest) that tells a damaged file from a wrong passphrase.
 """
 
 from __future__ import annotations
@@ -81,6 +82,24 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+def _checksum(header: dict[str, Any]) -> str:
+    """SHA-256 of the header without its own `check`, in a canonical JSON form.
+
+    For telling damage from a wrong passphrase, not for security (anyone who can edit
+    the file can recompute it): a flipped bit in the salt or the sealed key otherwise
+    fails exactly as a wrong passphrase does, and the person would keep retyping.
+    """
+    import hashlib
+
+    body = {k: v for k, v in header.items() if k != "check"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def _serialise(header: dict[str, Any]) -> bytes:
+    return json.dumps({**header, "check": _checksum(header)}, indent=1).encode("utf-8")
+
+
 def _wrap(passphrase: str, data_key: bytes, params: KdfParams) -> dict[str, Any]:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -133,7 +152,7 @@ def create(path: Path, passphrase: str, params: KdfParams | None = None) -> byte
     passphrases.check_new(passphrase)
     data_key = secrets.token_bytes(32)
     header = _wrap(passphrase, data_key, params or kdf_from_env())
-    write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))
+    write_atomic(path, _serialise(header))
     return data_key
 
 
@@ -154,6 +173,13 @@ def read_header(path: Path) -> dict[str, Any]:
         raise EarnedError(
             f"{path.name} uses key-file version {header.get('version')}, which this version "
             "of earned does not know. Please update earned."
+        )
+    # Key files written before the checksum have none; the next passphrase change adds it.
+    if "check" in header and header["check"] != _checksum(header):
+        raise EarnedError(
+            f"The key file {path.name} has changed since earned wrote it (its checksum no "
+            "longer matches), so it cannot be used, whatever the passphrase. Restore it from "
+            "a backup (earned backup keeps a copy); the journal itself was not changed."
         )
     return header
 
@@ -210,6 +236,6 @@ def change(path: Path, old: str, new: str, params: KdfParams | None = None) -> N
             stale.unlink(missing_ok=True)
         data_key = unlock(path, old)
         header = _wrap(new, data_key, params or kdf_from_env())
-        write_atomic(path, json.dumps(header, indent=1).encode("utf-8"))
+        write_atomic(path, _serialise(header))
     finally:
         os.close(folder)  # closing releases the lock

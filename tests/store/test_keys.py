@@ -213,7 +213,9 @@ def test_damaged_or_unknown_key_file_is_a_clear_error(
     key_file: Path, edit: Any, message: str
 ) -> None:
     keys.create(key_file, OLD)
-    key_file.write_text(json.dumps(edit(header(key_file))), "utf-8")
+    unchecked = header(key_file)
+    unchecked.pop("check")  # as a key file from before the checksum: each check still holds
+    key_file.write_text(json.dumps(edit(unchecked)), "utf-8")
     before = key_file.read_bytes()
     with pytest.raises(EarnedError, match=message) as error:
         keys.unlock(key_file, OLD)
@@ -221,16 +223,58 @@ def test_damaged_or_unknown_key_file_is_a_clear_error(
     assert key_file.read_bytes() == before
 
 
-def test_a_flipped_bit_in_the_sealed_key_reads_as_a_wrong_passphrase(key_file: Path) -> None:
-    """GCM cannot tell tampering from a wrong passphrase; either way nothing opens."""
-    keys.create(key_file, OLD)
-    h = header(key_file)
+def _flip_sealed_bit(h: dict[str, Any]) -> dict[str, Any]:
     sealed = bytearray(base64.b64decode(h["wrap"]["ciphertext"]))
     sealed[5] ^= 0x01
     h["wrap"]["ciphertext"] = base64.b64encode(bytes(sealed)).decode()
+    return h
+
+
+def test_a_flipped_bit_in_the_sealed_key_is_named_not_a_wrong_passphrase(key_file: Path) -> None:
+    """It once said "that passphrase does not unlock this journal", and the person would
+    keep retyping a right passphrase. The checksum tells damage apart."""
+    keys.create(key_file, OLD)
+    key_file.write_text(json.dumps(_flip_sealed_bit(header(key_file))), "utf-8")
+    with pytest.raises(EarnedError) as error:
+        keys.unlock(key_file, OLD)
+    assert not isinstance(error.value, WrongPassphrase)
+    assert "checksum no longer matches" in error.value.message
+    assert "journal itself was not changed" in error.value.message
+
+
+def test_without_a_checksum_a_flipped_sealed_bit_can_only_fail_as_a_wrong_passphrase(
+    key_file: Path,
+) -> None:
+    """Key files from before the checksum: GCM cannot tell tampering from a wrong
+    passphrase, but either way nothing opens."""
+    keys.create(key_file, OLD)
+    h = _flip_sealed_bit(header(key_file))
+    h.pop("check")
     key_file.write_text(json.dumps(h), "utf-8")
     with pytest.raises(WrongPassphrase):
         keys.unlock(key_file, OLD)
+
+
+def test_no_single_flipped_bit_anywhere_reads_as_a_wrong_passphrase(key_file: Path) -> None:
+    """Every byte of a real key file, its lowest bit flipped: the right passphrase either
+    still opens it (the flip changed nothing that matters) or gets a message naming the
+    file; never "that passphrase does not unlock this journal"."""
+    data_key = keys.create(key_file, OLD)
+    raw = key_file.read_bytes()
+    outcomes: dict[str, int] = {"opens": 0, "named": 0}
+    for i in range(len(raw)):
+        flipped = bytearray(raw)
+        flipped[i] ^= 0x01
+        key_file.write_bytes(bytes(flipped))
+        try:
+            assert keys.unlock(key_file, OLD) == data_key
+            outcomes["opens"] += 1
+        except WrongPassphrase:
+            pytest.fail(f"a flip at byte {i} read as a wrong passphrase")
+        except EarnedError as error:
+            assert key_file.name in error.message
+            outcomes["named"] += 1
+    assert outcomes["named"] > len(raw) * 0.9
 
 
 # --- changing the passphrase --------------------------------------------------------------
@@ -390,6 +434,7 @@ def test_a_key_file_asking_for_gigabytes_is_refused_before_any_work(tmp_path: Pa
     keys.create(key_file, NEW)
     header = json.loads(key_file.read_text())
     header["kdf"]["memory_kib"] = 4 * 1024 * 1024
+    header.pop("check")  # whoever edits the file can drop or recompute the checksum
     key_file.write_text(json.dumps(header))
     with pytest.raises(EarnedError, match="is damaged"):
         keys.unlock(key_file, NEW)
