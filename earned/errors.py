@@ -37,25 +37,56 @@ DISK_FULL = (
 )
 
 
-def is_disk_full(exc: BaseException) -> bool:
-    """Whether `exc`, or anything it wraps, is the device running out of space.
-
-    SQLite (and SQLCipher) say SQLITE_FULL as "database or disk is full", SQLAlchemy wraps
-    that, and plain file writes raise OSError(ENOSPC). Checked by walking the chain so the
-    CLI and the web app tell the person the same plain thing instead of "a bug".
-    """
-    import errno
-
-    seen: set[int] = set()
+def _chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and everything it wraps: SQLAlchemy's `.orig`, then causes and contexts."""
+    seen: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
-            return True
-        if type(current).__name__ == "OperationalError" and "disk is full" in str(current):
-            return True
+    while current is not None and all(current is not e for e in seen):
+        seen.append(current)
         orig = getattr(current, "orig", None)  # SQLAlchemy's DBAPIError keeps the driver's
         current = (
             orig if isinstance(orig, BaseException) else (current.__cause__ or current.__context__)
         )
-    return False
+    return seen
+
+
+def _database_error(exc: BaseException, *phrases: str) -> bool:
+    # By class name: the driver (sqlite3, sqlcipher3) differs, and errors.py stays free of
+    # database imports. OperationalError and DatabaseError are the DB-API's own names.
+    return type(exc).__name__ in ("OperationalError", "DatabaseError") and any(
+        p in str(exc) for p in phrases
+    )
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether `exc`, or anything it wraps, is the device running out of space.
+
+    SQLite (and SQLCipher) say SQLITE_FULL as "database or disk is full", SQLAlchemy wraps
+    that, and plain file writes raise OSError(ENOSPC). The CLI and the web app then tell
+    the person the same plain thing instead of "a bug".
+    """
+    import errno
+
+    return any(
+        (isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT))
+        or _database_error(e, "disk is full")
+        for e in _chain(exc)
+    )
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite meeting a page that fails its check mid-query.
+
+    Opening the journal already checks what it reads (store.sqlcipher.connect); a page that
+    goes bad while the journal is open is only met later, by whichever query reads it.
+    SQLCipher reports a failed page HMAC as SQLITE_CORRUPT or SQLITE_NOTADB.
+    """
+    return any(_database_error(e, "malformed", "file is not a database") for e in _chain(exc))
+
+
+def damage_while_open(name: str) -> str:
+    return (
+        f"Part of the journal file {name} no longer passes its check, so earned locked it "
+        "before reading or writing more. What is in your backups is safe: restore your "
+        "latest one with `earned restore` (see `earned backup`)."
+    )

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from earned import cli
-from earned.errors import DISK_FULL, is_disk_full
+from earned.errors import DISK_FULL, is_damage, is_disk_full
 
 
 def _sqlite_full(path: Path) -> dbapi.OperationalError:
@@ -68,6 +68,12 @@ def test_enospc_and_an_error_raised_from_it_are_a_full_disk() -> None:
         assert is_disk_full(wrapped)
 
 
+def test_a_full_disk_is_not_damage(tmp_path: Path) -> None:
+    """Damage met mid-query is tested on a real journal in tests/web/test_app.py."""
+    assert not is_damage(_sqlite_full(tmp_path / "e.db"))
+    assert not is_damage(_enospc())
+
+
 def test_other_errors_are_not_a_full_disk(tmp_path: Path) -> None:
     assert not is_disk_full(ValueError("disk is full"))  # words alone are not enough
     assert not is_disk_full(FileNotFoundError(2, "No such file"))
@@ -76,6 +82,7 @@ def test_other_errors_are_not_a_full_disk(tmp_path: Path) -> None:
         conn.execute("SELECT * FROM missing")
     conn.close()
     assert not is_disk_full(caught.value)
+    assert not is_damage(caught.value)
 
 
 def test_the_cli_names_a_full_disk_instead_of_a_bug(capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,7 +20,14 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from earned.errors import DISK_FULL, EarnedError, Locked, is_disk_full
+from earned.errors import (
+    DISK_FULL,
+    EarnedError,
+    Locked,
+    damage_while_open,
+    is_damage,
+    is_disk_full,
+)
 from earned.paths import Profile
 from earned.web import security
 from earned.web.page import page_context
@@ -131,6 +138,9 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
                 # Not a bug and not damage: say so, and give back what was typed.
                 log.warning("disk full on %s %s", request.method, request.url.path)
                 return _finish(request, disk_full(request))
+            if is_damage(exc):
+                log.error("journal failed its check on %s %s", request.method, request.url.path)
+                return _finish(request, damage_page(request))
             # Caught here rather than in an exception handler: Starlette re-raises
             # after its handler runs, and the server would then log the traceback,
             # whose text may quote what the person wrote. Log the type only.
@@ -153,8 +163,27 @@ def disk_full(request: Request) -> Response:
     return render(
         page_context(request),
         "error.html",
-        {"message": DISK_FULL, "kept": kept_words(request), "no_room": True},
+        {"message": DISK_FULL, "kept": kept_words(request), "unsaved": True},
         status=507,
+    )
+
+
+def damage_page(request: Request) -> Response:
+    """A page of the open journal failed its check mid-request: name it, not "a bug", and
+    lock, so no later write lands in a file the person is about to replace from a backup
+    (unlocking again runs the full check and refuses)."""
+    vault: security.Vault = request.app.state.vault
+    context = page_context(request)
+    vault.close()
+    return render(
+        context,
+        "error.html",
+        {
+            "message": damage_while_open(vault.profile.database.name),
+            "kept": kept_words(request),
+            "unsaved": True,
+        },
+        status=500,
     )
 
 
@@ -235,7 +264,7 @@ async def earned_error(request: Request, exc: EarnedError) -> Response:
     return render(
         page_context(request),
         "error.html",
-        {"message": exc.message, "kept": kept_words(request) if exc.status < 500 else None},
+        {"message": exc.message, "kept": kept_words(request), "unsaved": exc.status >= 500},
         status=exc.status,
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from fastapi.testclient import TestClient
 from earned.store import entries
 from earned.web import security
 from earned.web.app import CSP
+from tests.support import PASSPHRASE
 from tests.support.html import page
 from tests.support.web import (
     PROMPTS,
@@ -22,6 +24,7 @@ from tests.support.web import (
     assert_self_contained,
     csrf_of,
     error_text,
+    location,
     set_cookie_headers,
 )
 
@@ -354,3 +357,47 @@ def test_a_full_disk_is_named_and_the_words_come_back(
     assert words[:40] not in caplog.text  # the log names the path, never the words
     assert len(web.entries()) == before
     assert_safety_links(r, "disk full")
+
+
+# --- a journal damaged while it is open ---------------------------------------------------------
+
+
+def database_wal(web: Web) -> Path:
+    return web.profile.database.with_name(web.profile.database.name + "-wal")
+
+
+def test_a_journal_damaged_while_unlocked_is_named_not_a_generic_500(
+    web: Web, unlocked: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Pages read after a page of the file went bad once gave "Something went wrong on
+    our side". Now each names the journal file, says nothing more was written, and points
+    to a backup; a form's words come back."""
+    store = web.app.state.vault.store
+    assert store is not None
+    words = "Notes about the long weekend and the quiet after it. " * 200
+    assert web.post(unlocked, "/origin/write", {"body": words}).status_code == 303
+    store.engine.dispose()  # the last connection to close checkpoints the WAL into the file
+    assert not database_wal(web).exists() or database_wal(web).stat().st_size == 0
+    database = web.profile.database
+    raw = bytearray(database.read_bytes())
+    page_size = 4096
+    # The last pages hold the newest words (the schema sits at the start), so the journal
+    # still opens and the damage is met by a query mid-request, not at connect.
+    for start in range(len(raw) - 3 * page_size, len(raw), page_size):
+        raw[start + page_size // 2] ^= 0xFF
+    database.write_bytes(bytes(raw))
+
+    with caplog.at_level(logging.INFO):
+        first = unlocked.get("/origin/write")
+        assert first.status_code == 500
+        message = error_text(first)
+        assert database.name in message and "earned restore" in message, message
+        assert "on our side" not in first.text
+        assert_safety_links(first, "damage")
+        # Locked at once: a later write cannot land in a file about to be replaced.
+        after = web.post(unlocked, "/origin/write", {"body": "Another page about the weekend."})
+        assert location(after).startswith("/unlock")
+        again = web.post(unlocked, "/unlock", {"passphrase": PASSPHRASE})
+    assert database.name in error_text(again) and "backup" in error_text(again)
+    assert database.read_bytes() == bytes(raw)
+    assert "weekend" not in caplog.text
