@@ -139,7 +139,9 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
                 log.warning("disk full on %s %s", request.method, request.url.path)
                 return _finish(request, disk_full(request))
             if is_damage(exc):
-                log.error("journal failed its check on %s %s", request.method, request.url.path)
+                log.error(
+                    "journal page did not pass its check on %s %s", request.method, request.url.path
+                )
                 return _finish(request, damage_page(request))
             # Caught here rather than in an exception handler: Starlette re-raises
             # after its handler runs, and the server would then log the traceback,
