@@ -112,6 +112,30 @@ def test_a_missing_journal_file_is_reported_not_recreated(
     assert not journal_with_agent.profile.database.exists()
 
 
+def test_after_a_full_check_finds_damage_the_quick_path_writes_nothing(
+    journal_with_agent: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`results` said "damaged, restore from a backup" while `earned log` still said
+    "Logged" and changed the file, so following the advice lost those words. The full
+    check leaves a marker; the quick path (one stat) refuses while it is there."""
+    database = journal_with_agent.profile.database
+    wal = Path(f"{database}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    raw = bytearray(database.read_bytes())
+    raw[-2048] ^= 0xFF  # inside the last page: the schema on page 1 still reads
+    database.write_bytes(bytes(raw))
+
+    checked = call(capsys, "results", pw=journal_with_agent.pw)
+    assert checked.code == 4 and database.name in checked.err
+    assert sqlcipher.marker(database).exists()
+    refused = call(capsys, "log", "4")
+    assert refused.code == 4
+    assert database.name in refused.err and "backup" in refused.err
+    assert "Logged" not in refused.out
+    assert database.read_bytes() == bytes(raw)
+    assert not wal.exists() or wal.stat().st_size == 0
+
+
 # --- the rows are the store's rows -----------------------------------------------------------
 
 

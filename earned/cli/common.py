@@ -184,6 +184,9 @@ def quick_journal(args: argparse.Namespace) -> Iterator[tuple[Profile, Any]]:
     if key is not None:
         try:
             conn = quick.open_journal(prof, key)
+        except sqlcipher.Unverified:
+            agent.stop(prof)  # as the web app locks: nothing more goes into this file
+            raise
         except sqlcipher.Damaged:
             # The journal was replaced since `earned unlock` (or the file is damaged,
             # which the passphrase path below reports in full).

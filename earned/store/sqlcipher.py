@@ -22,8 +22,13 @@ class Damaged(EarnedError):
     """The file is not a database this key opens: damage, or the wrong key."""
 
 
-def damaged(path: Path) -> Damaged:
-    return Damaged(
+class Unverified(Damaged):
+    """The journal did not pass its last full check (its marker is present): the quick
+    path refuses outright, whichever key it holds."""
+
+
+def damaged(path: Path, kind: type[Damaged] = Damaged) -> Damaged:
+    return kind(
         f"The journal file {path.name} cannot be read: it is damaged or is not an earned "
         "journal. Nothing was changed. Restore it from a backup (see `earned backup`).",
         exit_code=4,
@@ -93,4 +98,21 @@ def verify(path: Path, data_key: bytes) -> None:
     finally:
         conn.close()
     if problems:
+        mark_unverified(path)
         raise damaged(path)
+    marker(path).unlink(missing_ok=True)  # a file that passes again (restored) is trusted
+
+
+def marker(path: Path) -> Path:
+    """Beside a journal that did not pass its full check: the quick path, which cannot
+    afford that check, refuses to write while it exists (otherwise `earned log` could
+    acknowledge words into a file the person is told to replace from a backup)."""
+    return path.with_name(path.name + ".needs-restore")
+
+
+def mark_unverified(path: Path) -> None:
+    import contextlib  # here, not at the top: this module is on the quick path
+
+    # A read-only folder: the refusal that follows still stands for this command.
+    with contextlib.suppress(OSError):
+        marker(path).touch()

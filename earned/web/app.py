@@ -29,6 +29,7 @@ from earned.errors import (
     is_disk_full,
 )
 from earned.paths import Profile
+from earned.store import sqlcipher
 from earned.web import security
 from earned.web.page import page_context
 from earned.web.render import render
@@ -177,6 +178,7 @@ def damage_page(request: Request) -> Response:
     vault: security.Vault = request.app.state.vault
     context = page_context(request)
     vault.close()
+    sqlcipher.mark_unverified(vault.profile.database)  # the quick CLI path refuses too
     return render(
         context,
         "error.html",

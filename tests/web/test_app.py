@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from earned.store import entries
+from earned.store import entries, sqlcipher
 from earned.web import security
 from earned.web.app import CSP
 from tests.support import PASSPHRASE
@@ -394,6 +394,7 @@ def test_a_journal_damaged_while_unlocked_is_named_not_a_generic_500(
         assert database.name in message and "earned restore" in message, message
         assert "on our side" not in first.text
         assert_safety_links(first, "damage")
+        assert sqlcipher.marker(database).exists()  # so `earned log` refuses too
         # Locked at once: a later write cannot land in a file about to be replaced.
         after = web.post(unlocked, "/origin/write", {"body": "Another page about the weekend."})
         assert location(after).startswith("/unlock")
