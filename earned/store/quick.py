@@ -128,7 +128,7 @@ def open_journal(profile: Profile, data_key: bytes) -> Any:
     if not profile.database.exists() or profile.database.stat().st_size == 0:
         return _full_store_check(profile, data_key)  # raises the store's clear message
     if sqlcipher.marker(profile.database).exists():  # one stat; the full check costs ms/MB
-        raise sqlcipher.damaged(profile.database, sqlcipher.Unverified)
+        raise sqlcipher.unverified(profile.database)
     conn = sqlcipher.connect(profile.database, data_key)
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
     if _revision(conn) == schema.HEAD:

@@ -27,13 +27,18 @@ class Unverified(Damaged):
     path refuses outright, whichever key it holds."""
 
 
-def damaged(path: Path, kind: type[Damaged] = Damaged) -> Damaged:
-    return kind(
+def damaged(path: Path) -> Damaged:
+    return Damaged(
         f"The journal file {path.name} cannot be read: it is damaged or is not an earned "
         "journal. Nothing was changed. Restore it from a backup (see `earned backup`).",
         exit_code=4,
         status=500,
     )
+
+
+def unverified(path: Path) -> Unverified:
+    said = damaged(path)
+    return Unverified(said.message, exit_code=said.exit_code, status=said.status)
 
 
 def busy() -> EarnedError:
