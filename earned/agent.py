@@ -171,6 +171,11 @@ def _ask(profile: Profile, command: str) -> str | None:
             sock.connect(str(path))
         except (FileNotFoundError, ConnectionRefusedError):
             return None  # a socket left behind by an agent that was killed
+        except (BlockingIOError, TimeoutError):
+            # Its queue of waiting connections is full (a flood of clients, or a stuck
+            # agent): answer as if locked, so the command falls back to the passphrase
+            # instead of ending in "a bug".
+            return None
         if _peer_uid(sock) != os.getuid():
             raise UnsafeAgent(
                 f"The process behind {path} runs as another user, so it was not asked for "

@@ -250,6 +250,37 @@ def test_a_socket_with_the_wrong_mode_is_refused(
     assert folder.exists()
 
 
+def test_an_agent_whose_queue_is_full_reads_as_locked_not_a_bug(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full connection backlog once ended a quick command in "This is a bug"."""
+    agent.prepare()
+    path = agent.socket_path(journal.profile)
+    waiting: list[socket.socket] = []
+    with _listening_socket(path) as server:  # listens, never accepts
+        os.chmod(path, 0o600)
+        try:
+            for _ in range(64):  # fill the queue until the kernel refuses another
+                client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                client.setblocking(False)
+                waiting.append(client)
+                try:
+                    client.connect(str(path))
+                except BlockingIOError:
+                    break
+            else:
+                pytest.fail("the queue never filled")
+            assert agent.fetch_key(journal.profile) is None
+            code = cli.main(["--passphrase-file", str(journal.pw), "log", "4"])
+            captured = capsys.readouterr()
+            assert code == 0, captured.err
+            assert "bug" not in captured.err
+        finally:
+            for client in waiting:
+                client.close()
+        assert server.fileno() >= 0
+
+
 def test_a_socket_owned_by_someone_else_is_refused(journal: Journal) -> None:
     if os.geteuid() != 0:
         pytest.skip("giving a file to another user needs root")
