@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from earned import episodes, patterns
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
-from earned.store.ids import new_id, not_found
+from earned.store.ids import existing, new_id
 from earned.store.models import ActivationRow
 from earned.store.once import add_once, earlier
 from earned.tokens import check_token
@@ -76,10 +76,7 @@ def log_activation(
 
 
 def activation_row(session: Session, activation_id: str) -> ActivationRow:
-    row = session.get(ActivationRow, activation_id)
-    if row is None:
-        raise not_found("activation")
-    return row
+    return existing(session, ActivationRow, activation_id, "activation")
 
 
 def get_activation(*, session: Session, activation_id: str) -> Activation:

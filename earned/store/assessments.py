@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from earned import assessment, instruments
 from earned.assessment import Assessment
-from earned.store.ids import new_id, not_found
+from earned.store.ids import existing, new_id
 from earned.store.models import AnswerRow, AssessmentRow
 
 
@@ -36,10 +36,7 @@ def start_assessment(*, session: Session, instrument_id: str, now: datetime) -> 
 
 
 def _row(session: Session, assessment_id: str) -> AssessmentRow:
-    row = session.get(AssessmentRow, assessment_id)
-    if row is None:
-        raise not_found("assessment")
-    return row
+    return existing(session, AssessmentRow, assessment_id, "assessment")
 
 
 def get_assessment(*, session: Session, assessment_id: str) -> Assessment:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from earned import journal
 from earned.journal import Entry
-from earned.store.ids import new_id, not_found
+from earned.store.ids import existing, new_id
 from earned.store.models import EntryRow
 
 
@@ -37,10 +37,7 @@ def add_entry(
 
 
 def _entry_row(session: Session, entry_id: str) -> EntryRow:
-    row = session.get(EntryRow, entry_id)
-    if row is None:
-        raise not_found("entry")
-    return row
+    return existing(session, EntryRow, entry_id, "entry")
 
 
 def get_entry(*, session: Session, entry_id: str) -> Entry:

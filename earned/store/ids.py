@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING, TypeVar
 
 from earned.errors import EarnedError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+Row = TypeVar("Row")
 
 
 def new_id() -> str:
@@ -13,6 +19,14 @@ def new_id() -> str:
 
 def not_found(what: str) -> EarnedError:
     return EarnedError(f"That {what} does not exist (it may have been deleted).", status=404)
+
+
+def existing(session: Session, model: type[Row], key: str, what: str) -> Row:
+    """The row of `model` with primary key `key`, or the calm "not found" for `what`."""
+    row = session.get(model, key)
+    if row is None:
+        raise not_found(what)
+    return row
 
 
 # --- assessments -----------------------------------------------------------------------

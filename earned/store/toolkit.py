@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from earned import toolkit as rules
-from earned.store.ids import new_id, not_found
+from earned.store.ids import existing, new_id
 from earned.store.models import ToolRow, ToolUseRow
 from earned.store.once import add_once, earlier
 from earned.tokens import check_token
@@ -36,9 +36,7 @@ def add_tool(*, session: Session, name: str, now: datetime) -> str:
 
 
 def archive_tool(*, session: Session, tool_id: str) -> None:
-    row = session.get(ToolRow, tool_id)
-    if row is None:
-        raise not_found("tool")
+    row = existing(session, ToolRow, tool_id, "tool")
     row.archived = True
     session.flush()
 
@@ -55,8 +53,7 @@ def record_tool_use(
     token = check_token(client_token)
     if earlier(session, ToolUseRow, token) is not None:
         return
-    if session.get(ToolRow, tool_id) is None:
-        raise not_found("tool")
+    existing(session, ToolRow, tool_id, "tool")
     first, then = rules.check_ratings(before, after)
     row = ToolUseRow(
         id=new_id(), client_token=token, tool_id=tool_id, used_at=now, before=first, after=then

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from earned import urges
 from earned.store.activations import activation_row
-from earned.store.ids import new_id, not_found
+from earned.store.ids import existing, new_id
 from earned.store.models import UrgeDelayRow
 from earned.store.once import add_once, earlier
 from earned.tokens import check_token
@@ -46,10 +46,7 @@ def start_urge(
 
 
 def _urge_row(session: Session, urge_id: str) -> UrgeDelayRow:
-    row = session.get(UrgeDelayRow, urge_id)
-    if row is None:
-        raise not_found("urge timer")
-    return row
+    return existing(session, UrgeDelayRow, urge_id, "urge timer")
 
 
 def get_urge(*, session: Session, urge_id: str) -> UrgeDelay:
