@@ -138,57 +138,36 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
             if is_disk_full(exc):
                 # Not a bug and not damage: say so, and give back what was typed.
                 log.warning("disk full on %s %s", request.method, request.url.path)
-                return _finish(request, disk_full(request))
-            if is_damage(exc):
+                response = await earned_error(request, EarnedError(DISK_FULL, status=507))
+            elif is_damage(exc):
                 log.error(
                     "journal page did not pass its check on %s %s", request.method, request.url.path
                 )
-                return _finish(request, damage_page(request))
-            # Caught here rather than in an exception handler: Starlette re-raises
-            # after its handler runs, and the server would then log the traceback,
-            # whose text may quote what the person wrote. Log the type only.
-            log.error(
-                "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
-            )
-            response = HTMLResponse(SERVER_ERROR, status_code=500)
-    return _finish(request, response)
-
-
-def _finish(request: Request, response: Response) -> Response:
+                response = await damaged_while_open(request)
+            else:
+                # Caught here rather than in an exception handler: Starlette re-raises
+                # after its handler runs, and the server would then log the traceback,
+                # whose text may quote what the person wrote. Log the type only.
+                log.error(
+                    "unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path
+                )
+                response = HTMLResponse(SERVER_ERROR, status_code=500)
     set_csrf_cookie(request, response)
     secure_headers(request, response)
     return response
 
 
-def disk_full(request: Request) -> Response:
-    """The page for a write the device had no room for: what is safe, what to do, and
-    the words of the form shown again so they can be copied or kept once there is space."""
-    return render(
-        page_context(request),
-        "error.html",
-        {"message": DISK_FULL, "kept": kept_words(request), "unsaved": True},
-        status=507,
-    )
-
-
-def damage_page(request: Request) -> Response:
+async def damaged_while_open(request: Request) -> Response:
     """A page of the open journal failed its check mid-request: name it, not "a bug", and
     lock, so no later write lands in a file the person is about to replace from a backup
-    (unlocking again runs the full check and refuses)."""
+    (unlocking again runs the full check and refuses). Rendered before locking, so the
+    page can still offer the form's words back."""
     vault: security.Vault = request.app.state.vault
-    context = page_context(request)
+    said = EarnedError(damage_while_open(vault.profile.database.name), status=500)
+    response = await earned_error(request, said)
     vault.close()
     sqlcipher.mark_unverified(vault.profile.database)  # the quick CLI path refuses too
-    return render(
-        context,
-        "error.html",
-        {
-            "message": damage_while_open(vault.profile.database.name),
-            "kept": kept_words(request),
-            "unsaved": True,
-        },
-        status=500,
-    )
+    return response
 
 
 def csrf_for(request: Request) -> str:
