@@ -136,7 +136,7 @@ def test_backup(run: Run, tmp_path: Path, data_dir: Path) -> None:
     (tar_path,) = (tmp_path / "bk").glob("earned-default-*.tar")
     assert str(tar_path) in result.out
     with tarfile.open(tar_path) as tar:
-        assert set(tar.getnames()) == {"journal.db", "journal.key"}
+        assert tar.getnames() == ["manifest.json", "journal.db", "journal.key"]
 
     default = run("backup")
     assert default.code == 0
@@ -236,6 +236,37 @@ def test_a_damaged_backup_is_refused_and_nothing_is_replaced(
     assert refused.code != 0 and "Nothing was replaced" in refused.err
     assert {p.name: p.read_bytes() for p in journal.profile.folder.iterdir()} == before
     assert not list(journal.profile.folder.parent.glob("default.before-restore-*"))
+
+
+def test_restore_lists_the_backups_then_puts_back_the_latest(
+    run: Run, journal: Journal, data_dir: Path
+) -> None:
+    empty = run("restore")
+    assert empty.code == 0 and "no backups of 'default'" in empty.out
+    assert run("restore", "--latest").code == 2
+    run("log", "5", "in the backup")
+    assert run("backup").code == 0
+    run("log", "6", "after it")
+    listing = run("restore")
+    assert listing.code == 0, listing.err
+    lines = [x for x in listing.out.splitlines() if x.strip().endswith(".tar")]
+    [mine] = [x for x in lines if "made by you" in x]
+    [automatic] = [x for x in lines if "automatic" in x]  # the unlock for `backup` made it
+    assert str(data_dir / "backups" / "earned-default-") in mine
+    assert str(data_dir / "backups" / "automatic" / "earned-default-") in automatic
+    assert "earned restore PATH" in listing.out
+    restored = run("restore", "--latest")
+    assert restored.code == 0, restored.err
+    assert raw(journal, "SELECT trigger FROM activations") == [("in the backup",)]
+
+
+def test_delete_everything_names_the_backups_it_keeps(run: Run, journal: Journal) -> None:
+    assert run("results").code == 0  # a full unlock: today's automatic backup
+    assert run("backup").code == 0
+    deleted = run("delete-everything", "--yes-i-am-sure")
+    assert deleted.code == 0, deleted.err
+    assert "The backup you made with `earned backup`" in deleted.out
+    assert not list((journal.profile.folder.parent.parent / "backups" / "automatic").glob("*.tar"))
 
 
 def test_restore_with_another_passphrase_replaces_nothing(

@@ -8,12 +8,14 @@ from pathlib import Path
 
 from earned.cli.common import Command, chosen, passphrase, say, unlocked
 from earned.errors import EarnedError
-from earned.paths import data_root
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+
+    from earned.paths import Profile
+    from earned.store.backups import Listed
 
 
 def _write_private(path: Path, payload: bytes) -> None:
@@ -128,11 +130,10 @@ def _backup_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from earned.store import personal
+    from earned.store import backups
 
-    dest: Path = args.dest or data_root() / "backups"
     with unlocked(args) as (prof, _store, data_key):
-        target = personal.backup(prof, data_key, dest)
+        target = backups.write(prof, data_key, args.dest or backups.folder(prof))
     print(f"Backup written: {target}")
     say(
         "It is still encrypted and opens with the passphrase you have now. Keep a copy "
@@ -163,7 +164,7 @@ def _delete_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_delete_everything(args: argparse.Namespace) -> int:
-    from earned.store import deletion
+    from earned.store import backups, deletion
 
     prof = chosen(args)
     if not args.yes_i_am_sure:
@@ -175,9 +176,13 @@ def cmd_delete_everything(args: argparse.Namespace) -> int:
     # The same steps as the web's Settings: passphrase, key agent stopped, folder removed.
     deletion.delete_profile(prof, passphrase=lambda: passphrase(args))
     print(f"Deleted the profile '{prof.name}' and everything in it ({prof.folder}).")
-    backups = data_root() / "backups"
-    if backups.exists():
-        print(f"Backups are kept separately and were not touched: {backups}")
+    kept = [b for b in backups.listed(prof) if not b.automatic]
+    if kept:
+        which = "The backup" if len(kept) == 1 else f"The {len(kept)} backups"
+        print(
+            f"{which} you made with `earned backup` in {backups.folder(prof)} "
+            f"{'is' if len(kept) == 1 else 'are'} yours and not touched."
+        )
     return 0
 
 
@@ -185,7 +190,8 @@ DELETE_EVERYTHING = Command(
     "delete-everything",
     "permanently delete this profile's journal",
     "Permanently delete the chosen profile's folder: journal, key file and settings. "
-    "Asks for the passphrase first. Backups are kept separately and are not touched. "
+    "Asks for the passphrase first. Automatic backups go too; backups you made with "
+    "`earned backup` are kept separately and are not touched. "
     "You can also delete the folder by hand at any time.",
     cmd_delete_everything,
     _delete_options,
@@ -193,27 +199,60 @@ DELETE_EVERYTHING = Command(
 
 
 def _restore_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("backup", type=Path, metavar="BACKUP", help="a .tar `earned backup` wrote")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument(
+        "backup", type=Path, metavar="BACKUP", nargs="?", help="a .tar `earned backup` wrote"
+    )
+    which.add_argument(
+        "--latest", action="store_true", help="the newest backup of this profile in the data folder"
+    )
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from contextlib import suppress
 
     from earned import agent
-    from earned.store import personal
+    from earned.store import backups
 
     prof = chosen(args)
+    found = backups.listed(prof)
+    backup: Path | None = args.backup
+    if backup is None and not args.latest:
+        return _list_backups(prof, found)
+    if backup is None:
+        if not found:
+            raise EarnedError(
+                f"There are no backups of '{prof.name}' in {backups.folder(prof)}. If you keep "
+                "one elsewhere, give its path: earned restore PATH",
+                exit_code=2,
+            )
+        backup = found[0].path
     # The backup's own passphrase: the one the journal had when the backup was made.
-    kept = personal.restore(prof, args.backup, passphrase(args, "Passphrase of the backup: "))
+    kept = backups.restore(prof, backup, passphrase(args, "Passphrase of the backup: "))
     with suppress(EarnedError):
         agent.stop(prof)  # an unlocked key for the journal that was there has no use now
-    print(f"Restored {args.backup} into {prof.folder}; it opens and every page checks out.")
+    print(f"Restored {backup} into {prof.folder}; it opens and every page checks out.")
     if kept is not None:
         say(
             f"The journal that was there is kept in {kept}. Remove that folder once you are "
             "sure you do not need it."
         )
     say("It opens with the passphrase the backup was made with.")
+    return 0
+
+
+def _list_backups(prof: Profile, found: list[Listed]) -> int:
+    from earned.store import backups
+
+    if not found:
+        print(f"There are no backups of '{prof.name}' in {backups.folder(prof)} yet.")
+        say("earned makes one on its own the first time you unlock each day.")
+        return 0
+    print(f"Backups of '{prof.name}', newest first:")
+    for b in found:
+        kind = "automatic" if b.automatic else "made by you"
+        print(f"  {b.made:%Y-%m-%d %H:%M} UTC  {backups.size_words(b.size):>8}  {kind}  {b.path}")
+    say("To put one back: earned restore PATH (or --latest for the newest).")
     return 0
 
 

@@ -2,7 +2,9 @@
 
 Each client asks for its own confirmation first (the typed word DELETE in Settings,
 --yes-i-am-sure on the command line) and says what happened afterwards; everything in
-between is delete_profile(). Backups live outside the profile folder and are not touched.
+between is delete_profile(). It also removes what earned kept on its own: the automatic
+backups and the journals a restore set aside. Backups the person made with `earned backup`
+are theirs to keep, and are not touched.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from contextlib import suppress
 from earned import agent
 from earned.errors import EarnedError
 from earned.paths import Profile
-from earned.store import keys
+from earned.store import backups, keys
 
 # typing.TYPE_CHECKING without importing typing; mypy knows the name.
 TYPE_CHECKING = False
@@ -35,7 +37,7 @@ def delete_profile(
     `passphrase` is called for only when there is a key file to check it against (the
     CLI prompts then; without a key file nobody can read the data anyway); call `release`
     (the web app closes its open journal there); stop the profile's terminal key agent;
-    remove the folder.
+    remove the folder, the automatic backups and any journal a restore set aside.
 
     Costs one Argon2id derivation (about a second with the real parameters). An agent
     whose socket is not private to this user (UnsafeAgent) is left alone: one we refuse
@@ -56,6 +58,9 @@ def delete_profile(
         # journal set up in the same folder would be offered it by the quick commands.
         agent.stop(profile)
     shutil.rmtree(profile.folder)
+    for set_aside in profile.folder.parent.glob(f"{profile.name}.before-restore-*"):
+        shutil.rmtree(set_aside, ignore_errors=True)
+    backups.remove_automatic(profile)
 
 
 def wipe(*, session: Session) -> None:

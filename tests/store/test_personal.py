@@ -8,7 +8,6 @@ import signal
 import stat
 import subprocess
 import sys
-import tarfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,36 +16,15 @@ import pytest
 from earned import paths
 from earned.errors import EarnedError
 from earned.paths import Profile
-from earned.store import Store, assessments, personal, settings, sqlcipher
 from earned.store import entries as entry_store
+from earned.store import personal, sqlcipher
 from tests.support import PASSPHRASE, T0, child_env
-from tests.support.journals import Journal
+from tests.support.journals import Journal, contents, fill
 
 
 @pytest.fixture
 def profile(tmp_path: Path) -> Profile:
     return paths.profile("default", tmp_path / "data")
-
-
-def fill(store: Store, entries: int, size: int = 40) -> None:
-    with store.session() as s:
-        for i in range(entries):
-            body = f"entry {i} " + "words " * size
-            entry_store.add_entry(session=s, kind="origin", prompt=None, body=body, now=T0)
-        a = assessments.start_assessment(session=s, instrument_id="ecr", now=T0)
-        for item in range(1, 37):
-            assessments.record_answer(session=s, assessment_id=a.id, item=item, value=3, now=T0)
-        assessments.complete_assessment(session=s, assessment_id=a.id, now=T0)
-        settings.set_setting(session=s, key="region", value="GB")
-
-
-def contents(store: Store) -> tuple[list[str], list[dict[int, int]], dict[str, str]]:
-    with store.session() as s:
-        return (
-            sorted(e.body for e in entry_store.list_entries(session=s)),
-            [a.answers for a in assessments.list_assessments(session=s)],
-            settings.all_settings(session=s),
-        )
 
 
 # --- set up and unlock --------------------------------------------------------------------
@@ -173,43 +151,6 @@ def test_the_wrong_data_key_reads_as_damage_without_writing(profile: Profile) ->
     with pytest.raises(EarnedError, match="cannot be read"):
         sqlcipher.connect(profile.database, os.urandom(32))
     assert profile.database.read_bytes() == before
-
-
-# --- backup -------------------------------------------------------------------------------
-
-
-def test_backup_is_a_tar_that_opens_with_the_same_key(profile: Profile, tmp_path: Path) -> None:
-    store, key = personal.set_up(profile, PASSPHRASE)
-    try:
-        fill(store, 5)
-        expected = contents(store)
-        # The store stays open: recent commits live in the WAL, and must be in the copy.
-        assert profile.database.with_name("journal.db-wal").exists()
-        dest = tmp_path / "backups"
-        target = personal.backup(profile, key, dest, now=T0)
-    finally:
-        store.close()
-    assert target == dest / "earned-default-20260302-093000.tar"
-    assert sorted(p.name for p in dest.iterdir()) == [target.name]  # no temp files left
-    assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    with tarfile.open(target) as tar:
-        assert tar.getnames() == ["journal.db", "journal.key"]
-        restored = paths.profile("restored", tmp_path / "elsewhere")
-        restored.ensure_folder()
-        tar.extractall(restored.folder, filter="data")
-    assert restored.key_file.read_bytes() == profile.key_file.read_bytes()
-    # The copy is self-contained (no WAL needed) and still encrypted.
-    assert not restored.database.read_bytes().startswith(b"SQLite format 3")
-    copy = Store.personal(restored.database, key)
-    try:
-        assert contents(copy) == expected
-    finally:
-        copy.close()
-    reopened, _key = personal.unlock(restored, PASSPHRASE)
-    try:
-        assert contents(reopened) == expected
-    finally:
-        reopened.close()
 
 
 # --- several processes --------------------------------------------------------------------

@@ -25,9 +25,10 @@ from pathlib import Path
 
 from earned import paths
 from earned.paths import Profile
-from earned.store import Store, personal, sqlcipher
+from earned.store import Store, assessments, personal, settings, sqlcipher
+from earned.store import entries as entry_store
 
-from . import PASSPHRASE, require
+from . import PASSPHRASE, T0, require
 
 PG_URL_ENV = "EARNED_TEST_PG_URL"
 
@@ -166,3 +167,28 @@ class Stores:
 
     def close(self) -> None:
         self._stack.close()
+
+
+# --- a journal with a little of everything, and what it holds --------------------------------
+
+
+def fill(store: Store, entries: int, size: int = 40) -> None:
+    """`entries` origin entries, a completed ECR and a setting, all at T0."""
+    with store.session() as s:
+        for i in range(entries):
+            body = f"entry {i} " + "words " * size
+            entry_store.add_entry(session=s, kind="origin", prompt=None, body=body, now=T0)
+        a = assessments.start_assessment(session=s, instrument_id="ecr", now=T0)
+        for item in range(1, 37):
+            assessments.record_answer(session=s, assessment_id=a.id, item=item, value=3, now=T0)
+        assessments.complete_assessment(session=s, assessment_id=a.id, now=T0)
+        settings.set_setting(session=s, key="region", value="GB")
+
+
+def contents(store: Store) -> tuple[list[str], list[dict[int, int]], dict[str, str]]:
+    with store.session() as s:
+        return (
+            sorted(e.body for e in entry_store.list_entries(session=s)),
+            [a.answers for a in assessments.list_assessments(session=s)],
+            settings.all_settings(session=s),
+        )
