@@ -35,11 +35,16 @@ WHY = {
 }
 
 
+ESTIMATED_LENGTH = 100  # characters of a passphrase the estimate reads
+
+
 def _estimate(passphrase: str) -> dict[str, Any]:
     from zxcvbn import zxcvbn
 
     # zxcvbn's cost grows with length; its first 100 characters decide any verdict here.
-    result: dict[str, Any] = zxcvbn(passphrase[:100])
+    # Its own limit (72 by default) is raised to match: over it, zxcvbn raises ValueError,
+    # and a long passphrase (the kind earned recommends) was a 500 on the setup page.
+    result: dict[str, Any] = zxcvbn(passphrase[:ESTIMATED_LENGTH], max_length=ESTIMATED_LENGTH)
     return result
 
 

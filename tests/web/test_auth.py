@@ -117,6 +117,21 @@ def test_strength_hint(web: Web, client: TestClient) -> None:
     assert page(r).one("strong").text == "weak"
 
 
+def test_a_passphrase_longer_than_72_characters_is_rated_and_accepted(
+    web: Web, client: TestClient
+) -> None:
+    """zxcvbn refuses more than 72 characters by default: a long passphrase, the kind the
+    setup page recommends, was a 500 on the strength hint and on setup (found by
+    tests/web/test_fuzz.py)."""
+    long = " ".join(["harbour", "lantern", "meadow", "pebble", "quiet", "orchard"] * 3)
+    assert len(long) > 72
+    r = web.post(client, "/setup/strength", {"passphrase": long})
+    assert r.status_code == 200
+    assert page(r).one("strong").text == "strong"
+    assert location(web.set_up(client, long)) == "/welcome"
+    assert web.profile.key_file.is_file()
+
+
 # --- welcome and home --------------------------------------------------------------------
 
 
