@@ -94,6 +94,10 @@ def parse_json(text: str | bytes) -> dict[str, Any]:
         data = json.loads(text)
     except (ValueError, UnicodeDecodeError):
         raise EarnedError("That file is not an earned export (it is not valid JSON).") from None
+    except RecursionError:
+        # Lists or objects nested thousands deep: valid JSON, but nothing earned writes
+        # (an export is four levels deep), and the parser gives up on it with this error.
+        raise EarnedError("That file is not an earned export (it is nested too deeply).") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise EarnedError("That file is not an earned export.")
     if data.get("version") != VERSION:

@@ -234,6 +234,9 @@ def test_an_import_shows_the_settings_it_brought(
         (b'{"format": "something-else"}', "That file is not an earned export."),
         (b"[1, 2, 3]", "That file is not an earned export."),
         (b"", "That file is empty, so there was nothing to import."),
+        # Valid JSON the parser gives up on (RecursionError): once a 500 (found by
+        # tests/web/test_fuzz.py).
+        (b"[" * 100_000 + b"]" * 100_000, "That file is not an earned export (it is nested too"),
         (b'{"format": "earned-export", "version": 99}', "version 99, which is not known"),
         (
             b'{"format": "earned-export", "version": 1, "entries": [{"id": "e1"}]}',
