@@ -17,6 +17,16 @@ class EarnedError(Exception):
         self.status = status
 
 
+# The exit code (and web flag) for "the journal's own files are damaged or missing": the
+# way out is a backup, so the web page offers the restore page and the CLI names
+# `earned restore`.
+NEEDS_RESTORE = 4
+
+
+def needs_restore(exc: EarnedError) -> bool:
+    return exc.exit_code == NEEDS_RESTORE
+
+
 class WrongPassphrase(EarnedError):
     def __init__(self) -> None:
         super().__init__(

@@ -9,7 +9,7 @@ import os
 import re
 from pathlib import Path
 
-from earned.errors import EarnedError
+from earned.errors import NEEDS_RESTORE, EarnedError
 
 # Real dataclasses for mypy; earned.records at run time, which spares the quick CLI path
 # the ~6 ms import of `inspect` that `dataclasses` brings.
@@ -57,7 +57,7 @@ class Profile:
                 f"({self.key_file.name}) is missing, and without it nothing can open the "
                 "journal. Nothing was changed. Put the key file back, or restore your latest "
                 "backup (a backup holds both).",
-                exit_code=4,
+                exit_code=NEEDS_RESTORE,
                 status=500,
             )
 

@@ -28,7 +28,7 @@ import os
 import re
 import tarfile
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +45,9 @@ VERSION = 1
 MANIFEST = "manifest.json"
 FILES = ("journal.db", "journal.key")
 MAX_MANIFEST_BYTES = 64 * 1024
+# The largest backup the web app takes as an upload: a dense three-year journal backs up
+# to about 7 MB, so this leaves room for decades and long entries.
+MAX_UPLOAD_BYTES = 1024 * 1024 * 1024
 AUTOMATIC = "automatic"
 AUTOMATIC_EVERY = timedelta(hours=20)  # "daily" for someone who unlocks at varying times
 KEEP_DAILY = 7
@@ -112,7 +115,8 @@ def listed(profile: Profile) -> list[Listed]:
         for path, made in _named(where, profile.name):
             with contextlib.suppress(OSError):  # removed while listing
                 found.append(Listed(path, made, path.stat().st_size, automatic))
-    return sorted(found, key=lambda b: (b.made, b.automatic), reverse=True)
+    # Newest first; of two made in the same second, the one the person made.
+    return sorted(found, key=lambda b: (b.made, not b.automatic), reverse=True)
 
 
 def _named(where: Path, profile_name: str) -> Iterator[tuple[Path, datetime]]:
@@ -153,8 +157,8 @@ def write(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime | Non
             raise
         raise EarnedError(
             f"The backup could not be written to {dest_dir} ({reason}). Your journal is "
-            "unchanged and nothing partial was left behind; free some space or choose "
-            "another folder with --dest."
+            "unchanged and nothing partial was left behind; free some space, or choose "
+            "another folder (`earned backup --dest`)."
         ) from None
 
 
@@ -270,6 +274,12 @@ def automatic(profile: Profile, data_key: bytes, now: datetime | None = None) ->
     except Exception as exc:  # disk, damage, sqlite: never in the way of unlocking
         log.warning("automatic backup not written: %s", type(exc).__name__)
         return None
+
+
+def set_aside(profile: Profile) -> list[Path]:
+    """The journals restores set aside beside `profile`'s folder, newest first."""
+    found = profile.folder.parent.glob(f"{profile.name}.before-restore-*")
+    return sorted((p for p in found if p.is_dir()), key=lambda p: p.name, reverse=True)
 
 
 def remove_automatic(profile: Profile) -> int:
@@ -396,13 +406,18 @@ def _copy_checked(
             raise not_a_backup(backup, "the file is cut short or damaged") from None
     if expected is not None and (expected["bytes"], expected["sha256"]) != (size, sha.hexdigest()):
         raise EarnedError(
-            f"{backup.name} did not survive intact: its {name} is not the one it was made with (the "
-            "checksum differs). Nothing was replaced; try another backup."
+            f"{backup.name} did not survive intact: its {name} is not the one it was made "
+            "with (the checksum differs). Nothing was replaced; try another backup."
         )
 
 
 def restore(
-    profile: Profile, backup: Path, passphrase: str, now: datetime | None = None
+    profile: Profile,
+    backup: Path,
+    passphrase: str,
+    now: datetime | None = None,
+    *,
+    release: Callable[[], None] | None = None,
 ) -> Path | None:
     """Replace `profile`'s journal with the one in `backup`.
 
@@ -410,7 +425,9 @@ def restore(
     opens its key file (the passphrase the backup was made with), and every page of the
     database. The journal that was there is kept beside it (returned:
     "<folder>.before-restore-<time>"; None if there was none) until the person removes it.
-    Raises EarnedError with nothing replaced if any check does not hold.
+    Raises EarnedError with nothing replaced if any check does not hold. `release` is
+    called once every check has held, just before the journal is replaced (the web app
+    closes its open journal there).
     """
     stamp = (now or datetime.now(UTC)).strftime(STAMP)
     profile.folder.parent.mkdir(parents=True, exist_ok=True)
@@ -441,6 +458,8 @@ def restore(
                 f"The journal inside {backup.name} does not pass its integrity check: the backup "
                 "file itself did not survive intact. Nothing was replaced; try an older backup."
             ) from None
+        if release is not None:
+            release()
         kept = profile.folder.with_name(f"{profile.folder.name}.before-restore-{stamp}")
         if profile.folder.exists():
             os.replace(profile.folder, kept)

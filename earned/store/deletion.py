@@ -58,8 +58,8 @@ def delete_profile(
         # journal set up in the same folder would be offered it by the quick commands.
         agent.stop(profile)
     shutil.rmtree(profile.folder)
-    for set_aside in profile.folder.parent.glob(f"{profile.name}.before-restore-*"):
-        shutil.rmtree(set_aside, ignore_errors=True)
+    for aside in backups.set_aside(profile):
+        shutil.rmtree(aside, ignore_errors=True)
     backups.remove_automatic(profile)
 
 

@@ -7,7 +7,7 @@ profile folder. The only place that turns a passphrase into an open Store.
 from __future__ import annotations
 
 from earned import passphrases
-from earned.errors import EarnedError
+from earned.errors import NEEDS_RESTORE, EarnedError
 from earned.paths import Profile
 from earned.store import Store, backups, keys
 
@@ -50,7 +50,7 @@ def open_with_key(profile: Profile, data_key: bytes) -> Store:
             f"The key file is in {profile.folder} but the journal file {profile.database.name} "
             "is missing. Nothing was created. Put it back, or restore from a backup "
             "(see `earned backup`).",
-            exit_code=4,
+            exit_code=NEEDS_RESTORE,
             status=500,
         )
     if profile.database.stat().st_size == 0:
@@ -61,7 +61,7 @@ def open_with_key(profile: Profile, data_key: bytes) -> Store:
             f"The journal file {profile.database} is empty, although its key file is here: "
             "it was cut short or replaced. Nothing was written to it. Restore your "
             "latest backup (`earned backup` keeps them in the data folder's backups).",
-            exit_code=4,
+            exit_code=NEEDS_RESTORE,
             status=500,
         )
     return Store.personal(profile.database, data_key)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from earned.errors import EarnedError
+from earned.errors import NEEDS_RESTORE, EarnedError
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
 TYPE_CHECKING = False
@@ -31,7 +31,7 @@ def damaged(path: Path) -> Damaged:
     return Damaged(
         f"The journal file {path.name} cannot be read: it is damaged or is not an earned "
         "journal. Nothing was changed. Restore it from a backup (see `earned backup`).",
-        exit_code=4,
+        exit_code=NEEDS_RESTORE,
         status=500,
     )
 

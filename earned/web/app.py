@@ -22,14 +22,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from earned.errors import (
     DISK_FULL,
+    NEEDS_RESTORE,
     EarnedError,
     Locked,
     damage_while_open,
     is_damage,
     is_disk_full,
+    needs_restore,
 )
 from earned.paths import Profile
-from earned.store import sqlcipher
+from earned.reports import export
+from earned.store import backups, sqlcipher
 from earned.web import security
 from earned.web.page import page_context
 from earned.web.render import render
@@ -44,12 +47,14 @@ from earned.web.routes import (
     moment,
     patterns,
     regulate,
+    restore,
     safety,
 )
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 1024 * 1024  # 1 MiB for ordinary forms
-MAX_IMPORT = 50 * 1024 * 1024
+# Routes that take a file, and the largest body each accepts (the owners' limits).
+UPLOAD_LIMITS = {"/data/import": export.MAX_IMPORT_BYTES, "/restore": backups.MAX_UPLOAD_BYTES}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -81,7 +86,20 @@ TOO_LARGE = "That was more text than earned accepts at once. Nothing was saved."
 NOT_HERE = "There is nothing at this address."
 
 # history before moment: /moment/history must not be read as /moment/{activation_id}.
-ROUTES = (auth, home, safety, assess, checkin, journal, history, moment, patterns, regulate, data)
+ROUTES = (
+    auth,
+    home,
+    safety,
+    assess,
+    checkin,
+    journal,
+    history,
+    moment,
+    patterns,
+    regulate,
+    data,
+    restore,
+)
 
 
 def create_app(
@@ -163,7 +181,9 @@ async def damaged_while_open(request: Request) -> Response:
     (unlocking again runs the full check and refuses). Rendered before locking, so the
     page can still offer the form's words back."""
     vault: security.Vault = request.app.state.vault
-    said = EarnedError(damage_while_open(vault.profile.database.name), status=500)
+    said = EarnedError(
+        damage_while_open(vault.profile.database.name), exit_code=NEEDS_RESTORE, status=500
+    )
     response = await earned_error(request, said)
     vault.close()
     sqlcipher.mark_unverified(vault.profile.database)  # the quick CLI path refuses too
@@ -181,12 +201,12 @@ def csrf_for(request: Request) -> str:
 
 
 def too_large(request: Request) -> bool:
-    """Whether the body is over its limit (imports have a larger one) or of unknown size.
+    """Whether the body is over its limit (uploads have larger ones) or of unknown size.
 
     Checked from the headers, before the body is read, so an oversized body is never
     held in memory.
     """
-    limit = MAX_IMPORT if request.url.path == "/data/import" else MAX_BODY
+    limit = UPLOAD_LIMITS.get(request.url.path, MAX_BODY)
     length = request.headers.get("content-length")
     # A body without a length (chunked) would slip past the limit; browsers always
     # send Content-Length for forms and uploads, so such a body is refused outright.
@@ -247,7 +267,12 @@ async def earned_error(request: Request, exc: EarnedError) -> Response:
     return render(
         page_context(request),
         "error.html",
-        {"message": exc.message, "kept": kept_words(request), "unsaved": exc.status >= 500},
+        {
+            "message": exc.message,
+            "kept": kept_words(request),
+            "unsaved": exc.status >= 500,
+            "restore": needs_restore(exc),
+        },
         status=exc.status,
     )
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 
 from earned import safety
 from earned.errors import EarnedError, Locked
@@ -47,6 +48,25 @@ async def form(request: Request) -> dict[str, str]:
     request.state.written = values
     request.state.care_asked = safety.detect_any(values.values()) is not None
     return values
+
+
+async def upload_form(request: Request, *, max_part_size: int, undone: str) -> FormData:
+    """A multipart form with a file in it, after the same CSRF check as `form`.
+
+    Routes that take a file read their form with this instead of Form: the file part may
+    be larger than an ordinary field. `undone` says what did not happen when the form is
+    refused ("imported": "nothing was imported").
+    """
+    try:
+        raw = await request.form(max_part_size=max_part_size)
+    except Exception:
+        raise EarnedError(f"That upload could not be read. Nothing was {undone}.") from None
+    if not security.csrf_ok(getattr(request.state, "csrf", None), str(raw.get("csrf") or "")):
+        raise EarnedError(
+            f"This form had expired, so nothing was {undone}. Please reload the page.",
+            status=403,
+        )
+    return raw
 
 
 # What a route declares; each is resolved by the function above it (page_context: page.py).

@@ -36,17 +36,21 @@ class Vault:
     profile: Profile
     idle_lock_seconds: int = IDLE_LOCK_SECONDS
     store: Store | None = None
+    # The open journal's key, for a backup made from the browser. Already in memory while
+    # unlocked (the engine's connection factory holds it); dropped with the store.
+    data_key: bytes | None = None
     token: str | None = None
     last_seen: float = 0.0
     # Signs the CSRF token of the unlocked session (bound_csrf); new with each server.
     csrf_key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def open(self, store: Store) -> str:
+    def open(self, store: Store, data_key: bytes | None = None) -> str:
         with self._lock:
             if self.store is not None and self.store is not store:
                 self.store.close()
             self.store = store
+            self.data_key = data_key
             self.token = secrets.token_urlsafe(32)
             self.last_seen = time.monotonic()
             self._watch()
@@ -76,6 +80,7 @@ class Vault:
             if self.store is not None:
                 self.store.close()
             self.store = None
+            self.data_key = None
             self.token = None
 
     def check(self, token: str | None) -> Store | None:

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 
 from earned import paths
 from earned.reports import export
-from earned.store import toolkit
+from earned.store import backups, toolkit
 from earned.web.app import create_app
 from tests.support import PASSPHRASE
 from tests.support.html import page
@@ -69,7 +69,8 @@ class Sample:
     states: where the route is exercised for the first two checks; a public route is
     tried before setup ("fresh") or by a browser without the session ("locked") too.
     htmx: sent as htmx sends it (HX-Request, the token in X-CSRF-Token).
-    upload: a write that carries an export file as `file`.
+    upload: a write that carries a file as `file`: an export of another journal, or a
+    backup of the seeded journal.
     """
 
     url: str
@@ -77,7 +78,7 @@ class Sample:
     data: dict[str, str] = field(default_factory=dict)
     states: tuple[State, ...] = ("unlocked",)
     htmx: bool = False
-    upload: bool = False
+    upload: Literal["export", "backup"] | None = None
 
 
 ALL_STATES: tuple[State, ...] = ("fresh", "locked", "unlocked")
@@ -193,7 +194,17 @@ SAMPLES: dict[Route, Sample] = {
     ("GET", "/settings"): Sample("/settings", "redirect"),
     ("POST", "/settings/calm"): Sample("/settings/calm", "redirect", {"calm": "on", "next": "/"}),
     ("GET", "/data/export.{fmt}"): Sample("/data/export.json", "download"),
-    ("POST", "/data/import"): Sample("/data/import", upload=True),
+    ("POST", "/data/import"): Sample("/data/import", upload="export"),
+    ("POST", "/data/backup"): Sample("/data/backup"),
+    # restore: public (a damaged journal cannot be unlocked), so in every state
+    ("GET", "/restore"): Sample("/restore", states=ALL_STATES),
+    ("POST", "/restore"): Sample(
+        "/restore",
+        "redirect",
+        {"backup": "upload", "passphrase": PASSPHRASE, "confirm": "yes"},
+        states=ALL_STATES,
+        upload="backup",
+    ),
     ("POST", "/data/region"): Sample("/data/region", data={"region": "ca"}),
     ("POST", "/data/delete"): Sample(
         "/data/delete", "redirect", {"confirm": "DELETE", "passphrase": PASSPHRASE}
@@ -212,6 +223,8 @@ PUBLIC: set[Route] = {
     ("GET", "/help"),
     ("GET", "/grounding"),
     ("GET", "/pause"),
+    ("GET", "/restore"),
+    ("POST", "/restore"),
     # Only a redirect to the check-in form (which needs the unlock); it reads nothing.
     ("GET", "/checkin/{instrument_id}/answer"),
 }
@@ -256,6 +269,7 @@ class Seeded:
     template: Template
     ids: dict[str, str]
     export: bytes  # an export of another journal, for the import form
+    backup: bytes  # a backup of this journal, for the restore form
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +293,9 @@ def seeded(tmp_path_factory: pytest.TempPathFactory, journal_template: Template)
     exported = source.get("/data/export.json").content
     other.close()
     web.close()
-    return Seeded(as_template(web.profile, journal_template.key), ids, exported)
+    made = backups.write(web.profile, journal_template.key, tmp_path_factory.mktemp("backup"))
+    template = as_template(web.profile, journal_template.key)
+    return Seeded(template, ids, exported, made.read_bytes())
 
 
 @dataclass
@@ -290,6 +306,7 @@ class Site:
     client: TestClient
     ids: dict[str, str]
     export: bytes
+    backup: bytes
 
     def send(self, route: Route, *, token: str | None = "", htmx: bool | None = None) -> Any:
         """The route's sample request; token "" means this browser's own CSRF token."""
@@ -306,7 +323,11 @@ class Site:
                 headers["X-CSRF-Token"] = csrf
             else:
                 data["csrf"] = csrf
-        files = {"file": ("export.json", self.export)} if s.upload else None
+        files = {
+            "export": {"file": ("export.json", self.export)},
+            "backup": {"file": ("earned-backup.tar", self.backup)},
+            None: None,
+        }[s.upload]
         return self.client.post(url, data=data, files=files, headers=headers)
 
     def contents(self) -> tuple[bool, str | None, dict[str, Any] | None]:
@@ -328,10 +349,10 @@ def site(tmp_path: Path, seeded: Seeded) -> Iterator[Callable[[State], Site]]:
         web = Web(tmp_path / f"site{len(made)}", seeded.template)
         made.append(web)
         if state == "fresh":
-            return Site(web, web.client(), seeded.ids, seeded.export)
+            return Site(web, web.client(), seeded.ids, seeded.export, seeded.backup)
         owner = web.unlocked_client()
         client = owner if state == "unlocked" else web.client()
-        return Site(web, client, seeded.ids, seeded.export)
+        return Site(web, client, seeded.ids, seeded.export, seeded.backup)
 
     yield make
     for web in made:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from earned import passphrases, zones
 from earned.errors import EarnedError
-from earned.store import Store, personal, settings
+from earned.store import Store, backups, personal, settings
 from earned.web import security
 from earned.web.deps import Form, Open, Page
 from earned.web.render import render
@@ -24,15 +24,24 @@ def _vault(request: Request) -> security.Vault:
     return vault
 
 
-def _signed_in(request: Request, store: Store, to: str) -> Response:
+def _signed_in(request: Request, store: Store, data_key: bytes, to: str) -> Response:
     vault = _vault(request)
-    token = vault.open(store)
+    token = vault.open(store, data_key)
     # From now on this browser's forms carry the token bound to its session; the cookie
     # follows (app.set_csrf_cookie) so both ways of reading it agree at once.
     request.state.csrf = security.bound_csrf(vault.csrf_key, token)
     response = RedirectResponse(to, status_code=303)
     response.set_cookie(security.SESSION_COOKIE, token, httponly=True, samesite="strict", path="/")
     return response
+
+
+def too_many_tries(wait: float) -> str:
+    """Unlock and restore both guess at the passphrase, and share one limit (security.Attempts)."""
+    seconds = ceil(wait)
+    return (
+        f"Too many tries in a short time. Please wait {seconds} second"
+        f"{'' if seconds == 1 else 's'}, then try again."
+    )
 
 
 @router.get("/setup")
@@ -57,7 +66,7 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
     passphrase = values.get("passphrase", "")
     try:
         passphrases.check_new(passphrase, values.get("confirm", ""))
-        store, _key = await run_in_threadpool(personal.set_up, vault.profile, passphrase)
+        store, key = await run_in_threadpool(personal.set_up, vault.profile, passphrase)
     except EarnedError as error:
         return render(page, "auth/setup.html", {"error": error.message}, status=400)
     # The browser's time zone (sent by earned.js), so every time is shown on its clock.
@@ -65,15 +74,17 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
     if zone is not None:
         with store.session() as s:
             settings.set_setting(session=s, key=zones.SETTING, value=zone)
-    return _signed_in(request, store, "/welcome")
+    return _signed_in(request, store, key, "/welcome")
 
 
 @router.get("/unlock")
-def unlock_page(request: Request, page: Page) -> Response:
-    _vault(request).profile.check_key_file()
-    if not _vault(request).profile.exists:
+def unlock_page(request: Request, page: Page, restored: str = "") -> Response:
+    profile = _vault(request).profile
+    profile.check_key_file()
+    if not profile.exists:
         return RedirectResponse("/setup", status_code=303)
-    return render(page, "auth/unlock.html")
+    aside = backups.set_aside(profile) if restored == "1" else []
+    return render(page, "auth/unlock.html", {"restored": restored == "1", "set_aside": aside[:1]})
 
 
 @router.post("/unlock")
@@ -83,22 +94,18 @@ async def unlock(request: Request, page: Page, values: Form) -> Response:
     client = request.client.host if request.client else "unknown"
     wait = attempts.wait(client)
     if wait > 0:
-        message = (
-            f"Too many tries in a short time. Please wait {ceil(wait)} second"
-            f"{'' if ceil(wait) == 1 else 's'}, then try again."
-        )
-        return render(page, "auth/unlock.html", {"error": message}, status=429)
+        return render(page, "auth/unlock.html", {"error": too_many_tries(wait)}, status=429)
     try:
         # Off the event loop: the key derivation takes a core for ~0.14 s, and every
         # other page (Get help now among them) must keep answering meanwhile.
-        store, _key = await run_in_threadpool(
+        store, key = await run_in_threadpool(
             personal.unlock, vault.profile, values.get("passphrase", "")
         )
     except EarnedError as error:
         attempts.tried(client, success=False)
         return render(page, "auth/unlock.html", {"error": error.message}, status=error.status)
     attempts.tried(client, success=True)
-    return _signed_in(request, store, "/")
+    return _signed_in(request, store, key, "/")
 
 
 @router.post("/lock")

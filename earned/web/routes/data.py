@@ -8,14 +8,16 @@ from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
 from earned import content, crisis, pacing
-from earned.errors import EarnedError
+from earned.errors import EarnedError, Locked
+from earned.paths import Profile
 from earned.reports import export, files, summary
-from earned.store import deletion, settings
+from earned.store import backups, deletion, settings
 from earned.web import security
-from earned.web.deps import Form, Open, Page
+from earned.web.deps import Form, Open, Page, upload_form
 from earned.web.page import PageContext, read_page
 from earned.web.render import render
 
@@ -28,11 +30,13 @@ LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_.-]{0,200}")
 
 def _page(
     page: PageContext,
+    profile: Profile,
     *,
     message: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
+    found = backups.listed(profile)
     return render(
         page,
         "data/index.html",
@@ -41,18 +45,28 @@ def _page(
             "region": page.region,
             "message": message,
             "error": error,
+            "backup_folder": backups.folder(profile),
+            "newest_backup": found[0] if found else None,
+            "backup_count": len(found),
+            "keep_daily": backups.KEEP_DAILY,
+            "keep_weekly": backups.KEEP_WEEKLY,
         },
         status=status,
     )
 
 
+def _profile(request: Request) -> Profile:
+    vault: security.Vault = request.app.state.vault
+    return vault.profile
+
+
 @router.get("/data")
-def index(page: Page, store: Open, calm: str = "") -> Response:
+def index(request: Request, page: Page, store: Open, calm: str = "") -> Response:
     message = None
     # Just switched (see set_calm): say so, if it is true.
     if calm in pacing.CALM_VALUES and calm == ("on" if page.calm else "off"):
         message = str(pacing.words()["calm"][f"now_{calm}"])
-    return _page(page, message=message)
+    return _page(page, _profile(request), message=message)
 
 
 @router.get("/settings")
@@ -99,36 +113,56 @@ def download(store: Open, fmt: str) -> Response:
 
 @router.post("/data/import")
 async def do_import(request: Request, page: Page, store: Open) -> Response:
-    try:
-        form = await request.form(max_part_size=export.MAX_IMPORT_BYTES)
-    except Exception:
-        raise EarnedError("That upload could not be read. Nothing was imported.") from None
-    if not security.csrf_ok(getattr(request.state, "csrf", None), str(form.get("csrf") or "")):
-        raise EarnedError("This form had expired; nothing was imported. Please reload.", status=403)
+    form = await upload_form(request, max_part_size=export.MAX_IMPORT_BYTES, undone="imported")
     upload = form.get("file")
     # A form sent with no file chosen still carries an empty, nameless file part.
     if upload is None or isinstance(upload, str) or not upload.filename:
-        return _page(page, error="Please choose an export file to import.", status=400)
+        return _page(
+            page, _profile(request), error="Please choose an export file to import.", status=400
+        )
     raw = await upload.read()
     try:
         data = export.parse_json(raw)
         with store.session() as s:
             counts = export.restore(session=s, data=data)
     except EarnedError as error:
-        return _page(page, error=error.message, status=400)
+        return _page(page, _profile(request), error=error.message, status=400)
     # The file's settings came with it (calm mode, region): show the page as they now are.
-    return _page(read_page(request), message=summary.import_summary(counts))
+    return _page(read_page(request), _profile(request), message=summary.import_summary(counts))
 
 
 @router.post("/data/region")
-async def set_region(page: Page, store: Open, values: Form) -> Response:
+async def set_region(request: Request, page: Page, store: Open, values: Form) -> Response:
     region = values.get("region", "")
     if not crisis.known(region):
-        return _page(page, error="Please choose one of the listed regions.", status=400)
+        return _page(
+            page, _profile(request), error="Please choose one of the listed regions.", status=400
+        )
     with store.session() as s:
         settings.set_setting(session=s, key=crisis.SETTING, value=region)
     saved = replace(page, region=region)  # the page context was read before this change
-    return _page(saved, message="Saved. Get help now will show this region first.")
+    return _page(
+        saved, _profile(request), message="Saved. Get help now will show this region first."
+    )
+
+
+@router.post("/data/backup")
+async def back_up_now(request: Request, page: Page, store: Open, values: Form) -> Response:
+    """A backup made by the person (kept by delete-everything, never thinned)."""
+    vault: security.Vault = request.app.state.vault
+    key = vault.data_key
+    if key is None:
+        raise Locked()
+    profile = _profile(request)
+    try:
+        made = await run_in_threadpool(backups.write, profile, key, backups.folder(profile))
+    except EarnedError as error:
+        return _page(page, profile, error=error.message, status=error.status)
+    return _page(
+        page,
+        profile,
+        message=f"Backup written: {made.name}. It opens with the passphrase you have now.",
+    )
 
 
 @router.post("/data/delete")
@@ -136,13 +170,15 @@ async def delete_everything(request: Request, page: Page, store: Open, values: F
     """Irreversible: needs the passphrase and the typed word DELETE."""
     vault: security.Vault = request.app.state.vault
     if values.get("confirm", "").strip() != "DELETE":
-        return _page(page, error="To delete everything, type DELETE in the box.", status=400)
+        return _page(
+            page, vault.profile, error="To delete everything, type DELETE in the box.", status=400
+        )
     try:
         deletion.delete_profile(
             vault.profile, passphrase=lambda: values.get("passphrase", ""), release=vault.close
         )
     except EarnedError as error:
-        return _page(page, error=error.message, status=400)
+        return _page(page, vault.profile, error=error.message, status=400)
     response = RedirectResponse("/setup", status_code=303)
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response
