@@ -11,7 +11,8 @@ Manual backups go where the person says (`earned backup --dest`, default the dat
 folder's backups/). Automatic ones go to backups/automatic/ beside the profiles, made on
 unlock at most once every AUTOMATIC_EVERY, and thinned by `to_remove` (the newest
 KEEP_DAILY, then one a week for KEEP_WEEKLY weeks). Only automatic backups are ever
-removed, and only after a new one has been written and checked.
+removed, and only after a new one has been written and checked. Before a journal made by
+an older earned is upgraded, one more is made ("...-before-upgrade.tar"), never thinned.
 
 `restore` checks everything before replacing anything, and keeps the journal that was
 there beside it.
@@ -53,7 +54,11 @@ AUTOMATIC_EVERY = timedelta(hours=20)  # "daily" for someone who unlocks at vary
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 STAMP = "%Y%m%d-%H%M%S"
-NAME = re.compile(r"earned-(?P<profile>[a-z0-9][a-z0-9_-]{0,31})-(?P<stamp>\d{8}-\d{6})\.tar")
+UPGRADE = "-before-upgrade"
+NAME = re.compile(
+    r"earned-(?P<profile>[a-z0-9][a-z0-9_-]{0,31})-(?P<stamp>\d{8}-\d{6})"
+    r"(?P<upgrade>-before-upgrade)?\.tar"
+)
 
 
 def folder(profile: Profile) -> Path:
@@ -98,6 +103,7 @@ class Listed:
     made: datetime
     size: int
     automatic: bool
+    before_upgrade: bool = False  # made by earned just before it upgraded the schema
 
 
 def size_words(size: int) -> str:
@@ -112,27 +118,40 @@ def listed(profile: Profile) -> list[Listed]:
     """This profile's backups in the backups folder and its automatic/, newest first."""
     found: list[Listed] = []
     for where, automatic in ((folder(profile), False), (automatic_folder(profile), True)):
-        for path, made in _named(where, profile.name):
+        for path, made, upgrade in _named(where, profile.name):
             with contextlib.suppress(OSError):  # removed while listing
-                found.append(Listed(path, made, path.stat().st_size, automatic))
+                found.append(Listed(path, made, path.stat().st_size, automatic, upgrade))
     # Newest first; of two made in the same second, the one the person made.
     return sorted(found, key=lambda b: (b.made, not b.automatic), reverse=True)
 
 
-def _named(where: Path, profile_name: str) -> Iterator[tuple[Path, datetime]]:
+def _named(where: Path, profile_name: str) -> Iterator[tuple[Path, datetime, bool]]:
+    """(path, when made, whether made before an upgrade) of each backup of the profile."""
     if not where.is_dir():
         return
     for path in where.iterdir():
         match = NAME.fullmatch(path.name)
         if match and match["profile"] == profile_name and path.is_file():
             made = datetime.strptime(match["stamp"], STAMP).replace(tzinfo=UTC)
-            yield path, made
+            yield path, made, bool(match["upgrade"])
+
+
+def _daily(where: Path, profile_name: str) -> list[tuple[Path, datetime]]:
+    """The automatic backups that are thinned: all but those made before an upgrade."""
+    return [(p, made) for p, made, upgrade in _named(where, profile_name) if not upgrade]
 
 
 # --- writing ---------------------------------------------------------------------------------
 
 
-def write(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime | None = None) -> Path:
+def write(
+    profile: Profile,
+    data_key: bytes,
+    dest_dir: Path,
+    now: datetime | None = None,
+    *,
+    before_upgrade: bool = False,
+) -> Path:
     """Write a consistent, still-encrypted backup of the journal into `dest_dir`.
 
     The copy is taken with SQLite's online backup API, so writers may keep working; it
@@ -144,7 +163,7 @@ def write(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime | Non
             "and your journal is unchanged; give a folder with --dest."
         )
     try:
-        return _write(profile, data_key, dest_dir, now or datetime.now(UTC))
+        return _write(profile, data_key, dest_dir, now or datetime.now(UTC), before_upgrade)
     except sqlcipher.Damaged:
         raise  # the journal itself, or the copy of it: its message says which file
     except Exception as exc:
@@ -162,9 +181,12 @@ def write(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime | Non
         ) from None
 
 
-def _write(profile: Profile, data_key: bytes, dest_dir: Path, now: datetime) -> Path:
+def _write(
+    profile: Profile, data_key: bytes, dest_dir: Path, now: datetime, before_upgrade: bool
+) -> Path:
     dest_dir.mkdir(parents=True, exist_ok=True)
-    target = dest_dir / f"earned-{profile.name}-{now.strftime(STAMP)}.tar"
+    suffix = UPGRADE if before_upgrade else ""
+    target = dest_dir / f"earned-{profile.name}-{now.strftime(STAMP)}{suffix}.tar"
     with tempfile.TemporaryDirectory(dir=dest_dir, prefix=".partial-") as tmp:
         copy = Path(tmp) / "journal.db"
         source = sqlcipher.connect(profile.database, data_key)
@@ -259,7 +281,7 @@ def automatic(profile: Profile, data_key: bytes, now: datetime | None = None) ->
     now = now or datetime.now(UTC)
     where = automatic_folder(profile)
     try:
-        latest = max((made for _path, made in _named(where, profile.name)), default=None)
+        latest = max((made for _path, made in _daily(where, profile.name)), default=None)
         if not due(latest, now):
             return None
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -267,12 +289,31 @@ def automatic(profile: Profile, data_key: bytes, now: datetime | None = None) ->
             if not mine:
                 return None  # another earned process is writing it right now
             made = write(profile, data_key, where, now)
-            for path, stamp in list(_named(where, profile.name)):
-                if stamp in to_remove(s for _p, s in _named(where, profile.name)):
+            daily = _daily(where, profile.name)
+            gone = to_remove(stamp for _path, stamp in daily)
+            for path, stamp in daily:
+                if stamp in gone:
                     path.unlink(missing_ok=True)
             return made
     except Exception as exc:  # disk, damage, sqlite: never in the way of unlocking
         log.warning("automatic backup not written: %s", type(exc).__name__)
+        return None
+
+
+def before_upgrade(profile: Profile, data_key: bytes, now: datetime | None = None) -> Path | None:
+    """A backup of a journal an older earned made, taken before its schema is upgraded.
+
+    The upgrade itself runs in one transaction (a kill leaves the old schema), but a
+    migration that changed data wrongly would be committed whole; this copy is the way
+    back. Kept in automatic/ and never thinned (upgrades are rare); like the daily
+    ones, it never stands in the way of opening the journal.
+    """
+    where = automatic_folder(profile)
+    try:
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return write(profile, data_key, where, now, before_upgrade=True)
+    except Exception as exc:
+        log.warning("backup before upgrade not written: %s", type(exc).__name__)
         return None
 
 
@@ -285,7 +326,7 @@ def set_aside(profile: Profile) -> list[Path]:
 def remove_automatic(profile: Profile) -> int:
     """Remove every automatic backup of `profile` (delete everything); returns how many."""
     removed = 0
-    for path, _made in list(_named(automatic_folder(profile), profile.name)):
+    for path, _made, _upgrade in list(_named(automatic_folder(profile), profile.name)):
         path.unlink(missing_ok=True)
         removed += 1
     return removed

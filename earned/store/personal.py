@@ -9,7 +9,7 @@ from __future__ import annotations
 from earned import passphrases
 from earned.errors import NEEDS_RESTORE, EarnedError
 from earned.paths import Profile
-from earned.store import Store, backups, keys
+from earned.store import Store, backups, keys, schema, sqlcipher
 
 
 def set_up(profile: Profile, passphrase: str) -> tuple[Store, bytes]:
@@ -64,7 +64,27 @@ def open_with_key(profile: Profile, data_key: bytes) -> Store:
             exit_code=NEEDS_RESTORE,
             status=500,
         )
+    if _behind(profile, data_key):
+        backups.before_upgrade(profile, data_key)
     return Store.personal(profile.database, data_key)
+
+
+def _behind(profile: Profile, data_key: bytes) -> bool:
+    """Whether the journal was made by an older earned (its schema will be upgraded)."""
+    from earned.store import quick
+
+    try:
+        conn = sqlcipher.connect(profile.database, data_key)
+    except EarnedError:
+        return False  # Store.personal below says what is wrong
+    try:
+        found = quick.revision(conn)
+    except EarnedError:
+        return False
+    finally:
+        conn.close()
+    # Not a newer earned's journal: that is refused, not upgraded.
+    return found in schema.REVISIONS[:-1]
 
 
 def change_passphrase(profile: Profile, old: str, new: str) -> None:

@@ -131,7 +131,7 @@ def open_journal(profile: Profile, data_key: bytes) -> Any:
         raise sqlcipher.unverified(profile.database)
     conn = sqlcipher.connect(profile.database, data_key)
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
-    if _revision(conn) == schema.HEAD:
+    if revision(conn) == schema.HEAD:
         return conn
     conn.close()
     return _full_store_check(profile, data_key)
@@ -142,9 +142,9 @@ def _full_store_check(profile: Profile, data_key: bytes) -> Any:
 
     if profile.database.exists() and profile.database.stat().st_size > 0:
         conn = sqlcipher.connect(profile.database, data_key)
-        revision = _revision(conn)
+        found = revision(conn)
         conn.close()
-        if revision is not None and revision not in schema.REVISIONS:
+        if found is not None and found not in schema.REVISIONS:
             raise EarnedError(
                 "This journal was written by a newer version of earned. Nothing was changed; "
                 "please update earned to open it.",
@@ -156,7 +156,7 @@ def _full_store_check(profile: Profile, data_key: bytes) -> Any:
     conn = sqlcipher.connect(profile.database, data_key)
     conn.isolation_level = None
     try:
-        if _revision(conn) != schema.HEAD:
+        if revision(conn) != schema.HEAD:
             raise EarnedError("This journal could not be brought up to date; nothing was saved.")
     except (dbapi.Error, EarnedError):
         conn.close()
@@ -164,7 +164,8 @@ def _full_store_check(profile: Profile, data_key: bytes) -> Any:
     return conn
 
 
-def _revision(conn: Any) -> str | None:
+def revision(conn: Any) -> str | None:
+    """The schema revision the open journal records (None: never migrated)."""
     import sqlcipher3.dbapi2 as dbapi
 
     try:

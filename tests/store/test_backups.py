@@ -374,3 +374,37 @@ def test_sizes_read_as_people_read_them() -> None:
     assert backups.size_words(840_000) == "840 KB"
     assert backups.size_words(6_451_200) == "6.5 MB"
     assert backups.size_words(250_000_000) == "250 MB"
+
+
+# --- before an upgrade --------------------------------------------------------------------
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def test_a_journal_from_an_older_release_is_backed_up_before_it_is_upgraded(
+    tmp_path: Path,
+) -> None:
+    """The upgrade fixture of the first release (tests/store/fixtures): unlocking it
+    upgrades its schema, and the copy taken just before still holds the old schema."""
+    import shutil
+
+    old = paths.profile("default", tmp_path / "data")
+    old.ensure_folder()
+    for name in ("journal.db", "journal.key"):
+        shutil.copy(FIXTURES / "schema-0001" / name, old.folder / name)
+    store, key = personal.unlock(old, PASSPHRASE)
+    store.close()
+    found = backups.listed(old)
+    [before] = [b for b in found if b.before_upgrade]
+    assert before.automatic and before.path.name.endswith("-before-upgrade.tar")
+    manifest = json.loads(members(before.path)["manifest.json"])
+    assert manifest["schema"] == "0001"
+    # The daily one came after the upgrade, at head; thinning leaves the earlier one alone.
+    [daily] = [b for b in found if not b.before_upgrade]
+    assert json.loads(members(daily.path)["manifest.json"])["schema"] != "0001"
+    for day in range(1, 40):
+        backups.automatic(old, key, now=T0 + timedelta(days=day))
+    assert before.path.exists()
+    # Unlocking again (already at head) makes no second one.
+    personal.unlock(old, PASSPHRASE)[0].close()
+    assert sum(b.before_upgrade for b in backups.listed(old)) == 1

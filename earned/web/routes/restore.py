@@ -46,7 +46,11 @@ def _choices(vault: security.Vault) -> list[dict[str, Any]]:
             "name": b.path.relative_to(root).as_posix(),
             "made": b.made,
             "size": backups.size_words(b.size),
-            "automatic": b.automatic,
+            "kind": "made before an upgrade"
+            if b.before_upgrade
+            else "made automatically"
+            if b.automatic
+            else "made by you",
         }
         for b in backups.listed(vault.profile)
     ]
