@@ -136,6 +136,74 @@ def test_after_a_full_check_finds_damage_the_quick_path_writes_nothing(
     assert not wal.exists() or wal.stat().st_size == 0
 
 
+def _flip_last_page(database: Path) -> bytes:
+    wal = Path(f"{database}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    raw = bytearray(database.read_bytes())
+    raw[-2048] ^= 0xFF  # inside the last page: the schema on page 1 still reads
+    database.write_bytes(bytes(raw))
+    return bytes(raw)
+
+
+def test_with_the_passphrase_the_quick_path_checks_every_page_before_writing(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No full check had seen this damage yet: `earned log` with the passphrase (no agent)
+    checks every page itself (far cheaper than the key derivation it does anyway)."""
+    damaged = _flip_last_page(journal.profile.database)
+    refused = call(capsys, "log", "4", "words", pw=journal.pw)
+    assert refused.code == 4, refused.err
+    assert journal.profile.database.name in refused.err and "backup" in refused.err
+    assert journal.profile.database.read_bytes() == damaged
+    assert sqlcipher.marker(journal.profile.database).exists()
+    # Next time it refuses before asking for a passphrase at all.
+    again = call(capsys, "log", "4", "words")
+    assert again.code == 4 and "passphrase" not in again.err.lower()
+
+
+def test_the_agent_checks_every_page_before_handing_out_its_key(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Damage after `earned unlock` that no full check has seen: the agent, whose last
+    check is older than its interval (0 here, a minute by default), checks every page
+    before answering, finds it, leaves the marker and forgets the key; nothing is written."""
+    from earned import agent
+
+    agent.start(journal.profile, journal.key, 120, check_every=0)
+    try:
+        assert call(capsys, "log", "3", "before").code == 0
+        assert count(journal) == 1
+        conn = sqlcipher.connect(journal.profile.database, journal.key)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        conn.close()
+        damaged = _flip_last_page(journal.profile.database)
+        refused = call(capsys, "log", "4", "after")
+        assert refused.code == 4, (refused.out, refused.err)
+        assert "Logged" not in refused.out
+        assert journal.profile.database.read_bytes() == damaged
+        assert sqlcipher.marker(journal.profile.database).exists()
+        assert agent.fetch_key(journal.profile) is None  # it let go of the key
+    finally:
+        agent.stop(journal.profile)
+
+
+def test_an_agent_within_its_interval_answers_without_reading_the_journal(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default: `earned unlock` has just checked every page, so `earned log` pays
+    nothing for the check for a minute (bench/capture.py measures what it costs)."""
+    from earned import agent
+
+    agent.start(journal.profile, journal.key, 120)
+    try:
+        moved = journal.profile.database.with_name("elsewhere.db")
+        journal.profile.database.rename(moved)  # a check now would find no journal
+        assert agent.fetch_key(journal.profile) == journal.key
+    finally:
+        moved.rename(journal.profile.database)
+        agent.stop(journal.profile)
+
+
 # --- the rows are the store's rows -----------------------------------------------------------
 
 

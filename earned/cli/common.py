@@ -198,8 +198,11 @@ def quick_journal(args: argparse.Namespace) -> Iterator[tuple[Profile, Any]]:
     if conn is None:
         from earned.store import keys
 
+        if sqlcipher.marker(prof.database).exists():
+            raise sqlcipher.unverified(prof.database)  # before asking for a passphrase
         prompted = args.passphrase_file is None and not os.environ.get(PASSPHRASE_ENV)
-        conn = quick.open_journal(prof, keys.unlock(prof.key_file, passphrase(args)))
+        data_key = keys.unlock(prof.key_file, passphrase(args))
+        conn = quick.open_journal(prof, data_key, every_page=True)
         if prompted:
             print(UNLOCK_TIP, file=sys.stderr)
     try:

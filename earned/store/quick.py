@@ -118,17 +118,24 @@ def _urge(row: tuple[Any, ...]) -> UrgeDelay:
 # --- opening and writing -----------------------------------------------------------------
 
 
-def open_journal(profile: Profile, data_key: bytes) -> Any:
+def open_journal(profile: Profile, data_key: bytes, *, every_page: bool = False) -> Any:
     """A raw connection to the profile's journal at the current schema revision.
 
     Raises EarnedError for a missing or damaged file (or a key that does not open it),
     and for a journal written by a newer earned. An older journal is migrated through
     the full store (correctness over speed), then reopened.
+
+    `every_page`: check every page first (sqlcipher.verify, ~3 ms per MB). The CLI asks
+    for it when it derived the key from the passphrase, which costs far more anyway; with
+    a key from the agent, the agent does this check for it, at most once a minute
+    (agent.CHECK_EVERY), so `earned log` stays fast.
     """
     if not profile.database.exists() or profile.database.stat().st_size == 0:
         return _full_store_check(profile, data_key)  # raises the store's clear message
     if sqlcipher.marker(profile.database).exists():  # one stat; the full check costs ms/MB
         raise sqlcipher.unverified(profile.database)
+    if every_page:
+        sqlcipher.verify(profile.database, data_key)  # marks the file if a page fails
     conn = sqlcipher.connect(profile.database, data_key)
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
     if revision(conn) == schema.HEAD:
