@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from earned.store import schema, sqlcipher
 
@@ -25,6 +26,12 @@ def sqlite_engine(path: Path, data_key: bytes) -> Engine:
         "sqlite+pysqlite://",
         module=dbapi,
         creator=lambda: sqlcipher.connect(path, data_key, check_same_thread=False),
+        # The URL names no file (the creator opens it), so SQLAlchemy would take this for
+        # an in-memory database and pick a SingletonThreadPool, which closes a connection
+        # another thread is using once a sixth thread asks: under the web app's pool of
+        # threads, 500s and a crashed server (bench/soak.py found it). A file database
+        # gets a QueuePool: each connection belongs to one thread at a time.
+        poolclass=QueuePool,
     )
     _sqlite_transactions(engine)
     return engine

@@ -1,11 +1,13 @@
 """Opening a journal through the full store (earned.store.engine): a journal already at the
 newest schema opens without importing Alembic (about 0.7 s of every full-store command);
-an older or new one is still migrated."""
+an older or new one is still migrated; and many threads at once each keep their own
+connection."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 from earned.store import engine, personal, schema
 from tests.support.journals import Journal
@@ -49,3 +51,37 @@ def test_the_revision_is_read_without_alembic_and_an_old_one_is_upgraded(
             assert conn.exec_driver_sql("SELECT count(*) FROM tool_uses").scalar() == 0
     finally:
         store.close()
+
+
+def test_threads_using_the_journal_at_once_never_lose_their_connection(journal: Journal) -> None:
+    """The web app runs its routes on a pool of up to 40 threads. The engine's URL names no
+    file (a creator opens it), so SQLAlchemy took the journal for an in-memory database
+    and gave it a SingletonThreadPool, which keeps five connections and closes one in use
+    by another thread when a sixth thread asks: under load, pages failed with "Cannot
+    operate on a closed database" and the server crashed (SIGSEGV). Found by bench/soak.py.
+    """
+    store = personal.open_with_key(journal.profile, journal.key)
+    threads = 12  # more than the five that pool kept, fewer than a QueuePool may open
+    everyone_has_one = threading.Barrier(threads, timeout=30)
+    failures: list[str] = []
+
+    def use() -> None:
+        conn = store.engine.raw_connection()
+        try:
+            conn.cursor().execute("SELECT count(*) FROM activations").fetchone()
+            everyone_has_one.wait()
+            conn.cursor().execute("SELECT count(*) FROM entries").fetchone()
+        except Exception as exc:
+            failures.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            conn.close()  # back to the pool
+
+    try:
+        running = [threading.Thread(target=use) for _ in range(threads)]
+        for t in running:
+            t.start()
+        for t in running:
+            t.join(timeout=60)
+    finally:
+        store.close()
+    assert failures == []
