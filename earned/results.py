@@ -89,7 +89,8 @@ def summarise(assessments: list[Assessment], *, upto: str | None = None) -> Summ
         steps=steps,
         shown=shown,
         overall=overall,
-        unfinished=unfinished[-1] if unfinished else None,
+        # The newest by its start (id breaks a tie), whatever order the caller listed them in.
+        unfinished=max(unfinished, key=lambda a: (a.started_at, a.id)) if unfinished else None,
     )
 
 
