@@ -136,7 +136,8 @@ def recurring_pairs(
         for (fear, urge), n in counts.items()
         if n >= 2
     ]
-    return sorted(ranked, key=lambda r: (-r.count, -r.last_seen.timestamp(), r.fear))
+    # The urge too: two patterns alike in all else kept the order the moments were read in.
+    return sorted(ranked, key=lambda r: (-r.count, -r.last_seen.timestamp(), r.fear, r.urge))
 
 
 def named_counts(
