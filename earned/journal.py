@@ -3,6 +3,7 @@ interaction): kinds, limits, checks."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from earned.text import check_valid
 
 MAX_BODY = 20_000  # characters; about eight printed pages
 KINDS = ("reflection", "origin", "after", "note")
+_LINE_END = re.compile("\r+\n")
 # A "note" is words kept when a form refused them (too long for its field, say): saved
 # as written instead of lost, with no question attached.
 KIND_NAMES = {
@@ -47,7 +49,10 @@ def clean_body(body: str) -> str:
     NUL characters are dropped: they carry no meaning in prose, and PostgreSQL
     refuses them in text columns, so keeping them would fail only in clinic mode.
     """
-    text = check_valid(body, "entry").replace("\r\n", "\n").replace("\x00", "").strip()
+    # Every CR before a line end goes, NULs first: one pass must leave nothing a second
+    # pass would change ("\r\r\n" once became "\r\n"), or an exported entry no longer
+    # matches itself on import and the same file cannot be imported twice.
+    text = _LINE_END.sub("\n", check_valid(body, "entry").replace("\x00", "")).strip()
     if not text:
         raise EarnedError("The entry is empty. Write a few words, or leave it for later.")
     if len(text) > MAX_BODY:

@@ -76,7 +76,9 @@ def _cell(value: Any) -> Any:
 
 def _csv(rows: Iterable[dict[str, Any]], fields: list[str]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    # The csv module quotes a cell holding a character of the line terminator; with "\n"
+    # alone, a lone "\r" in someone's text went out unquoted and split the row when read.
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     writer.writerows({k: _cell(r.get(k)) for k in fields} for r in rows)
     return out.getvalue()
