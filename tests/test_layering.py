@@ -2,7 +2,8 @@
 code, at the top or inside a function. An AST scan, so the rule cannot quietly break.
 
 Domain = every module of the `earned` package outside the edges that talk to the world
-(web, store, reports, the CLI and `python -m earned`).
+(web, store, reports, the CLI, `python -m earned`, and the key agent, a process of its own
+that checks the journal's pages before handing out its key).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 import earned
 
 PACKAGE = Path(earned.__file__).parent
-EDGES = ("web", "store", "reports", "cli", "cli.py", "__main__.py")
+EDGES = ("web", "store", "reports", "cli", "cli.py", "__main__.py", "agent.py")
 FORBIDDEN = (
     "sqlalchemy",
     "alembic",

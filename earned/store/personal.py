@@ -71,14 +71,12 @@ def open_with_key(profile: Profile, data_key: bytes) -> Store:
 
 def _behind(profile: Profile, data_key: bytes) -> bool:
     """Whether the journal was made by an older earned (its schema will be upgraded)."""
-    from earned.store import quick
-
     try:
         conn = sqlcipher.connect(profile.database, data_key)
     except EarnedError:
         return False  # Store.personal below says what is wrong
     try:
-        found = quick.revision(conn)
+        found = sqlcipher.revision(conn)
     except EarnedError:
         return False
     finally:

@@ -138,7 +138,7 @@ def open_journal(profile: Profile, data_key: bytes, *, every_page: bool = False)
         sqlcipher.verify(profile.database, data_key)  # marks the file if a page fails
     conn = sqlcipher.connect(profile.database, data_key)
     conn.isolation_level = None  # transactions are explicit: BEGIN IMMEDIATE ... COMMIT
-    if revision(conn) == schema.HEAD:
+    if sqlcipher.revision(conn) == schema.HEAD:
         return conn
     conn.close()
     return _full_store_check(profile, data_key)
@@ -149,7 +149,7 @@ def _full_store_check(profile: Profile, data_key: bytes) -> Any:
 
     if profile.database.exists() and profile.database.stat().st_size > 0:
         conn = sqlcipher.connect(profile.database, data_key)
-        found = revision(conn)
+        found = sqlcipher.revision(conn)
         conn.close()
         if found is not None and found not in schema.REVISIONS:
             raise EarnedError(
@@ -163,25 +163,12 @@ def _full_store_check(profile: Profile, data_key: bytes) -> Any:
     conn = sqlcipher.connect(profile.database, data_key)
     conn.isolation_level = None
     try:
-        if revision(conn) != schema.HEAD:
+        if sqlcipher.revision(conn) != schema.HEAD:
             raise EarnedError("This journal could not be brought up to date; nothing was saved.")
     except (dbapi.Error, EarnedError):
         conn.close()
         raise
     return conn
-
-
-def revision(conn: Any) -> str | None:
-    """The schema revision the open journal records (None: never migrated)."""
-    import sqlcipher3.dbapi2 as dbapi
-
-    try:
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    except dbapi.OperationalError as exc:
-        if sqlcipher.is_busy(exc):
-            raise sqlcipher.busy() from None
-        return None  # no table yet: a journal that was never migrated
-    return None if row is None else str(row[0])
 
 
 def _write(conn: Any, work: Callable[[], T]) -> T:

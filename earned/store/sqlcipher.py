@@ -85,6 +85,19 @@ def connect(path: Path, data_key: bytes, *, check_same_thread: bool = True) -> A
     return conn
 
 
+def revision(conn: Any) -> str | None:
+    """The schema revision the open journal records (None: never migrated)."""
+    import sqlcipher3.dbapi2 as dbapi
+
+    try:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    except dbapi.OperationalError as exc:
+        if is_busy(exc):
+            raise busy() from None
+        return None  # no table yet: a journal that was never migrated
+    return None if row is None else str(row[0])
+
+
 def verify(path: Path, data_key: bytes) -> None:
     """Open `path` and check every page's HMAC; raise the clear error if any fails.
 
