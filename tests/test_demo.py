@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from earned import demo, instruments, journal, patterns, regulation, toolkit, urges
+from earned import demo, instruments, journal, onboarding, patterns, regulation, toolkit, urges
 from earned.episodes import BODY_KEYS
 from earned.instruments.scoring import Scores, score
 from earned.reports import tables
@@ -84,7 +84,7 @@ def test_shape_is_the_export_format(generated: Demo) -> None:
     data = generated(3)
     assert data["format"] == "earned-export"
     assert data["version"] == 1
-    assert data["settings"] == {}
+    assert data["settings"] == {onboarding.SETTING: onboarding.DONE}  # opens on its data
     end = datetime.fromisoformat(data["exported_at"])
     assert end - T0 > timedelta(days=540)
 

@@ -20,7 +20,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from earned import instruments
+from earned import instruments, onboarding
 from earned.demo.moments import moments
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
@@ -203,7 +203,8 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         "exported_at": iso(start + timedelta(days=span_days)),
         "assessments": assessments,
         "entries": entries,
-        "settings": {},
+        # Past the welcome page: the demo opens on its data.
+        "settings": {onboarding.SETTING: onboarding.DONE},
         # In-the-moment sections, in the order and shape of reports.tables.dump.
         **in_the_moment,
     }

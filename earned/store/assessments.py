@@ -52,6 +52,16 @@ def unfinished_assessment(*, session: Session, instrument_id: str) -> Assessment
     return _assessment(row) if row else None
 
 
+def has_completed(*, session: Session, instrument_id: str) -> bool:
+    """Whether any assessment of `instrument_id` was completed (one indexed lookup)."""
+    found = session.scalars(
+        select(AssessmentRow.id)
+        .where(AssessmentRow.instrument == instrument_id, AssessmentRow.completed_at.is_not(None))
+        .limit(1)
+    ).first()
+    return found is not None
+
+
 def list_assessments(*, session: Session, instrument_id: str | None = None) -> list[Assessment]:
     query = select(AssessmentRow).order_by(AssessmentRow.started_at)
     if instrument_id:

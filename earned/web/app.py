@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -239,9 +240,16 @@ def secure_headers(request: Request, response: Response) -> None:
 
 
 async def locked(request: Request, exc: Locked) -> Response:
-    """To the unlock page; htmx is told through HX-Redirect, since it ignores a 303."""
+    """To the unlock page; htmx is told through HX-Redirect, since it ignores a 303.
+
+    A page asked for (GET) is where the unlock then leads (`next`); a form sent while
+    locked is not resent, so it leads home.
+    """
     if request.headers.get("hx-request"):
         return Response(status_code=401, headers={"HX-Redirect": "/unlock"})
+    if request.method == "GET" and request.url.path != "/":
+        asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/unlock?{urlencode({'next': asked})}", status_code=303)
     return RedirectResponse("/unlock", status_code=303)
 
 

@@ -14,8 +14,8 @@ from datetime import tzinfo
 
 from fastapi import Request
 
-from earned import crisis, pacing, zones
-from earned.store import settings
+from earned import crisis, pacing, results, zones
+from earned.store import assessments, settings
 from earned.web import security
 
 log = logging.getLogger("earned.web")
@@ -34,6 +34,9 @@ class PageContext:
     region: str  # whose crisis lines come first; the default when locked
     zone: tzinfo  # the person's time zone for every time shown (earned.zones)
     care: bool  # ?care=1: a save just now suggested danger, so the care panel is shown
+    # A starting point exists: "Starting point" leads to the results, else into the
+    # questionnaire (an empty results page is no place to send a new person).
+    has_result: bool = False
 
     @property
     def path(self) -> str:
@@ -58,25 +61,27 @@ def page_context(request: Request) -> PageContext:
 def read_page(request: Request) -> PageContext:
     """Build the page context afresh; for a route that has just changed the settings.
 
-    Costs one short read transaction (three primary-key reads of the settings table) for an
-    unlocked browser and none for a locked one. If the read fails the page still renders,
-    with calm mode off and the default region, rather than turning a page (often an error
-    page, or "Get help now") into a 500.
+        Costs one short read transaction (three primary-key reads of the settings table and one
+    indexed look for a completed starting point) for an
+        unlocked browser and none for a locked one. If the read fails the page still renders,
+        with calm mode off and the default region, rather than turning a page (often an error
+        page, or "Get help now") into a 500.
     """
     vault: security.Vault | None = getattr(request.app.state, "vault", None)
     # holds(), not check(): a read-only look that neither touches the idle timer nor
     # closes the journal; deps.store() does both for the routes that need the journal.
     unlocked = bool(vault and vault.holds(request.cookies.get(security.SESSION_COOKIE)))
     store = vault.store if vault is not None and unlocked else None
-    calm, saved_region, saved_zone = False, None, None
+    calm, saved_region, saved_zone, has_result = False, None, None, False
     if store is not None:
         try:
             with store.session() as s:
                 calm = pacing.is_calm(settings.get_setting(session=s, key=pacing.CALM_MODE))
                 saved_region = settings.get_setting(session=s, key=crisis.SETTING)
                 saved_zone = settings.get_setting(session=s, key=zones.SETTING)
+                has_result = assessments.has_completed(session=s, instrument_id=results.INSTRUMENT)
         except Exception as exc:
-            calm, saved_region, saved_zone = False, None, None
+            calm, saved_region, saved_zone, has_result = False, None, None, False
             log.warning("settings unreadable (%s); full page shown", type(exc).__name__)
     return PageContext(
         request=request,
@@ -87,4 +92,5 @@ def read_page(request: Request) -> PageContext:
         region=crisis.region_or_default(saved_region),
         zone=zones.zone_of(saved_zone),
         care=request.query_params.get("care") == "1",
+        has_result=has_result,
     )

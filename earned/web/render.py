@@ -61,6 +61,7 @@ def render(
         "path": page.path,
         "calm": page.calm,
         "zone": page.zone,
+        "has_result": page.has_result,
         **(context or {}),
     }
     # After a save that suggested danger (care=1), when the route asks (PHQ-9 item 9), or

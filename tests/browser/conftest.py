@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from earned import paths
+from earned import onboarding, paths
 from earned.store import personal, settings
 from tests.support import require
 from tests.support.browser import (
@@ -59,7 +59,7 @@ def ready_server(tmp_path: Path, journal_template: Template) -> Iterator[Server]
     store = personal.open_with_key(prof, copy_journal(journal_template, prof))
     try:
         with store.session() as s:
-            settings.set_setting(session=s, key="onboarded", value="yes")
+            settings.set_setting(session=s, key=onboarding.SETTING, value=onboarding.DONE)
     finally:
         store.close()
     yield from serve(prof)

@@ -48,14 +48,14 @@ def set_up_journal(page: Page, server: Server) -> None:
     expect(page).to_have_url(server.url + "/welcome")
     page.get_by_role("button", name="I'm ready").click()
     expect(page).to_have_url(server.url + "/")
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    expect(page.get_by_role("heading", name="Where to start")).to_be_visible()
 
 
 def begin_assessment(page: Page, server: Server) -> str:
     """From home to page 1 of a new assessment; returns the assessment's URL prefix."""
-    page.get_by_role("link", name="Begin", exact=True).click()
+    page.get_by_role("link", name="Take the starting-point questionnaire", exact=True).click()
     expect(page).to_have_url(server.url + "/assess")
-    page.get_by_role("button", name="Begin", exact=True).click()
+    page.get_by_role("button", name="Start the questionnaire", exact=True).click()
     expect(page).to_have_url(re.compile(r"/assess/[^/]+/1$"))
     return page.url.rsplit("/", 1)[0]
 
@@ -261,7 +261,7 @@ def test_help_and_grounding_on_a_phone(ready_server: Server, pages: Pages) -> No
 def test_journal_text_that_looks_like_html_stays_text(ready_server: Server, pages: Pages) -> None:
     page = pages.open(**DESKTOP)
     unlock(page, ready_server)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Reflect").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Journal").click()
     expect(page).to_have_url(ready_server.url + "/reflect")
     page.locator("ol.prompts a").first.click()
     expect(page).to_have_url(re.compile(r"/reflect/[^/?]+$"))

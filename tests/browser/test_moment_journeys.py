@@ -61,7 +61,7 @@ def test_log_an_activation_in_three_actions_then_settle_it(
 ) -> None:
     page = pages.open(**PHONE_MOVING)
     unlock(page, ready_server)  # starting point: the unlocked, onboarded home page
-    expect(page.get_by_role("heading", name="Welcome back")).to_be_visible()
+    expect(page.get_by_role("heading", name="Where to start")).to_be_visible()
     expect(page.locator("#episodes")).to_have_count(0)  # nothing open yet
 
     actions = 0

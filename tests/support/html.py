@@ -16,6 +16,7 @@ class El:
     tag: str
     attrs: dict[str, str | None]
     parts: list[str] = field(default_factory=list)
+    in_main: bool = False  # inside <main>: the page's own content, not its header or footer
 
     @property
     def text(self) -> str:
@@ -34,14 +35,17 @@ class _Reader(HTMLParser):
         self.elements: list[El] = []
         self.stack: list[El] = []
 
+    def _inside_main(self) -> bool:
+        return any(el.tag == "main" for el in self.stack)
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        el = El(tag, dict(attrs))
+        el = El(tag, dict(attrs), in_main=self._inside_main())
         self.elements.append(el)
         if tag not in _VOID:
             self.stack.append(el)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append(El(tag, dict(attrs)))
+        self.elements.append(El(tag, dict(attrs), in_main=self._inside_main()))
 
     def handle_endtag(self, tag: str) -> None:
         for i in range(len(self.stack) - 1, -1, -1):
@@ -63,6 +67,13 @@ class Page:
         reader.close()
         self.html = html
         self.elements = reader.elements
+
+    def main(self) -> Page:
+        """Only what is inside <main>: the page's content without the navigation."""
+        inner = Page("")
+        inner.html = self.html
+        inner.elements = [el for el in self.elements if el.in_main]
+        return inner
 
     def select(self, selector: str, **attrs: str) -> list[El]:
         tag, _, cls = selector.partition(".")

@@ -47,6 +47,11 @@ def location(response: httpx2.Response) -> str:
     return response.headers["location"]
 
 
+def sent_to_unlock(response: httpx2.Response) -> bool:
+    """A redirect to the unlock page (with `next`, the page asked for, after a GET)."""
+    return location(response).partition("?")[0] == "/unlock"
+
+
 def error_text(response: httpx2.Response) -> str:
     """The calm message shown on an error page or in a form's error paragraph."""
     p = page(response)

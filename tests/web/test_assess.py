@@ -28,7 +28,11 @@ def test_intro_page(unlocked: TestClient) -> None:
     assert "Nothing here is a diagnosis" in p.text
     form = p.one("form", action="/assess/start")
     assert form.get("method") == "post"
-    assert [b.text for b in p.select("button")] == ["Begin", "Turn calm mode on", "Lock now"]
+    assert [b.text for b in p.select("button")] == [
+        "Start the questionnaire",
+        "Turn calm mode on",
+        "Lock now",
+    ]
     assert "Brennan" in p.text
 
 
@@ -300,7 +304,7 @@ def test_results_trajectory_with_two_assessments(
     assert "5.00 → 1.00, reliable improvement" in overall["anxiety"]
     assert "counts as reliable" in overall["avoidance"]
     assert "Jacobson–Truax Reliable Change Index" in p.text
-    figures = p.one("details").text
+    figures = p.main().one("details").text
     assert "reliability 0.916" in figures
     assert "Cronbach's alpha) computed by earned from the 46,610" in figures
     assert "scripts/" not in page(unlocked.get("/results")).text  # no developer paths

@@ -16,6 +16,7 @@ from tests.support.web import (
     csrf_of,
     error_text,
     location,
+    sent_to_unlock,
     set_cookie_headers,
     values_for,
 )
@@ -81,11 +82,11 @@ def test_setup_success_sets_a_strict_httponly_session_cookie(web: Web, client: T
 def test_setup_is_refused_once_a_journal_exists(web: Web, unlocked: TestClient) -> None:
     key_before = web.profile.key_file.read_bytes()
     other = web.client()
-    assert location(other.get("/setup")) == "/unlock"
+    assert sent_to_unlock(other.get("/setup"))
     r = web.post(
         other, "/setup", {"passphrase": "another passphrase", "confirm": "another passphrase"}
     )
-    assert location(r) == "/unlock"
+    assert sent_to_unlock(r)
     assert not set_cookie_headers(r, security.SESSION_COOKIE)
     assert web.profile.key_file.read_bytes() == key_before
     # The original passphrase still unlocks, the new one does not.
@@ -149,9 +150,34 @@ def test_welcome_then_home(web: Web, client: TestClient) -> None:
     home = client.get("/")
     assert home.status_code == 200
     hp = page(home)
-    assert hp.one("h1").text == "Welcome back"
-    assert hp.select("a", href="/assess")
+    # Just set up: not "Welcome back", and one clear first step, named by what it does.
+    assert hp.one("h1").text == "Where to start"
+    first = [a for a in hp.main().select("a", href="/assess") if "button" in (a.get("class") or "")]
+    assert [a.text for a in first] == ["Take the starting-point questionnaire"]
     assert hp.select("form", action="/lock")
+    # With no result yet, "Starting point" leads into the questionnaire, not to empty results.
+    navigation = [a.text for a in hp.select("a", href="/assess") if not a.in_main]
+    assert navigation == ["Starting point", "Progress"]  # header, and the phone tab bar
+    assert not hp.select("a", href="/results")
+    web.add_reflection(client, "a first few words")
+    assert page(client.get("/")).one("h1").text == "Welcome back"
+
+
+def test_after_unlocking_the_person_lands_on_the_page_they_asked_for(
+    web: Web, unlocked: TestClient
+) -> None:
+    web.post(unlocked, "/lock")
+    asked = unlocked.get("/moment/history?q=late")
+    assert sent_to_unlock(asked)
+    form = page(unlocked.get(location(asked))).one("input", name="next")
+    assert form.get("value") == "/moment/history?q=late"
+    r = web.post(unlocked, "/unlock", {"passphrase": PASSPHRASE, "next": "/moment/history?q=late"})
+    assert location(r) == "/moment/history?q=late"
+    # Never another site, nor an address that only takes forms.
+    for elsewhere in ("//evil.example/", "https://evil.example/", "/lock", "/nowhere"):
+        web.post(unlocked, "/lock")
+        r = web.post(unlocked, "/unlock", {"passphrase": PASSPHRASE, "next": elsewhere})
+        assert location(r) == "/", elsewhere
 
 
 def test_home_follows_the_assessment_and_shows_recent_writing(
@@ -176,7 +202,7 @@ def test_home_follows_the_assessment_and_shows_recent_writing(
 
 def test_unlock_page(web: Web, unlocked: TestClient) -> None:
     other = web.client()
-    assert location(other.get("/")) == "/unlock"
+    assert sent_to_unlock(other.get("/"))
     r = other.get("/unlock")
     assert r.status_code == 200
     p = page(r)
@@ -187,7 +213,7 @@ def test_unlock_page(web: Web, unlocked: TestClient) -> None:
 
 def test_unlock_with_the_wrong_passphrase_changes_nothing(web: Web, unlocked: TestClient) -> None:
     web.add_reflection(unlocked, "kept safe")
-    assert location(web.post(unlocked, "/lock")) == "/unlock"
+    assert sent_to_unlock(web.post(unlocked, "/lock"))
     key_before = web.profile.key_file.read_bytes()
     files = sorted(web.profile.folder.iterdir())
     db_before = {f.name: f.read_bytes() for f in files}
@@ -203,7 +229,7 @@ def test_unlock_with_the_wrong_passphrase_changes_nothing(web: Web, unlocked: Te
     assert sorted(web.profile.folder.iterdir()) == files
     assert {f.name: f.read_bytes() for f in files} == db_before
     # Still locked; the right passphrase then opens the same journal.
-    assert location(unlocked.get("/reflect")) == "/unlock"
+    assert sent_to_unlock(unlocked.get("/reflect"))
     r = web.unlock(unlocked)
     assert location(r) == "/"
     [header] = set_cookie_headers(r, security.SESSION_COOKIE)
@@ -215,7 +241,7 @@ def test_unlock_in_a_second_browser_ends_the_first_session(web: Web, unlocked: T
     other = web.client()
     assert location(web.unlock(other)) == "/"
     assert other.get("/reflect").status_code == 200
-    assert location(unlocked.get("/reflect")) == "/unlock"
+    assert sent_to_unlock(unlocked.get("/reflect"))
 
 
 # --- lock and idle lock --------------------------------------------------------------------
@@ -224,14 +250,14 @@ def test_unlock_in_a_second_browser_ends_the_first_session(web: Web, unlocked: T
 def test_lock(web: Web, unlocked: TestClient) -> None:
     web.add_reflection(unlocked, "still here after locking")
     r = web.post(unlocked, "/lock")
-    assert location(r) == "/unlock"
+    assert sent_to_unlock(r)
     [header] = set_cookie_headers(r, security.SESSION_COOKIE)
     assert "max-age=0" in _cookie_flags(header)
     assert web.vault.store is None
     assert web.vault.token is None
     assert unlocked.cookies.get(security.SESSION_COOKIE) is None
-    assert location(unlocked.get("/")) == "/unlock"
-    assert location(unlocked.get(f"/reflect/{PROMPTS[0]}")) == "/unlock"
+    assert sent_to_unlock(unlocked.get("/"))
+    assert sent_to_unlock(unlocked.get(f"/reflect/{PROMPTS[0]}"))
     # Unlocking again opens the same journal, with what was written before.
     assert location(web.unlock(unlocked)) == "/"
     assert "still here after locking" in unlocked.get(f"/reflect/{PROMPTS[0]}").text
@@ -241,7 +267,7 @@ def test_a_stolen_old_token_does_not_work_after_lock(web: Web, unlocked: TestCli
     old = unlocked.cookies.get(security.SESSION_COOKIE)
     web.post(unlocked, "/lock")
     thief = web.client(cookies={security.SESSION_COOKIE: str(old)})
-    assert location(thief.get("/reflect")) == "/unlock"
+    assert sent_to_unlock(thief.get("/reflect"))
 
 
 def test_idle_lock(make_web: Callable[..., Web]) -> None:
@@ -249,7 +275,7 @@ def test_idle_lock(make_web: Callable[..., Web]) -> None:
     c = w.client()
     assert location(w.set_up(c)) == "/welcome"
     # More than 0 seconds of idleness: locked by the timer or at the next request at latest.
-    assert location(c.get("/welcome")) == "/unlock"
+    assert sent_to_unlock(c.get("/welcome"))
     assert w.vault.store is None
     r = c.get("/reflect", headers={"HX-Request": "true"})
     assert r.status_code == 401

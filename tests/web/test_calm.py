@@ -15,7 +15,7 @@ from earned.reports import export
 from earned.store import activations, practices, toolkit
 from earned.web import deps
 from tests.support.html import Page, page
-from tests.support.web import Web, location, values_for
+from tests.support.web import Web, location, sent_to_unlock, values_for
 
 NOTE = pacing.words()["calm"]["note"]
 
@@ -229,7 +229,7 @@ def test_the_toolkit_list_stays_in_calm_mode(web: Web, unlocked: TestClient) -> 
     p = page(unlocked.get("/regulate/toolkit"))
     assert p.one("h3.tool-name").text == "cold water on my wrists"
     assert p.select("form", action="/regulate/toolkit")  # add a tool
-    assert p.select("summary")[0].text == "I just used this"
+    assert p.main().select("summary")[0].text == "I just used this"
     assert "Your tools" in [h.text for h in p.select("h2")]
     p = page(unlocked.get("/regulate"))
     assert p.one("ul.tool-summary").text == "cold water on my wrists"
@@ -276,15 +276,16 @@ def test_home_in_calm_mode_is_practices_capture_and_help(web: Web, unlocked: Tes
     assert not p.select("a", href="/results")
     assert not p.select("a", href="/patterns")
     # The navigation rests the views that would only show the note.
-    nav = p.one("nav").text
+    nav = p.one("nav", aria_label="Main").text
     assert "Patterns" not in nav and "Starting point" not in nav
-    assert "Regulate" in nav and "Settings" in nav
+    assert "Practise" in nav and "Settings" in nav
+    assert "Progress" not in p.one("nav", aria_label="Tabs").text
 
 
 def test_calm_mode_is_kept_across_lock_and_unlock(web: Web, unlocked: TestClient) -> None:
     toggle(web, unlocked, "on")
     web.post(unlocked, "/lock")
-    assert location(unlocked.get("/")) == "/unlock"
+    assert sent_to_unlock(unlocked.get("/"))
     web.unlock(unlocked)
     assert page(unlocked.get("/")).select("section.practices")
 

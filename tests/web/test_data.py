@@ -19,7 +19,15 @@ from earned.reports import readable
 from earned.store import personal, settings
 from tests.support import PASSPHRASE
 from tests.support.html import page
-from tests.support.web import PROMPTS, Web, csrf_of, error_text, location, values_for
+from tests.support.web import (
+    PROMPTS,
+    Web,
+    csrf_of,
+    error_text,
+    location,
+    sent_to_unlock,
+    values_for,
+)
 
 
 def _import(web: Web, client: TestClient, raw: bytes, name: str = "export.json") -> httpx.Response:
@@ -361,13 +369,15 @@ def test_delete_everything(web: Web, unlocked: TestClient) -> None:
     _journal_with_things(web, unlocked)
     assert web.profile.folder.is_dir()
     r = web.post(unlocked, "/data/delete", {"confirm": " DELETE ", "passphrase": PASSPHRASE})
-    assert location(r) == "/setup"
+    assert location(r) == "/setup?deleted=1"
     assert "earned_session=" in r.headers.get("set-cookie", "")
     assert not web.profile.folder.exists()
     assert web.vault.store is None
     assert location(unlocked.get("/")) == "/setup"
-    assert location(unlocked.get("/reflect")) == "/unlock"
+    assert sent_to_unlock(unlocked.get("/reflect"))
     assert unlocked.get("/setup").status_code == 200
+    said = page(unlocked.get("/setup?deleted=1")).text
+    assert "Everything in this profile was deleted" in said and "automatic backups" in said
     # A new journal can be made in the same place, and it is empty.
     assert location(web.set_up(unlocked, "a brand new start")) == "/welcome"
     assert web.post(unlocked, "/welcome").status_code == 303
@@ -381,7 +391,7 @@ def test_delete_everything_locks_the_terminal_too(web: Web, unlocked: TestClient
     agent.start(web.profile, key, 120)
     assert agent.fetch_key(web.profile) == key
     r = web.post(unlocked, "/data/delete", {"confirm": "DELETE", "passphrase": PASSPHRASE})
-    assert location(r) == "/setup"
+    assert location(r) == "/setup?deleted=1"
     assert not web.profile.folder.exists()
     assert agent.fetch_key(web.profile) is None
     assert not agent.socket_path(web.profile).exists()

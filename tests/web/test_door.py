@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from earned.store import activations
 from earned.web import security
-from tests.support.web import Web, csrf_of, location
+from tests.support.web import Web, csrf_of, location, sent_to_unlock
 
 
 @pytest.mark.parametrize(
@@ -112,7 +112,7 @@ def test_passphrase_guessing_backs_off_per_client_and_overall() -> None:
 
 
 def test_the_unlock_page_says_how_long_to_wait(web: Web, unlocked: TestClient) -> None:
-    assert location(web.post(unlocked, "/lock")) == "/unlock"
+    assert sent_to_unlock(web.post(unlocked, "/lock"))
     statuses = [web.unlock(unlocked, "not it").status_code for _ in range(4)]
     assert statuses[:3] == [401, 401, 401] and statuses[3] == 429
     r = web.unlock(unlocked)  # even the right passphrase waits its turn
@@ -138,7 +138,7 @@ def test_a_journal_without_its_key_file_is_named_as_such_not_a_redirect_loop(
 ) -> None:
     """A deleted key file gave a setup ↔ unlock redirect loop on the web and "run earned
     init" then "already exists" in the terminal."""
-    assert location(web.post(unlocked, "/lock")) == "/unlock"
+    assert sent_to_unlock(web.post(unlocked, "/lock"))
     web.profile.key_file.unlink()
     for address in ("/", "/setup", "/unlock"):
         r = unlocked.get(address)

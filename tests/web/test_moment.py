@@ -137,7 +137,7 @@ def _quote(value: str) -> str:
 
 def test_home_offers_one_tap_capture(web: Web, unlocked: TestClient) -> None:
     p = page(unlocked.get("/"))
-    assert p.one("h1").text == "Welcome back"
+    assert p.one("h1").text == "Where to start"  # a new journal: capture is there all the same
     form = p.one("form", action="/moment")
     assert form.get("method") == "post"
     buttons = p.select("button", name="intensity")

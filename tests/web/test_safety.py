@@ -43,7 +43,7 @@ def test_help_lists_every_crisis_line(web: Web, state: str) -> None:
     assert "988 Suicide & Crisis Lifeline" in first_lines
     assert "Call or text 988" in first_lines
     assert "116 123" not in first_lines
-    assert [s.text for s in p.select("summary")] == [
+    assert [s.text for s in p.main().select("summary")] == [
         "Other regions",
         "Where these numbers come from",
     ]

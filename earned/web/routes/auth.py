@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from earned import passphrases, zones
+from earned import onboarding, passphrases, zones
 from earned.errors import EarnedError
 from earned.store import Store, backups, personal, settings
-from earned.web import security
+from earned.web import returns, security
 from earned.web.deps import Form, Open, Page
 from earned.web.render import render
 
@@ -45,11 +45,17 @@ def too_many_tries(wait: float) -> str:
 
 
 @router.get("/setup")
-def setup_page(request: Request, page: Page) -> Response:
-    _vault(request).profile.check_key_file()
-    if _vault(request).profile.exists:
+def setup_page(request: Request, page: Page, deleted: str = "") -> Response:
+    profile = _vault(request).profile
+    profile.check_key_file()
+    if profile.exists:
         return RedirectResponse("/unlock", status_code=303)
-    return render(page, "auth/setup.html")
+    kept = [b for b in backups.listed(profile) if not b.automatic] if deleted == "1" else []
+    return render(
+        page,
+        "auth/setup.html",
+        {"deleted": deleted == "1", "kept_backups": len(kept), "folder": backups.folder(profile)},
+    )
 
 
 @router.post("/setup/strength")
@@ -78,13 +84,21 @@ async def setup(request: Request, page: Page, values: Form) -> Response:
 
 
 @router.get("/unlock")
-def unlock_page(request: Request, page: Page, restored: str = "") -> Response:
+def unlock_page(request: Request, page: Page, restored: str = "", next: str = "") -> Response:
     profile = _vault(request).profile
     profile.check_key_file()
     if not profile.exists:
         return RedirectResponse("/setup", status_code=303)
     aside = backups.set_aside(profile) if restored == "1" else []
-    return render(page, "auth/unlock.html", {"restored": restored == "1", "set_aside": aside[:1]})
+    return render(
+        page,
+        "auth/unlock.html",
+        {
+            "restored": restored == "1",
+            "set_aside": aside[:1],
+            "next": next if returns.local_page(request, next) else "",
+        },
+    )
 
 
 @router.post("/unlock")
@@ -94,7 +108,12 @@ async def unlock(request: Request, page: Page, values: Form) -> Response:
     client = request.client.host if request.client else "unknown"
     wait = attempts.wait(client)
     if wait > 0:
-        return render(page, "auth/unlock.html", {"error": too_many_tries(wait)}, status=429)
+        return render(
+            page,
+            "auth/unlock.html",
+            {"error": too_many_tries(wait), "next": values.get("next", "")},
+            status=429,
+        )
     try:
         # Off the event loop: the key derivation takes a core for ~0.14 s, and every
         # other page (Get help now among them) must keep answering meanwhile.
@@ -103,9 +122,16 @@ async def unlock(request: Request, page: Page, values: Form) -> Response:
         )
     except EarnedError as error:
         attempts.tried(client, success=False)
-        return render(page, "auth/unlock.html", {"error": error.message}, status=error.status)
+        return render(
+            page,
+            "auth/unlock.html",
+            {"error": error.message, "next": values.get("next", "")},
+            status=error.status,
+        )
     attempts.tried(client, success=True)
-    return _signed_in(request, store, key, "/")
+    # On to the page that sent the person here, if it is one of ours.
+    asked = values.get("next", "")
+    return _signed_in(request, store, key, asked if returns.local_page(request, asked) else "/")
 
 
 @router.post("/lock")
@@ -131,5 +157,5 @@ def welcome(page: Page, store: Open) -> Response:
 @router.post("/welcome")
 async def welcomed(request: Request, store: Open, values: Form) -> Response:
     with store.session() as s:
-        settings.set_setting(session=s, key="onboarded", value="yes")
+        settings.set_setting(session=s, key=onboarding.SETTING, value=onboarding.DONE)
     return RedirectResponse("/", status_code=303)

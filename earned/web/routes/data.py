@@ -3,29 +3,23 @@ import, delete everything."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import Match
 
 from earned import content, crisis, pacing
 from earned.errors import EarnedError, Locked
 from earned.paths import Profile
 from earned.reports import export, files, summary
 from earned.store import backups, deletion, settings
-from earned.web import security
+from earned.web import returns, security
 from earned.web.deps import Form, Open, Page, upload_form
 from earned.web.page import PageContext, read_page
 from earned.web.render import render
 
 router = APIRouter()
-
-# Where the calm-mode toggle may send the person back to: a path on this app, never
-# another host ("//evil.example") or a scheme.
-LOCAL_PATH = re.compile(r"/(?!/)[A-Za-z0-9/_.-]{0,200}")
 
 
 def _page(
@@ -81,21 +75,9 @@ async def set_calm(request: Request, store: Open, values: Form) -> Response:
     with store.session() as s:
         settings.set_setting(session=s, key=pacing.CALM_MODE, value=value)
     target = values.get("next", "")
-    if target.startswith("/data") or not _page_to_return_to(request, target):
+    if target.startswith("/data") or not returns.local_page(request, target):
         target = f"/data?calm={value}#settings"
     return RedirectResponse(target, status_code=303)
-
-
-def _page_to_return_to(request: Request, target: str) -> bool:
-    """Whether `target` is a page of this app that a browser can GET.
-
-    The footer sends the current path, which after a refused form is a POST-only address
-    (e.g. /regulate/toolkit/<id>/use); returning there would be a 405 page.
-    """
-    if not LOCAL_PATH.fullmatch(target):
-        return False
-    scope = {"type": "http", "path": target, "method": "GET", "root_path": ""}
-    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
 
 
 @router.get("/data/export.{fmt}")
@@ -179,6 +161,6 @@ async def delete_everything(request: Request, page: Page, store: Open, values: F
         )
     except EarnedError as error:
         return _page(page, vault.profile, error=error.message, status=400)
-    response = RedirectResponse("/setup", status_code=303)
+    response = RedirectResponse("/setup?deleted=1", status_code=303)
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response

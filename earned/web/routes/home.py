@@ -9,7 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned.store import assessments, settings
+from earned import onboarding
+from earned.store import activations, assessments, settings
 from earned.store import entries as entry_store
 from earned.web import security
 from earned.web.deps import Page
@@ -29,7 +30,7 @@ def home(request: Request, page: Page) -> Response:
     if store is None:
         return RedirectResponse("/unlock", status_code=303)
     with store.session() as s:
-        if settings.get_setting(session=s, key="onboarded") != "yes":
+        if settings.get_setting(session=s, key=onboarding.SETTING) != onboarding.DONE:
             return RedirectResponse("/welcome", status_code=303)
         unfinished = assessments.unfinished_assessment(session=s, instrument_id="ecr")
         done = [
@@ -39,6 +40,10 @@ def home(request: Request, page: Page) -> Response:
         ]
         entries = entry_store.list_entries(session=s, limit=3)
         in_the_moment = moment.home_context(s)
+        # Nothing written, answered or logged yet: a first visit, not a return.
+        first_visit = not (
+            done or unfinished or entries or activations.list_activations(session=s, limit=1)
+        )
     return render(
         page,
         "home.html",
@@ -46,6 +51,7 @@ def home(request: Request, page: Page) -> Response:
             "unfinished": unfinished,
             "latest": done[-1] if done else None,
             "entries": entries,
+            "first_visit": first_visit,
             **in_the_moment,
         },
     )
