@@ -139,6 +139,68 @@ def test_an_unknown_command_is_a_usage_error_listing_the_commands(
     assert "invalid choice: 'lgo'" in err and "'log'" in err
 
 
+# --- the options every command takes ------------------------------------------------------
+
+
+def test_version_prints_the_installed_version() -> None:
+    from importlib.metadata import version
+
+    done = earned("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"earned {version('earned')}\n"
+
+
+def test_version_imports_nothing_heavy() -> None:
+    code = """
+import contextlib, io
+from earned import cli
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        cli.main(["--version"])
+    except SystemExit as exc:
+        assert exc.code == 0
+"""
+    assert heavy_imports_after(code) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "profile", "pw"),
+    [
+        (["--profile", "a", "--passphrase-file", "p", "log", "5"], "a", "p"),
+        (["log", "5", "--profile", "a", "--passphrase-file", "p"], "a", "p"),
+        (["log", "--profile=a", "5", "--passphrase-file=p"], "a", "p"),
+        (["--profile", "a", "log", "5", "--passphrase-file", "p"], "a", "p"),
+        (["log", "5"], "default", None),
+        (["--profile", "a", "log", "5"], "a", None),
+    ],
+)
+def test_profile_and_passphrase_file_go_before_or_after_the_command(
+    argv: list[str], profile: str, pw: str | None
+) -> None:
+    for parser in (cli.build_parser(), cli.build_parser(only="log")):
+        args = parser.parse_args(argv)
+        assert args.profile == profile
+        assert args.passphrase_file == (Path(pw) if pw else None)
+
+
+@pytest.mark.usefixtures("data_dir")
+@pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
+def test_a_profile_named_before_or_after_the_command_is_the_one_used(
+    after: bool, pw: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from earned import paths
+
+    words = ["--profile", "second", "--passphrase-file", str(pw)]
+    argv = ["init", *words] if after else [*words, "init"]
+    made = call(capsys, *argv)
+    assert made.code == 0, made.err
+    assert paths.profile("second").exists
+    assert not paths.profile().exists
+    shown = call(capsys, "results", *words) if after else call(capsys, *words, "results")
+    assert shown.code == 0, shown.err
+    assert "There are no results yet." in shown.out
+
+
 # --- how a run ends ------------------------------------------------------------------------
 
 

@@ -136,20 +136,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         ),
         epilog="Run `earned COMMAND --help` for the options of a command.",
     )
-    parser.add_argument(
-        "--profile",
-        default="default",
-        metavar="NAME",
-        help="which journal to use; each profile is a separate encrypted journal "
-        "(default: %(default)s)",
-    )
-    parser.add_argument(
-        "--passphrase-file",
-        type=Path,
-        metavar="PATH",
-        help="read the passphrase from the first line of PATH instead of asking "
-        f"(for scripts; the {PASSPHRASE_ENV} environment variable also works)",
-    )
+    parser.add_argument("--version", action=_Version, help="print earned's version and stop")
+    _global_options(parser, defaults=True)
     sub: Any = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for name in [only] if only is not None else COMMAND_MODULES:
         spec = command(name)
@@ -159,7 +147,57 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         one.set_defaults(run=spec.run)
         if spec.options is not None:
             spec.options(one)
+        _global_options(one, defaults=False)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """--profile and --passphrase-file, taken before the command word or after it.
+
+    The command's own copies have no default (argparse.SUPPRESS): a subparser's defaults
+    would otherwise overwrite what was given before the command word.
+    """
+    parser.add_argument(
+        "--profile",
+        default="default" if defaults else argparse.SUPPRESS,
+        metavar="NAME",
+        help="which journal to use; each profile is a separate encrypted journal "
+        "(default: default)",
+    )
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        default=None if defaults else argparse.SUPPRESS,
+        metavar="PATH",
+        help="read the passphrase from the first line of PATH instead of asking "
+        f"(for scripts; the {PASSPHRASE_ENV} environment variable also works)",
+    )
+
+
+class _Version(argparse.Action):
+    """--version: `earned 0.1.0`, from the installed package's metadata.
+
+    importlib.metadata costs about 40 ms to import, so it is read only when asked.
+    """
+
+    def __init__(self, option_strings: list[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("earned")
+        except PackageNotFoundError:  # run from a source folder that was never installed
+            found = "(version unknown: not installed)"
+        print(f"earned {found}")
+        parser.exit()
 
 
 def _command_in(argv: list[str]) -> str | None:
