@@ -2,8 +2,9 @@
 answers 5xx, and a refused request never leaves a partial write.
 
 The routes, their fields and their addresses come from the app itself (the route table,
-the forms its pages show, the names its handlers read; tests/support/fuzz.py), so a new
-form route is fuzzed without being listed here. Each route gets CASES_PER_ROUTE cases on
+the forms its pages show, the names its handlers read: tests/support/forms.py), so a new
+form route is fuzzed without being listed here; the cases and the checks after each are
+tests/support/fuzz.py and rows.py. Each route gets CASES_PER_ROUTE cases on
 its own copy of a journal with one of everything; bench/fuzz.py runs ten thousand and
 more. A failure names the case and the command that runs that route's cases again.
 """
