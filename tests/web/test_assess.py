@@ -292,8 +292,16 @@ def test_results_trajectory_with_two_assessments(
     desc = p.one("desc", id="plane-desc").text
     assert "Anxiety 1.00 and avoidance 1.00" in desc
     assert "2 result(s) shown" in desc
-    assert len(p.select("circle")) == 2
-    assert p.select("polyline")
+    on_plane = [c for c in p.select("circle") if (c.get("class") or "").startswith("plane-")]
+    assert len(on_plane) == 2
+    assert len(p.select("line", class_="plane-path")) == 1  # one step, with its arrow
+    # Each dimension over time, wide and narrow, described in words.
+    for sub in ("anxiety", "avoidance"):
+        for width in ("wide", "narrow"):
+            desc = p.one("desc", id=f"{sub}-{width}-desc").text
+            assert desc.startswith(f"Attachment {sub} over time: 2 results from"), desc
+            assert "1 change(s) from one result to the next counted as reliable" in desc
+    assert len(p.select("circle", class_="chart-reliable")) == 4  # 2 subscales x 2 widths
     table = p.one("table.trajectory")
     assert "first result" in table.text
     verdicts = [v.text for v in p.select("span.verdict")]

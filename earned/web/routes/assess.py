@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from markupsafe import Markup
 
 from earned import assessment as domain
 from earned import instruments, results
 from earned.errors import EarnedError
 from earned.store import assessments
-from earned.web import deps
-from earned.web.chart import Point, plane
+from earned.web import deps, result_charts
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext
 from earned.web.render import render
@@ -185,18 +183,10 @@ def _results(ctx: PageContext, done: list[domain.Assessment], assessment_id: str
     shown = summary.shown
     assert shown is not None  # `upto` names a completed result, so there is one to show
     scores = shown.step.scores
-    points = [
-        Point(
-            st.scores["avoidance"],
-            st.scores["anxiety"],
-            f"{(st.assessment.completed_at or st.assessment.started_at):%d %b %Y}: "
-            f"anxiety {st.scores['anxiety']:.2f}, avoidance {st.scores['avoidance']:.2f}",
-        )
-        for st in summary.steps
-    ]
     description = (
         f"Anxiety {scores['anxiety']:.2f} and avoidance {scores['avoidance']:.2f} on a 1 to 5 "
-        f"scale: {shown.reading.title.lower()}. {len(points)} result(s) shown."
+        f"scale: {shown.reading.title.lower()}. {len(summary.steps)} result(s) shown, "
+        "joined oldest to newest; the newest is the large dot."
     )
     return render(
         ctx,
@@ -207,7 +197,8 @@ def _results(ctx: PageContext, done: list[domain.Assessment], assessment_id: str
             "steps": summary.steps,
             "reading": shown.reading,
             "placements": shown.placements,
-            "chart": Markup(plane(points, description)),  # noqa: S704 - built from numbers; text escaped in plane()
+            "chart": result_charts.plane(summary, ctx.zone, description),
+            "over_time": result_charts.over_time(summary, ctx.zone),
             "overall": summary.overall,
             "norms": summary.norms,
         },
