@@ -28,11 +28,13 @@ def needs_restore(exc: EarnedError) -> bool:
 
 
 class WrongPassphrase(EarnedError):
-    def __init__(self) -> None:
+    """The passphrase does not open the key file. `reading`: the command only reads (the
+    CLI's results, export, list...), so "nothing was changed" would be an odd thing to say."""
+
+    def __init__(self, *, reading: bool = False) -> None:
+        after = "Please try again." if reading else "Nothing was changed; please try again."
         super().__init__(
-            "That passphrase does not unlock this journal. Nothing was changed; please try again.",
-            exit_code=3,
-            status=401,
+            f"That passphrase does not unlock this journal. {after}", exit_code=3, status=401
         )
 
 

@@ -3,6 +3,7 @@ chosen profile, times given with --at and text made safe for a terminal."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from earned.cli import common
 from earned.errors import EarnedError
 from tests.support import PASSPHRASE
-from tests.support.cli import call, earned, secret
+from tests.support.cli import call, count, demo_export, earned, on_terminal, secret
 from tests.support.journals import Journal
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
@@ -49,6 +50,114 @@ def test_an_unreadable_or_empty_passphrase_file_is_a_clear_message(
     assert empty.code == 1 and "is empty" in empty.err
     missing = call(capsys, "results", pw=tmp_path / "nowhere")
     assert missing.code == 1 and "Cannot read the passphrase file" in missing.err
+
+
+def test_a_read_only_command_does_not_say_nothing_was_changed(
+    journal: Journal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = secret(tmp_path, "not the passphrase", "wrong")
+    for reading in (["results"], ["open"], ["list"], ["export"]):
+        result = call(capsys, *reading, pw=wrong)
+        assert result.code == 3, reading
+        assert result.err == (
+            "earned: That passphrase does not unlock this journal. Please try again.\n"
+        ), reading
+    for writing in (["log", "5"], ["import", str(demo_export(tmp_path))]):
+        result = call(capsys, *writing, pw=wrong)
+        assert result.code == 3, writing
+        assert "does not unlock this journal. Nothing was changed;" in result.err, writing
+    assert count(journal) == 0
+
+
+def test_a_passphrase_from_a_file_or_the_environment_gets_one_try(
+    journal: Journal,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[str] = []
+    monkeypatch.setattr(common, "has_terminal", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or "wrong")
+    monkeypatch.setattr("sys.stdin", _Tty())
+    result = call(capsys, "results", pw=secret(tmp_path, "not the passphrase", "wrong"))
+    assert result.code == 3 and "try again (" not in result.err
+    monkeypatch.setenv("EARNED_PASSPHRASE", "not the passphrase either")
+    result = call(capsys, "results")
+    assert result.code == 3 and "try again (" not in result.err
+    assert asked == []
+
+
+def test_without_a_terminal_on_standard_input_a_prompt_gets_one_try(
+    journal: Journal, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script piping into earned, with a terminal still around for getpass: asking again
+    could wait for ever, so one try."""
+    asked: list[str] = []
+    monkeypatch.setattr(common, "has_terminal", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": asked.append(prompt) or "wrong")
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    result = call(capsys, "results")
+    assert result.code == 3
+    assert asked == ["Passphrase: "]
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_wrong_passphrase_typed_at_the_prompt_is_asked_again_three_times_in_all(
+    journal: Journal,
+) -> None:
+    done = on_terminal(
+        "results",
+        replies=[("Passphrase:", "first"), ("Passphrase:", "second"), ("Passphrase:", "third")],
+    )
+    assert done.code == 3, done.shown
+    assert done.shown.count("Passphrase:") == 3
+    assert "try again (2 of 3)" in done.shown and "try again (3 of 3)" in done.shown
+    assert done.shown.rstrip().endswith(
+        "earned: That passphrase does not unlock this journal. Please try again."
+    )
+    assert "Nothing was changed" not in done.shown
+
+
+def test_the_right_passphrase_on_a_later_try_goes_ahead(journal: Journal) -> None:
+    done = on_terminal(
+        "log", "6", "late again", replies=[("Passphrase:", "first"), ("Passphrase:", PASSPHRASE)]
+    )
+    assert done.code == 0, done.shown
+    assert "try again (2 of 3)" in done.shown and "(3 of 3)" not in done.shown
+    assert "Logged: intensity 6" in done.shown
+    assert count(journal) == 1
+
+
+def test_a_writing_command_says_nothing_was_changed_after_three_tries(journal: Journal) -> None:
+    done = on_terminal(
+        "log", "6", replies=[("Passphrase:", "a"), ("Passphrase:", "b"), ("Passphrase:", "c")]
+    )
+    assert done.code == 3, done.shown
+    assert "does not unlock this journal. Nothing was changed; please try again." in done.shown
+    assert count(journal) == 0
+
+
+def test_delete_everything_asks_again_at_the_prompt(journal: Journal) -> None:
+    done = on_terminal(
+        "delete-everything",
+        "--yes-i-am-sure",
+        replies=[("Passphrase:", "not it"), ("Passphrase:", PASSPHRASE)],
+    )
+    assert done.code == 0, done.shown
+    assert "try again (2 of 3)" in done.shown
+    assert not journal.profile.folder.exists()
+
+
+def test_a_passphrase_in_the_environment_is_not_asked_again_on_a_terminal(
+    journal: Journal,
+) -> None:
+    done = on_terminal("results", replies=[], EARNED_PASSPHRASE="not the passphrase")
+    assert done.code == 3, done.shown
+    assert "Passphrase:" not in done.shown and "try again (" not in done.shown
 
 
 @pytest.mark.usefixtures("data_dir")

@@ -40,7 +40,7 @@ from importlib import import_module
 from pathlib import Path
 
 from earned.cli.common import PASSPHRASE_ENV, Command
-from earned.errors import DISK_FULL, EarnedError, is_disk_full
+from earned.errors import DISK_FULL, EarnedError, WrongPassphrase, is_disk_full
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
 TYPE_CHECKING = False
@@ -144,7 +144,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         one: argparse.ArgumentParser = sub.add_parser(
             name, help=spec.summary, description=spec.description, formatter_class=_Formatter
         )
-        one.set_defaults(run=spec.run)
+        one.set_defaults(run=spec.run, reads_only=spec.reads_only)
         if spec.options is not None:
             spec.options(one)
         _global_options(one, defaults=False)
@@ -224,6 +224,8 @@ def _run(args: argparse.Namespace) -> int:
         code: int = args.run(args)
         return code
     except EarnedError as exc:
+        if isinstance(exc, WrongPassphrase) and getattr(args, "reads_only", False):
+            exc = WrongPassphrase(reading=True)  # without "nothing was changed"
         print(f"earned: {exc.message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -258,6 +258,7 @@ OPEN = Command(
     "List the episodes not yet marked settled (newest first) and any urge-delay timers "
     "still running, with the ids that `earned settle` and `earned wait --end` take.",
     cmd_open,
+    reads_only=True,
 )
 
 COMMANDS = (LOG, SETTLE, PEAK, OPEN)

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from earned import passphrases
-from earned.errors import EarnedError
+from earned.errors import EarnedError, WrongPassphrase
 from earned.paths import Profile, profile
 
 # Real dataclasses for mypy; earned.records at run time, which spares the quick CLI path
@@ -25,9 +25,11 @@ if TYPE_CHECKING:
     import argparse
     from dataclasses import dataclass
     from datetime import datetime
-    from typing import Any, TextIO
+    from typing import Any, TextIO, TypeVar
 
     from earned.store import Store
+
+    T = TypeVar("T")
 else:
     from earned.records import record as dataclass
 
@@ -53,6 +55,7 @@ class Command:
     description: str
     run: Callable[[argparse.Namespace], int]
     options: Callable[[argparse.ArgumentParser], None] | None = None
+    reads_only: bool = False  # changes nothing in the journal (the wrong-passphrase words)
 
 
 # --- passphrases -------------------------------------------------------------------------
@@ -109,6 +112,55 @@ def passphrase(args: argparse.Namespace, prompt: str = "Passphrase: ") -> str:
     return _ask_secret(prompt)
 
 
+TRIES = 3  # passphrases typed at the prompt before a command stops, as sudo and jrnl do
+
+
+def typed_at_prompt(args: argparse.Namespace) -> bool:
+    """Whether a person types the passphrase at a prompt: no file, no variable, and
+    standard input a terminal (not a script piping words in)."""
+    return (
+        args.passphrase_file is None
+        and not os.environ.get(PASSPHRASE_ENV)
+        and sys.stdin is not None
+        and sys.stdin.isatty()
+    )
+
+
+def with_passphrase(
+    args: argparse.Namespace, use: Callable[[str], T], prompt: str = "Passphrase: "
+) -> T:
+    """`use(passphrase)`, asking again after a wrong one typed at the prompt (TRIES in all).
+
+    `use` raises WrongPassphrase when the passphrase does not open the key file. From a
+    file or the environment (or with no person at a terminal) there is one try: the same
+    wrong passphrase would come back. Each try costs one key derivation.
+    """
+    tries = TRIES if typed_at_prompt(args) else 1
+    for attempt in range(1, tries):
+        try:
+            return use(passphrase(args, prompt))
+        except WrongPassphrase:
+            print(
+                f"That passphrase does not unlock this journal; try again ({attempt + 1} of "
+                f"{tries}).",
+                file=sys.stderr,
+            )
+    return use(passphrase(args, prompt))
+
+
+def checked_passphrase(
+    args: argparse.Namespace, prof: Profile, prompt: str = "Passphrase: "
+) -> str:
+    """The passphrase, once it opens `prof`'s key file (asked again at a prompt)."""
+    from earned.store import keys
+
+    def check(given: str) -> str:
+        keys.unlock(prof.key_file, given)
+        return given
+
+    return with_passphrase(args, check, prompt)
+
+
 def new_passphrase(file: Path | None, from_env: str | None) -> str:
     """A new passphrase from a file or the environment, else typed twice; checked either way."""
 
@@ -157,7 +209,7 @@ def unlocked(args: argparse.Namespace) -> Iterator[tuple[Profile, Store, bytes]]
     from earned.store import personal
 
     prof = existing(args)
-    store, data_key = personal.unlock(prof, passphrase(args))
+    store, data_key = with_passphrase(args, lambda given: personal.unlock(prof, given))
     try:
         yield prof, store, data_key
     finally:
@@ -201,7 +253,7 @@ def quick_journal(args: argparse.Namespace) -> Iterator[tuple[Profile, Any]]:
         if sqlcipher.marker(prof.database).exists():
             raise sqlcipher.unverified(prof.database)  # before asking for a passphrase
         prompted = args.passphrase_file is None and not os.environ.get(PASSPHRASE_ENV)
-        data_key = keys.unlock(prof.key_file, passphrase(args))
+        data_key = with_passphrase(args, lambda given: keys.unlock(prof.key_file, given))
         conn = quick.open_journal(prof, data_key, every_page=True)
         if prompted:
             print(UNLOCK_TIP, file=sys.stderr)

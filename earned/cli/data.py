@@ -6,7 +6,15 @@ import os
 import sys
 from pathlib import Path
 
-from earned.cli.common import Command, chosen, passphrase, say, unlocked
+from earned.cli.common import (
+    Command,
+    checked_passphrase,
+    chosen,
+    passphrase,
+    say,
+    typed_at_prompt,
+    unlocked,
+)
 from earned.errors import EarnedError
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
@@ -78,6 +86,7 @@ EXPORT = Command(
     "is a zip of tables; Markdown is for reading. The export is not encrypted.",
     cmd_export,
     _export_options,
+    reads_only=True,
 )
 
 
@@ -174,7 +183,10 @@ def cmd_delete_everything(args: argparse.Namespace) -> int:
             exit_code=2,
         )
     # The same steps as the web's Settings: passphrase, key agent stopped, folder removed.
-    deletion.delete_profile(prof, passphrase=lambda: passphrase(args))
+    # At a prompt the passphrase is checked here first, so a mistyped one can be typed
+    # again (delete_profile checks it once more: one more key derivation).
+    asked = (lambda: checked_passphrase(args, prof)) if typed_at_prompt(args) else None
+    deletion.delete_profile(prof, passphrase=asked or (lambda: passphrase(args)))
     print(f"Deleted the profile '{prof.name}' and everything in it ({prof.folder}).")
     kept = [b for b in backups.listed(prof) if not b.automatic]
     if kept:

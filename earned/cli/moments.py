@@ -106,6 +106,7 @@ LIST = Command(
     "wrote). Example: earned list --from 2026-01-01 --contains late",
     cmd_list,
     _list_options,
+    reads_only=True,
 )
 
 

@@ -10,12 +10,13 @@ from earned import passphrases
 from earned.cli.common import (
     PASSPHRASE_ENV,
     Command,
+    checked_passphrase,
     chosen,
     existing,
     new_passphrase,
     now,
-    passphrase,
     say,
+    with_passphrase,
 )
 from earned.errors import EarnedError
 from earned.paths import profile
@@ -94,7 +95,8 @@ def cmd_unlock(args: argparse.Namespace) -> int:
         )
     prof = existing(args)
     agent.prepare()  # a folder that is not private fails here, before the passphrase
-    store, data_key = personal.unlock(prof, passphrase(args))  # also brings it up to date
+    # personal.unlock also brings the journal up to date
+    store, data_key = with_passphrase(args, lambda given: personal.unlock(prof, given))
     store.close()
     _pid, expires = agent.start(prof, data_key, minutes * 60)
     until = datetime.fromtimestamp(expires).astimezone()
@@ -117,6 +119,7 @@ UNLOCK = Command(
     "early. See docs/privacy-and-threat-model.md for the trade-off.",
     cmd_unlock,
     _unlock_options,
+    reads_only=True,
 )
 
 
@@ -153,11 +156,10 @@ def _passphrase_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from earned.store import keys, personal
+    from earned.store import personal
 
     prof = existing(args)
-    old = passphrase(args, "Current passphrase: ")
-    keys.unlock(prof.key_file, old)  # check it before asking for a new one
+    old = checked_passphrase(args, prof, "Current passphrase: ")  # before asking a new one
     new = new_passphrase(args.new_passphrase_file, None)
     if new == old:
         raise EarnedError("The new passphrase is the same as the current one; nothing changed.")

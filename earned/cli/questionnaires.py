@@ -282,6 +282,7 @@ RESULTS = Command(
     "reading, and each step of your trajectory with its Reliable Change Index.",
     cmd_results,
     _results_options,
+    reads_only=True,
 )
 
 

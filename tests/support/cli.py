@@ -73,6 +73,65 @@ def earned(
     )
 
 
+@dataclass
+class Terminal:
+    """What a run on a pseudo-terminal (`on_terminal`) ended with: its exit code and
+    everything it wrote to the terminal (stdout and stderr together, as a person sees)."""
+
+    code: int
+    shown: str
+
+
+def on_terminal(
+    *argv: str, replies: list[tuple[str, str]], timeout: float = 60, **extra_env: str
+) -> Terminal:
+    """`python -m earned ARGV` with a pseudo-terminal as its controlling terminal, stdin,
+    stdout and stderr, as when a person runs it: passphrase prompts (getpass reads
+    /dev/tty) and terminal-only output happen. `replies`: (what to wait for, what to type)
+    in order; each reply is typed once its text has appeared since the one before.
+    """
+    import os
+    import pty
+    import select
+    import time
+
+    environment = child_env(**extra_env)
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a new session whose controlling terminal is the pty
+        try:
+            os.execve(sys.executable, [sys.executable, "-m", "earned", *argv], environment)
+        finally:
+            os._exit(127)
+    seen = b""
+    typed_after = 0  # replies are matched in what came after the last one typed
+    pending = list(replies)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if pending and pending[0][0].encode() in seen[typed_after:]:
+                typed_after = len(seen)
+                os.write(fd, pending.pop(0)[1].encode() + b"\n")
+                continue
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child has closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        else:
+            os.kill(pid, 9)
+            raise AssertionError(f"timed out; the terminal showed {seen!r}")
+    finally:
+        os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    assert not pending, f"never asked {pending[0][0]!r}; the terminal showed {seen!r}"
+    return Terminal(os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace"))
+
+
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     """The subcommand parsers of `parser`, by name."""
     for action in parser._actions:
