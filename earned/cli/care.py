@@ -51,10 +51,10 @@ def print_lines(region: str | None) -> None:
     first = crisis.region_or_default(region)
     err = sys.stderr
     print(file=err)
-    say(words["care"]["title"], file=err)
+    say(words["care"]["title"], file=err, strong=True)
     say(words["care"]["text"], "  ", file=err)
     for key in [first, *(k for k in regions if k != first)]:
-        print(f"  {regions[key]['name']}", file=err)
+        say(regions[key]["name"], "  ", file=err, strong=True)
         for line in regions[key]["lines"]:
             say(f"{line['name']}: {line['how']} ({line['hours']})", "    ", file=err)
     say(words["emergency"], "  ", file=err)

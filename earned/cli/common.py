@@ -329,14 +329,26 @@ def local_day(moment: datetime | None) -> str:
 # --- text for a terminal -----------------------------------------------------------------
 
 
-def say(text: str = "", indent: str = "", file: TextIO | None = None) -> None:
-    """Print `text` wrapped to WIDTH columns (each line indented), or an empty line."""
+def say(
+    text: str = "", indent: str = "", file: TextIO | None = None, *, strong: bool = False
+) -> None:
+    """Print `text` wrapped to WIDTH columns (each line indented), or an empty line.
+
+    `strong`: in bold on a terminal that takes it (earned.cli.style), wrapped first so the
+    escape codes do not count as columns.
+    """
     import textwrap
 
     if not text:
         print(file=file)
         return
-    print(textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent), file=file)
+    lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    if strong:
+        from earned.cli import style
+
+        stream = sys.stdout if file is None else file
+        lines = [indent + style.bold(line[len(indent) :], stream) for line in lines]
+    print("\n".join(lines), file=file)
 
 
 def plain(text: str | None, limit: int = 60) -> str:

@@ -194,7 +194,10 @@ def _print_results(data: dict[str, Any]) -> None:
         return
     names = {sid: r["name"] for sid, r in data["reliability"].items()}
     n = data["norms"]["n"] if data["norms"] else None
-    print(f"Your latest result ({data['instrument']['name']}, {_day(latest['completed_at'])})")
+    say(
+        f"Your latest result ({data['instrument']['name']}, {_day(latest['completed_at'])})",
+        strong=True,
+    )
     print()
     for sid, value in latest["scores"].items():
         pct = latest["percentiles"].get(sid)
@@ -205,7 +208,7 @@ def _print_results(data: dict[str, Any]) -> None:
         note += f" The reference sample is {n:,} people who answered the same questions online."
     say(f"({note})", "  ")
     print()
-    print(latest["reading"]["title"])
+    say(latest["reading"]["title"], strong=True)
     say(latest["reading"]["text"], "  ")
     say(latest["reading"]["caveat"], "  ")
     print()
@@ -216,7 +219,7 @@ def _print_results(data: dict[str, Any]) -> None:
             "whether things are changing beyond measurement error."
         )
     else:
-        print("Over time (Reliable Change Index: a change counts when |RCI| > 1.96)")
+        say("Over time (Reliable Change Index: a change counts when |RCI| > 1.96)", strong=True)
         for step in steps:
             parts = []
             for sid, value in step["scores"].items():
@@ -233,7 +236,7 @@ def _print_results(data: dict[str, Any]) -> None:
                 "answers mostly repeat what you remember. Two weeks or more apart is fair."
             )
         print()
-        print("Since your first result:")
+        say("Since your first result:", strong=True)
         if not data["overall"]:
             say("Too soon to compare: your results so far are within two weeks of each other.")
         for sid, rc in data["overall"].items():
@@ -242,7 +245,7 @@ def _print_results(data: dict[str, Any]) -> None:
                 f"({rc['before']:.2f} -> {rc['after']:.2f}, RCI {rc['rci']:+.2f})"
             )
         print()
-    print("Reliability used for these verdicts:")
+    say("Reliability used for these verdicts:", strong=True)
     for rel in data["reliability"].values():
         if rel["value"] is not None:
             say(f"{rel['name']}: {rel['value']:.3f}. {rel['source'] or ''}".strip(), "  ")
