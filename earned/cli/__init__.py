@@ -10,6 +10,7 @@ One module per group of commands, each command's options beside its handler:
     serve.py            serve
     questionnaires.py   assess, results, checkin
     data.py             export, import, backup, restore, delete-everything
+    completion.py       completion (the shell's Tab completion, from argcomplete)
     common.py           what they share: Command, passphrases, the profile, times, text
     care.py             the crisis lines printed after a worrying entry
 
@@ -74,6 +75,7 @@ COMMAND_MODULES = {
     "passphrase": "profile",
     "demo": "profile",
     "delete-everything": "data",
+    "completion": "completion",
 }
 # Commands that never import the heavy stack: after them the process ends at once.
 QUICK_COMMANDS = frozenset({"log", "settle", "peak", "open", "wait", "lock"})
@@ -273,6 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     (argv None: the `earned` script or `python -m earned`) a quick command's process ends
     right after it, see _exit_now.
     """
+    if argv is None and "_ARGCOMPLETE" in os.environ:
+        # The shell's completion script asking (see earned/cli/completion.py): answer, end.
+        from earned.cli.completion import complete
+
+        complete(build_parser())
     words = sys.argv[1:] if argv is None else argv
     named = _command_in(words)
     parser = build_parser(only=named if named in COMMAND_MODULES else None)

@@ -35,6 +35,7 @@ HEAVY = (
     "pydantic",
     "cryptography",
     "jinja2",
+    "argcomplete",
 )
 
 
