@@ -14,3 +14,12 @@ def whole(text: str | None, *, most_digits: int = 12) -> int | None:
     if not raw or len(raw) > most_digits or not raw.isascii() or not raw.isdigit():
         return None
     return int(raw)
+
+
+def signed(text: str | None, *, most_digits: int = 12) -> int | None:
+    """Like `whole`, with an optional leading minus sign (a time-zone offset in minutes)."""
+    raw = (text or "").strip()
+    if raw.startswith("-"):
+        value = whole(raw[1:], most_digits=most_digits)
+        return None if value is None else -value
+    return whole(raw, most_digits=most_digits)

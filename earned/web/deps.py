@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
-from earned import safety
+from earned import numbers, safety
 from earned.errors import EarnedError, Locked
 from earned.store import Store
 from earned.web import security
@@ -80,7 +80,7 @@ def now() -> datetime:
 
 
 def int_field(values: dict[str, str], name: str, *, what: str) -> int:
-    try:
-        return int(values.get(name, "").strip())
-    except ValueError:
-        raise EarnedError(f"Please choose {what}.") from None
+    value = numbers.whole(values.get(name))
+    if value is None:
+        raise EarnedError(f"Please choose {what}.")
+    return value

@@ -392,3 +392,17 @@ def test_a_malformed_order_number_saves_nothing(web: Web, unlocked: TestClient, 
     )
     assert r.status_code == 400
     assert web.assessments()[0].answers == {}
+
+
+def test_digits_of_other_scripts_are_not_read_as_answers(web: Web, unlocked: TestClient) -> None:
+    """int() reads "٣" as 3 and "1_0" as 10; a choice on the scale is sent in ASCII digits
+    (numbers.whole), so these are refused and nothing is saved."""
+    aid = web.start(unlocked)
+    for item, value in (("١", "3"), ("1", "٣"), ("1", "1_0"), ("1_0", "3")):
+        r = web.answer(unlocked, aid, item, value)
+        assert r.status_code == 400, (item, value, r.status_code)
+    r = web.submit_page(unlocked, aid, 1, {})
+    page_one = {f"q{n}": "٣" for n in range(1, 2)}
+    r = web.post(unlocked, f"/assess/{aid}/1", {**page_one, "direction": "next"})
+    assert r.status_code == 400
+    assert web.assessments()[0].answers == {}

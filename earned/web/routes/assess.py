@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import assessment as domain
-from earned import instruments, results
+from earned import instruments, numbers, results
 from earned.errors import EarnedError
 from earned.store import assessments
 from earned.web import deps, result_charts
@@ -116,10 +116,10 @@ async def page_submit(
         raw = values.get(f"q{item.number}")
         if raw is None or raw == "":
             continue
-        try:
-            given[item.number] = int(raw)
-        except ValueError:
-            raise EarnedError("One of the answers was not a choice on the scale.") from None
+        value = numbers.whole(raw, most_digits=3)
+        if value is None:
+            raise EarnedError("One of the answers was not a choice on the scale.")
+        given[item.number] = value
     seq = domain.check_seq(values.get("seq"))  # the submit's moment: later than every choice
     with store.session() as s:
         for number, value in given.items():

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import assessment as domain
-from earned import checkin
+from earned import checkin, numbers
 from earned.assessment import Assessment
 from earned.errors import EarnedError
 from earned.instruments.model import Instrument
@@ -137,10 +137,10 @@ async def submit(page: Page, store: Open, instrument_id: str, values: Form) -> R
         raw = values.get(f"q{item.number}")
         if raw is None or raw == "":
             continue
-        try:
-            given[item.number] = int(raw)
-        except ValueError:
-            raise EarnedError("One of the answers was not a choice on the scale.") from None
+        value = numbers.whole(raw, most_digits=3)
+        if value is None:
+            raise EarnedError("One of the answers was not a choice on the scale.")
+        given[item.number] = value
     with store.session() as s:
         current = assessments.unfinished_assessment(session=s, instrument_id=inst.id)
         if current is None and given:

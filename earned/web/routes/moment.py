@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from earned import content, durations, episodes, patterns, urges
+from earned import content, durations, episodes, numbers, patterns, urges
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.records import replace
@@ -67,11 +67,8 @@ def local_time(values: dict[str, str], name: str) -> datetime | None:
     raw = values.get(name, "").strip()
     if not raw:
         return None
-    try:
-        offset = int(values.get("tz", "0").strip() or "0")
-    except ValueError:
-        raise EarnedError("That form was malformed; please reload the page.") from None
-    if abs(offset) > MAX_TZ_MINUTES:
+    offset = numbers.signed(values.get("tz", "").strip() or "0", most_digits=4)
+    if offset is None or abs(offset) > MAX_TZ_MINUTES:
         raise EarnedError("That form was malformed; please reload the page.")
     try:
         when = datetime.fromisoformat(raw)
@@ -364,10 +361,8 @@ async def save_details(
         if error.status == 404:
             raise
         # Show the form again with what was typed, so nothing the person wrote is lost.
-        try:
-            intensity_draft = int(values.get("intensity", ""))
-        except ValueError:
-            intensity_draft = current.intensity
+        typed = numbers.whole(values.get("intensity"), most_digits=3)
+        intensity_draft = current.intensity if typed is None else typed
         draft = replace(
             current,
             intensity=intensity_draft,

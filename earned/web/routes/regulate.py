@@ -160,10 +160,10 @@ def _whole(values: dict[str, str], name: str, message: str) -> int | None:
     raw = values.get(name, "").strip()
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise EarnedError(message) from None
+    value = numbers.signed(raw)  # a negative length is the domain's to refuse, with its range
+    if value is None:
+        raise EarnedError(message)
+    return value
 
 
 def practice_seconds(values: dict[str, str]) -> int:
@@ -239,10 +239,7 @@ def breathing_minutes(raw: str | None) -> int:
     if raw is None or not raw.strip():
         return DEFAULT_BREATHE_MINUTES
     listed = ", ".join(str(m) for m in choices[:-1]) + f" or {choices[-1]}"
-    try:
-        minutes = int(raw.strip())
-    except ValueError:
-        minutes = -1
+    minutes = numbers.whole(raw, most_digits=4)
     if minutes not in choices:
         raise EarnedError(f"Breathing sessions last {listed} minutes; please choose one of those.")
     return minutes
@@ -327,10 +324,10 @@ def ground(page: Page, store: Open, step: int = 0) -> Response:
 async def ground_move(page: Page, store: Open, values: Form) -> Response:
     """Next / Back between steps, carrying what was typed in hidden fields; stores nothing."""
     last = len(_ground_steps()) + 1
-    try:
-        here = _step(int(values.get("step", "1")), last)
-    except ValueError:
-        raise EarnedError("There is no such step.", status=404) from None
+    step = numbers.whole(values.get("step") or "1", most_digits=3)
+    if step is None:
+        raise EarnedError("There is no such step.", status=404)
+    here = _step(step, last)
     started = _started(values) or int(deps.now().timestamp())
     try:
         notes = _ground_notes(values)
