@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any, TextIO, TypeVar
 
+    from earned.cli.progress import Bar
     from earned.store import Store
 
     T = TypeVar("T")
@@ -200,16 +201,32 @@ def existing(args: argparse.Namespace) -> Profile:
 
 
 @contextmanager
-def unlocked(args: argparse.Namespace) -> Iterator[tuple[Profile, Store, bytes]]:
+def unlocked(
+    args: argparse.Namespace, bar: Bar | None = None
+) -> Iterator[tuple[Profile, Store, bytes]]:
     """Unlock the chosen journal for the length of a command, and close it afterwards.
 
     This is the full store (SQLAlchemy, Alembic, Argon2: about half a second to import);
-    the quick commands use `quick_journal` instead.
+    the quick commands use `quick_journal` instead. With a progress `bar`, unlocking is one
+    of its steps; the bar is rubbed out while the passphrase is asked for.
     """
     from earned.store import personal
 
     prof = existing(args)
-    store, data_key = with_passphrase(args, lambda given: personal.unlock(prof, given))
+
+    def unlock(given: str) -> tuple[Store, bytes]:
+        if bar is not None:
+            bar.step("unlocking the journal")
+        try:
+            return personal.unlock(prof, given)
+        except WrongPassphrase:
+            if bar is not None:
+                bar.pause()  # for the words that follow, and the prompt again
+            raise
+
+    if bar is not None:
+        bar.pause()  # the passphrase prompt, if there is one, writes on this terminal
+    store, data_key = with_passphrase(args, unlock)
     try:
         yield prof, store, data_key
     finally:

@@ -15,6 +15,7 @@ from earned.cli.common import (
     typed_at_prompt,
     unlocked,
 )
+from earned.cli.progress import Bar
 from earned.errors import EarnedError
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
@@ -66,9 +67,12 @@ def cmd_export(args: argparse.Namespace) -> int:
                 f"{output} already exists, so nothing was written. "
                 "Choose where the zip goes with --output PATH."
             )
-    with unlocked(args) as (_, store, _key), store.session() as session:
-        data = export.snapshot(session=session)
-    payload = files.export_file(data, args.format).body  # the same bytes the web serves
+    with Bar("Exporting", 3) as bar:
+        with unlocked(args, bar) as (_, store, _key), store.session() as session:
+            bar.step("reading the journal")
+            data = export.snapshot(session=session)
+        bar.step(f"writing {args.format.upper()}")
+        payload = files.export_file(data, args.format).body  # the same bytes the web serves
     if output is None:
         sys.stdout.write(payload.decode("utf-8"))
         sys.stdout.flush()
@@ -107,10 +111,13 @@ def cmd_import(args: argparse.Namespace) -> int:
         raw = path.read_bytes()
     except OSError as exc:
         raise EarnedError(f"Cannot read {path}: {exc.strerror}. Nothing was imported.") from None
-    # Checked before asking for the passphrase, so a wrong file fails at once.
-    data = export.parse_json(raw)
-    with unlocked(args) as (_, store, _key), store.session() as session:
-        counts = export.restore(session=session, data=data)
+    with Bar("Importing", 3) as bar:
+        bar.step("checking the file")
+        # Checked before asking for the passphrase, so a wrong file fails at once.
+        data = export.parse_json(raw)
+        with unlocked(args, bar) as (_, store, _key), store.session() as session:
+            bar.step("adding the records")
+            counts = export.restore(session=session, data=data)
     print(summary.import_summary(counts))
     return 0
 
@@ -141,7 +148,8 @@ def _backup_options(parser: argparse.ArgumentParser) -> None:
 def cmd_backup(args: argparse.Namespace) -> int:
     from earned.store import backups
 
-    with unlocked(args) as (prof, _store, data_key):
+    with Bar("Backing up", 2) as bar, unlocked(args, bar) as (prof, _store, data_key):
+        bar.step("writing the backup")
         target = backups.write(prof, data_key, args.dest or backups.folder(prof))
     print(f"Backup written: {target}")
     say(

@@ -25,6 +25,7 @@ from earned.paths import profile
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any
 
 DEMO_PROFILE = "demo"
 DEMO_PASSPHRASE = "demo-passphrase"  # noqa: S105 - public on purpose: invented data only
@@ -189,11 +190,8 @@ def _demo_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     import shutil
-    from datetime import timedelta
 
-    from earned import demo
-    from earned.reports import export
-    from earned.store import personal
+    from earned.cli.progress import Bar
 
     prof = profile(DEMO_PROFILE)  # always the demo profile, whatever --profile says
     if prof.folder.exists():
@@ -204,19 +202,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 "`earned demo --force`."
             )
         shutil.rmtree(prof.folder)
-    # Start far enough back that the invented story ends today.
-    start = now() - timedelta(days=int(DEMO_MONTHS * demo.DAYS_PER_MONTH) + 1)
-    data = demo.generate(DEMO_SEED, start, DEMO_MONTHS)
-    try:
-        store, _ = personal.set_up(prof, DEMO_PASSPHRASE)
+    with Bar("Making the demo", 3) as bar:
+        bar.step(f"inventing {DEMO_MONTHS} months")
+        data = _demo_data()
+        bar.step("setting up the journal")
+        # Imported here, inside the step: the full store takes about half a second to load.
+        from earned.reports import export
+        from earned.store import personal
+
         try:
-            with store.session() as session:
-                counts = export.restore(session=session, data=data)
-        finally:
-            store.close()
-    except BaseException:
-        shutil.rmtree(prof.folder, ignore_errors=True)  # never leave half a demo behind
-        raise
+            store, _ = personal.set_up(prof, DEMO_PASSPHRASE)
+            try:
+                bar.step("saving the records")
+                with store.session() as session:
+                    counts = export.restore(session=session, data=data)
+            finally:
+                store.close()
+        except BaseException:
+            shutil.rmtree(prof.folder, ignore_errors=True)  # never leave half a demo behind
+            raise
     print(
         f"Demo journal created in {prof.folder}: {counts['assessments']} questionnaires and "
         f"{counts['entries']} journal entries from an invented person over {DEMO_MONTHS} months."
@@ -224,6 +228,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Its passphrase is: {DEMO_PASSPHRASE}")
     print("Open it with: earned --profile demo serve")
     return 0
+
+
+def _demo_data() -> dict[str, Any]:
+    """The invented journal, starting far enough back that its story ends today."""
+    from datetime import timedelta
+
+    from earned import demo
+
+    start = now() - timedelta(days=int(DEMO_MONTHS * demo.DAYS_PER_MONTH) + 1)
+    return demo.generate(DEMO_SEED, start, DEMO_MONTHS)
 
 
 DEMO = Command(
