@@ -6,6 +6,9 @@ new or older file is brought to the current schema inside a transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +40,35 @@ def sqlite_engine(path: Path, data_key: bytes) -> Engine:
     return engine
 
 
+# Set by read_only(): transactions begun in this context (this request, and the worker
+# threads it runs on, which copy the context) only read.
+_READ_ONLY: ContextVar[bool] = ContextVar("earned_read_only", default=False)
+
+
+@contextmanager
+def read_only(only_reads: bool = True) -> Iterator[None]:
+    """Inside, journal transactions only read: a snapshot that takes no lock (see
+    _sqlite_transactions). The web app sets it for GET requests; a write inside fails
+    ("attempt to write a readonly database") rather than racing for the lock."""
+    token = _READ_ONLY.set(only_reads)
+    try:
+        yield
+    finally:
+        _READ_ONLY.reset(token)
+
+
 def _sqlite_transactions(engine: Engine) -> None:
-    """Take the write lock at BEGIN (IMMEDIATE) so writers queue on busy_timeout.
+    """Take the write lock at BEGIN (IMMEDIATE) so writers queue on busy_timeout; under
+    read_only(), a plain BEGIN instead.
 
     pysqlite's default deferred BEGIN lets two writers both read, then one fails
-    with 'database is locked' on upgrade; IMMEDIATE makes them wait their turn.
+    with 'database is locked' on upgrade; IMMEDIATE makes them wait their turn. A
+    transaction that only reads needs no lock at all in WAL mode: it reads a snapshot
+    while writers carry on. Taking the write lock for every page view made each one wait
+    for every write (and for a long read: a whole-journal export holds it for seconds on
+    three years), and under load a page could wait past the busy timeout and fail with a
+    500 (bench/soak.py found it). query_only makes the promise checked, per transaction,
+    since a pooled connection serves reads and writes in turn.
     """
 
     @event.listens_for(engine, "connect")
@@ -50,7 +77,12 @@ def _sqlite_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if _READ_ONLY.get():
+            conn.exec_driver_sql("PRAGMA query_only = ON")
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("PRAGMA query_only = OFF")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def postgres_engine(url: str) -> Engine:

@@ -34,6 +34,7 @@ from earned.errors import (
 from earned.paths import Profile
 from earned.reports import export
 from earned.store import backups, sqlcipher
+from earned.store.engine import read_only
 from earned.web import security
 from earned.web.page import page_context
 from earned.web.render import render
@@ -152,7 +153,9 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
         )
     else:
         try:
-            response = await call_next(request)
+            # A page view only reads: it neither waits for writers nor holds them up.
+            with read_only(request.method in SAFE_METHODS):
+                response = await call_next(request)
         except Exception as exc:
             if is_disk_full(exc):
                 # Not a bug and not damage: say so, and give back what was typed.

@@ -1,7 +1,7 @@
 """Opening a journal through the full store (earned.store.engine): a journal already at the
 newest schema opens without importing Alembic (about 0.7 s of every full-store command);
-an older or new one is still migrated; and many threads at once each keep their own
-connection."""
+an older or new one is still migrated; many threads at once each keep their own
+connection; and a read-only transaction neither waits for a writer nor writes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,11 @@ import subprocess
 import sys
 import threading
 
-from earned.store import engine, personal, schema
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+
+from earned.store import engine, personal, schema, sqlcipher
 from tests.support.journals import Journal
 
 
@@ -85,3 +89,37 @@ def test_threads_using_the_journal_at_once_never_lose_their_connection(journal: 
     finally:
         store.close()
     assert failures == []
+
+
+def test_a_read_only_transaction_takes_no_lock_and_may_not_write(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every transaction used to take the write lock (BEGIN IMMEDIATE), so a page view
+    waited for every write, and under load past the busy timeout (a 500; bench/soak.py).
+    Under read_only() it reads a snapshot while a writer holds the lock, and cannot write;
+    outside it, a transaction still waits for the writer."""
+    monkeypatch.setattr(sqlcipher, "BUSY_TIMEOUT_MS", 300)  # a regression fails in 0.3 s
+    store = personal.open_with_key(journal.profile, journal.key)
+    writer = sqlcipher.connect(journal.profile.database, journal.key)
+    writer.isolation_level = None
+    count = text("SELECT count(*) FROM settings WHERE key = 'k'")
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("INSERT INTO settings (key, value) VALUES ('k', 'not yet committed')")
+        with engine.read_only(), store.session() as s:
+            assert s.execute(count).scalar() == 0  # the last committed state
+        refused = pytest.raises(OperationalError, match="readonly")
+        with engine.read_only(), refused, store.session() as s:
+            s.execute(text("INSERT INTO settings (key, value) VALUES ('r', 'v')"))
+        with pytest.raises(OperationalError, match="locked"), store.session() as s:
+            s.execute(count)
+        writer.execute("COMMIT")
+        with store.session() as s:  # and a writing transaction may write again
+            s.execute(text("INSERT INTO settings (key, value) VALUES ('w', 'v')"))
+        with engine.read_only(), store.session() as s:
+            assert s.execute(count).scalar() == 1
+    finally:
+        if writer.in_transaction:
+            writer.execute("ROLLBACK")
+        writer.close()
+        store.close()

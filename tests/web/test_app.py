@@ -403,3 +403,36 @@ def test_a_journal_damaged_while_unlocked_is_named_not_a_generic_500(
     assert database.name in error_text(again) and "backup" in error_text(again)
     assert database.read_bytes() == bytes(raw)
     assert "weekend" not in caplog.text
+
+
+# --- pages while something else writes ------------------------------------------------------
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Connections opened from now on wait 0.3 s for a lock, not 15: a test that would
+    wait fails at once."""
+    monkeypatch.setattr(sqlcipher, "BUSY_TIMEOUT_MS", 300)
+
+
+def test_pages_answer_while_a_terminal_capture_holds_the_write_lock(
+    short_busy_timeout: None, web: Web, unlocked: TestClient
+) -> None:
+    """A page view only reads, so it takes no lock: while `earned log` (or any writer)
+    holds the journal's write lock, pages still answer from the last committed state.
+    Every page used to take the write lock, so pages queued behind each write and, under
+    load, waited past the busy timeout into a 500 (bench/soak.py)."""
+    web.post(unlocked, "/reflect/" + PROMPTS[0], {"body": "Committed before the lock."})
+    writer = sqlcipher.connect(web.profile.database, web.template.key)
+    writer.isolation_level = None
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("DELETE FROM entries")  # not committed: pages must not see it
+        for path in ("/", "/moment", "/reflect/" + PROMPTS[0], "/data/export.json"):
+            r = unlocked.get(path)
+            assert r.status_code == 200, (path, r.status_code)
+        assert "Committed before the lock." in unlocked.get("/reflect/" + PROMPTS[0]).text
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert len(web.entries()) == 1
