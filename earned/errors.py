@@ -86,6 +86,13 @@ def is_disk_full(exc: BaseException) -> bool:
     )
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc`, or anything it wraps, is SQLite giving up on a lock after its busy
+    timeout: another writer kept the journal too long. Not damage and not a bug; trying
+    again in a moment works (store.sqlcipher.busy() says so)."""
+    return any(_database_error(e, "database is locked", "database is busy") for e in _chain(exc))
+
+
 def is_damage(exc: BaseException) -> bool:
     """Whether `exc` is SQLite meeting a page that fails its check mid-query.
 

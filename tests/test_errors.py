@@ -1,6 +1,7 @@
 """Errors meant for the person (earned.errors): a full device is recognised however it
 arrives (SQLite's SQLITE_FULL, SQLAlchemy's wrapper of it, a plain ENOSPC), and the CLI
-names it instead of calling it a bug. Every error here is a real one, not a stand-in."""
+names it instead of calling it a bug; a lock held past the busy timeout is recognised as
+busy. Every error here is a real one, not a stand-in."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from earned import cli
-from earned.errors import DISK_FULL, is_damage, is_disk_full
+from earned.errors import DISK_FULL, is_busy, is_damage, is_disk_full
 
 
 def _sqlite_full(path: Path) -> dbapi.OperationalError:
@@ -98,3 +99,30 @@ def test_the_cli_names_a_full_disk_instead_of_a_bug(capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert code == 1
     assert DISK_FULL in err and "bug" not in err
+
+
+def test_a_lock_held_past_the_busy_timeout_is_recognised_as_busy(tmp_path: Path) -> None:
+    """SQLite's "database is locked" after its busy timeout, bare and wrapped by
+    SQLAlchemy, is busy (the web app answers 503 "try again"), not damage or a bug."""
+    path = tmp_path / "b.db"
+    holder = dbapi.connect(str(path), isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL").fetchone()
+    holder.execute("CREATE TABLE t (x TEXT)")
+    holder.execute("BEGIN IMMEDIATE")
+    waiter = dbapi.connect(str(path), timeout=0.05, isolation_level=None)
+    engine = create_engine(
+        f"sqlite+pysqlite:///{path}", module=dbapi, connect_args={"timeout": 0.05}
+    )
+    try:
+        with pytest.raises(dbapi.OperationalError) as bare:
+            waiter.execute("BEGIN IMMEDIATE")
+        with pytest.raises(OperationalError) as wrapped, engine.begin() as conn:
+            conn.execute(text("INSERT INTO t VALUES ('x')"))
+    finally:
+        engine.dispose()
+        waiter.close()
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert is_busy(bare.value) and is_busy(wrapped.value)
+    assert not is_damage(bare.value) and not is_disk_full(bare.value)
+    assert not is_busy(ValueError("database is locked"))  # words alone are not enough

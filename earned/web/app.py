@@ -27,6 +27,7 @@ from earned.errors import (
     EarnedError,
     Locked,
     damage_while_open,
+    is_busy,
     is_damage,
     is_disk_full,
     needs_restore,
@@ -161,6 +162,11 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
                 # Not a bug and not damage: say so, and give back what was typed.
                 log.warning("disk full on %s %s", request.method, request.url.path)
                 response = await earned_error(request, EarnedError(DISK_FULL, status=507))
+            elif is_busy(exc):
+                # Another writer (a terminal command, a long import) held the journal past
+                # the busy timeout: nothing was saved, and trying again works.
+                log.warning("journal busy on %s %s", request.method, request.url.path)
+                response = await earned_error(request, sqlcipher.busy())
             elif is_damage(exc):
                 log.error(
                     "journal page did not pass its check on %s %s", request.method, request.url.path

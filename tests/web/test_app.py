@@ -436,3 +436,29 @@ def test_pages_answer_while_a_terminal_capture_holds_the_write_lock(
         writer.execute("ROLLBACK")
         writer.close()
     assert len(web.entries()) == 1
+
+
+def test_a_write_kept_waiting_past_the_busy_timeout_is_busy_not_a_bug(
+    short_busy_timeout: None, web: Web, unlocked: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another writer holding the journal past the busy timeout used to end a form post
+    in "Something went wrong on our side" (a 500, as for a bug). It is a 503 that says
+    the journal was busy, nothing was saved and trying again works; the words come back."""
+    words = "The long call with my sister, and how calm I stayed after it."
+    writer = sqlcipher.connect(web.profile.database, web.template.key)
+    writer.isolation_level = None
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        with caplog.at_level(logging.INFO):
+            r = web.post(unlocked, "/origin/write", {"body": words})
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert r.status_code == 503
+    message = error_text(r)
+    assert "busy" in message and "Nothing was saved" in message
+    assert "on our side" not in r.text
+    assert page(r).one("textarea", id="kept-body").text.strip() == words
+    assert words[:20] not in caplog.text
+    assert web.entries() == []
+    assert web.post(unlocked, "/origin/write", {"body": words}).status_code == 303
