@@ -186,11 +186,34 @@ def test_parse_at() -> None:
     assert common.parse_at("2026-03-01 23:40+02:00", now) == datetime(
         2026, 3, 1, 21, 40, tzinfo=UTC
     )
-    with pytest.raises(EarnedError, match="For yesterday, give the date too"):
+    assert common.parse_at("yesterday 23:40", now) == datetime(2026, 3, 1, 23, 40, tzinfo=local)
+    with pytest.raises(EarnedError, match="For yesterday, say so: yesterday 23:59"):
         common.parse_at("23:59", now)
+    assert common.parse_at("2026-03-03 09:00", now, future=True) > now  # `list --to` a day ahead
     for bad in ("", "14h05", "24:00", "2026-13-01"):
         with pytest.raises(EarnedError, match="not a time"):
             common.parse_at(bad, now)
+
+
+def test_the_help_gives_the_times_earned_understands() -> None:
+    from earned import times
+
+    assert common.AT_EXAMPLES == times.EXAMPLES
+    local = datetime.now().astimezone().tzinfo
+    now = datetime(2026, 3, 2, 23, 0, tzinfo=local)
+    for example in common.AT_EXAMPLES.split(", "):
+        assert common.parse_at(example, now) <= now, example
+
+
+def test_log_at_yesterday_on_the_command_line(
+    journal: Journal, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = call(capsys, "log", "4", "--at", "yesterday 14:00", pw=journal.pw)
+    assert result.code == 0, result.err
+    assert "intensity 4 at yesterday 14:00" in result.out
+    wrong = call(capsys, "log", "4", "--at", "tomorrow 9:00", pw=journal.pw)
+    assert wrong.code == 1 and "is not a time earned understands" in wrong.err
+    assert count(journal) == 1
 
 
 def test_when_names_today_yesterday_and_older_days() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from earned import durations
 from earned.cli import care
 from earned.cli.common import (
+    AT_EXAMPLES,
     Command,
     at_or_now,
     now,
@@ -60,7 +61,7 @@ def _log_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--at",
         metavar="TIME",
-        help="when it began, if not now: 14:05 (today) or 2026-03-02T14:05",
+        help=f"when it began, if not now, in your local time: {AT_EXAMPLES}",
     )
     parser.add_argument(
         "--token",
@@ -123,9 +124,7 @@ LOG = Command(
 
 def _settle_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", nargs="?", metavar="ID", help=ID_HELP)
-    parser.add_argument(
-        "--at", metavar="TIME", help="when it settled, if not now: 14:40 or 2026-03-02T14:40"
-    )
+    parser.add_argument("--at", metavar="TIME", help=f"when it settled, if not now: {AT_EXAMPLES}")
 
 
 def cmd_settle(args: argparse.Namespace) -> int:
@@ -169,9 +168,7 @@ SETTLE = Command(
 def _peak_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("id", nargs="?", metavar="ID", help=ID_HELP)
     parser.add_argument("--intensity", metavar="N", help="how strong it is at the peak, 0 to 10")
-    parser.add_argument(
-        "--at", metavar="TIME", help="when it peaked, if not now: 14:20 or 2026-03-02T14:20"
-    )
+    parser.add_argument("--at", metavar="TIME", help=f"when it peaked, if not now: {AT_EXAMPLES}")
 
 
 def cmd_peak(args: argparse.Namespace) -> int:

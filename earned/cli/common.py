@@ -289,36 +289,17 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def parse_at(text: str, now: datetime) -> datetime:
-    """'14:05' (today, local time) or an ISO date-time (local time unless it has an offset)."""
-    import re
-    from datetime import datetime, time, timedelta
+# The times --at takes, for the help of every command that has it (earned.times reads them).
+AT_EXAMPLES = "14:05, 9:30pm, yesterday 14:00, mon 18:00, 2 hours ago, 30 min ago, 2026-03-02 14:05"
 
-    from earned.episodes import FUTURE_GRACE
 
-    value = text.strip()
-    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
-    moment: datetime | None
-    try:
-        if clock:
-            today = now.astimezone().date()
-            moment = datetime.combine(today, time(int(clock.group(1)), int(clock.group(2))))
-        else:
-            moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise EarnedError(
-            f"--at {text!r} is not a time earned understands. Use 14:05 for today, or a date "
-            "and time such as 2026-03-02T14:05."
-        )
-    moment = moment.astimezone() if moment.tzinfo is None else moment
-    if clock and moment > now + FUTURE_GRACE:
-        raise EarnedError(
-            f"{value} today is still to come. For yesterday, give the date too, e.g. "
-            f"--at {(moment - timedelta(days=1)).date()}T{value}."
-        )
-    return moment
+def parse_at(text: str, now: datetime, *, future: bool = False) -> datetime:
+    """A time as a person types it ('14:05', 'yesterday 14:00', '2 hours ago', an ISO
+    date-time...: earned.times.parse) in this computer's time zone; a time still to come
+    is refused unless `future`."""
+    from earned import times
+
+    return times.parse(text, now=now, future=future)
 
 
 def at_or_now(args: argparse.Namespace, now: datetime) -> datetime:

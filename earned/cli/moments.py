@@ -10,7 +10,17 @@ before anything changes; a deletion only with --yes-i-am-sure.
 from __future__ import annotations
 
 from earned import durations
-from earned.cli.common import Command, now, parse_at, plain, say, short, unlocked, when
+from earned.cli.common import (
+    AT_EXAMPLES,
+    Command,
+    now,
+    parse_at,
+    plain,
+    say,
+    short,
+    unlocked,
+    when,
+)
 from earned.errors import EarnedError
 
 # typing.TYPE_CHECKING without importing typing; mypy knows the name.
@@ -50,8 +60,13 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-n", type=int, default=20, metavar="N", help="how many to show (default 20)"
     )
-    parser.add_argument("--from", dest="since", metavar="DATE", help="from this day: 2026-03-02")
-    parser.add_argument("--to", dest="until", metavar="DATE", help="up to this day, included")
+    parser.add_argument(
+        "--from",
+        dest="since",
+        metavar="DAY",
+        help="from this day: 2026-03-02, yesterday, mon (the latest Monday) or any --at time",
+    )
+    parser.add_argument("--to", dest="until", metavar="DAY", help="up to this day, included")
     parser.add_argument("--contains", metavar="WORDS", help="words anywhere in what you wrote")
     parser.add_argument("--tag", metavar="TAG", help="only moments with this tag")
     parser.add_argument("--emotion", metavar="WORD", help="only moments with this feeling word")
@@ -59,14 +74,20 @@ def _list_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _day(text: str | None, moment_now: datetime, *, end: bool = False) -> datetime | None:
-    """A day (YYYY-MM-DD, or any time `--at` takes) as the start of it, or of the next."""
+    """A day (2026-03-02, yesterday, mon, or the day of any time `--at` takes) as the start
+    of it, or of the next; local midnight, whatever the clocks do."""
     if not text:
         return None
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
-    moment = parse_at(text if "T" in text or ":" in text else text + "T00:00", moment_now)
-    start = moment.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    return start + timedelta(days=1) if end else start
+    from earned import times
+
+    day = times.day(text, now=moment_now)
+    if day is None:
+        day = parse_at(text, moment_now, future=True).astimezone().date()
+    if end:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(0)).astimezone()
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -124,7 +145,7 @@ def _edit_options(parser: argparse.ArgumentParser) -> None:
         "--emotion", action="append", metavar="WORD", help="the feeling words (replace them)"
     )
     parser.add_argument("--tag", action="append", metavar="TAG", help="the tags (replace them)")
-    parser.add_argument("--at", metavar="TIME", help="when it began: 14:05 or 2026-03-02T14:05")
+    parser.add_argument("--at", metavar="TIME", help=f"when it began: {AT_EXAMPLES}")
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
