@@ -4,17 +4,22 @@ Ctrl-C, and ended later with `--end`."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
+import re
 import select
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 from datetime import datetime, timedelta
 
 import pytest
 
+from earned.cli import urge
 from tests.support.cli import call, earned, env, raw, short_id
 from tests.support.journals import Journal
 
@@ -40,6 +45,8 @@ def test_wait_with_piped_input_stores_the_seconds_held(journal_with_agent: Journ
     assert proc.returncode == 0, err
     assert "Type w, a or p" in out
     assert "The urge passed after 1 second" in out
+    assert "\x1b" not in out  # no live line into a pipe
+    assert urge.PROMPTS[0] in out
     ((started, ended, outcome),) = raw(
         journal_with_agent, "SELECT started_at, ended_at, outcome FROM urge_delays"
     )
@@ -130,6 +137,87 @@ def test_wait_on_a_terminal_shows_the_time_held(journal_with_agent: Journal) -> 
             proc.kill()
         os.close(master)
     assert raw(journal_with_agent, "SELECT outcome FROM urge_delays") == [("waited",)]
+
+
+# --- the live line, fitted to the terminal ---------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [45, 80, 120])
+def test_the_prompt_and_the_status_line_fit_the_terminal(width: int) -> None:
+    prompt = urge._prompt(width)
+    assert prompt is not None
+    assert len(prompt) + urge.ROOM_TO_TYPE < width  # one line, with room for the reply
+    assert "w" in prompt and "a" in prompt and "p" in prompt and "Enter" in prompt
+    for held in (0, 4, 59, 3599, 36_000, 360_000):
+        status = urge._status(held, width)
+        assert len(status) < width
+        assert "held" in status
+    if width >= 80:
+        assert prompt == urge.PROMPTS[0]
+        assert urge._status(4, width) == "  held 0:04   and out, longer…"
+    else:
+        assert prompt != urge.PROMPTS[0]
+
+
+def test_very_narrow_terminals_shorten_the_status_and_drop_the_live_line() -> None:
+    assert urge._status(4, 16) == "held 0:04"
+    assert urge._status(4, 8) == "0:04"
+    assert len(urge._status(36_000, 4)) < 4
+    assert urge._prompt(12) == "w/a/p: "
+    assert urge._prompt(10) is None  # then the plain prompt, without the ticking line
+
+
+def _winsize(fd: int, columns: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+
+
+def test_wait_on_a_45_column_terminal_keeps_every_line_within_it(
+    journal_with_agent: Journal,
+) -> None:
+    master, slave = pty.openpty()
+    _winsize(slave, 45)
+    child_env = {k: v for k, v in env().items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earned", "wait", "call again"],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.PIPE,
+        env=child_env,
+    )
+    os.close(slave)
+    seen = b""
+
+    def read_until(marker: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 20
+        while marker not in seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(master, 4096)
+                except OSError:
+                    break
+        assert marker in seen, seen
+
+    try:
+        read_until(b"held 0:01")
+        os.write(master, b"p\n")
+        read_until(b"The urge passed")
+        assert proc.wait(timeout=20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    shown = seen.decode()
+    statuses = re.findall(r"\x1b7\x1b\[1A\r\x1b\[2K(.*?)\x1b8", shown)
+    assert statuses and all(len(s) < 45 for s in statuses), statuses
+    assert urge.PROMPTS[0] not in shown
+    prompt = urge._prompt(45)
+    assert prompt is not None and prompt in shown
+    # The words before the timer are wrapped to the terminal, not to 78 columns.
+    intro = shown[shown.index("You don't have to") :].split("\r\n")[:3]
+    assert all(len(line) <= 44 for line in intro), intro
+    assert " ".join(intro[:2]).startswith("You don't have to do anything yet. Breathe")
 
 
 @pytest.mark.parametrize(("urge", "care"), [("hurt myself", True), ("check his phone", False)])

@@ -330,7 +330,8 @@ def local_day(moment: datetime | None) -> str:
 def say(
     text: str = "", indent: str = "", file: TextIO | None = None, *, strong: bool = False
 ) -> None:
-    """Print `text` wrapped to WIDTH columns (each line indented), or an empty line.
+    """Print `text` wrapped to WIDTH columns (each line indented), or an empty line; on a
+    terminal narrower than that, to its width.
 
     `strong`: in bold on a terminal that takes it (earned.cli.style), wrapped first so the
     escape codes do not count as columns.
@@ -340,13 +341,24 @@ def say(
     if not text:
         print(file=file)
         return
-    lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+    stream = sys.stdout if file is None else file
+    width = min(WIDTH, _terminal_width(stream) - 1)
+    lines = textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent)
     if strong:
         from earned.cli import style
 
-        stream = sys.stdout if file is None else file
         lines = [indent + style.bold(line[len(indent) :], stream) for line in lines]
     print("\n".join(lines), file=file)
+
+
+def _terminal_width(stream: TextIO) -> int:
+    """The columns of the terminal `stream` writes to (at least 20); WIDTH + 1 for a pipe
+    or a terminal that does not say (0 columns)."""
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns if stream.isatty() else 0
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return max(columns, 20) if columns else WIDTH + 1
 
 
 def plain(text: str | None, limit: int = 60) -> str:

@@ -39,19 +39,65 @@ def _breath(seconds: int) -> str:
     return "breathe in slowly…" if seconds % 10 < 4 else "and out, longer…"
 
 
+# The prompt, longest first: the longest that leaves ROOM_TO_TYPE columns on its line is
+# used, so the prompt never wraps (the status line is redrawn one line above it).
+PROMPTS = (
+    "w = I waited, a = I acted, p = the urge passed; then Enter: ",
+    "w waited, a acted, p passed; then Enter: ",
+    "w / a / p, then Enter: ",
+    "w/a/p: ",
+)
+ROOM_TO_TYPE = 4
+
+
+def _prompt(width: int) -> str | None:
+    """The prompt for a terminal `width` columns wide; None if none fits on one line."""
+    return next((p for p in PROMPTS if len(p) + ROOM_TO_TYPE < width), None)
+
+
+def _status(held: int, width: int) -> str:
+    """The line above the prompt: the time held and the breathing cue, shortened to fit in
+    `width` - 1 columns (a line reaching the last column would wrap and push the prompt)."""
+    clock = durations.clock(held)
+    for line in (
+        f"  held {clock}   {_breath(held)}",
+        f"held {clock}  {_breath(held)}",
+        f"held {clock}",
+        clock,
+    ):
+        if len(line) < width:
+            return line
+    return clock[: max(width - 1, 0)]
+
+
+def _columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
 def _wait_for_outcome(started: datetime, stdin: TextIO) -> str | None:
-    """Read w / a / p + Enter; None at end of input. Ticks the elapsed time on a terminal."""
+    """Read w / a / p + Enter; None at end of input. Ticks the elapsed time on a terminal.
+
+    On a terminal the status line is redrawn one line above the prompt, which only works
+    while the prompt takes one line: both are fitted to the terminal's width (read again
+    each time the prompt is shown), and a terminal too narrow for any prompt gets the
+    plain prompt without the ticking line.
+    """
     import select
 
-    prompt = "w = I waited, a = I acted, p = the urge passed; then Enter: "
-    live = stdin.isatty() and sys.stdout.isatty()
+    terminal = stdin.isatty() and sys.stdout.isatty()
     while True:
+        width = _columns() if terminal else 0
+        fitted = _prompt(width) if terminal else None
+        live = fitted is not None
+        prompt = fitted or (PROMPTS[-1] if terminal else PROMPTS[0])
         if live:
             print(file=sys.stdout)  # the status line, redrawn above the prompt
             print(prompt, end="", flush=True)
             while True:
                 held = int((now() - started).total_seconds())
-                status = f"  held {durations.clock(held)}   {_breath(held)}"
+                status = _status(held, width)
                 # save cursor, up one line, clear it, write, restore: typing is not disturbed
                 sys.stdout.write(f"\0337\033[1A\r\033[2K{status}\0338")
                 sys.stdout.flush()
@@ -64,8 +110,8 @@ def _wait_for_outcome(started: datetime, stdin: TextIO) -> str | None:
         if not line:
             print()
             return None
-        if not live:
-            print()
+        if not terminal:
+            print()  # the reply was not echoed: end the prompt's line
         outcome = _outcome(line)
         if outcome is not None:
             return outcome
