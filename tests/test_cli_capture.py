@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from earned.cli import capture
+from earned.episodes import Activation
 from earned.store import quick
+from earned.urges import UrgeDelay
 from tests.support.cli import call, count, earned, raw, short_id
 from tests.support.journals import Journal
 
@@ -244,3 +246,43 @@ def test_words_can_come_from_standard_input_not_the_command_line(
     assert raw(journal_with_agent, "SELECT trigger FROM activations") == [
         ("he read my message and said nothing",)
     ]
+
+
+# --- open's columns ------------------------------------------------------------------------
+
+
+def _starts(lines: list[str], word: str) -> set[int]:
+    """Where `word` starts in each of `lines`."""
+    return {line.index(word) for line in lines}
+
+
+def test_open_keeps_its_columns_aligned_when_a_date_has_a_year() -> None:
+    local = datetime.now().astimezone().tzinfo
+    now = datetime(2026, 1, 1, 9, 0, tzinfo=local)
+    episodes = [
+        Activation("a" * 32, datetime(2026, 1, 1, 8, 30, tzinfo=local), 7, trigger="late"),
+        Activation(
+            "b" * 32,
+            datetime(2025, 12, 31, 23, 10, tzinfo=local),
+            10,
+            trigger="no answer",
+            peak_at=datetime(2025, 12, 31, 23, 40, tzinfo=local),
+            peak_intensity=9,
+        ),
+        Activation("c" * 32, datetime(2025, 12, 30, 22, 0, tzinfo=local), 4, trigger="quiet"),
+    ]
+    lines = capture._open_rows(episodes, now)
+    assert "Tue 30 Dec 2025 22:00" in lines[2]  # another year: the year is shown
+    assert "yesterday 23:10" in lines[1] and ", peak yesterday 23:40 at 9" in lines[1]
+    assert len(_starts(lines, "intensity")) == 1
+    assert len({line.index(t) for line, t in zip(lines, ["late", "no answer", "quiet"])}) == 1
+    assert all(line == line.rstrip() for line in lines)
+
+    timers = [
+        UrgeDelay("d" * 32, "text him", datetime(2026, 1, 1, 8, 55, tzinfo=local)),
+        UrgeDelay("e" * 32, "check his phone", datetime(2025, 3, 2, 14, 5, tzinfo=local)),
+    ]
+    running = capture._running_rows(timers, now)
+    assert "since Sun 02 Mar 2025 14:05" in running[1]
+    assert len({line.index(u) for line, u in zip(running, ["text him", "check his"])}) == 1
+    assert len({line.index("(") for line in running}) == 1

@@ -44,6 +44,19 @@ def test_list_shows_the_newest_first_and_filters(journal: Journal, run: Run) -> 
     assert none.out.strip() == "No moment matches that."
 
 
+@pytest.mark.usefixtures("journal")
+def test_a_list_with_a_date_in_another_year_keeps_its_columns(run: Run) -> None:
+    now = datetime.now(UTC)
+    logged(run, "5", "this morning", "--at", (now - timedelta(minutes=5)).isoformat())
+    logged(run, "6", "long ago", "--at", (now - timedelta(days=400)).isoformat())
+    listed = run("list", "--from", "2000-01-01")
+    assert listed.code == 0, listed.err
+    rows = [line for line in listed.out.splitlines() if "intensity" in line]
+    assert len(rows) == 2
+    assert str((now - timedelta(days=400)).astimezone().year) in rows[1]
+    assert len({row.index("intensity") for row in rows}) == 1
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

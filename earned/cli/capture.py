@@ -12,6 +12,7 @@ from earned.cli import care
 from earned.cli.common import (
     AT_EXAMPLES,
     Command,
+    aligned,
     at_or_now,
     now,
     parse_at,
@@ -205,28 +206,43 @@ PEAK = Command(
 # --- open ----------------------------------------------------------------------------------
 
 
-def _print_open(activations: list[Activation], total: int, moment_now: datetime) -> None:
-    print(f"Open episodes ({total}):")
+def _open_rows(activations: list[Activation], moment_now: datetime) -> list[str]:
+    """One line per open episode, its columns aligned (dates of another year are longer)."""
+    rows = []
     for a in activations:
-        trigger = f"  {plain(a.trigger)}" if a.trigger else ""
-        began = when(a.onset_at, moment_now)
         peak = ""
         if a.peak_at is not None:
             level = f" at {a.peak_intensity}" if a.peak_intensity is not None else ""
             peak = f", peak {when(a.peak_at, moment_now)}{level}"
-        print(f"  {short(a.id)}  {began:<17} intensity {a.intensity:>2}{peak}{trigger}")
+        began = when(a.onset_at, moment_now)
+        rows.append([short(a.id), began, f"intensity {a.intensity:>2}{peak}", plain(a.trigger)])
+    return aligned(rows)
+
+
+def _print_open(activations: list[Activation], total: int, moment_now: datetime) -> None:
+    print(f"Open episodes ({total}):")
+    for line in _open_rows(activations, moment_now):
+        print(line)
     if total > len(activations):
         print(f"  … and {total - len(activations)} older one(s).")
     # Older ones are not listed: left open past a day, they count as not marked.
     print("Settle one with `earned settle ID`; the first few characters of the id are enough.")
 
 
-def _print_running(timers: list[UrgeDelay], moment_now: datetime) -> None:
-    print(f"Urge timers still running ({len(timers)}):")
+def _running_rows(timers: list[UrgeDelay], moment_now: datetime) -> list[str]:
+    """One line per running urge timer, its columns aligned."""
+    rows = []
     for t in timers:
         held = durations.words((moment_now - t.started_at).total_seconds())
         began = when(t.started_at, moment_now)
-        print(f"  {short(t.id)}  since {began} ({held})  {plain(t.urge)}")
+        rows.append([short(t.id), f"since {began}", f"({held})", plain(t.urge)])
+    return aligned(rows)
+
+
+def _print_running(timers: list[UrgeDelay], moment_now: datetime) -> None:
+    print(f"Urge timers still running ({len(timers)}):")
+    for line in _running_rows(timers, moment_now):
+        print(line)
     print("End one with `earned wait --end ID w|a|p` (waited, acted, passed).")
 
 

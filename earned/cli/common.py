@@ -319,6 +319,17 @@ def when(moment: datetime, now: datetime) -> str:
     return f"{here:%a %d %b %Y %H:%M}"
 
 
+def aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
+    """Rows of cells as lines whose columns line up: each cell as wide as the widest in its
+    column (a date with its year, 'Mon 02 Mar 2025 14:05', among '14:05's), two spaces
+    between columns, none after the last."""
+    widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
+    return [
+        (indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
+        for row in rows
+    ]
+
+
 def local_day(moment: datetime | None) -> str:
     """The local date, '2026-03-02'; '?' if there is none."""
     return moment.astimezone().strftime("%Y-%m-%d") if moment else "?"

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 MAX_SHOWN = 500  # -n at most: a terminal list, not an export (`earned export` has it all)
 
 
-def _line(a: Activation, moment_now: datetime) -> str:
+def _line(a: Activation, moment_now: datetime, began_width: int = 17) -> str:
+    """A moment on one line: id, start (padded to `began_width`), then what is known."""
     parts = [f"intensity {a.intensity:>2}"]
     if a.emotions:
         parts.append(", ".join(a.emotions[:3]))
@@ -50,7 +51,7 @@ def _line(a: Activation, moment_now: datetime) -> str:
         parts.append("not marked")
     else:
         parts.append("open")
-    return f"  {short(a.id)}  {when(a.onset_at, moment_now):<17} " + " · ".join(parts)
+    return f"  {short(a.id)}  {when(a.onset_at, moment_now):<{began_width}} " + " · ".join(parts)
 
 
 # --- list ----------------------------------------------------------------------------------
@@ -111,8 +112,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         print("No moment matches that." if where.active else "Nothing logged yet.")
         return 0
     print(f"{'Moments found' if where.active else 'Your moments'}, newest first:")
+    # One width for the whole list: a date in another year carries it ('Mon 02 Mar 2025').
+    width = max(len(when(a.onset_at, moment_now)) for a in found)
     for a in found:
-        print(_line(a, moment_now))
+        print(_line(a, moment_now, width))
     if more:
         print(f"  … and older ones: -n {min(MAX_SHOWN, args.n * 2)} shows more.")
     print("`earned edit ID` changes one, `earned delete ID` removes one.")
