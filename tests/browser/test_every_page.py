@@ -93,6 +93,26 @@ def _overflow(page: Page) -> int:
     return width - viewport["width"]
 
 
+def _straddling(page: Page) -> list[str]:
+    """Legends of more than one line drawn on their box's border: the HTML "rendered
+    legend" (not floated, not absolutely placed) sits on the top border line, and a
+    wrapped question then cuts through it."""
+    found: list[str] = page.evaluate(
+        """() => [...document.querySelectorAll("fieldset")].flatMap((f) => {
+            const legend = f.querySelector(":scope > legend");
+            if (!legend || !f.offsetParent) return [];
+            if (getComputedStyle(f).borderTopStyle === "none") return [];
+            const lines = legend.getBoundingClientRect().height
+                / parseFloat(getComputedStyle(legend).lineHeight || "20");
+            const style = getComputedStyle(legend);
+            const placed = ["absolute", "fixed"].includes(style.position);
+            const onBorder = style.float === "none" && !placed;
+            return lines > 1.5 && onBorder ? [legend.textContent.trim().slice(0, 60)] : [];
+        })"""
+    )
+    return found
+
+
 @pytest.mark.parametrize("route", [pytest.param(r, id=name(r)) for r in PAGES])
 def test_every_page_fits_a_phone_and_passes_axe(site: Site, route: Route, axe_source: str) -> None:
     sample = SAMPLES[route]
@@ -112,6 +132,7 @@ def test_every_page_fits_a_phone_and_passes_axe(site: Site, route: Route, axe_so
             page.screenshot(path=str(SHOTS / f"{label}-{size}-{scheme}.png"), full_page=True)
         page.emulate_media(color_scheme="light")
         assert _overflow(page) <= 0, f"{url} scrolls sideways by {_overflow(page)} px at {size}"
+        assert _straddling(page) == [], f"{url} at {size}: a wrapped question sits on its border"
         if size == "phone":
             axe_check(page, axe_source, f"{url} at 390 px")
 
