@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from earned import journal as journal_rules
 from earned.errors import (
     DISK_FULL,
     NEEDS_RESTORE,
@@ -287,6 +288,9 @@ async def earned_error(request: Request, exc: EarnedError) -> Response:
         {
             "message": exc.message,
             "kept": kept_words(request),
+            # Longer than one note holds: offering "keep it as a note" would only be refused
+            # again, round and round; the page says to copy the words instead.
+            "kept_fits": len(kept_words(request) or "") <= journal_rules.MAX_BODY,
             "unsaved": exc.status >= 500,
             "restore": needs_restore(exc),
         },

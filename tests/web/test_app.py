@@ -462,3 +462,23 @@ def test_a_write_kept_waiting_past_the_busy_timeout_is_busy_not_a_bug(
     assert words[:20] not in caplog.text
     assert web.entries() == []
     assert web.post(unlocked, "/origin/write", {"body": words}).status_code == 303
+
+
+def test_words_longer_than_a_note_are_offered_to_copy_not_to_keep(
+    web: Web, unlocked: TestClient
+) -> None:
+    """The offer to keep refused words as a note used to come back for words longer than a
+    note holds, and the note was then refused too, round and round (found by the fuzzer)."""
+    from earned import journal
+
+    long = "a line I do not want to lose. " * (journal.MAX_BODY // 25)
+    assert len(long.strip()) > journal.MAX_BODY
+    r = web.post(unlocked, "/entries/note", {"body": long})
+    assert r.status_code == 400
+    p = page(r)
+    assert not p.select("form", action="/entries/note")
+    kept = p.one("textarea", id="kept-body")
+    assert "readonly" in kept.attrs and kept.text.startswith("a line I do not want to lose.")
+    assert "more than one note can hold" in p.text
+    short = web.post(unlocked, "/entries/note", {"body": "  "})  # refused, nothing to keep
+    assert not page(short).select("textarea", id="kept-body")
