@@ -168,6 +168,44 @@ def test_results_text_and_json(run: Run, demo_file: Path) -> None:
     assert data["overall"]["anxiety"]["verdict"] == "reliable improvement"
     assert data["reliability"]["anxiety"]["value"] == 0.916
     assert "Cronbach" in data["reliability"]["anxiety"]["source"]
+
+
+def test_results_lines_stay_within_80_columns(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On the demo journal (18 months, a dozen results, one still in progress), then with
+    the longest words each part can take."""
+    from earned.cli import profile
+
+    assert call(capsys, "demo").code == 0
+    pw = tmp_path / "demo-pw"
+    pw.write_text(profile.DEMO_PASSPHRASE + "\n", encoding="utf-8")
+    shown = call(capsys, "results", pw=pw, profile="demo")
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert len(lines) > 30
+    assert [line for line in lines if len(line) > 80] == []
+    over_time = lines.index("Over time (Reliable Change Index: a change counts when |RCI| > 1.96)")
+    table = lines[over_time + 1 : lines.index("", over_time)]
+    assert len(table) > 10
+    assert table[1].endswith("first result")
+    assert len({line.index(" 2.", 20) for line in table[2:] if " 2." in line[20:]}) == 1
+
+    data = json.loads(call(capsys, "results", "--json", pw=pw, profile="demo").out)
+    steps = data["trajectory"]
+    for sid in ("anxiety", "avoidance"):
+        steps[1]["changes"][sid].update(change=-0.89, verdict="reliable improvement")
+        steps[2]["changes"][sid].update(change=+1.11, verdict="reliable worsening")
+    steps[3]["too_soon"] = True
+    data["latest"]["percentiles"] = {"anxiety": 0.5, "avoidance": 99.5}
+    questionnaires._print_results(data)
+    longest = capsys.readouterr().out.splitlines()
+    assert [line for line in longest if len(line) > 80] == []
+    # The longest placement wraps under its own column.
+    at = longest.index("  Attachment avoidance  2.06  higher than almost everyone in the reference")
+    assert longest[at + 1] == " " * 30 + "sample"
+    assert any(line.count("reliable improvement") == 2 for line in longest)
+    assert any(line.count("too soon to compare") == 2 for line in longest)
     assert data["unfinished"] is not None
 
 

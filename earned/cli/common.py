@@ -319,15 +319,25 @@ def when(moment: datetime, now: datetime) -> str:
     return f"{here:%a %d %b %Y %H:%M}"
 
 
-def aligned(rows: list[list[str]], indent: str = "  ") -> list[str]:
+def aligned(rows: list[list[str]], indent: str = "  ", width: int | None = None) -> list[str]:
     """Rows of cells as lines whose columns line up: each cell as wide as the widest in its
     column (a date with its year, 'Mon 02 Mar 2025 14:05', among '14:05's), two spaces
-    between columns, none after the last."""
+    between columns, none after the last. With `width`, a last cell that would go past it
+    wraps onto lines of its own, under its column."""
     widths = [max(len(cell) for cell in column) for column in zip(*rows, strict=True)]
-    return [
-        (indent + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True))).rstrip()
-        for row in rows
-    ]
+    lines = []
+    for row in rows:
+        start = indent + "".join(c.ljust(w) + "  " for c, w in zip(row[:-1], widths, strict=False))
+        line = (start + row[-1]).rstrip()
+        if width is not None and len(line) > width:
+            import textwrap
+
+            under = " " * len(start)
+            line = textwrap.fill(
+                row[-1], width, initial_indent=start, subsequent_indent=under
+            ).rstrip()
+        lines.append(line)
+    return lines
 
 
 def local_day(moment: datetime | None) -> str:

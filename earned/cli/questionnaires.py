@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from earned.cli import care
-from earned.cli.common import Command, local_day, now, say, unlocked
+from earned.cli.common import Command, aligned, local_day, now, say, unlocked
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
 TYPE_CHECKING = False
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # The check-in questionnaires (earned.checkin.available(), tested equal); named here so that
 # building the parser for --help reads no instrument files.
 CHECKINS = ("phq9", "gad7")
+RESULTS_WIDTH = 80  # `earned results` fits an 80-column terminal, the trajectory included
 
 
 # --- asking, one item at a time (assess and checkin) ---------------------------------------
@@ -182,12 +183,12 @@ def _print_results(data: dict[str, Any]) -> None:
         print("There are no results yet.")
         if data["unfinished"]:
             u = data["unfinished"]
-            print(
+            say(
                 f"You have a questionnaire in progress ({u['answered']} of {u['of']} answered); "
                 "`earned assess` continues it."
             )
         else:
-            print(
+            say(
                 "When you are ready, `earned assess` asks 36 short questions "
                 "(about ten minutes) and shows where you are starting from."
             )
@@ -199,10 +200,12 @@ def _print_results(data: dict[str, Any]) -> None:
         strong=True,
     )
     print()
-    for sid, value in latest["scores"].items():
-        pct = latest["percentiles"].get(sid)
-        place = compared_words(pct) if pct is not None else ""
-        print(f"  {names[sid]:<22} {value:.2f}   {place}".rstrip())
+    scores = [
+        [names[sid], f"{value:.2f}", compared_words(latest["percentiles"].get(sid))]
+        for sid, value in latest["scores"].items()
+    ]
+    for line in aligned(scores, width=RESULTS_WIDTH):
+        print(line)
     note = "Scores run from 1 to 5; lower means less anxiety or avoidance."
     if n:
         note += f" The reference sample is {n:,} people who answered the same questions online."
@@ -220,16 +223,8 @@ def _print_results(data: dict[str, Any]) -> None:
         )
     else:
         say("Over time (Reliable Change Index: a change counts when |RCI| > 1.96)", strong=True)
-        for step in steps:
-            parts = []
-            for sid, value in step["scores"].items():
-                rc = step["changes"].get(sid)
-                detail = f" ({rc['change']:+.2f}, {rc['verdict']})" if rc else ""
-                parts.append(f"{sid} {value:.2f}{detail}")
-            first = "" if step["changes"] else "   first result"
-            if step["too_soon"]:
-                first = "   too soon after the one before to compare"
-            print(f"  {_day(step['completed_at'])}  " + "   ".join(parts) + first)
+        for line in _trajectory(steps, names):
+            print(line)
         if any(step["too_soon"] for step in steps):
             say(
                 "A re-take within two weeks of the one before is not compared: so soon, "
@@ -240,9 +235,10 @@ def _print_results(data: dict[str, Any]) -> None:
         if not data["overall"]:
             say("Too soon to compare: your results so far are within two weeks of each other.")
         for sid, rc in data["overall"].items():
-            print(
-                f"  {names[sid]}: {rc['verdict']} "
-                f"({rc['before']:.2f} -> {rc['after']:.2f}, RCI {rc['rci']:+.2f})"
+            say(
+                f"{names[sid]}: {rc['verdict']} "
+                f"({rc['before']:.2f} -> {rc['after']:.2f}, RCI {rc['rci']:+.2f})",
+                "  ",
             )
         print()
     say("Reliability used for these verdicts:", strong=True)
@@ -252,10 +248,31 @@ def _print_results(data: dict[str, Any]) -> None:
     if data["unfinished"]:
         u = data["unfinished"]
         print()
-        print(
+        say(
             f"A newer questionnaire is in progress ({u['answered']} of {u['of']} answered); "
             "`earned assess` continues it."
         )
+
+
+def _trajectory(steps: list[dict[str, Any]], names: dict[str, str]) -> list[str]:
+    """Each result as a row under a heading row: the day, then per subscale its score and
+    the change from the one before ('3.44 -0.56 reliable improvement'), or why there is
+    none. At most 80 columns with the longest verdicts on both subscales."""
+    sids = list(steps[0]["scores"])
+    rows = [["", *(names[sid] for sid in sids)]]
+    for step in steps:
+        cells = [_day(step["completed_at"])]
+        for sid in sids:
+            rc = step["changes"].get(sid)
+            if step["too_soon"]:
+                detail = "too soon to compare"
+            elif rc is None:
+                detail = "first result"
+            else:
+                detail = f"{rc['change']:+.2f} {rc['verdict']}"
+            cells.append(f"{step['scores'][sid]:.2f} {detail}")
+        rows.append(cells)
+    return aligned(rows)
 
 
 def _results_options(parser: argparse.ArgumentParser) -> None:
