@@ -61,7 +61,9 @@ async def upload_form(request: Request, *, max_part_size: int, undone: str) -> F
         raw = await request.form(max_part_size=max_part_size)
     except Exception:
         raise EarnedError(f"That upload could not be read. Nothing was {undone}.") from None
-    if not security.csrf_ok(getattr(request.state, "csrf", None), str(raw.get("csrf") or "")):
+    # As `form` does: the token in the form, or in the header htmx sends it in.
+    submitted = request.headers.get("x-csrf-token") or raw.get("csrf")
+    if not security.csrf_ok(getattr(request.state, "csrf", None), str(submitted or "")):
         raise EarnedError(
             f"This form had expired, so nothing was {undone}. Please reload the page.",
             status=403,

@@ -405,3 +405,14 @@ def test_a_refused_delete_leaves_the_terminal_unlocked(web: Web, unlocked: TestC
     assert r.status_code == 400
     assert agent.fetch_key(web.profile) == key
     assert web.profile.database.is_file()
+
+
+def test_an_upload_may_carry_its_token_in_the_header_as_htmx_sends_it(
+    web: Web, unlocked: TestClient
+) -> None:
+    exported = unlocked.get("/data/export.json").content
+    files = {"file": ("export.json", exported, "application/json")}
+    wrong = unlocked.post("/data/import", files=files, headers={"X-CSRF-Token": "nope"})
+    assert wrong.status_code == 403 and "nothing was imported" in error_text(wrong)
+    right = unlocked.post("/data/import", files=files, headers={"X-CSRF-Token": csrf_of(unlocked)})
+    assert right.status_code == 200, right.text[:300]
