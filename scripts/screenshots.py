@@ -64,7 +64,8 @@ def main() -> int:
                             page.wait_for_load_state()
                             name = path.strip("/").replace("/", "-") or "home"
                             target = out / f"{name}-{size}-{scheme}.png"
-                            page.screenshot(path=str(target), full_page=os.environ.get("FULL") == "1")
+                            full = os.environ.get("FULL") == "1"
+                            page.screenshot(path=str(target), full_page=full)
                             overflow = page.evaluate(
                                 "document.documentElement.scrollWidth - window.innerWidth"
                             )
