@@ -13,17 +13,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-]
 SIZES = {"phone": (390, 844), "desktop": (1280, 800)}
 DEFAULT = ["/", "/moment", "/results", "/moment/history", "/patterns", "/regulate", "/data"]
 
@@ -42,7 +31,7 @@ def main() -> int:
 
         from earned import paths
         from earned.cli.profile import DEMO_PASSPHRASE, DEMO_PROFILE
-        from tests.support.browser import serve
+        from tests.support.browser import ARGS, serve
 
         server_cm = serve(paths.profile(DEMO_PROFILE))
         server = next(server_cm)

@@ -83,26 +83,19 @@ def over_time(summary: Summary, zone: tzinfo) -> list[tuple[str, Markup]]:
         )
         lo, hi = 1.0, 5.0
         title = f"{sub.name} over time"
-        wide = svg.over_time(
-            points,
-            key=f"{sub.id}-wide",
-            title=title,
-            desc=desc,
-            lo=lo,
-            hi=hi,
-            band=band,
-            band_label=band_label,
-        )
-        narrow = svg.over_time(
-            points,
-            key=f"{sub.id}-narrow",
-            title=title,
-            desc=desc,
-            lo=lo,
-            hi=hi,
-            band=band,
-            band_label=band_label,
-            box=svg.NARROW,
+        wide, narrow = (
+            svg.over_time(
+                points,
+                key=f"{sub.id}-{name}",
+                title=title,
+                desc=desc,
+                lo=lo,
+                hi=hi,
+                band=band,
+                band_label=band_label,
+                box=box,
+            )
+            for name, box in (("wide", svg.WIDE), ("narrow", svg.NARROW))
         )
         out.append((sub.id, Markup(svg.both_widths(wide, narrow))))  # noqa: S704 - escaped in svg.py
     return out
