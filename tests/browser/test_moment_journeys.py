@@ -18,13 +18,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 
-from earned import durations
+from earned import durations, patterns
 from earned.episodes import Pattern
 from earned.store import Store, activations, personal, practices, toolkit, urge_timers
 from tests.support import PASSPHRASE
-from tests.support.browser import PHONE, Pages, Server, axe_check, unlock
+from tests.support.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    Pages,
+    Server,
+    axe_check,
+    unlock,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -272,3 +280,193 @@ def test_moment_and_regulate_pages_pass_axe_on_a_phone(
             expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
         assert page.evaluate("document.documentElement.clientWidth") == 390
         axe_check(page, axe_source, path)
+
+
+# --- 5. naming the feeling on the emotion map, on a phone -------------------------------------
+
+MAP_SHOTS = "emotion-map"
+
+
+def centre(page: Page, word: str) -> tuple[float, float]:
+    """The centre of a word's tile on the screen."""
+    box = page.locator(f'label.ew:has(input[value="{word}"])').bounding_box()
+    assert box is not None, word
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def focused_word(page: Page) -> str:
+    word: str = page.evaluate("document.activeElement.dataset.emotion || ''")
+    return word
+
+
+def open_map(page: Page, server: Server, activation_id: str) -> Locator:
+    page.goto(f"{server.url}/moment/{activation_id}")
+    fold = page.locator("#fold-feeling")
+    expect(fold).not_to_have_attribute("open", "")
+    fold.locator("summary").click()
+    emap = page.locator("#emotion-map")
+    expect(emap).to_have_class(re.compile(r"\bis-map\b"))
+    return emap
+
+
+def test_name_the_feeling_on_the_map_by_tapping_arrows_and_search(
+    ready_server: Server, pages: Pages, axe_source: str, artifacts: Path
+) -> None:
+    with opened(ready_server) as store, store.session() as s:
+        activation_id = activations.log_activation(session=s, intensity=7, now=datetime.now(UTC)).id
+    shots = artifacts / MAP_SHOTS
+    shots.mkdir(exist_ok=True)
+    page = pages.open(**PHONE)
+    unlock(page, ready_server)
+
+    # The page opens short: the essentials, then the folds.
+    page.goto(f"{ready_server.url}/moment/{activation_id}")
+    folded = page.evaluate("document.documentElement.scrollHeight")
+    assert folded < 2400, f"the moment's page is {folded} px tall before any fold opens"
+    page.screenshot(path=shots / "detail-phone-light.png", full_page=True)
+
+    emap = open_map(page, ready_server, activation_id)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # never sideways
+    # Words sit by their coordinates: unpleasant left of pleasant, energy above calm.
+    panicked, elated = centre(page, "panicked"), centre(page, "elated")
+    numb, sleepy = centre(page, "numb"), centre(page, "sleepy")
+    assert panicked[0] < elated[0] and numb[0] < sleepy[0]
+    assert panicked[1] < numb[1] and elated[1] < sleepy[1]
+    assert centre(page, "furious")[1] < centre(page, "uneasy")[1]  # same side, more energy
+    # Every tile is a thumb-sized target inside the screen.
+    sizes = emap.locator("label.ew").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return [e.textContent.trim(), r.width, r.height, r.left, r.right]; })"
+    )
+    assert len(sizes) == len(patterns.known_words())
+    for word, width, height, left, right in sizes:
+        assert height >= 44 and width >= 44, (word, width, height)
+        assert left >= 0 and right <= 390, (word, left, right)
+    # Every word on one line of its tile (long words are set smaller).
+    lines = emap.locator("label.ew span").evaluate_all(
+        "els => els.filter(e => e.getBoundingClientRect().height >"
+        " 1.5 * parseFloat(getComputedStyle(e).fontSize)).map(e => e.textContent)"
+    )
+    assert lines == []
+
+    # Two words by tapping.
+    page.get_by_role("checkbox", name="lonely", exact=True).tap()
+    page.get_by_role("checkbox", name="hopeful", exact=True).tap()
+    expect(page.get_by_role("checkbox", name="lonely", exact=True)).to_be_checked()
+    expect(page.get_by_role("checkbox", name="hopeful", exact=True)).to_be_checked()
+    expect(page.locator("[data-emotion-chosen]")).to_have_text("hopeful, lonely")
+
+    # One tab stop into the map: from the search field, Tab lands on a word, the next Tab
+    # leaves the map for the own-words box.
+    page.get_by_label("Find a word").focus()
+    page.keyboard.press("Tab")
+    start = focused_word(page)
+    assert start in ("lonely", "hopeful"), start  # the last word touched
+    assert emap.locator('input[tabindex="0"]').count() == 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "emotions-other"
+    page.keyboard.press("Shift+Tab")
+    assert focused_word(page) == start
+
+    # The arrows move by position: right stays in the row, down stays in the column.
+    page.get_by_role("checkbox", name="lonely", exact=True).focus()
+    was = centre(page, "lonely")
+    page.keyboard.press("ArrowRight")
+    right = focused_word(page)
+    now = centre(page, right)
+    assert now[0] > was[0] and abs(now[1] - was[1]) < 5, (right, was, now)
+    page.keyboard.press("ArrowDown")
+    third = focused_word(page)
+    below = centre(page, third)
+    assert below[1] > now[1] and abs(below[0] - now[0]) < 5, (third, now, below)
+    page.keyboard.press("ArrowUp")
+    assert focused_word(page) == right
+    page.keyboard.press("ArrowDown")
+    assert focused_word(page) == third
+    assert emap.locator('input[tabindex="0"]').count() == 1
+    assert emap.locator(f'input[tabindex="0"][value="{third}"]').count() == 1
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name=third, exact=True)).to_be_checked()
+    assert third not in ("lonely", "hopeful")
+
+    axe_check(page, axe_source, "the emotion map at 390 px, three words chosen")
+    page.evaluate(  # the search at the top of the screen, below the sticky header
+        "window.scrollTo(0, document.getElementById('emotion-q').getBoundingClientRect().top"
+        " + window.scrollY - 110)"
+    )
+    for scheme in ("light", "dark"):  # what the person sees, then the whole map
+        page.emulate_media(color_scheme=scheme)
+        page.screenshot(path=shots / f"screen-phone-{scheme}.png")
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.locator(".emap-frame").screenshot(path=shots / f"map-phone-{scheme}.png")
+    page.emulate_media(color_scheme="light")
+
+    # Typing in the search marks the matching words on the map and lists them.
+    search = page.get_by_label("Find a word")
+    search.press_sequentially("calm")
+    calm = page.locator('label.ew:has(input[value="calm"])')
+    expect(calm).to_have_class(re.compile(r"\bis-match\b"))
+    expect(page.locator("label.ew.is-match")).to_have_count(1)
+    expect(page.locator("#emotion-results").get_by_role("checkbox", name="calm")).to_be_visible()
+    page.locator(".emap-frame").screenshot(path=shots / "map-phone-search.png")
+    axe_check(page, axe_source, "the emotion map while searching")
+    search.fill("")
+    expect(page.locator("label.ew.is-match")).to_have_count(0)
+
+    page.get_by_role("button", name="Save details").tap()
+    expect(page).to_have_url(re.compile(rf"/moment/{activation_id}\?saved=1$"))
+    with opened(ready_server) as store, store.session() as s:
+        saved = activations.get_activation(session=s, activation_id=activation_id)
+    assert sorted(saved.emotions) == sorted(["lonely", "hopeful", third])
+
+    # On a wide screen the same map spreads out, one screen tall.
+    wide = pages.open(**DESKTOP)
+    unlock(wide, ready_server)
+    emap = open_map(wide, ready_server, activation_id)
+    expect(wide.get_by_role("checkbox", name=third, exact=True)).to_be_checked()
+    assert wide.evaluate("document.documentElement.scrollWidth") <= 1280
+    box = emap.bounding_box()
+    assert box is not None and box["width"] >= 1000 and box["height"] <= 1100, box
+    axe_check(wide, axe_source, "the emotion map at 1280 px")
+    lines = emap.locator("label.ew span").evaluate_all(
+        "els => els.filter(e => e.getBoundingClientRect().height >"
+        " 1.5 * parseFloat(getComputedStyle(e).fontSize)).map(e => e.textContent)"
+    )
+    assert lines == []
+    wide.evaluate(
+        "window.scrollTo(0, document.getElementById('emotion-q').getBoundingClientRect().top"
+        " + window.scrollY - 10)"
+    )
+    for scheme in ("light", "dark"):
+        wide.emulate_media(color_scheme=scheme)
+        wide.screenshot(path=shots / f"screen-desktop-{scheme}.png")
+    for scheme in ("light", "dark"):
+        wide.emulate_media(color_scheme=scheme)
+        wide.locator(".emap-frame").screenshot(path=shots / f"map-desktop-{scheme}.png")
+
+
+def test_the_map_without_javascript_is_checkboxes_by_quadrant(
+    ready_server: Server, pages: Pages
+) -> None:
+    with opened(ready_server) as store, store.session() as s:
+        activation_id = activations.log_activation(session=s, intensity=4, now=datetime.now(UTC)).id
+    page = pages.open(**PHONE, java_script_enabled=False)
+    unlock(page, ready_server)
+    page.goto(f"{ready_server.url}/moment/{activation_id}")
+    page.locator("#fold-feeling summary").click()
+    emap = page.locator("#emotion-map")
+    expect(emap).not_to_have_class(re.compile(r"\bis-map\b"))
+    expect(page.get_by_label("Find a word")).to_be_hidden()
+    low = page.get_by_role("group", name=re.compile("^Unpleasant, low energy"))
+    low.get_by_role("checkbox", name="numb", exact=True).check()
+    page.get_by_role("group", name=re.compile("^Pleasant, high energy")).get_by_label(
+        "curious", exact=True
+    ).check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator(".emap-frame").screenshot(path=ARTIFACTS / MAP_SHOTS / "map-phone-no-js.png")
+    page.get_by_role("button", name="Save details").click()
+    expect(page).to_have_url(re.compile(r"\?saved=1$"))
+    with opened(ready_server) as store, store.session() as s:
+        saved = activations.get_activation(session=s, activation_id=activation_id)
+    assert sorted(saved.emotions) == ["curious", "numb"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from earned.episodes import BODY_REGIONS, Activation
 from earned.journal import Entry
 from earned.store import activations, urge_timers
 from earned.urges import UrgeDelay
-from earned.web import deps
+from earned.web import deps, emotion_map
 from tests.support.html import page
 from tests.support.web import Web, csrf_of, error_text, location
 
@@ -419,9 +421,9 @@ def test_detail_page_offers_every_field_with_a_label(
     assert all(b.get("type") == "checkbox" for b in boxes)
     assert [lab.text for lab in p.select("label.region")] == [name for _, name in BODY_REGIONS]
     # Emotion words: four quadrants with their titles, every word of the vocabulary.
-    summaries = [s.text for s in p.select("summary")]
+    legends = [g.text for g in p.select("legend")]
     for info in patterns.quadrants().values():
-        assert any(s.startswith(info["title"]) for s in summaries)
+        assert f"{info['title']} {info['hint']}" in legends
     words = {b.get("value") for b in p.select("input", name="emotions")}
     assert words == patterns.known_words()
     search = p.one("input", name="q")
@@ -471,8 +473,9 @@ def test_details_round_trip(web: Web, unlocked: TestClient, clock: Clock) -> Non
     checked = {b.get("value") for b in p.select("input", name="body") if "checked" in b.attrs}
     assert checked == {"chest", "throat"}
     chosen = {b.get("value") for b in p.select("input", name="emotions") if "checked" in b.attrs}
-    assert chosen == {"abandoned", "on edge"}
-    assert p.one("input", name="emotions_other").get("value") == "small, unmoored"
+    # "small" was typed, and is a word of the map too: it shows there, chosen.
+    assert chosen == {"abandoned", "on edge", "small"}
+    assert p.one("input", name="emotions_other").get("value") == "unmoored"
     assert p.one("input", name="tags").get("value") == "texting, partner"
     assert "checked" in p.one("input", name="named", value="now").attrs
     assert p.one("textarea", name="trigger").text == DETAILS["trigger"]
@@ -482,9 +485,11 @@ def test_details_round_trip(web: Web, unlocked: TestClient, clock: Clock) -> Non
     )
     assert p.one("q").text == sentence
     assert p.one("output").text == sentence
-    # The quadrant holding chosen words opens by itself.
-    open_quadrants = [d for d in p.select("details") if "open" in d.attrs]
-    assert any("Unpleasant, high energy" in d.text for d in open_quadrants)
+    # The feeling's fold stays folded, and names what it holds.
+    feeling = p.one("details", id="fold-feeling")
+    assert "open" not in feeling.attrs
+    [note] = [el for el in p.select("span.fold-note") if "data-emotion-chosen" in el.attrs]
+    assert note.text == "abandoned, on edge, small, unmoored"
 
     # Tags are offered again on another moment.
     other = capture(web, unlocked, "2")
@@ -572,6 +577,154 @@ def test_delete_needs_a_confirm_step(web: Web, unlocked: TestClient) -> None:
     assert unlocked.get(f"/moment/{aid}").status_code == 404
 
 
+# --- the emotion map and the page's folds -----------------------------------------------------
+
+
+class Nesting(HTMLParser):
+    """For every input: the attributes of the forms, sections, fieldsets, details and
+    labels around it, outermost first."""
+
+    KEPT = ("fieldset", "details", "form", "section", "label")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, dict[str, str | None]]] = []
+        self.inputs: list[tuple[dict[str, str | None], list[dict[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "input":
+            self.inputs.append((dict(attrs), [a for t, a in self.open]))
+        elif tag in self.KEPT:
+            self.open.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if any(t == tag for t, _ in self.open):
+            while self.open.pop()[0] != tag:
+                pass
+
+
+def nesting(html: str) -> list[tuple[dict[str, str | None], list[dict[str, str | None]]]]:
+    reader = Nesting()
+    reader.feed(html)
+    return reader.inputs
+
+
+def test_the_emotion_map_has_every_word_at_its_coordinates_grouped_by_quadrant(
+    web: Web, unlocked: TestClient
+) -> None:
+    aid = capture(web, unlocked, "6")
+    assert save_details(web, unlocked, aid, {}, emotions=("lonely", "hopeful")).status_code == 303
+    r = unlocked.get(f"/moment/{aid}")
+    vocabulary = {w.word: w for w in patterns.vocabulary()}
+    seen: dict[str, str] = {}
+    for attrs, around in nesting(r.text):
+        if attrs.get("name") != "emotions":
+            continue
+        word = str(attrs["value"])
+        assert attrs.get("type") == "checkbox" and attrs.get("data-emotion") == word
+        w = vocabulary[word]
+        assert (attrs.get("data-p"), attrs.get("data-e")) == (str(w.pleasantness), str(w.energy))
+        # Inside its quadrant's group, inside the map, inside the details form.
+        quadrant = [a for a in around if "eq" in (a.get("class") or "").split()]
+        assert len(quadrant) == 1, word
+        seen[word] = str(quadrant[0]["class"]).split()[1].removeprefix("eq-")
+        assert seen[word] == w.quadrant
+        assert any(a.get("action") == f"/moment/{aid}" for a in around)
+        label = around[-1]
+        assert "ew" in str(label.get("class")).split()
+        assert ("checked" in attrs) == (word in ("lonely", "hopeful"))
+    assert sorted(seen) == sorted(vocabulary)  # every word once
+    p = page(r)
+    groups = [g.get("class") for g in p.select("fieldset") if g.has_class("eq")]
+    assert groups == [f"eq eq-{key}" for key in emotion_map.ORDER]
+    # Each word's tile carries its cells in every layout, as emotion_map placed it.
+    tiles = {lab.text: lab for lab in p.select("label.ew")}
+    for q in emotion_map.layout():
+        for spot in q.spots:
+            assert tiles[spot.word.word].get("class") == f"ew {spot.classes}"
+    # The map is the same words as before, with the same name and values: nothing new to
+    # store; the typed words keep their own box.
+    assert p.one("input", name="emotions_other").get("id") == "emotions-other"
+
+
+def test_the_map_works_as_plain_checkboxes(web: Web, unlocked: TestClient) -> None:
+    """What a browser without JavaScript sends: the boxes ticked, as repeated fields."""
+    aid = capture(web, unlocked, "6")
+    values = {"emotions_other": "prickly, lonely"}
+    r = save_details(web, unlocked, aid, values, emotions=("panicked", "serene", "lonely"))
+    assert r.status_code == 303
+    assert activation(web, aid).emotions == ["panicked", "serene", "lonely", "prickly"]
+    p = page(unlocked.get(f"/moment/{aid}"))
+    ticked = [b.get("value") for b in p.select("input", name="emotions") if "checked" in b.attrs]
+    assert sorted(ticked) == ["lonely", "panicked", "serene"]
+    assert p.one("input", name="emotions_other").get("value") == "prickly"
+
+
+def test_the_moment_page_opens_short(web: Web, unlocked: TestClient) -> None:
+    """The essentials (settling, intensity, what set it off) are open; everything else is
+    folded, each fold naming what it holds; every field is still in the form."""
+    aid = capture(web, unlocked, "6")
+    assert (
+        save_details(web, unlocked, aid, body=("chest",), emotions=("lonely",)).status_code == 303
+    )
+    r = unlocked.get(f"/moment/{aid}")
+    p = page(r)
+    folds = [d for d in p.select("details") if d.has_class("fold")]
+    assert [d.get("id") for d in folds] == [
+        "fold-when",
+        "fold-context",
+        "fold-body",
+        "fold-feeling",
+        "fold-urge",
+        "fold-pattern",
+    ]
+    assert not any("open" in d.attrs for d in folds)
+    summaries = {d.get("id"): d for d in folds}
+    assert "Chest" in summaries["fold-body"].text
+    assert "lonely, small, unmoored" in summaries["fold-feeling"].text
+    assert "texting, partner · Sam" in summaries["fold-context"].text
+    assert DETAILS["urge"] in summaries["fold-urge"].text
+    # Open: the settled button, intensity and trigger, outside every fold.
+    placed = {str(a.get("name")): around for a, around in nesting(r.text) if a.get("name")}
+    assert not any(a.get("class") == "fold" for a in placed["intensity"])
+    assert r.text.index('name="trigger"') < r.text.index('id="fold-when"')
+    assert r.text.index("Settled now") < r.text.index('id="fold-when"')
+    # Every field of the form is still there, folded or not.
+    for name in ("onset", "tz", "tags", "person", "body", "emotions", "emotions_other", "named"):
+        assert name in placed, name
+        assert any(a.get("id") and str(a.get("id")).startswith("fold-") for a in placed[name]), name
+    for name in ("urge", "p_feeling", "p_fear"):
+        assert name in placed
+    assert "Save details" in [b.text for b in p.main().select("button", type="submit")]
+
+
+def test_a_refused_save_opens_every_fold(web: Web, unlocked: TestClient) -> None:
+    aid = capture(web, unlocked, "6")
+    r = save_details(web, unlocked, aid, {**DETAILS, "person": "p" * 121}, emotions=("lonely",))
+    assert r.status_code == 400
+    folds = [d for d in page(r).select("details") if d.has_class("fold")]
+    assert len(folds) == 6 and all("open" in d.attrs for d in folds)
+    assert "checked" in page(r).one("input", name="emotions", value="lonely").attrs
+
+
+def test_the_moment_pages_give_actions_thumb_sized_targets(web: Web, unlocked: TestClient) -> None:
+    """Links that act are pills (44 px in the stylesheet), not words inside a sentence."""
+    aid = capture(web, unlocked, "6")
+    capture_page = page(unlocked.get("/moment")).main()
+    ways = capture_page.one("nav", **{"aria-labelledby": "ways-in-title"})
+    assert ways.text == "Other ways in An urge timer After an interaction Your patterns"
+    for href in ("/urge", "/moment/after", "/patterns", "/moment/history"):
+        assert capture_page.one("a", href=href).has_class("pill"), href
+    detail = page(unlocked.get(f"/moment/{aid}")).main()
+    for href in ("/moment", "/", f"/urge?activation={aid}", f"/moment/{aid}/delete"):
+        assert [a for a in detail.select("a", href=href) if a.has_class("pill")], href
+    for url in ("/moment", f"/moment/{aid}", "/moment/after", "/urge"):
+        assert page(unlocked.get(url)).select(".moment-page"), url
+    css = (Path(emotion_map.__file__).parent / "static" / "earned.css").read_text("utf-8")
+    assert re.search(r"\.pill \{[^}]*min-height: 44px", css)
+    assert re.search(r"\.pause-bar \.pause \{[^}]*min-height: 44px", css)
+
+
 # --- emotion search ---------------------------------------------------------------------------
 
 
@@ -580,17 +733,24 @@ def test_emotion_search_fragment(unlocked: TestClient) -> None:
     assert r.status_code == 200
     assert "<html" not in r.text
     p = page(r)
-    boxes = p.select("input", name="emotions")
-    assert [b.get("value") for b in boxes] == ["abandoned"]
-    assert boxes[0].get("data-emotion") == "abandoned"
+    # Each result is the twin of the word's box on the map, with no name of its own: the
+    # form sends the map's box once, however the word was chosen.
+    boxes = p.select("input", type="checkbox")
+    assert [b.get("data-emotion") for b in boxes] == ["abandoned"]
+    assert boxes[0].get("name") is None
     assert "unpleasant, high energy" in p.text
+    assert p.one("li").has_class("eq-unpleasant-high")  # coloured like its quadrant
     many = page(unlocked.get("/moment/emotions", params={"q": "e"})).select("input")
     assert 0 < len(many) <= 12
+    # Words that begin with the text come first, then words that hold it.
+    found = page(unlocked.get("/moment/emotions", params={"q": "lo"})).select("input")
+    assert [b.get("data-emotion") for b in found][:4] == ["lonely", "lost", "loved", "loving"]
+    assert "close" in [b.get("data-emotion") for b in found]
     assert unlocked.get("/moment/emotions", params={"q": "  "}).text.strip() == ""
     none = unlocked.get("/moment/emotions", params={"q": SCRIPT})
     assert SCRIPT not in none.text
     assert "&lt;script&gt;" in none.text
-    assert "You can add your own below." in page(none).text
+    assert "You can add your own below the map." in page(none).text
 
 
 # --- urge-delay timer ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from earned.errors import EarnedError
 from earned.records import replace
 from earned.store import Store, activations, urge_timers
 from earned.store import entries as entry_store
-from earned.web import care, deps
+from earned.web import care, deps, emotion_map
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext
 from earned.web.render import render
@@ -270,10 +270,6 @@ def _detail(
         suggestions = activations.recent_tags(session=s)
         timers = urge_timers.list_urges(session=s, activation_id=a.id)
     known = patterns.known_words()
-    quadrants = [
-        {"key": key, **info, "words": patterns.words_in(key)}
-        for key, info in patterns.quadrants().items()
-    ]
     shown = a.pattern or Pattern("", "", "", "", "")
     saved_pattern = (stored or a).pattern
     return render_page(
@@ -282,7 +278,7 @@ def _detail(
         {
             "a": a,
             "error": error,
-            "quadrants": quadrants,
+            "emotion_map": emotion_map.layout(),
             "chosen": set(a.emotions),
             "other_words": ", ".join(w for w in a.emotions if w not in known),
             "regions": episodes.BODY_REGIONS,

@@ -115,3 +115,72 @@ document.addEventListener("DOMContentLoaded", () => {
   document.addEventListener("htmx:afterSwap", (e) => enhance(e.detail.target.parentNode || document));
   document.addEventListener("DOMContentLoaded", () => enhance(document));
 })();
+
+// ==== Emotion map (a moment's page): the words placed by position, arrow keys, search ====
+// Without this, the map is four groups of checkboxes. With it, .is-map lets the stylesheet
+// place each word; one word at a time is in the tab order (a roving tabindex) and the arrow
+// keys move to the nearest word that way on screen; typing in the search marks the matches.
+(() => {
+  const boxes = (map) => [...map.querySelectorAll("input[data-emotion]")];
+  const tabStop = (map, chosen) => { for (const b of boxes(map)) b.tabIndex = b === chosen ? 0 : -1; };
+  const centre = (box) => {
+    const r = box.parentElement.getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  };
+  // The nearest word in the arrow's direction, keeping to its row (or column) when it can:
+  // a step sideways costs three times a step along.
+  const towards = (map, from, key) => {
+    const a = centre(from);
+    let best = null, bestCost = Infinity;
+    for (const box of boxes(map)) {
+      if (box === from) continue;
+      const b = centre(box), dx = b.x - a.x, dy = b.y - a.y;
+      const [along, across] = { ArrowRight: [dx, dy], ArrowLeft: [-dx, dy], ArrowDown: [dy, dx], ArrowUp: [-dy, dx] }[key];
+      if (along < 2) continue;
+      const cost = along + 3 * Math.abs(across);
+      if (cost < bestCost) { best = box; bestCost = cost; }
+    }
+    return best;
+  };
+  const chosenWords = (map) => boxes(map).filter((b) => b.checked).map((b) => b.value);
+  const showChosen = (map) => {
+    const note = map.closest("details")?.querySelector("[data-emotion-chosen]");
+    if (!note) return;
+    const own = document.getElementById("emotions-other");
+    const typed = own ? own.value.split(",").map((w) => w.trim()).filter(Boolean) : [];
+    note.textContent = [...chosenWords(map), ...typed].join(", ");
+  };
+  const start = (map) => {
+    map.classList.add("is-map");
+    for (const el of map.closest("fieldset")?.querySelectorAll(".map-only") || []) el.hidden = false;
+    const all = boxes(map);
+    tabStop(map, all.find((b) => b.checked) || all[0]);
+  };
+  document.addEventListener("keydown", (e) => {
+    const box = e.target;
+    if (!(box instanceof HTMLInputElement) || !e.key.startsWith("Arrow") || e.altKey || e.ctrlKey || e.metaKey) return;
+    const map = box.closest(".emap.is-map");
+    if (!map || !box.dataset.emotion) return;
+    e.preventDefault();  // the arrows move between words here, not the page
+    const next = towards(map, box, e.key);
+    if (next) { tabStop(map, next); next.focus(); }
+  });
+  document.addEventListener("focusin", (e) => {
+    const map = e.target instanceof HTMLInputElement && e.target.closest(".emap.is-map");
+    if (map && e.target.dataset.emotion) tabStop(map, e.target);
+  });
+  document.addEventListener("change", (e) => {
+    const map = document.querySelector(".emap.is-map");
+    if (map && e.target instanceof HTMLInputElement && (e.target.dataset.emotion || e.target.id === "emotions-other")) showChosen(map);
+  });
+  document.addEventListener("input", (e) => {
+    const field = e.target;
+    if (!(field instanceof HTMLInputElement) || !field.dataset.emotionFilter) return;
+    const map = document.getElementById(field.dataset.emotionFilter);
+    if (!map) return;
+    const needle = field.value.trim().toLowerCase();
+    map.classList.toggle("is-filtering", needle !== "");
+    for (const box of boxes(map)) box.parentElement.classList.toggle("is-match", needle !== "" && box.value.includes(needle));
+  });
+  document.addEventListener("DOMContentLoaded", () => { for (const map of document.querySelectorAll("[data-emotion-map]")) start(map); });
+})();
