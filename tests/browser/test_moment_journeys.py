@@ -324,6 +324,7 @@ def test_name_the_feeling_on_the_map_by_tapping_arrows_and_search(
     folded = page.evaluate("document.documentElement.scrollHeight")
     assert folded < 2400, f"the moment's page is {folded} px tall before any fold opens"
     page.screenshot(path=shots / "detail-phone-light.png", full_page=True)
+    page.screenshot(path=shots / "detail-phone-screen.png")  # as it opens
 
     emap = open_map(page, ready_server, activation_id)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # never sideways
@@ -470,3 +471,44 @@ def test_the_map_without_javascript_is_checkboxes_by_quadrant(
     with opened(ready_server) as store, store.session() as s:
         saved = activations.get_activation(session=s, activation_id=activation_id)
     assert sorted(saved.emotions) == ["curious", "numb"]
+
+
+# --- 6. the moment's controls under the thumb ------------------------------------------------
+
+TARGETS = """() => [...document.querySelectorAll(
+    'main a, main button, main input, main summary, main select, main textarea')]
+  .filter(e => e.type !== 'hidden' && e.offsetParent !== null)
+  .map(e => {
+    const t = ['checkbox', 'radio'].includes(e.type) && e.closest('label') ? e.closest('label') : e;
+    const r = t.getBoundingClientRect();
+    return [(t.textContent || e.name || e.id).trim().slice(0, 40), r.width, r.height];
+  })"""
+
+
+def test_moment_pages_have_thumb_sized_targets_on_a_phone(
+    ready_server: Server, pages: Pages
+) -> None:
+    """Every link, button, field and choice on the moment pages is at least 44 px each way
+    at 390 px (a checkbox or radio counts with its label, which takes the tap), with every
+    fold of the moment's page open; the page's Save and Settled now sit in the lower part
+    of the screen, where a thumb reaches."""
+    activation_id, urge_id = seed(ready_server)
+    page = pages.open(**PHONE)
+    unlock(page, ready_server)
+    for path in (
+        "/moment",
+        f"/moment/{activation_id}",
+        "/moment/after",
+        "/urge",
+        f"/urge/{urge_id}",
+    ):
+        page.goto(ready_server.url + path)
+        if path == f"/moment/{activation_id}":
+            for place, name in (("button", "Save details"), ("button", "Settled now")):
+                box = page.get_by_role(place, name=name).bounding_box()  # type: ignore[arg-type]
+                assert box is not None and 844 / 2 < box["y"] < 844 - 56 - box["height"], name
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found = page.evaluate(TARGETS)
+        assert len(found) > 3, path
+        small = [(what, w, h) for what, w, h in found if w < 44 or h < 44]
+        assert small == [], path
