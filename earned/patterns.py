@@ -1,7 +1,8 @@
 """Naming the pattern: the emotion vocabulary grid, and recurring patterns with their trend.
 
 The vocabulary (earned/content/emotions.toml) places each word on pleasantness × energy;
-the picker offers a quadrant, then its words, or a typed search. Recurring patterns group
+a moment's page shows the words as a map of four quadrants (earned/web/emotion_map.py
+places them), with a typed search. Recurring patterns group
 activations by (fear, urge) of their pattern sentence and rank by frequency; the trend
 compares the last four weeks with the four before.
 """

@@ -357,6 +357,11 @@ def test_name_the_feeling_on_the_map_by_tapping_arrows_and_search(
     expect(page.get_by_role("checkbox", name="lonely", exact=True)).to_be_checked()
     expect(page.get_by_role("checkbox", name="hopeful", exact=True)).to_be_checked()
     expect(page.locator("[data-emotion-chosen]")).to_have_text("hopeful, lonely")
+    # A screen reader meets each word as a checkbox named by the word, in its quadrant's group.
+    low = page.get_by_role("group", name="Unpleasant, low energy heavy, drained, shut down")
+    expect(low.get_by_role("checkbox", name="lonely", exact=True)).to_be_checked()
+    high = page.get_by_role("group", name="Pleasant, high energy lit up, eager")
+    expect(high.get_by_role("checkbox", name="hopeful", exact=True)).to_be_checked()
 
     # One tab stop into the map: from the search field, Tab lands on a word, the next Tab
     # leaves the map for the own-words box.
