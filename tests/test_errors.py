@@ -126,3 +126,32 @@ def test_a_lock_held_past_the_busy_timeout_is_recognised_as_busy(tmp_path: Path)
     assert is_busy(bare.value) and is_busy(wrapped.value)
     assert not is_damage(bare.value) and not is_disk_full(bare.value)
     assert not is_busy(ValueError("database is locked"))  # words alone are not enough
+
+
+def test_the_cli_names_a_busy_journal_instead_of_a_bug(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A full-store command (e.g. `earned edit`) kept waiting past the busy timeout said
+    "this is a bug" (found by the kill harness); it is the same calm "try again" now."""
+    path = tmp_path / "b.db"
+    holder = dbapi.connect(str(path), isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL").fetchone()
+    holder.execute("CREATE TABLE t (x TEXT)")
+    holder.execute("BEGIN IMMEDIATE")
+
+    def write_while_held(_args: argparse.Namespace) -> int:
+        other = dbapi.connect(str(path), timeout=0.05, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+        finally:
+            other.close()
+        return 0
+
+    try:
+        code = cli._run(argparse.Namespace(run=write_while_held))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert code == 75
+    assert "busy" in err and "try again" in err and "bug" not in err

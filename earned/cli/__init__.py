@@ -41,7 +41,7 @@ from importlib import import_module
 from pathlib import Path
 
 from earned.cli.common import PASSPHRASE_ENV, Command
-from earned.errors import DISK_FULL, EarnedError, WrongPassphrase, is_disk_full
+from earned.errors import DISK_FULL, EarnedError, WrongPassphrase, is_busy, is_disk_full
 
 # typing.TYPE_CHECKING without importing typing (~2 ms on the quick path); mypy knows the name.
 TYPE_CHECKING = False
@@ -242,6 +242,14 @@ def _run(args: argparse.Namespace) -> int:
         if is_disk_full(exc):
             print(f"earned: {DISK_FULL}", file=sys.stderr)
             return 1
+        if is_busy(exc):
+            # Another writer kept the journal past the busy timeout: not a bug (the web
+            # app says the same with a 503); the quick path already says it this way.
+            from earned.store import sqlcipher
+
+            said = sqlcipher.busy()
+            print(f"earned: {said.message}", file=sys.stderr)
+            return said.exit_code
         if os.environ.get("EARNED_DEBUG"):
             raise
         # No traceback: exception messages (e.g. from the database) can quote journal text.
