@@ -114,8 +114,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
+        from earned.web import memory
         from earned.web.app import create_app
         from earned.web.security import LOOPBACK_NAMES, Door
+
+        memory.few_arenas()  # before uvicorn starts its worker threads (web/memory.py)
 
         port = sock.getsockname()[1]
         # Only this server's own addresses: loopback names on the port it holds, and with

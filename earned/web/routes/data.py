@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from earned import content, crisis, pacing
@@ -14,7 +15,7 @@ from earned.errors import EarnedError, Locked
 from earned.paths import Profile
 from earned.reports import export, files, summary
 from earned.store import backups, deletion, settings
-from earned.web import returns, security
+from earned.web import memory, returns, security
 from earned.web.deps import Form, Open, Page, upload_form
 from earned.web.page import PageContext, read_page
 from earned.web.render import render
@@ -83,13 +84,17 @@ async def set_calm(request: Request, store: Open, values: Form) -> Response:
 @router.get("/data/export.{fmt}")
 def download(store: Open, fmt: str) -> Response:
     files.find(fmt)  # an unknown format is refused before the journal is read
-    with store.session() as s:
-        data = export.snapshot(session=s)
-    out = files.export_file(data, fmt)
+    # One export built at a time, and its memory given back once sent (web/memory.py).
+    with memory.one_at_a_time:
+        with store.session() as s:
+            data = export.snapshot(session=s)
+        out = files.export_file(data, fmt)
+        del data
     return Response(
         out.body,
         media_type=out.media_type,
         headers={"Content-Disposition": f'attachment; filename="{out.filename}"'},
+        background=BackgroundTask(memory.give_back),
     )
 
 
