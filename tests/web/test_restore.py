@@ -65,7 +65,9 @@ def test_restore_from_the_listing_brings_back_what_was_backed_up(web: Web) -> No
     assert location(r) == "/unlock?restored=1", r.text[:300]
     # The journal was closed before it was replaced; the old session opens nothing now.
     assert web.vault.store is None
-    assert client.get("/data", cookies={"earned_session": old_session or ""}).status_code == 303
+    stale = web.client()
+    stale.cookies.set("earned_session", old_session or "")
+    assert stale.get("/data").status_code == 303
     unlock_page = client.get("/unlock?restored=1")
     text = page(unlock_page).text
     assert "Your backup is back in place" in text
