@@ -33,6 +33,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,11 +194,16 @@ class Client:
             raise RuntimeError(f"still locked after unlock (GET /moment gave {status})")
 
 
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[str], int]:
+def start_server(
+    env: dict[str, str], err: Any = subprocess.PIPE
+) -> tuple[subprocess.Popen[str], int]:
+    """`earned serve --port 0` and the port it printed; `err` takes its stderr (a file for a
+    long run: a pipe nobody reads would stall the server once full)."""
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "earned"), "serve", "--port", "0"],
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=err,
         text=True,
         env=env,
     )

@@ -31,7 +31,6 @@ import http.client
 import math
 import os
 import random
-import select
 import shutil
 import subprocess
 import sys
@@ -293,21 +292,7 @@ def start_server(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[str],
     """`earned serve --port 0`, its warnings and errors going to `log` (not a pipe nobody
     reads, which would stall it once full)."""
     with log.open("w") as err:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "earned"), "serve", "--port", "0"],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=err,
-            text=True,
-            env=env,
-        )
-    assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], 60)
-    if not ready:
-        proc.kill()
-        raise RuntimeError("earned serve printed no address within 60 s")
-    line = proc.stdout.readline().strip()
-    return proc, int(line.rstrip("/").rsplit(":", 1)[1])
+        return page_bench.start_server(env, err)
 
 
 def unlock(port: int) -> dict[str, str]:

@@ -112,25 +112,13 @@ def test_wait_on_a_terminal_shows_the_time_held(journal_with_agent: Journal) -> 
         env=env(),
     )
     os.close(slave)
-    seen = b""
-
-    def read_until(marker: bytes) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + 20
-        while marker not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if ready:
-                try:
-                    seen += os.read(master, 4096)
-                except OSError:
-                    break
-        assert marker in seen, seen
+    screen = Screen(master)
 
     try:
-        read_until(b"held 0:01")
-        assert b"breathe" in seen
+        screen.read_until(b"held 0:01")
+        assert b"breathe" in screen.seen
         os.write(master, b"w\n")
-        read_until(b"You waited")
+        screen.read_until(b"You waited")
         assert proc.wait(timeout=20) == 0
     finally:
         if proc.poll() is None:
@@ -167,6 +155,25 @@ def test_very_narrow_terminals_shorten_the_status_and_drop_the_live_line() -> No
     assert urge._prompt(10) is None  # then the plain prompt, without the ticking line
 
 
+class Screen:
+    """What a child process wrote to its pseudo-terminal, read as it comes."""
+
+    def __init__(self, master: int) -> None:
+        self.master = master
+        self.seen = b""
+
+    def read_until(self, marker: bytes, seconds: float = 20) -> None:
+        deadline = time.monotonic() + seconds
+        while marker not in self.seen and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.5)
+            if ready:
+                try:
+                    self.seen += os.read(self.master, 4096)
+                except OSError:
+                    break
+        assert marker in self.seen, self.seen
+
+
 def _winsize(fd: int, columns: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
 
@@ -185,30 +192,18 @@ def test_wait_on_a_45_column_terminal_keeps_every_line_within_it(
         env=child_env,
     )
     os.close(slave)
-    seen = b""
-
-    def read_until(marker: bytes) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + 20
-        while marker not in seen and time.monotonic() < deadline:
-            ready, _, _ = select.select([master], [], [], 0.5)
-            if ready:
-                try:
-                    seen += os.read(master, 4096)
-                except OSError:
-                    break
-        assert marker in seen, seen
+    screen = Screen(master)
 
     try:
-        read_until(b"held 0:01")
+        screen.read_until(b"held 0:01")
         os.write(master, b"p\n")
-        read_until(b"The urge passed")
+        screen.read_until(b"The urge passed")
         assert proc.wait(timeout=20) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
         os.close(master)
-    shown = seen.decode()
+    shown = screen.seen.decode()
     statuses = re.findall(r"\x1b7\x1b\[1A\r\x1b\[2K(.*?)\x1b8", shown)
     assert statuses and all(len(s) < 45 for s in statuses), statuses
     assert urge.PROMPTS[0] not in shown
