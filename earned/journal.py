@@ -12,6 +12,7 @@ from earned.errors import EarnedError
 from earned.text import check_valid
 
 MAX_BODY = 20_000  # characters; about eight printed pages
+PAGE = 20  # entries a page shows at once, newest first ("Older entries" for more)
 KINDS = ("reflection", "origin", "after", "note")
 _LINE_END = re.compile("\r+\n")
 # A "note" is words kept when a form refused them (too long for its field, say): saved

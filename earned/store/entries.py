@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from earned import journal
@@ -55,6 +55,43 @@ def update_entry(*, session: Session, entry_id: str, body: str, now: datetime) -
 def delete_entry(*, session: Session, entry_id: str) -> None:
     session.delete(_entry_row(session, entry_id))
     session.flush()
+
+
+def count_by_prompt(*, session: Session, kind: str) -> dict[str, int]:
+    """How many entries of `kind` each prompt has (one grouped count, no bodies read)."""
+    rows = session.execute(
+        select(EntryRow.prompt, func.count()).where(EntryRow.kind == kind).group_by(EntryRow.prompt)
+    )
+    return {str(prompt): int(n) for prompt, n in rows if prompt is not None}
+
+
+def entries_page(
+    *,
+    session: Session,
+    kind: str,
+    prompt: str | None = None,
+    before: tuple[datetime, str] | None = None,
+    limit: int = journal.PAGE,
+) -> tuple[list[Entry], bool]:
+    """Entries of `kind` (and `prompt`), newest first, `limit` at a time, and whether there
+    are older ones. `before` is the (created_at, id) of the last entry of the page before."""
+    query = (
+        select(EntryRow)
+        .where(EntryRow.kind == kind)
+        .order_by(EntryRow.created_at.desc(), EntryRow.id.desc())
+    )
+    if prompt is not None:
+        query = query.where(EntryRow.prompt == prompt)
+    if before is not None:
+        moment, last = before
+        query = query.where(
+            or_(
+                EntryRow.created_at < moment,
+                and_(EntryRow.created_at == moment, EntryRow.id < last),
+            )
+        )
+    rows = list(session.scalars(query.limit(limit + 1)))
+    return [_entry(r) for r in rows[:limit]], len(rows) > limit
 
 
 def list_entries(

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import StatementError
 
+from earned import journal
 from earned.errors import EarnedError
 from earned.store import Store, assessments, deletion, entries, settings
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow, SettingRow
@@ -342,3 +343,36 @@ def test_naive_datetimes_are_refused(store: Store) -> None:
     with pytest.raises(StatementError, match="naive datetime"), store.session() as s:
         entries.add_entry(session=s, kind="origin", prompt=None, body="x", now=datetime(2026, 1, 1))
     assert count(store, EntryRow) == 0
+
+
+def test_entries_come_a_page_at_a_time_newest_first_by_keyset(store: Store) -> None:
+    with store.session() as s:
+        for i in range(7):
+            # Two share each moment: the id breaks the tie, so no entry is shown twice.
+            entries.add_entry(
+                session=s,
+                kind="origin",
+                prompt=None,
+                body=f"o{i}",
+                now=T0 + timedelta(hours=i // 2),
+            )
+        key = journal.reflection_prompts()[0]["key"]
+        entries.add_entry(session=s, kind="reflection", prompt=key, body="r", now=T0)
+    seen: list[str] = []
+    before = None
+    pages = 0
+    while True:
+        with store.session() as s:
+            shown, more = entries.entries_page(session=s, kind="origin", before=before, limit=3)
+        seen += [e.body for e in shown]
+        pages += 1
+        if not more:
+            break
+        before = (shown[-1].created_at, shown[-1].id)
+    assert pages == 3
+    assert sorted(seen) == [f"o{i}" for i in range(7)] and len(set(seen)) == 7
+    with store.session() as s:
+        everything = entries.list_entries(session=s, kind="origin")
+        assert everything[0].body == seen[0]  # the newest first, both ways
+        assert entries.count_by_prompt(session=s, kind="reflection") == {key: 1}
+        assert entries.count_by_prompt(session=s, kind="origin") == {}

@@ -281,12 +281,12 @@ def test_unexpected_error_page_shows_no_details(
     def broken(**kwargs: object) -> None:
         raise RuntimeError("my secret diary says something private")
 
-    monkeypatch.setattr(entries, "list_entries", broken)
+    monkeypatch.setattr(entries, "count_by_prompt", broken)
     with caplog.at_level(logging.DEBUG):
         r = client.get("/reflect")
     assert r.status_code == 500
     assert "Something went wrong on our side. What you saved before is safe." in r.text
-    for leak in ("secret", "private", "RuntimeError", "Traceback", "list_entries", ".py"):
+    for leak in ("secret", "private", "RuntimeError", "Traceback", "count_by_prompt", ".py"):
         assert leak not in r.text
     # The app's own log names the type of the problem, never its text.
     logged = [rec.getMessage() for rec in caplog.records if rec.name == "earned.web"]

@@ -282,3 +282,29 @@ def test_entries_are_dated_on_the_persons_clock(web: Web, unlocked: TestClient) 
     text = page(unlocked.get(f"/reflect/{PROMPTS[0]}")).text
     assert "03 Mar 2026, 11:30" in text  # Auckland is UTC+13 in March
     assert "UTC" not in text
+
+
+def test_a_long_history_of_reflections_comes_a_page_at_a_time(
+    web: Web, unlocked: TestClient
+) -> None:
+    """Three years of writing: the page shows the newest `journal.PAGE` and a link to
+    older ones, instead of every entry ever written."""
+    key = PROMPTS[0]
+    total = journal.PAGE * 2 + 3
+    for i in range(total):
+        web.add_reflection(unlocked, f"entry number {i:03d}", key)
+    web.add_reflection(unlocked, "another question's entry", PROMPTS[1])
+    seen: list[str] = []
+    url = f"/reflect/{key}"
+    for _ in range(3):
+        p = page(unlocked.get(url))
+        seen += [el.text for el in p.select("div.body")]
+        older = p.select("a", rel="next")
+        if not older:
+            break
+        url = f"/reflect/{key}{older[0].get('href')}"
+    assert len(seen) == total and len(set(seen)) == total
+    assert seen[0] == f"entry number {total - 1:03d}"  # newest first
+    counts = page(unlocked.get("/reflect")).text
+    assert f"{total}" in counts
+    assert unlocked.get(f"/reflect/{key}?before=nonsense").status_code == 404

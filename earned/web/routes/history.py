@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from earned import episodes
 from earned.errors import EarnedError
 from earned.store import activations
-from earned.web import deps
+from earned.web import cursor, deps
 from earned.web.deps import Open, Page
 from earned.web.routes.moment import render_page
 
@@ -33,20 +33,6 @@ def _day(values: dict[str, str], name: str, zone: Any, *, end: bool = False) -> 
     return (day + timedelta(days=1) if end else day).astimezone(UTC)
 
 
-def _cursor(raw: str) -> tuple[datetime, str] | None:
-    """The `before` of a history address: "<onset ISO>_<id>" of the last moment shown."""
-    if not raw:
-        return None
-    onset, _, last = raw.rpartition("_")
-    try:
-        moment = datetime.fromisoformat(onset)
-    except ValueError:
-        raise EarnedError("That page of your moments could not be found.", status=404) from None
-    if moment.tzinfo is None or not last or len(last) > 32 or not last.isalnum():
-        raise EarnedError("That page of your moments could not be found.", status=404)
-    return moment, last
-
-
 @router.get("/moment/history")
 def history_page(page: Page, store: Open, request: Request) -> Response:
     """Every moment, newest first, a page at a time, found by date, tag, word, person or
@@ -62,13 +48,13 @@ def history_page(page: Page, store: Open, request: Request) -> Response:
     )
     with store.session() as s:
         found, more = activations.history(
-            session=s, where=where, before=_cursor(values.get("before", ""))
+            session=s, where=where, before=cursor.read(values.get("before", ""), "moments")
         )
     kept = {k: v for k, v in values.items() if k != "before" and v}
     older = None
     if more and found:
         last = found[-1]
-        older = urlencode({**kept, "before": f"{last.onset_at.isoformat()}_{last.id}"})
+        older = urlencode({**kept, "before": cursor.make(last.onset_at, last.id)})
     return render_page(
         page,
         "moment/history.html",

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from earned import content, journal
 from earned.errors import EarnedError
 from earned.store import entries as entry_store
-from earned.web import care, deps
+from earned.web import care, deps, entry_pages
 from earned.web.deps import Form, Open, Page
 from earned.web.render import render
 
@@ -25,11 +25,8 @@ def _prompt(key: str) -> dict[str, str]:
 @router.get("/reflect")
 def reflect_index(page: Page, store: Open) -> Response:
     with store.session() as s:
-        entries = entry_store.list_entries(session=s, kind="reflection")
-    counts = {
-        p["key"]: sum(1 for e in entries if e.prompt == p["key"])
-        for p in journal.reflection_prompts()
-    }
+        written = entry_store.count_by_prompt(session=s, kind="reflection")
+    counts = {p["key"]: written.get(p["key"], 0) for p in journal.reflection_prompts()}
     return render(
         page,
         "journal/reflect_index.html",
@@ -44,11 +41,8 @@ def reflect_index(page: Page, store: Open) -> Response:
 @router.get("/reflect/{key}")
 def reflect_page(page: Page, store: Open, key: str) -> Response:
     prompt = _prompt(key)
-    with store.session() as s:
-        entries = [
-            e for e in entry_store.list_entries(session=s, kind="reflection") if e.prompt == key
-        ]
-    return render(page, "journal/reflect.html", {"prompt": prompt, "entries": entries})
+    shown = entry_pages.shown(page, store, "reflection", key)
+    return render(page, "journal/reflect.html", {"prompt": prompt, **shown})
 
 
 @router.post("/reflect/{key}")
@@ -64,16 +58,12 @@ async def reflect_save(page: Page, store: Open, key: str, values: Form) -> Respo
                 now=deps.now(),
             )
     except EarnedError as error:
-        with store.session() as s:
-            entries = [
-                e for e in entry_store.list_entries(session=s, kind="reflection") if e.prompt == key
-            ]
         return render(
             page,
             "journal/reflect.html",
             {
                 "prompt": prompt,
-                "entries": entries,
+                **entry_pages.shown(page, store, "reflection", key),
                 "error": error.message,
                 "draft": values.get("body", ""),
             },
@@ -90,11 +80,8 @@ def origin_note(page: Page, store: Open) -> Response:
 
 @router.get("/origin/write")
 def origin_page(page: Page, store: Open) -> Response:
-    with store.session() as s:
-        entries = entry_store.list_entries(session=s, kind="origin")
-    return render(
-        page, "journal/origin.html", {"words": content.load("origin"), "entries": entries}
-    )
+    shown = entry_pages.shown(page, store, "origin")
+    return render(page, "journal/origin.html", {"words": content.load("origin"), **shown})
 
 
 @router.post("/origin/write")
@@ -105,14 +92,12 @@ async def origin_save(page: Page, store: Open, values: Form) -> Response:
                 session=s, kind="origin", prompt=None, body=values.get("body", ""), now=deps.now()
             )
     except EarnedError as error:
-        with store.session() as s:
-            entries = entry_store.list_entries(session=s, kind="origin")
         return render(
             page,
             "journal/origin.html",
             {
                 "words": content.load("origin"),
-                "entries": entries,
+                **entry_pages.shown(page, store, "origin"),
                 "error": error.message,
                 "draft": values.get("body", ""),
             },

@@ -23,7 +23,7 @@ from earned.errors import EarnedError
 from earned.records import replace
 from earned.store import Store, activations, urge_timers
 from earned.store import entries as entry_store
-from earned.web import care, deps, emotion_map
+from earned.web import care, deps, emotion_map, entry_pages
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext
 from earned.web.render import render
@@ -195,12 +195,11 @@ def _after_page(
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    with store.session() as s:
-        entries = entry_store.list_entries(session=s, kind="after")
+    shown = entry_pages.shown(page, store, "after")
     return render_page(
         page,
         "moment/after.html",
-        {"after": words()["after"], "entries": entries, "draft": draft or {}, "error": error},
+        {"after": words()["after"], **shown, "draft": draft or {}, "error": error},
         status=status,
     )
 
