@@ -31,6 +31,7 @@ from tests.support.browser import (
     Pages,
     Server,
     axe_check,
+    focused,
     unlock,
 )
 
@@ -518,3 +519,27 @@ def test_moment_pages_have_thumb_sized_targets_on_a_phone(
         assert len(found) > 3, path
         small = [(what, w, h) for what, w, h in found if w < 44 or h < 44]
         assert small == [], path
+
+
+def test_on_the_map_home_and_end_jump_and_enter_in_the_search_goes_to_a_match(
+    ready_server: Server, pages: Pages
+) -> None:
+    with opened(ready_server) as store, store.session() as s:
+        activation_id = activations.log_activation(session=s, intensity=5, now=datetime.now(UTC)).id
+    page = pages.open(**DESKTOP)
+    unlock(page, ready_server)
+    emap = open_map(page, ready_server, activation_id)
+    words = emap.locator("input[data-emotion]")
+    first, last = words.first.get_attribute("value"), words.last.get_attribute("value")
+    words.nth(5).focus()
+    page.keyboard.press("End")
+    assert focused(page)["value"] == last
+    page.keyboard.press("Home")
+    assert focused(page)["value"] == first
+    page.keyboard.press("Space")
+    expect(page.get_by_role("checkbox", name=first or "", exact=True)).to_be_checked()
+    search = page.get_by_label("Find a word")
+    search.fill("hope")
+    search.press("Enter")
+    assert focused(page)["value"].startswith("hope")
+    expect(page).to_have_url(f"{ready_server.url}/moment/{activation_id}")  # nothing was sent

@@ -156,13 +156,25 @@ document.addEventListener("DOMContentLoaded", () => {
     const all = boxes(map);
     tabStop(map, all.find((b) => b.checked) || all[0]);
   };
+  // Home and End: the first and the last word of the map; Enter in the search field: the
+  // first word it marks (rather than sending the form half-filled).
+  const firstMatch = (map) => boxes(map).find((b) => b.parentElement.classList.contains("is-match"));
   document.addEventListener("keydown", (e) => {
     const box = e.target;
-    if (!(box instanceof HTMLInputElement) || !e.key.startsWith("Arrow") || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.altKey || e.ctrlKey || e.metaKey || !(box instanceof HTMLInputElement)) return;
+    if (e.key === "Enter" && box.dataset.emotionFilter) {
+      const map = document.getElementById(box.dataset.emotionFilter);
+      const match = map && firstMatch(map);
+      if (match) { e.preventDefault(); tabStop(map, match); match.focus(); }
+      return;
+    }
+    const jump = e.key === "Home" || e.key === "End";
+    if (!e.key.startsWith("Arrow") && !jump) return;
     const map = box.closest(".emap.is-map");
     if (!map || !box.dataset.emotion) return;
     e.preventDefault();  // the arrows move between words here, not the page
-    const next = towards(map, box, e.key);
+    const all = boxes(map);
+    const next = jump ? (e.key === "Home" ? all[0] : all[all.length - 1]) : towards(map, box, e.key);
     if (next) { tabStop(map, next); next.focus(); }
   });
   document.addEventListener("focusin", (e) => {
