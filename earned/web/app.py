@@ -282,15 +282,16 @@ def kept_words(request: Request) -> str | None:
 async def earned_error(request: Request, exc: EarnedError) -> Response:
     """The calm error page with the exception's own message (errors.py); a refused form's
     words are shown again with an offer to keep them as a note."""
+    kept = kept_words(request)
     return render(
         page_context(request),
         "error.html",
         {
             "message": exc.message,
-            "kept": kept_words(request),
+            "kept": kept,
             # Longer than one note holds: offering "keep it as a note" would only be refused
             # again, round and round; the page says to copy the words instead.
-            "kept_fits": len(kept_words(request) or "") <= journal_rules.MAX_BODY,
+            "kept_fits": len(kept or "") <= journal_rules.MAX_BODY,
             "unsaved": exc.status >= 500,
             "restore": needs_restore(exc),
         },
