@@ -270,14 +270,9 @@ def _list_backups(prof: Profile, found: list[Listed]) -> int:
         return 0
     print(f"Backups of '{prof.name}', newest first:")
     for b in found:
-        kind = (
-            "before an upgrade"
-            if b.before_upgrade
-            else "automatic"
-            if b.automatic
-            else "made by you"
+        print(
+            f"  {b.made:%Y-%m-%d %H:%M} UTC  {backups.size_words(b.size):>8}  {b.origin}  {b.path}"
         )
-        print(f"  {b.made:%Y-%m-%d %H:%M} UTC  {backups.size_words(b.size):>8}  {kind}  {b.path}")
     say("To put one back: earned restore PATH (or --latest for the newest).")
     return 0
 

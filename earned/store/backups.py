@@ -105,6 +105,19 @@ class Listed:
     automatic: bool
     before_upgrade: bool = False  # made by earned just before it upgraded the schema
 
+    @property
+    def name(self) -> str:
+        """Its place in the backups folder ("automatic/earned-…tar"): what a form sends
+        back to choose it, so no path from a browser is ever opened."""
+        return f"{AUTOMATIC}/{self.path.name}" if self.automatic else self.path.name
+
+    @property
+    def origin(self) -> str:
+        """Who made it, in words."""
+        if self.before_upgrade:
+            return "made before an upgrade"
+        return "made automatically" if self.automatic else "made by you"
+
 
 def size_words(size: int) -> str:
     """A file size as people read it: "840 KB", "6.5 MB"."""

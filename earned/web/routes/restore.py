@@ -40,17 +40,12 @@ def _vault(request: Request) -> security.Vault:
 def _choices(vault: security.Vault) -> list[dict[str, Any]]:
     """The backups offered on the page, named by their place in the backups folder (the
     form sends that name back; no path from a browser is ever opened)."""
-    root = backups.folder(vault.profile)
     return [
         {
-            "name": b.path.relative_to(root).as_posix(),
+            "name": b.name,
             "made": b.made,
             "size": backups.size_words(b.size),
-            "kind": "made before an upgrade"
-            if b.before_upgrade
-            else "made automatically"
-            if b.automatic
-            else "made by you",
+            "kind": b.origin,
         }
         for b in backups.listed(vault.profile)
     ]
@@ -132,7 +127,7 @@ async def _source(request: Request, upload: Any, chosen: str, tmp: Path) -> Path
         return target
     if chosen and chosen != UPLOADED:
         for b in backups.listed(_vault(request).profile):
-            if b.path.relative_to(backups.folder(_vault(request).profile)).as_posix() == chosen:
+            if b.name == chosen:
                 return b.path
         raise EarnedError(f"That backup is no longer in the backups folder. {NOTHING}")
     raise EarnedError(f"Please choose a backup, or a backup file to upload. {NOTHING}")
