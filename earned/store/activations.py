@@ -11,12 +11,13 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, literal, or_, select
+from sqlalchemy import Text, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from earned import episodes, patterns
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
+from earned.store import keyset
 from earned.store.ids import existing, new_id
 from earned.store.models import ActivationRow
 from earned.store.once import add_once, earlier
@@ -294,7 +295,7 @@ def history(
     """Moments matching `where`, newest first, `limit` at a time, and whether there are
     older ones. `before` is the (onset, id) of the last moment of the page before: each
     page costs the same however long the history (a keyset, not an offset)."""
-    query = select(ActivationRow).order_by(ActivationRow.onset_at.desc(), ActivationRow.id.desc())
+    query = select(ActivationRow)
     if where.since is not None:
         query = query.where(ActivationRow.onset_at >= where.since)
     if where.until is not None:
@@ -315,16 +316,10 @@ def history(
                 _mentions(ActivationRow.person, text),
             )
         )
-    if before is not None:
-        onset, last_id = before
-        query = query.where(
-            or_(
-                ActivationRow.onset_at < onset,
-                and_(ActivationRow.onset_at == onset, ActivationRow.id < last_id),
-            )
-        )
-    rows = [activation_of(r) for r in session.scalars(query.limit(limit + 1))]
-    return rows[:limit], len(rows) > limit
+    rows, more = keyset.newest_first(
+        session, query, ActivationRow.onset_at, ActivationRow.id, before, limit
+    )
+    return [activation_of(r) for r in rows], more
 
 
 def find(*, session: Session, prefix: str) -> Activation:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earned import journal
 from earned.journal import Entry
+from earned.store import keyset
 from earned.store.ids import existing, new_id
 from earned.store.models import EntryRow
 
@@ -75,23 +76,13 @@ def entries_page(
 ) -> tuple[list[Entry], bool]:
     """Entries of `kind` (and `prompt`), newest first, `limit` at a time, and whether there
     are older ones. `before` is the (created_at, id) of the last entry of the page before."""
-    query = (
-        select(EntryRow)
-        .where(EntryRow.kind == kind)
-        .order_by(EntryRow.created_at.desc(), EntryRow.id.desc())
-    )
+    query = select(EntryRow).where(EntryRow.kind == kind)
     if prompt is not None:
         query = query.where(EntryRow.prompt == prompt)
-    if before is not None:
-        moment, last = before
-        query = query.where(
-            or_(
-                EntryRow.created_at < moment,
-                and_(EntryRow.created_at == moment, EntryRow.id < last),
-            )
-        )
-    rows = list(session.scalars(query.limit(limit + 1)))
-    return [_entry(r) for r in rows[:limit]], len(rows) > limit
+    rows, more = keyset.newest_first(
+        session, query, EntryRow.created_at, EntryRow.id, before, limit
+    )
+    return [_entry(r) for r in rows], more
 
 
 def list_entries(
