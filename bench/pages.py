@@ -194,6 +194,24 @@ class Client:
             raise RuntimeError(f"still locked after unlock (GET /moment gave {status})")
 
 
+def bench_env(work: Path) -> dict[str, str]:
+    """This environment without earned's own settings, the data and the agent in `work`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EARNED_", "PYTHONDONTWRITE"))}
+    return env | {"EARNED_DATA_DIR": str(work / "data"), "XDG_RUNTIME_DIR": str(work)}
+
+
+def three_years(env: dict[str, str], days: int, per_day: int, seed: int) -> dict[str, str]:
+    """The dense journal plus the demo person's records, said with its time; the value of
+    each path parameter (samples)."""
+    began = time.perf_counter()
+    rows = build_earned(env, days, per_day, seed)
+    add_demo(days)
+    values = samples()
+    say(f"  journal: {rows:,} dense activations + the demo person's records "
+        f"({time.perf_counter() - began:.0f} s)")  # fmt: skip
+    return values
+
+
 def start_server(
     env: dict[str, str], err: Any = subprocess.PIPE
 ) -> tuple[subprocess.Popen[str], int]:
@@ -227,16 +245,10 @@ def main() -> int:
     say("earned pages benchmark")
     say(f"  compiling bytecode first ({compile_bytecode():.1f} s)")
     work = Path(tempfile.mkdtemp(prefix="earned-pages-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EARNED_", "PYTHONDONTWRITE"))}
-    env |= {"EARNED_DATA_DIR": str(work / "data"), "XDG_RUNTIME_DIR": str(work)}
+    env = bench_env(work)
     proc: subprocess.Popen[str] | None = None
     try:
-        began = time.perf_counter()
-        rows = build_earned(env, args.days, args.per_day, args.seed)
-        add_demo(args.days)
-        values = samples()
-        say(f"  journal: {rows:,} dense activations + the demo person's records "
-            f"({time.perf_counter() - began:.0f} s)")  # fmt: skip
+        values = three_years(env, args.days, args.per_day, args.seed)
         proc, port = start_server(env)
         client = Client(port)
         client.unlock()

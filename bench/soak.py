@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import math
-import os
 import random
 import shutil
 import subprocess
@@ -48,8 +47,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 import pages as page_bench  # noqa: E402
 from capture import compile_bytecode  # noqa: E402 - bench/ is not a package
-from journal import PASSPHRASE, build_earned  # noqa: E402
-from pages import add_demo, pages, samples  # noqa: E402
+from journal import PASSPHRASE  # noqa: E402
+from pages import pages  # noqa: E402
 
 # pages.py leaves out the door (setup, unlock, welcome) to time the journal's pages; a
 # soak asks for every GET page of the route table, those included.
@@ -346,20 +345,14 @@ def main() -> int:
     say("earned soak benchmark")
     say(f"  compiling bytecode first ({compile_bytecode():.1f} s)")
     work = Path(tempfile.mkdtemp(prefix="earned-soak-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EARNED_", "PYTHONDONTWRITE"))}
-    env |= {"EARNED_DATA_DIR": str(work / "data"), "XDG_RUNTIME_DIR": str(work)}
+    env = page_bench.bench_env(work)
     # A crash of the server (a fault in a C extension) then leaves each thread's Python
     # stack in its log: code locations only, no journal text.
     env["PYTHONFAULTHANDLER"] = "1"
     proc: subprocess.Popen[str] | None = None
     log = work / "serve.log"
     try:
-        began = time.perf_counter()
-        rows = build_earned(env, args.days, args.per_day, args.seed)
-        add_demo(args.days)
-        values = samples()
-        say(f"  journal: {rows:,} dense activations + the demo person's records "
-            f"({time.perf_counter() - began:.0f} s)")  # fmt: skip
+        values = page_bench.three_years(env, args.days, args.per_day, args.seed)
         proc, port = start_server(env, log)
         cookies = unlock(port)
         # Every GET page once: its status then is the status it must keep giving.
