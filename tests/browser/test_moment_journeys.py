@@ -40,7 +40,6 @@ pytestmark = pytest.mark.browser
 # PHONE (from test_journeys) asks for reduced motion; the capture and urge journeys use the
 # same phone with no motion preference, the breathing one keeps the reduced motion.
 PHONE_MOVING: dict[str, Any] = {**PHONE, "reduced_motion": "no-preference"}
-STILL = "matrix(0.7, 0, 0, 0.7, 0, 0)"  # .breath-circle under prefers-reduced-motion
 ID = r"[0-9a-f]{32}"
 
 
