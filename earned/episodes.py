@@ -177,6 +177,8 @@ class Capture:
             "peak_at": None,
             "peak_intensity": None,
             "settled_at": None,
+            "person_id": None,
+            "part_id": None,
         }
 
 
@@ -352,6 +354,10 @@ IMPORTED: dict[str, imported.Check] = {
     "named_in_moment": imported.optional(imported.boolean),
     "pattern": _imported_pattern,
     "peak_intensity": imported.optional(imported.whole(check_intensity)),
+    # The person in the people ledger and the loudest part, by id (the names stay in
+    # `person` and on the parts map).
+    "person_id": imported.optional(imported.reference),
+    "part_id": imported.optional(imported.reference),
 }
 
 

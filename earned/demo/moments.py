@@ -262,6 +262,9 @@ def _activation(
         "settled_at": settled,
         "created_at": created,
         "updated_at": max(created, updated),
+        # Linked to the people ledger and the parts map by the demo's practice program.
+        "person_id": None,
+        "part_id": None,
     }
     return record, pair, intensity
 

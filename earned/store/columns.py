@@ -26,6 +26,8 @@ ACTIVATIONS: tuple[str, ...] = (
     "settled_at",
     "created_at",
     "updated_at",
+    "person_id",
+    "part_id",
 )
 URGE_DELAYS: tuple[str, ...] = (
     "id",

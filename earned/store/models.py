@@ -54,6 +54,11 @@ class AssessmentRow(Base):
     instrument: Mapped[str] = mapped_column(String(32), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Whom a relationship questionnaire (ECR-RS) is about; the name outlives the person.
+    person_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+    )
+    person_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     answers: Mapped[list[AnswerRow]] = relationship(
         back_populates="assessment",
         cascade="all, delete-orphan",
@@ -116,6 +121,14 @@ class ActivationRow(Base):
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The person in the people ledger (`person` keeps the name if they are removed) and
+    # the part that was loudest (the parts map).
+    person_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+    )
+    part_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("parts.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class UrgeDelayRow(Base):
@@ -163,3 +176,171 @@ class ToolUseRow(Base):
     used_at: Mapped[datetime] = mapped_column(UTCDateTime())
     before: Mapped[int] = mapped_column(Integer)
     after: Mapped[int] = mapped_column(Integer)
+
+
+# --- the practice program (migration 0004) ---------------------------------------------------
+
+
+def _ref(table: str, *, cascade: bool = False) -> Any:
+    return ForeignKey(f"{table}.id", ondelete="CASCADE" if cascade else "SET NULL")
+
+
+class PersonRow(Base):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PersonRatingRow(Base):
+    __tablename__ = "person_ratings"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    person_id: Mapped[str] = mapped_column(String(32), _ref("people", cascade=True), index=True)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    consistency: Mapped[int] = mapped_column(Integer)
+    availability: Mapped[int] = mapped_column(Integer)
+    safety: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class RuptureRow(Base):
+    __tablename__ = "ruptures"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    person_id: Mapped[str | None] = mapped_column(
+        String(32), _ref("people"), nullable=True, index=True
+    )
+    # The name as it was: the record stays readable if the person is removed.
+    person_name: Mapped[str] = mapped_column(String(120))
+    happened_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    reached_out: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    repaired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LadderRungRow(Base):
+    __tablename__ = "ladder_rungs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    pattern: Mapped[str] = mapped_column(String(16))
+    template: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    difficulty: Mapped[int] = mapped_column(Integer)
+    # The urge an urge-delay timer names when it counts as an attempt on this rung.
+    urge: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LadderAttemptRow(Base):
+    __tablename__ = "ladder_attempts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    rung_id: Mapped[str] = mapped_column(String(32), _ref("ladder_rungs", cascade=True), index=True)
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    predicted: Mapped[int] = mapped_column(Integer)
+    feared: Mapped[str | None] = mapped_column(Text, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    actual: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    happened: Mapped[str | None] = mapped_column(Text, nullable=True)
+    went_well: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    person_id: Mapped[str | None] = mapped_column(
+        String(32), _ref("people"), nullable=True, index=True
+    )
+    person_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    urge_delay_id: Mapped[str | None] = mapped_column(
+        String(32), _ref("urge_delays"), nullable=True, index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class PartRow(Base):
+    __tablename__ = "parts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    protects: Mapped[str | None] = mapped_column(Text, nullable=True)
+    fears: Mapped[str | None] = mapped_column(Text, nullable=True)
+    needs: Mapped[str | None] = mapped_column(Text, nullable=True)
+    relations: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BeliefRow(Base):
+    __tablename__ = "beliefs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    belief: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str | None] = mapped_column(Text, nullable=True)
+    origin_entry_id: Mapped[str | None] = mapped_column(
+        String(32), _ref("entries"), nullable=True, index=True
+    )
+    evidence_for: Mapped[str | None] = mapped_column(Text, nullable=True)
+    evidence_against: Mapped[str | None] = mapped_column(Text, nullable=True)
+    alternative: Mapped[str | None] = mapped_column(Text, nullable=True)
+    rerate_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BeliefRatingRow(Base):
+    __tablename__ = "belief_ratings"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    belief_id: Mapped[str] = mapped_column(String(32), _ref("beliefs", cascade=True), index=True)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    strength: Mapped[int] = mapped_column(Integer)
+    alternative_strength: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SessionNoteRow(Base):
+    __tablename__ = "session_notes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    session_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    since_last: Mapped[str | None] = mapped_column(Text, nullable=True)
+    to_bring: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # What the person picked to bring: [{"kind": ..., "id": ..., "text": ...}], the words
+    # copied so the note stays whole if the record is later deleted.
+    picked: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class OriginLinkRow(Base):
+    __tablename__ = "origin_links"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entry_id: Mapped[str] = mapped_column(String(32), _ref("entries", cascade=True), index=True)
+    passage: Mapped[str] = mapped_column(Text)
+    target_kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RecommitRow(Base):
+    __tablename__ = "recommits"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    noticed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    practice: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -269,6 +269,9 @@ def activations_of(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "settled_at": settled,
                 "created_at": created,
                 "updated_at": created + draw(later),
+                # Links to people and parts are drawn with those tables.
+                "person_id": None,
+                "part_id": None,
             }
         )
     return out

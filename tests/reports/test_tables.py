@@ -179,6 +179,8 @@ def test_exported_records_hold_every_column(store: Store) -> None:
         "settled_at": "2026-03-02T10:10:00+00:00",
         "created_at": "2026-03-02T09:30:00+00:00",
         "updated_at": "2026-03-02T10:11:00+00:00",
+        "person_id": None,
+        "part_id": None,
     }
     # Oldest first within each table.
     assert [a["id"] for a in data["activations"]] == [ids["full"], ids["bare"]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -37,13 +38,16 @@ def test_the_revision_is_read_without_alembic_and_an_old_one_is_upgraded(
     store = personal.open_with_key(journal.profile, journal.key)
     try:
         assert engine.current_revision(store.engine) == schema.HEAD
+        # What a journal made by the first release looks like: every later migration
+        # taken back by its own downgrade.
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(engine.__file__).with_name("migrations")))
         with store.engine.begin() as conn:
-            # What a journal made by the first release looks like: 0002's tables and
-            # 0003's column absent.
-            for table in ("tool_uses", "tools", "practices", "urge_delays", "activations"):
-                conn.exec_driver_sql(f"DROP TABLE {table}")
-            conn.exec_driver_sql("ALTER TABLE answers DROP COLUMN seq")
-            conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
         assert engine.current_revision(store.engine) == "0001"
     finally:
         store.close()

@@ -30,6 +30,17 @@ TABLES = {
     "practices",
     "tools",
     "tool_uses",
+    "people",
+    "person_ratings",
+    "ruptures",
+    "ladder_rungs",
+    "ladder_attempts",
+    "parts",
+    "beliefs",
+    "belief_ratings",
+    "session_notes",
+    "origin_links",
+    "recommits",
 }
 
 
