@@ -22,6 +22,7 @@ from typing import Any
 
 from earned import instruments, onboarding
 from earned.demo.moments import moments
+from earned.demo.program import recommits
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
 
@@ -197,6 +198,9 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     entries = _entries(rng, start, span_days, stretches)
     assessments.sort(key=lambda a: (a["started_at"], a["id"]))
     in_the_moment = moments(rng, start, span_days, stretches)
+    # The practice program's records draw from their own generator, so adding one never
+    # changes the records above for the same seed.
+    program = random.Random(seed + 1)  # noqa: S311 - invented data, reproducible on purpose
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -207,4 +211,5 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         "settings": {onboarding.SETTING: onboarding.DONE},
         # In-the-moment sections, in the order and shape of reports.tables.dump.
         **in_the_moment,
+        "recommits": recommits(program, start, span_days, stretches),
     }

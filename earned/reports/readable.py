@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from earned import durations, instruments, journal, regulation, urges
+from earned import durations, instruments, journal, recommit, regulation, urges
 from earned.episodes import pattern_of
 from earned.instruments.model import Instrument, Subscale
 from earned.instruments.scoring import Scores
@@ -54,6 +54,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("practices", "practices.csv", "Practices"),
     Section("tools", "tools.csv", "Self-soothing toolkit"),
     Section("tool_uses", "tool_uses.csv", "Self-soothing toolkit"),
+    Section("recommits", "recommits.csv", "Beginning again"),
     Section("settings", "settings.csv", "Settings"),
 )
 
@@ -274,6 +275,22 @@ def _toolkit(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     return [*lines, ""]
 
 
+def _recommits(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Beginning again", ""]
+    records = data.get("recommits", [])
+    if not records:
+        return [*lines, "No times of beginning again recorded.", ""]
+    chosen = recommit.practices()
+    for r in records:
+        label = chosen.get(r["practice"], {}).get("label", r["practice"])
+        lines.append(clean(f"- {_day(r['made_at'], zone)}: began again with {label.lower()}"))
+        if r.get("noticed"):
+            lines.append(clean(f"  - What I noticed: {r['noticed']}"))
+        if r.get("note"):
+            lines.append(clean(f"  - Note: {r['note']}"))
+    return [*lines, ""]
+
+
 def _settings(data: dict[str, Any]) -> list[str]:
     chosen = data.get("settings", {})
     lines = ["## Settings", ""]
@@ -289,7 +306,15 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
     is theirs.
     """
     lines = ["# My earned journal", "", f"Exported {_local(data['exported_at'], zone)}.", ""]
-    for part in (_questionnaires, _journal, _moments, _urge_timers, _practices, _toolkit):
+    for part in (
+        _questionnaires,
+        _journal,
+        _moments,
+        _urge_timers,
+        _practices,
+        _toolkit,
+        _recommits,
+    ):
         lines += part(data, zone)
     lines += _settings(data)
     return "\n".join(lines).rstrip() + "\n"

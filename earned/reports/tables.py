@@ -18,13 +18,14 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, regulation, toolkit, urges
+from earned import episodes, imported, recommit, regulation, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
     PracticeRow,
+    RecommitRow,
     ToolRow,
     ToolUseRow,
     UrgeDelayRow,
@@ -77,6 +78,7 @@ TABLES: tuple[Table, ...] = (
     Table("practices", PracticeRow, "started_at", regulation.IMPORTED, ("started_at",)),
     Table("tools", ToolRow, "created_at", toolkit.IMPORTED_TOOL, ("created_at",)),
     Table("tool_uses", ToolUseRow, "used_at", toolkit.IMPORTED_USE, ("used_at",)),
+    Table("recommits", RecommitRow, "made_at", recommit.IMPORTED, ("made_at",)),
 )
 
 

@@ -10,9 +10,32 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from earned.store.models import ActivationRow, PracticeRow, ToolUseRow, UrgeDelayRow
+from earned.store.models import (
+    ActivationRow,
+    BeliefRatingRow,
+    LadderAttemptRow,
+    PersonRatingRow,
+    PracticeRow,
+    RecommitRow,
+    RuptureRow,
+    SessionNoteRow,
+    ToolUseRow,
+    UrgeDelayRow,
+)
 
-Tokened = TypeVar("Tokened", ActivationRow, UrgeDelayRow, PracticeRow, ToolUseRow)
+Tokened = TypeVar(
+    "Tokened",
+    ActivationRow,
+    UrgeDelayRow,
+    PracticeRow,
+    ToolUseRow,
+    PersonRatingRow,
+    RuptureRow,
+    LadderAttemptRow,
+    BeliefRatingRow,
+    SessionNoteRow,
+    RecommitRow,
+)
 
 
 def add_once(session: Session, row: Tokened) -> Tokened:

@@ -52,6 +52,7 @@ from earned.web.routes import (
     patterns,
     regulate,
     restore,
+    roadmap,
     safety,
 )
 
@@ -103,6 +104,7 @@ ROUTES = (
     regulate,
     data,
     restore,
+    roadmap,
 )
 
 

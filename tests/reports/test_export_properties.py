@@ -26,7 +26,7 @@ from hypothesis import example, find, given
 from hypothesis import strategies as st
 from sqlalchemy import inspect as sa_inspect
 
-from earned import episodes, instruments, journal, regulation, toolkit, urges
+from earned import episodes, instruments, journal, recommit, regulation, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import export, files, readable, tables
 from earned.store import Store
@@ -37,6 +37,7 @@ from earned.store.models import (
     Base,
     EntryRow,
     PracticeRow,
+    RecommitRow,
     SettingRow,
     ToolRow,
     ToolUseRow,
@@ -56,6 +57,7 @@ ROW_OF = {
     "practices": PracticeRow,
     "tools": ToolRow,
     "tool_uses": ToolUseRow,
+    "recommits": RecommitRow,
 }
 # Every table of the store is drawn here: a new one makes this test fail until it is.
 DRAWN = {"assessments", "answers", "entries", "settings", *ROW_OF}
@@ -340,6 +342,27 @@ def tool_uses_of(draw: st.DrawFn, tools: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+RECOMMIT_NOTICED = kept_by(
+    recommit.check_noticed, st.one_of(st.none(), text_up_to(recommit.MAX_NOTICED))
+)
+RECOMMIT_NOTE = kept_by(recommit.check_note, st.one_of(st.none(), text_up_to(recommit.MAX_NOTE)))
+
+
+@st.composite
+def recommits_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r_id,
+            "client_token": token,
+            "made_at": draw(when),
+            "noticed": draw(RECOMMIT_NOTICED),
+            "practice": draw(st.sampled_from(sorted(recommit.practices()))),
+            "note": draw(RECOMMIT_NOTE),
+        }
+        for r_id, token in keyed_records(draw, draw(few))
+    ]
+
+
 @st.composite
 def journals(draw: st.DrawFn) -> Drawn:
     made = Drawn(
@@ -352,6 +375,7 @@ def journals(draw: st.DrawFn) -> Drawn:
     made.tables["practices"] = draw(practices_of())
     made.tables["tools"] = draw(tools_of())
     made.tables["tool_uses"] = draw(tool_uses_of([t["id"] for t in made.tables["tools"]]))
+    made.tables["recommits"] = draw(recommits_of())
     return made
 
 

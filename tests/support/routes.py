@@ -173,6 +173,13 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/regulate/toolkit/{tool_id}/archive"): Sample(
         "/regulate/toolkit/{tool}/archive", "redirect"
     ),
+    # the roadmap and beginning again
+    ("GET", "/roadmap"): Sample("/roadmap"),
+    ("GET", "/roadmap/{key}"): Sample("/roadmap/doses"),
+    ("GET", "/recommit"): Sample("/recommit"),
+    ("POST", "/recommit"): Sample(
+        "/recommit", "redirect", {"practice": "breathe", "noticed": "a hard month"}
+    ),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),

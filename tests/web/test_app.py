@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from earned.store import entries, sqlcipher
 from earned.web import security
 from earned.web.app import CSP
-from tests.support import PASSPHRASE
+from tests.support import PASSPHRASE, T0
 from tests.support.html import page
 from tests.support.web import (
     PROMPTS,
@@ -326,6 +326,19 @@ def test_no_template_states_a_length_limit_of_its_own() -> None:
 # --- a full disk -----------------------------------------------------------------------------
 
 
+def _fill_free_pages(web: Web) -> None:
+    """Use up the pages a migration left free (moving tables leaves some behind), so the
+    next words need new pages at the end of the file."""
+    store = web.app.state.vault.store
+    assert store is not None
+    while True:
+        with store.engine.connect() as conn:
+            if not conn.exec_driver_sql("PRAGMA freelist_count").scalar():
+                return
+        with store.session() as s:
+            entries.add_entry(session=s, kind="origin", prompt=None, body="filler " * 500, now=T0)
+
+
 def _no_more_pages(web: Web) -> None:
     """Make the open journal's file unable to grow, as on a full device: SQLite's own
     page limit gives the same SQLITE_FULL ("database or disk is full") a full disk does."""
@@ -345,6 +358,7 @@ def test_a_full_disk_is_named_and_the_words_come_back(
     web: Web, unlocked: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     """It used to be a generic 500 that dropped the typed text."""
+    _fill_free_pages(web)
     before = len(web.entries())
     _no_more_pages(web)
     words = "The afternoon we finally talked about the move. " * 300  # needs new pages
@@ -376,6 +390,7 @@ def test_a_journal_damaged_while_unlocked_is_named_not_a_generic_500(
     store = web.app.state.vault.store
     assert store is not None
     words = "Notes about the long weekend and the quiet after it. " * 200
+    _fill_free_pages(web)
     assert web.post(unlocked, "/origin/write", {"body": words}).status_code == 303
     store.engine.dispose()  # the last connection to close checkpoints the WAL into the file
     assert not database_wal(web).exists() or database_wal(web).stat().st_size == 0

@@ -15,7 +15,7 @@ from earned.store import entries as entry_store
 from earned.web import security
 from earned.web.deps import Page
 from earned.web.render import render
-from earned.web.routes import moment
+from earned.web.routes import moment, roadmap
 
 router = APIRouter()
 
@@ -44,10 +44,15 @@ def home(request: Request, page: Page) -> Response:
         first_visit = not (
             done or unfinished or entries or activations.list_activations(session=s, limit=1)
         )
+    # The roadmap's one suggestion, once the person has begun (not in calm mode, where
+    # the home page shows only practices, capture and help).
+    nudge = {} if first_visit or page.calm else roadmap.overview(store)
     return render(
         page,
         "home.html",
         {
+            "suggestion": nudge.get("suggestion"),
+            "roadmap_words": nudge.get("roadmap_words"),
             "unfinished": unfinished,
             "latest": done[-1] if done else None,
             "entries": entries,
