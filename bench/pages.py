@@ -133,7 +133,9 @@ def pages(values: dict[str, str]) -> list[str]:
         if any(n not in values and n not in fixed for n in names):
             say(f"  (no sample for {path}; left out)")
             continue
-        out.append(re.sub(r"{(\w+)}", lambda m: {**fixed, **values}[m.group(1)], path))
+        # A step of the roadmap is also called `key`.
+        here = {**fixed, **values} | ({"key": "doses"} if path.startswith("/roadmap/") else {})
+        out.append(re.sub(r"{(\w+)}", lambda m: here[m.group(1)], path))
     return out
 
 
