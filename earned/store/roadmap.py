@@ -36,8 +36,8 @@ from earned.store.models import (
 )
 
 # The starting-point questionnaires, whose latest result the suggestion reads.
-START_INSTRUMENTS = ("ecr", "ecr-r")
-COMPASSION_INSTRUMENTS = ("scs-sf",)
+START_INSTRUMENTS = ("ecr", "ecrr")
+COMPASSION_INSTRUMENTS = ("scssf",)
 LETTER_KIND = "letter"
 
 # One source of records: (the time column, an extra condition or None).
