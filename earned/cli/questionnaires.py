@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # The check-in questionnaires (earned.checkin.available(), tested equal); named here so that
 # building the parser for --help reads no instrument files.
-CHECKINS = ("phq9", "gad7")
+CHECKINS = ("phq9", "gad7", "who5", "scssf")
 RESULTS_WIDTH = 80  # `earned results` fits an 80-column terminal, the trajectory included
 
 
@@ -313,8 +313,9 @@ def _checkin_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "instrument",
         choices=CHECKINS,
-        metavar="phq9|gad7",
-        help="which check-in: phq9 (mood, 9 questions) or gad7 (worry, 7 questions)",
+        metavar="|".join(CHECKINS),
+        help="which check-in: phq9 (mood, 9 questions), gad7 (worry, 7), who5 (well-being, "
+        "5) or scssf (self-compassion, 12)",
     )
 
 
@@ -379,43 +380,54 @@ def _print_checkin(entries: list[CheckinEntry], words: dict[str, Any]) -> None:
     last = entries[-1]
     inst = last.assessment.instrument
     level = last.level
-    print(f"{inst.short_name} total: {level.total} of {level.maximum}")
-    print(f"{words['level']}: {level.band}.")
+    print(f"{inst.short_name} {checkin.total_scale(inst).name.lower()}: {level.shown}")
+    print(f"{level.heading}: {level.band}." if level.band else f"{level.heading}.")
     say(level.text, "  ")
-    say(words["not_diagnosis"], "  ")
+    if level.cue:
+        say(level.cue, "  ")
+    say(checkin.not_diagnosis(inst), "  ")
     print()
     if len(entries) < 2:
         say(words["first"])
         return
     before = entries[-2]
     change = last.change
+    places = level.decimals
+    name = checkin.total_scale(inst).name.lower()
+
+    def moved(rc: Any) -> str:
+        shown = f"{rc.after - rc.before:+.{places}f}"
+        return f"{shown}, RCI {rc.rci:+.2f}" if rc.rule == "rci" else f"{shown} points"
+
     if change is not None:
         say(
-            f"Since your last check-in ({local_day(before.assessment.completed_at)}, total "
-            f"{before.level.total}): {change.verdict} "
-            f"({change.after - change.before:+.0f}, RCI {change.rci:+.2f})."
+            f"Since your last check-in ({local_day(before.assessment.completed_at)}, "
+            f"{name} {before.level.figure}): {change.verdict} ({moved(change)})."
         )
     overall = checkin.since_first(entries)
     if overall is not None and len(entries) > 2:
         say(
             f"Since your first check-in ({local_day(entries[0].assessment.completed_at)}, "
-            f"total {entries[0].level.total}): {overall.verdict} (RCI {overall.rci:+.2f})."
+            f"{name} {entries[0].level.figure}): {overall.verdict} "
+            f"({moved(overall).split(', ')[-1]})."
         )
-    if change is not None:
+    if change is not None and change.rule == "rci":
         say(
             f"A change counts as reliable when it is more than {change.threshold:.2f} points "
             "(Jacobson-Truax Reliable Change Index, |RCI| > 1.96); ups and downs on the way "
             "are part of the work."
         )
+    elif change is not None:
+        say(words["points_note"])
 
 
 CHECKIN = Command(
     "checkin",
-    "an optional check-in on mood (PHQ-9) or worry (GAD-7)",
-    "Answer the nine PHQ-9 or the seven GAD-7 questions about the last two weeks, one at a "
-    "time. Type 0-3 to answer, b to go back, q to pause; answers are saved as you go. "
-    "Shows the total, its symptom level in words (not a diagnosis) and the reliable change "
-    "since earlier check-ins.",
+    "an optional check-in: mood (PHQ-9), worry (GAD-7), well-being (WHO-5) or "
+    "self-compassion (SCS-SF)",
+    "Answer the PHQ-9, GAD-7, WHO-5 or SCS-SF questions one at a time. Type a number on the "
+    "scale to answer, b to go back, q to pause; answers are saved as you go. Shows the score "
+    "in plain words (not a diagnosis) and the reliable change since earlier check-ins.",
     cmd_checkin,
     _checkin_options,
 )
