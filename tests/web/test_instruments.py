@@ -123,7 +123,7 @@ def test_the_assess_page_offers_the_ecr_r_as_an_alternative(unlocked: TestClient
     p = page(unlocked.get("/assess"))
     alt = p.one("section", id="alternative-ecrr")
     assert "ECR-R" in alt.text and "36 statements" in alt.text
-    assert "never with the ECR's" in alt.text
+    assert "not with the ECR's" in alt.text
     # The ECR's own start button is still there, unchanged.
     assert "Start the questionnaire" in p.text
 
