@@ -12,7 +12,7 @@ from earned import content, instruments
 from earned.errors import EarnedError
 from earned.instruments import norms as norms_mod
 from earned.instruments.model import Instrument
-from earned.instruments.reliable_change import ReliableChange, reliable_change
+from earned.instruments.reliable_change import ReliableChange, points_change, reliable_change
 from earned.instruments.scoring import Incomplete, Scores, check, score
 
 
@@ -199,6 +199,28 @@ def rci_sd(instrument: Instrument, subscale_id: str) -> float | None:
     return instrument.subscale(subscale_id).rci_sd
 
 
+def change_between(
+    instrument: Instrument, subscale_id: str, before: float, after: float
+) -> ReliableChange | None:
+    """The verdict on a change of one subscale between two results, or None when the
+    instrument file gives no cited figures to judge it by.
+
+    The Reliable Change Index when there is a reference SD and a reliability; otherwise
+    a published points rule (`change_points`, WHO-5) if the file cites one.
+    """
+    sub = instrument.subscale(subscale_id)
+    sd = rci_sd(instrument, subscale_id)
+    if sd is not None and sub.reliability is not None:
+        return reliable_change(
+            before, after, sd=sd, reliability=sub.reliability, lower_is_better=sub.lower_is_better
+        )
+    if sub.change_points is not None:
+        return points_change(
+            before, after, points=sub.change_points, lower_is_better=sub.lower_is_better
+        )
+    return None
+
+
 def trajectory(assessments: list[Assessment]) -> list[Step]:
     """Completed assessments oldest first, each with its RCI against the one before.
 
@@ -226,16 +248,9 @@ def trajectory(assessments: list[Assessment]) -> list[Step]:
         too_soon = days is not None and days < RETEST_DAYS
         if previous is not None and not too_soon:
             for sub in a.instrument.subscales:
-                sd = rci_sd(a.instrument, sub.id)
-                if sd is None or sub.reliability is None:
-                    continue
-                changes[sub.id] = reliable_change(
-                    previous[sub.id],
-                    result[sub.id],
-                    sd=sd,
-                    reliability=sub.reliability,
-                    lower_is_better=sub.lower_is_better,
-                )
+                change = change_between(a.instrument, sub.id, previous[sub.id], result[sub.id])
+                if change is not None:
+                    changes[sub.id] = change
         steps.append(Step(a, result, changes, too_soon, days))
         latest[a.instrument_id] = result
         when[a.instrument_id] = _finished(a)
@@ -258,15 +273,9 @@ def overall_change(steps: list[Step], subscale_id: str) -> ReliableChange | None
     first, last = same[0], same[-1]
     if _finished(last.assessment) - _finished(first.assessment) < timedelta(days=RETEST_DAYS):
         return None  # all taken within two weeks: too soon to compare
-    inst = last.assessment.instrument
-    sub = inst.subscale(subscale_id)
-    sd = rci_sd(inst, subscale_id)
-    if sd is None or sub.reliability is None:
-        return None
-    return reliable_change(
+    return change_between(
+        last.assessment.instrument,
+        subscale_id,
         first.scores[subscale_id],
         last.scores[subscale_id],
-        sd=sd,
-        reliability=sub.reliability,
-        lower_is_better=sub.lower_is_better,
     )

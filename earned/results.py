@@ -33,6 +33,17 @@ from earned.instruments.model import Instrument
 from earned.instruments.reliable_change import ReliableChange
 
 INSTRUMENT = "ecr"  # the starting-point questionnaire; check-ins are earned.checkin's
+# The alternative attachment measure a person may choose instead (or as well): the ECR-R.
+# Its results are compared only with earlier ECR-R results, never with the ECR's.
+ALTERNATIVES = ("ecrr",)
+STARTING_POINTS = (INSTRUMENT, *ALTERNATIVES)
+
+
+def check_starting_point(instrument_id: str) -> str:
+    """The id of a starting-point questionnaire (the ECR or the ECR-R), or a clear error."""
+    if instrument_id not in STARTING_POINTS:
+        raise EarnedError("There is no such starting-point questionnaire.", status=404)
+    return instrument_id
 
 
 @dataclass(frozen=True)
@@ -163,3 +174,55 @@ def as_data(summary: Summary) -> dict[str, Any]:
         if unfinished
         else None,
     }
+
+
+# --- the alternative measure (ECR-R) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlternativeSummary:
+    """An ECR-R result with its own trajectory: means per dimension, the change from the
+    result before and from the first (a verdict only where the file cites figures)."""
+
+    instrument: Instrument
+    steps: list[Step]  # completed results of this instrument, oldest first, up to `shown`
+    shown: Step
+    overall: dict[str, ReliableChange]
+
+    @property
+    def judged(self) -> bool:
+        """Whether the instrument file cites figures to judge change by."""
+        return any(
+            s.reliability is not None or s.change_points is not None
+            for s in self.instrument.subscales
+        )
+
+
+def summarise_alternative(
+    assessments: list[Assessment], instrument_id: str, *, upto: str | None = None
+) -> AlternativeSummary:
+    """The completed results of one alternative measure among `assessments`, up to the one
+    whose id is `upto` (default: the newest). A 404-style EarnedError if there is none."""
+    if instrument_id not in ALTERNATIVES:
+        raise EarnedError("There is no such starting-point questionnaire.", status=404)
+    inst = instruments.load(instrument_id)
+    steps = trajectory([a for a in assessments if a.instrument_id == instrument_id])
+    if upto is not None:
+        index = next((i for i, st in enumerate(steps) if st.assessment.id == upto), None)
+        if index is None:
+            raise EarnedError("That result does not exist.", status=404)
+        steps = steps[: index + 1]
+    if not steps:
+        raise EarnedError("That result does not exist.", status=404)
+    overall = {}
+    for sub in inst.subscales:
+        change = overall_change(steps, sub.id)
+        if change is not None:
+            overall[sub.id] = change
+    return AlternativeSummary(inst, steps, steps[-1], overall)
+
+
+def latest_alternative(assessments: list[Assessment], instrument_id: str) -> Step | None:
+    """The newest completed result of an alternative measure, or None (for the home page)."""
+    steps = trajectory([a for a in assessments if a.instrument_id == instrument_id])
+    return steps[-1] if steps else None

@@ -370,3 +370,65 @@ def test_a_moderate_total_prints_no_lines(run: Run) -> None:
     result = run("checkin", "gad7", stdin=lines([2] * 5 + [0, 0]))
     assert "Symptom level over the last two weeks: moderate." in result.out
     assert result.err == ""
+
+
+# --- WHO-5, SCS-SF and the ECR-R ------------------------------------------------------------
+
+
+def test_the_cli_names_every_check_in_and_starting_point() -> None:
+    from earned import checkin, results
+
+    assert list(questionnaires.CHECKINS) == checkin.available()
+    assert list(questionnaires.STARTING) == list(results.STARTING_POINTS)
+
+
+def test_who5_check_in_in_the_terminal(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [datetime.now(UTC)]
+    monkeypatch.setattr(questionnaires, "now", lambda: clock[0])
+    # 2+2+2+3+3 = 12 raw = 48%: the gentle cue, no crisis lines.
+    result = run("checkin", "who5", stdin=lines([2, 2, 2, 3, 3]))
+    first = " ".join(result.out.split())
+    assert CARE["title"] not in result.out + result.err
+    assert "WHO-5 well-being: 48 of 100" in first
+    assert "Well-being over the last two weeks." in first
+    assert "talk this over with a doctor" in first
+    clock[0] += timedelta(weeks=3)
+    # 60%: +12 points, more than the published 10.
+    second = " ".join(run("checkin", "who5", stdin=lines([3] * 5)).out.split())
+    assert "well-being 48): reliable improvement (+12 points)." in second
+    assert "more than 10 points" in second
+    assert [a["instrument"] for a in exported(run)] == ["who5", "who5"]
+
+
+def test_scs_sf_check_in_in_the_terminal(run: Run) -> None:
+    # Keyed 4 4 3 4 4 3 4 5 4 3 5 4 = 47 / 12 = 3.92.
+    answers = [2, 4, 3, 2, 4, 3, 4, 1, 2, 3, 1, 2]
+    out = " ".join(run("checkin", "scssf", stdin=lines(answers)).out.split())
+    assert "SCS-SF self-compassion: 3.92 on a scale from 1 to 5" in out
+    assert "Your answer (1-5" in out
+
+
+def test_ecr_r_in_the_terminal_and_its_results(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [datetime.now(UTC)]
+    monkeypatch.setattr(questionnaires, "now", lambda: clock[0])
+    # Everything 4 (the midpoint mirrors onto itself): both means 4.00.
+    first = " ".join(run("assess", "--instrument", "ecrr", stdin=lines([4] * 36)).out.split())
+    assert "Attachment anxiety: 4.00" in first and "Attachment avoidance: 4.00" in first
+    assert "Your answer (1-7" in first
+    clock[0] += timedelta(weeks=4)
+    # Anxiety items 1-18 answered 2 except reversed 9, 11 answered 6 (keyed 2): 2.00.
+    answers = [6 if n in (9, 11) else 2 for n in range(1, 19)] + [4] * 18
+    second = " ".join(run("assess", "--instrument", "ecrr", stdin=lines(answers)).out.split())
+    assert "Attachment anxiety -2.00, Attachment avoidance +0.00" in second
+    assert "no reliable-change verdict" in second
+    data = json.loads(run("results", "--instrument", "ecrr", "--json").out)
+    assert [s["scores"]["anxiety"] for s in data["trajectory"]] == [4.0, 2.0]
+    assert data["judged"] is False
+    # The ECR's results stay the ECR's.
+    assert "There are no results yet." in run("results").out
+
+
+def test_ecr_r_pause_names_the_command_to_continue(run: Run) -> None:
+    out = run("assess", "--instrument", "ecrr", stdin=lines([3, 3]) + "q\n").out
+    assert "run `earned assess --instrument ecrr` again" in out
+    assert "There are no ECR-R results yet" in run("results", "--instrument", "ecrr").out

@@ -33,7 +33,7 @@ def anxiety_series(data: dict[str, Any]) -> list[float]:
     ecr = instruments.load("ecr")
     out = []
     for a in data["assessments"]:
-        if a["completed_at"] is None:
+        if a["completed_at"] is None or a["instrument"] != "ecr":
             continue
         result = score(ecr, {x["item"]: x["value"] for x in a["answers"]})
         assert isinstance(result, Scores)
@@ -97,9 +97,10 @@ def test_shape_is_the_export_format(generated: Demo) -> None:
     for a in unfinished:
         assert 0 < len(a["answers"]) < 36
     for a in data["assessments"]:
-        assert a["instrument"] == "ecr"
+        inst = instruments.load(a["instrument"])
+        assert a["instrument"] in {"ecr", "ecrr", "who5", "scssf"}
         assert [x["item"] for x in a["answers"]] == list(range(1, len(a["answers"]) + 1))
-        assert all(1 <= x["value"] <= 5 for x in a["answers"])
+        assert all(inst.scale.min <= x["value"] <= inst.scale.max for x in a["answers"])
         times = [a["started_at"], *(x["answered_at"] for x in a["answers"])]
         if a["completed_at"]:
             times.append(a["completed_at"])
@@ -120,7 +121,8 @@ def test_shape_is_the_export_format(generated: Demo) -> None:
 
 def test_assessments_come_about_every_six_weeks(generated: Demo) -> None:
     data = generated(5)
-    starts = [datetime.fromisoformat(a["started_at"]) for a in data["assessments"]]
+    ecr = [a for a in data["assessments"] if a["instrument"] == "ecr"]
+    starts = [datetime.fromisoformat(a["started_at"]) for a in ecr]
     gaps = [(b - a).days for a, b in itertools.pairwise(starts[:-1])]  # last is unfinished
     assert len(gaps) >= 10
     assert all(35 <= g <= 50 for g in gaps)
@@ -357,3 +359,31 @@ def test_the_shortest_story_works_for_any_seed(seed: int) -> None:
     """Three months is the documented minimum; a late practice gap once fell outside it."""
     made = demo.generate(seed, datetime(2025, 1, 6, 9, tzinfo=UTC), months=3)
     assert made["activations"] and made["practices"]
+
+
+def test_the_demo_has_who5_check_ins_two_scs_sf_months_apart_and_one_ecr_r(
+    generated: Demo,
+) -> None:
+    from earned.assessment import Assessment
+    from earned.checkin import latest_scs_sf_mean, who5_series
+
+    data = generated(3)
+    taken = [
+        Assessment(
+            a["id"],
+            a["instrument"],
+            datetime.fromisoformat(a["started_at"]),
+            datetime.fromisoformat(a["completed_at"]) if a["completed_at"] else None,
+            {x["item"]: x["value"] for x in a["answers"]},
+        )
+        for a in data["assessments"]
+    ]
+    kinds = [a.instrument_id for a in taken]
+    assert kinds.count("who5") >= 3 and kinds.count("scssf") == 2 and kinds.count("ecrr") == 1
+    series = who5_series(taken)
+    assert len(series) == kinds.count("who5")
+    assert all(0 <= value <= 100 and value % 4 == 0 for _, value in series)
+    scs = sorted((a for a in taken if a.instrument_id == "scssf"), key=lambda a: a.started_at)
+    assert (scs[1].started_at - scs[0].started_at).days >= 90  # months apart
+    latest = latest_scs_sf_mean(taken)
+    assert latest is not None and 1 <= latest <= 5

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 # The check-in questionnaires (earned.checkin.available(), tested equal); named here so that
 # building the parser for --help reads no instrument files.
-CHECKINS = ("phq9", "gad7")
+CHECKINS = ("phq9", "gad7", "who5", "scssf")
+# The starting-point questionnaires (earned.results.STARTING_POINTS, tested equal).
+STARTING = ("ecr", "ecrr")
 RESULTS_WIDTH = 80  # `earned results` fits an 80-column terminal, the trajectory included
 
 
@@ -118,7 +120,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from earned import instruments, results
     from earned.store import assessments
 
-    inst = instruments.load(results.INSTRUMENT)
+    inst = instruments.load(results.check_starting_point(getattr(args, "instrument", "ecr")))
     with unlocked(args) as (_, store, _key):
         with store.session() as session:
             unfinished = assessments.unfinished_assessment(session=session, instrument_id=inst.id)
@@ -139,9 +141,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
         )
         if not finished:
             if answers:
+                again = "earned assess" + (f" --instrument {inst.id}" if inst.id != "ecr" else "")
                 print(
                     f"Paused. Your {len(answers)} answer(s) are saved; "
-                    "run `earned assess` again to continue."
+                    f"run `{again}` again to continue."
                 )
             else:
                 print("Paused before the first answer; nothing was saved.")
@@ -154,8 +157,88 @@ def cmd_assess(args: argparse.Namespace) -> int:
         print()
         with store.session() as session:
             taken = assessments.list_assessments(session=session, instrument_id=inst.id)
-    _print_results(results.as_data(results.summarise(taken)))
+    if inst.id in results.ALTERNATIVES:
+        _print_alternative(alternative_data(taken, inst.id))
+    else:
+        _print_results(results.as_data(results.summarise(taken)))
     return 0
+
+
+def _starting_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--instrument",
+        choices=STARTING,
+        default="ecr",
+        help="ecr (the starting point, 5-point answers) or ecrr (the revised ECR-R, "
+        "7-point answers); each is compared only with its own earlier results",
+    )
+
+
+def alternative_data(taken: list[Any], instrument_id: str) -> dict[str, Any] | None:
+    """An alternative measure's results (ECR-R) as JSON-ready data, or None before the
+    first completed one: the `earned results --instrument ecrr --json` format."""
+    from earned import results
+    from earned.errors import EarnedError
+
+    try:
+        summary = results.summarise_alternative(taken, instrument_id)
+    except EarnedError:
+        return None
+    inst = summary.instrument
+    return {
+        "instrument": {"id": inst.id, "name": inst.name, "citation": inst.citation},
+        "scale": {"min": inst.scale.min, "max": inst.scale.max},
+        "names": {sub.id: sub.name for sub in inst.subscales},
+        "trajectory": [
+            {
+                "assessment_id": step.assessment.id,
+                "completed_at": step.assessment.completed_at.isoformat()
+                if step.assessment.completed_at
+                else None,
+                "scores": dict(step.scores.values),
+                "changes": {sid: results.change_data(rc) for sid, rc in step.changes.items()},
+                "too_soon": step.too_soon,
+            }
+            for step in summary.steps
+        ],
+        "overall": {sid: results.change_data(rc) for sid, rc in summary.overall.items()},
+        "judged": summary.judged,
+    }
+
+
+def _print_alternative(data: dict[str, Any] | None) -> None:
+    if data is None:
+        say(
+            "There are no ECR-R results yet; `earned assess --instrument ecrr` asks its 36 "
+            "statements and shows your means."
+        )
+        return
+    steps = data["trajectory"]
+    latest = steps[-1]
+    scale = data["scale"]
+    say(
+        f"Your latest result ({data['instrument']['name']}, {_day(latest['completed_at'])})",
+        strong=True,
+    )
+    for sid, value in latest["scores"].items():
+        say(f"{data['names'][sid]}: {value:.2f}", "  ")
+    say(
+        f"(Means from {scale['min']} to {scale['max']}; lower means less anxiety or avoidance. "
+        "Not a diagnosis.)",
+        "  ",
+    )
+    if len(steps) > 1:
+        before = steps[-2]
+        moved = ", ".join(
+            f"{data['names'][sid]} {value - before['scores'][sid]:+.2f}"
+            for sid, value in latest["scores"].items()
+        )
+        say(f"Since the one before ({_day(before['completed_at'])}): {moved}.")
+        if not data["judged"]:
+            say(
+                "Shown as plain differences: earned has no checked published reliability "
+                "for the ECR-R yet, so it gives no reliable-change verdict."
+            )
 
 
 ASSESS = Command(
@@ -163,8 +246,10 @@ ASSESS = Command(
     "take the attachment questionnaire (ECR) in the terminal",
     "Answer the 36 statements of the Experiences in Close Relationships questionnaire, "
     "one at a time. Type 1-5 to answer, b to go back, q to pause; answers are saved as "
-    "you go and an unfinished questionnaire is continued next time.",
+    "you go and an unfinished questionnaire is continued next time. With --instrument ecrr, "
+    "the revised ECR-R instead (7-point answers).",
     cmd_assess,
+    _starting_options,
 )
 
 
@@ -277,6 +362,7 @@ def _trajectory(steps: list[dict[str, Any]], names: dict[str, str]) -> list[str]
 
 def _results_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    _starting_options(parser)
 
 
 def cmd_results(args: argparse.Namespace) -> int:
@@ -285,8 +371,16 @@ def cmd_results(args: argparse.Namespace) -> int:
     from earned import results
     from earned.store import assessments
 
+    instrument_id = results.check_starting_point(getattr(args, "instrument", "ecr"))
     with unlocked(args) as (_, store, _key), store.session() as session:
-        taken = assessments.list_assessments(session=session, instrument_id=results.INSTRUMENT)
+        taken = assessments.list_assessments(session=session, instrument_id=instrument_id)
+    if instrument_id in results.ALTERNATIVES:
+        alt = alternative_data(taken, instrument_id)
+        if args.json:
+            print(json.dumps(alt, indent=1, ensure_ascii=False))
+        else:
+            _print_alternative(alt)
+        return 0
     data = results.as_data(results.summarise(taken))
     if args.json:
         print(json.dumps(data, indent=1, ensure_ascii=False))
@@ -313,8 +407,9 @@ def _checkin_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "instrument",
         choices=CHECKINS,
-        metavar="phq9|gad7",
-        help="which check-in: phq9 (mood, 9 questions) or gad7 (worry, 7 questions)",
+        metavar="|".join(CHECKINS),
+        help="which check-in: phq9 (mood, 9 questions), gad7 (worry, 7), who5 (well-being, "
+        "5) or scssf (self-compassion, 12)",
     )
 
 
@@ -379,43 +474,54 @@ def _print_checkin(entries: list[CheckinEntry], words: dict[str, Any]) -> None:
     last = entries[-1]
     inst = last.assessment.instrument
     level = last.level
-    print(f"{inst.short_name} total: {level.total} of {level.maximum}")
-    print(f"{words['level']}: {level.band}.")
+    print(f"{inst.short_name} {checkin.total_scale(inst).name.lower()}: {level.shown}")
+    print(f"{level.heading}: {level.band}." if level.band else f"{level.heading}.")
     say(level.text, "  ")
-    say(words["not_diagnosis"], "  ")
+    if level.cue:
+        say(level.cue, "  ")
+    say(checkin.not_diagnosis(inst), "  ")
     print()
     if len(entries) < 2:
         say(words["first"])
         return
     before = entries[-2]
     change = last.change
+    places = level.decimals
+    name = checkin.total_scale(inst).name.lower()
+
+    def moved(rc: Any) -> str:
+        shown = f"{rc.after - rc.before:+.{places}f}"
+        return f"{shown}, RCI {rc.rci:+.2f}" if rc.rule == "rci" else f"{shown} points"
+
     if change is not None:
         say(
-            f"Since your last check-in ({local_day(before.assessment.completed_at)}, total "
-            f"{before.level.total}): {change.verdict} "
-            f"({change.after - change.before:+.0f}, RCI {change.rci:+.2f})."
+            f"Since your last check-in ({local_day(before.assessment.completed_at)}, "
+            f"{name} {before.level.figure}): {change.verdict} ({moved(change)})."
         )
     overall = checkin.since_first(entries)
     if overall is not None and len(entries) > 2:
         say(
             f"Since your first check-in ({local_day(entries[0].assessment.completed_at)}, "
-            f"total {entries[0].level.total}): {overall.verdict} (RCI {overall.rci:+.2f})."
+            f"{name} {entries[0].level.figure}): {overall.verdict} "
+            f"({moved(overall).split(', ')[-1]})."
         )
-    if change is not None:
+    if change is not None and change.rule == "rci":
         say(
             f"A change counts as reliable when it is more than {change.threshold:.2f} points "
             "(Jacobson-Truax Reliable Change Index, |RCI| > 1.96); ups and downs on the way "
             "are part of the work."
         )
+    elif change is not None:
+        say(words["points_note"])
 
 
 CHECKIN = Command(
     "checkin",
-    "an optional check-in on mood (PHQ-9) or worry (GAD-7)",
-    "Answer the nine PHQ-9 or the seven GAD-7 questions about the last two weeks, one at a "
-    "time. Type 0-3 to answer, b to go back, q to pause; answers are saved as you go. "
-    "Shows the total, its symptom level in words (not a diagnosis) and the reliable change "
-    "since earlier check-ins.",
+    "an optional check-in: mood (PHQ-9), worry (GAD-7), well-being (WHO-5) or "
+    "self-compassion (SCS-SF)",
+    "Answer the PHQ-9, GAD-7, WHO-5 or SCS-SF questions one at a time. Type a number on the "
+    "scale to answer, b to go back, q to pause; answers are saved as you go. Shows the score "
+    "in plain words (not a diagnosis) and the reliable change since earlier check-ins.",
     cmd_checkin,
     _checkin_options,
 )

@@ -24,6 +24,7 @@ from earned import instruments, onboarding
 from earned.demo.moments import moments
 from earned.demo.program import recommits
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
+from earned.demo.questionnaires import questionnaires
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
 
 FORMAT = "earned-export"  # the same constants as earned.reports.export, which imports
@@ -196,6 +197,7 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     stretches = hard_stretches(rng)
     assessments = _assessments(rng, start, span_days, stretches)
     entries = _entries(rng, start, span_days, stretches)
+    assessments += questionnaires(seed, start, span_days)  # WHO-5, SCS-SF, ECR-R
     assessments.sort(key=lambda a: (a["started_at"], a["id"]))
     in_the_moment = moments(rng, start, span_days, stretches)
     # The practice program's records draw from their own generator, so adding one never

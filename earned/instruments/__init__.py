@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from earned.errors import EarnedError
-from earned.instruments.model import Alert, Band, Instrument, Item, Scale, Subscale
+from earned.instruments.model import Alert, Band, Cue, Instrument, Item, Scale, Subscale
 
 __all__ = ["Instrument", "available", "load", "parse"]
 
@@ -56,6 +56,14 @@ def _check_reliable_change(instrument_id: str, sub: Subscale) -> None:
         not _is_number(sub.reliability) or not 0 <= sub.reliability < 1
     ):
         raise ValueError(f"{instrument_id}: reliability of {sub.id} must lie in [0, 1)")
+    if sub.change_points is not None and (
+        not _is_number(sub.change_points)
+        or not (math.isfinite(sub.change_points) and sub.change_points > 0)
+        or not sub.change_source
+    ):
+        raise ValueError(f"{instrument_id}: change_points of {sub.id} must be positive and cited")
+    if sub.change_points is None and sub.change_source:
+        raise ValueError(f"{instrument_id}: change_source of {sub.id} without change_points")
     if sub.rci_sd is None:
         if sub.rci_sd_source:
             raise ValueError(f"{instrument_id}: rci_sd_source of {sub.id} without an rci_sd")
@@ -94,6 +102,8 @@ def _parse(raw: dict[str, Any]) -> Instrument:
             bands=tuple(Band(b["low"], b["high"], b["label"]) for b in s.get("bands", ())),
             rci_sd=s.get("rci_sd"),
             rci_sd_source=s.get("rci_sd_source"),
+            change_points=s.get("change_points"),
+            change_source=s.get("change_source"),
         )
         for s in raw["subscales"]
     )
@@ -135,6 +145,12 @@ def _parse(raw: dict[str, Any]) -> Instrument:
             raise ValueError(
                 f"{raw['id']}: alert on item {alert.item} would never or always be met"
             )
+    cues = tuple(
+        Cue(c["kind"], c.get("subscale"), c.get("below"), c.get("item_at_most"))
+        for c in raw.get("cues", ())
+    )
+    for cue in cues:
+        _check_cue(raw["id"], cue, ids, scale)
     return Instrument(
         id=raw["id"],
         format_version=int(raw["format_version"]),
@@ -150,4 +166,18 @@ def _parse(raw: dict[str, Any]) -> Instrument:
         items_per_page=int(raw.get("items_per_page", 6)),
         administration_source=raw.get("administration_source", ""),
         alerts=alerts,
+        cues=cues,
     )
+
+
+def _check_cue(instrument_id: str, cue: Cue, ids: set[str], scale: Scale) -> None:
+    """A cue is either on a subscale's score (`subscale` and `below`) or on any single
+    answer (`item_at_most`, strictly inside the scale so it can be met and missed)."""
+    on_score = cue.subscale is not None and cue.below is not None and cue.item_at_most is None
+    on_item = cue.item_at_most is not None and cue.subscale is None and cue.below is None
+    if not (on_score or on_item):
+        raise ValueError(f"{instrument_id}: a cue needs subscale and below, or item_at_most")
+    if on_score and cue.subscale not in ids:
+        raise ValueError(f"{instrument_id}: a cue names unknown subscale {cue.subscale}")
+    if on_item and not scale.min <= (cue.item_at_most or 0) < scale.max:
+        raise ValueError(f"{instrument_id}: a cue on item answers would never or always be met")

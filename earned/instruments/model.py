@@ -61,6 +61,11 @@ class Subscale:
     # no norm table of its own (PHQ-9, GAD-7); cited like the reliability.
     rci_sd: float | None = None
     rci_sd_source: str | None = None
+    # A published rule for meaningful change in points of this subscale (WHO-5: 10
+    # percentage points), used instead of the Reliable Change Index when the file gives no
+    # cited reliability and SD; cited like them.
+    change_points: float | None = None
+    change_source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,20 @@ class Alert:
     item: int
     at_least: int
     kind: str
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A gentle suggestion to talk things over with a professional, never an alarm.
+
+    Met when the subscale's score is below `below`, or (`item_at_most`) when any item is
+    answered at or under that value (WHO-5: a raw score under 13, or any answer 0 or 1).
+    """
+
+    kind: str
+    subscale: str | None = None
+    below: float | None = None
+    item_at_most: int | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,7 @@ class Instrument:
     items_per_page: int = 6
     administration_source: str = ""
     alerts: tuple[Alert, ...] = field(default_factory=tuple)
+    cues: tuple[Cue, ...] = field(default_factory=tuple)
 
     def subscale(self, subscale_id: str) -> Subscale:
         for sub in self.subscales:

@@ -15,6 +15,11 @@ from typing import Literal
 CRITICAL = 1.96
 
 Verdict = Literal["reliable improvement", "no reliable change", "reliable worsening"]
+# "rci": Jacobson-Truax from a reliability and a reference SD. "points": a published rule
+# of a fixed number of points (WHO-5: 10 percentage points), for an instrument without a
+# checked reliability and SD; `rci` is then the change in units of that rule (|rci| > 1.96
+# exactly when the change exceeds the rule), and pages show points, not an RCI.
+Rule = Literal["rci", "points"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class ReliableChange:
     rci: float
     s_diff: float
     verdict: Verdict
+    rule: Rule = "rci"
 
     @property
     def threshold(self) -> float:
@@ -41,6 +47,26 @@ def s_diff(sd: float, reliability: float) -> float:
     return math.sqrt(2) * sd * math.sqrt(1 - reliability)
 
 
+def _verdict(rci: float, lower_is_better: bool) -> Verdict:
+    improving = rci < 0 if lower_is_better else rci > 0
+    if abs(rci) <= CRITICAL:
+        return "no reliable change"
+    return "reliable improvement" if improving else "reliable worsening"
+
+
+def points_change(
+    before: float, after: float, *, points: float, lower_is_better: bool
+) -> ReliableChange:
+    """Classify a change by a published rule of `points` (more than that counts)."""
+    if not (math.isfinite(before) and math.isfinite(after)):
+        raise ValueError("before and after must be finite scores")
+    if not (math.isfinite(points) and points > 0):
+        raise ValueError("points must be a positive finite number")
+    diff = points / CRITICAL
+    rci = (after - before) / diff
+    return ReliableChange(before, after, rci, diff, _verdict(rci, lower_is_better), "points")
+
+
 def reliable_change(
     before: float, after: float, *, sd: float, reliability: float, lower_is_better: bool
 ) -> ReliableChange:
@@ -50,12 +76,6 @@ def reliable_change(
         raise ValueError("before and after must be finite scores")
     diff = s_diff(sd, reliability)
     rci = (after - before) / diff
-    improving = rci < 0 if lower_is_better else rci > 0
-    verdict: Verdict
-    if abs(rci) <= CRITICAL:
-        verdict = "no reliable change"
-    elif improving:
-        verdict = "reliable improvement"
-    else:
-        verdict = "reliable worsening"
-    return ReliableChange(before=before, after=after, rci=rci, s_diff=diff, verdict=verdict)
+    return ReliableChange(
+        before=before, after=after, rci=rci, s_diff=diff, verdict=_verdict(rci, lower_is_better)
+    )

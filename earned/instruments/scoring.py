@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from earned.instruments.model import Alert, Instrument
+from earned.instruments.model import Alert, Cue, Instrument
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Scores:
     values: dict[str, float]
     bands: dict[str, str]
     alerts: tuple[Alert, ...]
+    cues: tuple[Cue, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -87,7 +88,29 @@ def score(instrument: Instrument, answers: Mapping[int, int]) -> Scores | Incomp
         for band in sub.bands:
             if band.low <= value <= band.high:
                 bands[sub.id] = band.label
-    return Scores(values=values, bands=bands, alerts=alerts(instrument, answers))
+    return Scores(
+        values=values,
+        bands=bands,
+        alerts=alerts(instrument, answers),
+        cues=cues(instrument, answers, values),
+    )
+
+
+def cues(
+    instrument: Instrument, answers: Mapping[int, int], values: Mapping[str, float]
+) -> tuple[Cue, ...]:
+    """The cues (gentle suggestions to talk to a professional) met by a complete answer
+    set: a score below a cue's line, or any raw answer at or under a cue's value."""
+    met = []
+    for cue in instrument.cues:
+        if cue.subscale is not None and cue.below is not None:
+            if values[cue.subscale] < cue.below:
+                met.append(cue)
+        elif cue.item_at_most is not None and any(
+            answers[i.number] <= cue.item_at_most for i in instrument.items
+        ):
+            met.append(cue)
+    return tuple(met)
 
 
 def alerts(instrument: Instrument, answers: Mapping[int, int]) -> tuple[Alert, ...]:

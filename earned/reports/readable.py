@@ -146,11 +146,14 @@ def _day(iso: str | None, zone: tzinfo | None) -> str:
 
 
 def _score_words(inst: Instrument, sub: Subscale, result: Scores) -> str:
-    """One subscale's score for reading: means to two decimals, whole totals (PHQ-9,
-    GAD-7) as "total 7 of 27" with their band in the check-ins' non-diagnostic words."""
+    """One subscale's score for reading: means to two decimals with their answer range
+    ("self-compassion 3.92 (1 to 5)", ECR and ECR-R dimensions alike), whole totals
+    (PHQ-9, GAD-7) as "total 7 of 27" with their band in the check-ins' non-diagnostic
+    words, the WHO-5 percentage as "well-being 48 of 100"."""
     value = result[sub.id]
     if sub.method != "sum" or not value.is_integer():
-        return f"{sub.name.lower()} {value:.2f}"
+        low, high = inst.scale.min * sub.multiplier, inst.scale.max * sub.multiplier
+        return f"{sub.name.lower()} {value:.2f} ({low:g} to {high:g})"
     most = len(inst.items_of(sub.id)) * inst.scale.max * sub.multiplier
     text = f"{sub.name.lower()} {value:.0f} of {most:.0f}"
     band = result.bands.get(sub.id)

@@ -106,8 +106,8 @@ def test_gad7_loads_with_the_published_wording_and_terms() -> None:
     assert gad.alerts == ()
 
 
-def test_the_checkins_are_phq9_and_gad7_and_not_the_ecr() -> None:
-    assert checkin.available() == ["phq9", "gad7"]
+def test_the_checkins_are_phq9_gad7_who5_scssf_and_not_the_ecr() -> None:
+    assert checkin.available() == ["phq9", "gad7", "who5", "scssf"]
     assert list(questionnaires.CHECKINS) == checkin.available()
     assert checkin.maximum(checkin.load("phq9")) == 27
     assert checkin.maximum(checkin.load("gad7")) == 21
@@ -167,7 +167,7 @@ def test_gad7_band_edges(answers: list[int], total: int, band: str) -> None:
 
 def test_every_total_has_exactly_one_band_and_words() -> None:
     words = content.load("checkin")["bands"]
-    for ident in checkin.available():
+    for ident in ("phq9", "gad7"):  # the banded symptom scales (WHO-5 and SCS-SF have none)
         inst = instruments.load(ident)
         [total] = inst.subscales
         for value in range(checkin.maximum(inst) + 1):

@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from earned import instruments
-from earned.assessment import rci_sd
+from earned.assessment import change_between, rci_sd
 from earned.instruments import norms
 from earned.instruments.model import Instrument
 from earned.instruments.reliable_change import CRITICAL, reliable_change, s_diff
@@ -170,9 +170,22 @@ def test_a_score_that_is_not_a_number_is_refused(bad: float, good: float, first:
 # --- the figures behind it: the reference SD of each shipped subscale ------------------------
 
 SUBSCALES = [(i, s.id) for i in instruments.available() for s in instruments.load(i).subscales]
+# Shipped without cited figures to judge change by (no verdict, said so on the page).
+UNJUDGED = {("ecrr", "anxiety"), ("ecrr", "avoidance")}
+# Judged by a published points rule instead of an RCI (WHO-5: 10 percentage points).
+BY_POINTS = {("who5", "wellbeing")}
 
 
-@given(st.sampled_from(SUBSCALES), st.data())
+def test_only_the_listed_subscales_go_without_an_rci() -> None:
+    for inst_id, sub_id in SUBSCALES:
+        inst = instruments.load(inst_id)
+        sub = inst.subscale(sub_id)
+        has_rci = rci_sd(inst, sub_id) is not None and sub.reliability is not None
+        assert has_rci == ((inst_id, sub_id) not in UNJUDGED | BY_POINTS), (inst_id, sub_id)
+        assert (sub.change_points is not None) == ((inst_id, sub_id) in BY_POINTS)
+
+
+@given(st.sampled_from([w for w in SUBSCALES if w not in UNJUDGED | BY_POINTS]), st.data())
 @examples(100)
 def test_every_shipped_subscale_can_judge_any_pair_of_its_scores(
     which: tuple[str, str], data: st.DataObject
@@ -194,6 +207,21 @@ def test_every_shipped_subscale_can_judge_any_pair_of_its_scores(
     assert change.verdict in FLIPPED
     if before == after:
         assert change.verdict == NO_CHANGE
+
+
+@given(st.sampled_from(sorted(BY_POINTS)), st.data())
+@examples(50)
+def test_a_points_rule_judges_any_pair_of_scores(
+    which: tuple[str, str], data: st.DataObject
+) -> None:
+    inst_id, sub_id = which
+    inst = instruments.load(inst_id)
+    before, after = (data.draw(possible_score(inst, sub_id)) for _ in range(2))
+    change = change_between(inst, sub_id, before, after)
+    assert change is not None and change.rule == "points"
+    points = inst.subscale(sub_id).change_points
+    assert points is not None
+    assert (change.verdict != NO_CHANGE) == (abs(after - before) > points)
 
 
 def possible_score(inst: Instrument, sub_id: str) -> st.SearchStrategy[float]:

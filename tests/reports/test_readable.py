@@ -111,3 +111,32 @@ def test_a_bad_character_already_stored_cannot_break_any_export(data: dict[str, 
     assert "\ufffd" in json.loads(as_json)["activations"][0]["emotions"][0]
     readable.to_csv_zip(damaged)
     assert "\ufffd" in readable.to_markdown(damaged, UTC).encode("utf-8").decode("utf-8")
+
+
+def _taken(ident: str, instrument: str, answers: list[int], day: int) -> dict[str, Any]:
+    when = datetime(2025, 3, day, 9, tzinfo=UTC).isoformat()
+    return {
+        "id": ident,
+        "instrument": instrument,
+        "started_at": when,
+        "completed_at": when,
+        "answers": [
+            {"item": n, "value": v, "answered_at": when} for n, v in enumerate(answers, start=1)
+        ],
+    }
+
+
+def test_markdown_reads_the_who5_scs_sf_and_ecr_r_scores(data: dict[str, Any]) -> None:
+    # WHO-5 2+2+2+3+3 = 12 raw x 4 = 48 of 100. SCS-SF keyed 47 / 12 = 3.92 (1 to 5).
+    # ECR-R: everything 4 gives 4.00 on both dimensions (1 to 7).
+    mine = copy.deepcopy(data)
+    mine["assessments"] = [
+        _taken("a" * 32, "who5", [2, 2, 2, 3, 3], 1),
+        _taken("b" * 32, "scssf", [2, 4, 3, 2, 4, 3, 4, 1, 2, 3, 1, 2], 2),
+        _taken("c" * 32, "ecrr", [4] * 36, 3),
+    ]
+    text = readable.to_markdown(mine, UTC)
+    assert "WHO-5: well-being 48 of 100" in text
+    assert "SCS-SF: self-compassion 3.92 (1 to 5)" in text
+    assert "ECR-R: attachment anxiety 4.00 (1 to 7), attachment avoidance 4.00 (1 to 7)" in text
+    assert "symptom level" not in text.split("## Questionnaires")[1].split("##")[0]

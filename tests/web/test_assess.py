@@ -26,10 +26,11 @@ def test_intro_page(unlocked: TestClient) -> None:
     assert p.one("h1").text == "Your starting point"
     assert "Experiences in Close Relationships" in p.text
     assert "Nothing here is a diagnosis" in p.text
-    form = p.one("form", action="/assess/start")
-    assert form.get("method") == "post"
+    ecr_form, ecrr_form = p.select("form", action="/assess/start")  # the ECR-R: an alternative
+    assert ecr_form.get("method") == "post" and ecrr_form.get("method") == "post"
     assert [b.text for b in p.select("button")] == [
         "Start the questionnaire",
+        "Take the ECR-R instead",
         "Turn calm mode on",
         "Lock now",
     ]

@@ -102,7 +102,7 @@ def test_export_markdown(web: Web, unlocked: TestClient) -> None:
     assert r.headers["content-disposition"].endswith('.md"')
     text = r.content.decode("utf-8")
     assert text.startswith("# My earned journal")
-    assert "ECR: attachment anxiety 5.00, attachment avoidance 5.00" in text
+    assert "ECR: attachment anxiety 5.00 (1 to 5), attachment avoidance 5.00 (1 to 5)" in text
     assert "My reflection, with ünïcödé & <b>tags</b>." in text
     # The question in its words, not its slug.
     question = {q["key"]: q["question"] for q in journal.reflection_prompts()}[PROMPTS[2]]

@@ -1,4 +1,9 @@
-"""The starting-point assessment (one page of items at a time, saved as answered) and results."""
+"""The starting-point assessment (one page of items at a time, saved as answered) and results.
+
+The ECR is the starting point; the ECR-R can be chosen as an alternative measure on the
+same pages (`instrument` on /assess/start). Each one's results are compared only with
+its own earlier results.
+"""
 
 from __future__ import annotations
 
@@ -24,22 +29,37 @@ INSTRUMENT = results.INSTRUMENT
 def intro(ctx: Page, store: Open) -> Response:
     with store.session() as s:
         unfinished = assessments.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
+        alternatives = [
+            (
+                instruments.load(alt),
+                assessments.unfinished_assessment(session=s, instrument_id=alt),
+                results.latest_alternative(
+                    assessments.list_assessments(session=s, instrument_id=alt), alt
+                ),
+            )
+            for alt in results.ALTERNATIVES
+        ]
     return render(
         ctx,
         "assess/intro.html",
-        {"instrument": instruments.load(INSTRUMENT), "unfinished": unfinished},
+        {
+            "instrument": instruments.load(INSTRUMENT),
+            "unfinished": unfinished,
+            "alternatives": alternatives,
+        },
     )
 
 
 @router.post("/assess/start")
 async def start(request: Request, store: Open, values: Form) -> Response:
+    instrument_id = results.check_starting_point(values.get("instrument") or INSTRUMENT)
     with store.session() as s:
-        current = assessments.unfinished_assessment(session=s, instrument_id=INSTRUMENT)
+        current = assessments.unfinished_assessment(session=s, instrument_id=instrument_id)
         if current is None or values.get("fresh") == "yes":
             if current is not None:
                 assessments.delete_assessment(session=s, assessment_id=current.id)
             current = assessments.start_assessment(
-                session=s, instrument_id=INSTRUMENT, now=deps.now()
+                session=s, instrument_id=instrument_id, now=deps.now()
             )
     return RedirectResponse(f"/assess/{current.id}/{current.resume_page()}", status_code=303)
 
@@ -75,8 +95,8 @@ def _page(
 def page_view(ctx: Page, store: Open, assessment_id: str, page: int) -> Response:
     with store.session() as s:
         a = assessments.get_assessment(session=s, assessment_id=assessment_id)
-    if a.instrument_id != INSTRUMENT:
-        # A check-in (PHQ-9, GAD-7) has its own pages.
+    if a.instrument_id not in results.STARTING_POINTS:
+        # A check-in (PHQ-9, GAD-7, WHO-5, SCS-SF) has its own pages.
         return RedirectResponse(f"/checkin/result/{a.id}", status_code=303)
     if a.completed_at is not None:
         return RedirectResponse(f"/results/{a.id}", status_code=303)
@@ -170,12 +190,22 @@ def one(ctx: Page, store: Open, assessment_id: str) -> Response:
             for a in assessments.list_assessments(session=s, instrument_id=target.instrument_id)
             if a.completed_at
         ]
-    if target.instrument_id != INSTRUMENT:
-        # A check-in (PHQ-9, GAD-7) has its own result page.
+    if target.instrument_id not in results.STARTING_POINTS:
+        # A check-in (PHQ-9, GAD-7, WHO-5, SCS-SF) has its own result page.
         return RedirectResponse(f"/checkin/result/{target.id}", status_code=303)
     if target.completed_at is None:
         return RedirectResponse(f"/assess/{target.id}/{target.resume_page()}", status_code=303)
+    if target.instrument_id in results.ALTERNATIVES:
+        return _alternative(ctx, done, target.instrument_id, assessment_id)
     return _results(ctx, done, assessment_id)
+
+
+def _alternative(
+    ctx: PageContext, done: list[domain.Assessment], instrument_id: str, assessment_id: str
+) -> Response:
+    """An ECR-R result: its means, and change only against earlier ECR-R results."""
+    summary = results.summarise_alternative(done, instrument_id, upto=assessment_id)
+    return render(ctx, "assess/alternative.html", {"summary": summary, "inst": summary.instrument})
 
 
 def _results(ctx: PageContext, done: list[domain.Assessment], assessment_id: str) -> Response:

@@ -1,4 +1,5 @@
-"""Optional check-ins (PHQ-9, GAD-7): one page of items, saved as answered, and results.
+"""Optional check-ins (PHQ-9, GAD-7, WHO-5, SCS-SF): one page of items, saved as answered,
+and results.
 
 An answer is saved the moment it is chosen (htmx), or with the whole form when there is
 no JavaScript. The check-in itself is only created with its first answer, so opening
@@ -210,6 +211,8 @@ def result(page: Page, store: Open, assessment_id: str) -> Response:
             "overall": checkin.since_first(entries),
             "figures": checkin.figures(inst),
             "words": checkin.words(),
+            "sub": checkin.total_scale(inst),
+            "not_diagnosis": checkin.not_diagnosis(inst),
             "alerted": bool(scores.alerts),
             "show_care": checkin.calls_for_care(inst, scores),
         },
