@@ -15,7 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from earned import imported
@@ -31,6 +31,7 @@ MAX_PICKED = 20  # records picked into one note: more than a session can hold
 MAX_PICKED_TEXT = 600  # the words copied from one picked record
 MAX_PICK_ID = 32  # a record's id (uuid4 hex) or a pattern's key (below)
 PAGE = 20  # notes a page shows at once, newest first
+MIN_YEAR, MAX_YEAR = 2000, 2100  # a session date a person could mean
 # The candidates: what happened since the last note (at most LONGEST_WINDOW back), or the
 # last RECENT_DAYS when there is no earlier note.
 RECENT_DAYS = 14
@@ -39,12 +40,12 @@ MOST_ACTIVATIONS = 40  # the newest ones in the window; a page to tick, not a hi
 MOST_PATTERNS = 6  # recurring patterns, most frequent first
 PATTERN_WINDOW = timedelta(weeks=12)  # how far back recurring patterns are counted
 
-# The kinds a picked item may have, with their names on a page. A new kind (the ladder's
-# attempts, once that record kind exists) is a row here and a gatherer in the store.
+# The kinds a picked item may have, with their headings on a page. A new kind (the
+# ladder's attempts, once that record kind exists) is a row here and a gatherer in the store.
 KINDS: dict[str, str] = {
-    "activation": "A moment",
-    "pattern": "A recurring pattern",
-    "ladder_attempt": "A step on your ladder",
+    "activation": "Moments",
+    "pattern": "Recurring patterns",
+    "ladder_attempt": "Steps on my ladder",
 }
 _PICK_ID = re.compile(r"[0-9A-Za-z]{1,32}")
 _LINE_END = re.compile("\r+\n")
@@ -129,6 +130,43 @@ def check_session_at(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         raise EarnedError("The session's time needs a time zone.")
     return value
+
+
+def session_time(day: str | None, clock: str | None, zone: tzinfo) -> datetime | None:
+    """The session's time from a typed day ("2026-03-10") and an optional clock time
+    ("17:30") on the person's clock; None when no day is given. A day alone is kept as
+    its midnight, and shown as a day (see session_words)."""
+    day, clock = (day or "").strip(), (clock or "").strip()
+    if not day:
+        if clock:
+            raise EarnedError("Please give the session's date as well as its time.")
+        return None
+    try:
+        which = date.fromisoformat(day)
+        at = time.fromisoformat(clock) if clock else time(0)
+    except ValueError:
+        raise EarnedError(
+            "Please give the session's date like 2026-03-10, and a time like 17:30."
+        ) from None
+    if not MIN_YEAR <= which.year <= MAX_YEAR:
+        raise EarnedError(f"Please give a session date between {MIN_YEAR} and {MAX_YEAR}.")
+    return datetime.combine(which, at.replace(second=0, microsecond=0, tzinfo=None), zone)
+
+
+def session_fields(session_at: datetime | None, zone: tzinfo) -> tuple[str, str]:
+    """A stored session time as the (day, clock) a form shows; the clock empty for a day."""
+    if session_at is None:
+        return "", ""
+    here = session_at.astimezone(zone)
+    clock = "" if (here.hour, here.minute) == (0, 0) else here.strftime("%H:%M")
+    return here.strftime("%Y-%m-%d"), clock
+
+
+def session_words(session_at: datetime, zone: tzinfo) -> str:
+    """'Tue 10 Mar 2026, 17:30', or 'Tue 10 Mar 2026' for a session given as a day."""
+    _day, clock = session_fields(session_at, zone)
+    here = session_at.astimezone(zone)
+    return here.strftime("%a %d %b %Y") + (f", {clock}" if clock else "")
 
 
 # --- the picked list ----------------------------------------------------------------------------

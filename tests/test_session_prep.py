@@ -233,4 +233,4 @@ def test_a_stored_list_is_read_leniently() -> None:
     assert prep.picked_of(None) == ()
     stored = [{"kind": "pattern", "id": "b", "text": "t"}, "junk", {"kind": 1}]
     assert prep.picked_of(stored) == (Picked("pattern", "b", "t"),)
-    assert Picked("pattern", "b", "t").kind_name == "A recurring pattern"
+    assert Picked("pattern", "b", "t").kind_name == "Recurring patterns"

@@ -53,6 +53,7 @@ from earned.web.routes import (
     regulate,
     restore,
     safety,
+    therapy,
 )
 
 STATIC = Path(__file__).with_name("static")
@@ -103,6 +104,7 @@ ROUTES = (
     regulate,
     data,
     restore,
+    therapy,
 )
 
 

@@ -17,7 +17,17 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from earned import content, episodes, journal, pacing, regulation, text, toolkit, zones
+from earned import (
+    content,
+    episodes,
+    journal,
+    pacing,
+    regulation,
+    session_prep,
+    text,
+    toolkit,
+    zones,
+)
 from earned.web.page import PageContext
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -48,6 +58,8 @@ templates.env.globals["limits"] = {
     "word": text.MAX_WORD,
     # The guided questions after an interaction become one entry: share its length.
     "after_answer": journal.MAX_BODY // 5,
+    # Session prep (roadmap step 3): since last time, what to bring.
+    "session_text": session_prep.MAX_TEXT,
 }
 
 
