@@ -24,6 +24,7 @@ from earned import instruments, onboarding
 from earned.demo.moments import moments
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
+from earned.demo.therapy import session_notes
 
 FORMAT = "earned-export"  # the same constants as earned.reports.export, which imports
 VERSION = 1  # SQLAlchemy; this module stays importable without it.
@@ -197,6 +198,9 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     entries = _entries(rng, start, span_days, stretches)
     assessments.sort(key=lambda a: (a["started_at"], a["id"]))
     in_the_moment = moments(rng, start, span_days, stretches)
+    # Session prep: notes before fortnightly sessions (their own random stream).
+    end = start + timedelta(days=span_days)
+    in_the_moment["session_notes"] = session_notes(seed, in_the_moment["activations"], end)
     return {
         "format": FORMAT,
         "version": VERSION,

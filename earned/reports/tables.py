@@ -18,13 +18,14 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, regulation, toolkit, urges
+from earned import episodes, imported, regulation, session_prep, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
     PracticeRow,
+    SessionNoteRow,
     ToolRow,
     ToolUseRow,
     UrgeDelayRow,
@@ -77,6 +78,15 @@ TABLES: tuple[Table, ...] = (
     Table("practices", PracticeRow, "started_at", regulation.IMPORTED, ("started_at",)),
     Table("tools", ToolRow, "created_at", toolkit.IMPORTED_TOOL, ("created_at",)),
     Table("tool_uses", ToolUseRow, "used_at", toolkit.IMPORTED_USE, ("used_at",)),
+    # --- session prep (roadmap step 3) ---
+    Table(
+        "session_notes",
+        SessionNoteRow,
+        "created_at",
+        session_prep.IMPORTED,
+        ("session_at", "created_at", "updated_at"),
+        session_prep.check_imported_note,
+    ),
 )
 
 
