@@ -18,9 +18,7 @@ from earned.store.models import (
     UrgeDelayRow,
 )
 
-Tokened = TypeVar(
-    "Tokened", ActivationRow, UrgeDelayRow, PracticeRow, ToolUseRow, SessionNoteRow
-)
+Tokened = TypeVar("Tokened", ActivationRow, UrgeDelayRow, PracticeRow, ToolUseRow, SessionNoteRow)
 
 
 def add_once(session: Session, row: Tokened) -> Tokened:
