@@ -135,7 +135,7 @@ def pages(values: dict[str, str]) -> list[str]:
             continue
         # A step of the roadmap is also called `key`.
         here = {**fixed, **values} | ({"key": "doses"} if path.startswith("/roadmap/") else {})
-        out.append(re.sub(r"{(\w+)}", lambda m: here[m.group(1)], path))
+        out.append(re.sub(r"{(\w+)}", lambda m, here=here: here[m.group(1)], path))
     return out
 
 

@@ -6,6 +6,7 @@ One module per group of commands, each command's options beside its handler:
     profile.py          init, unlock, lock, passphrase, demo
     capture.py          log, settle, peak, open  (quick)
     moments.py          list, edit, delete (past moments, full store)
+    prep.py             prep (session prep notes: list, new, show)
     urge.py             wait                     (quick)
     serve.py            serve
     questionnaires.py   assess, results, checkin
@@ -64,6 +65,7 @@ COMMAND_MODULES = {
     "list": "moments",
     "edit": "moments",
     "delete": "moments",
+    "prep": "prep",
     "wait": "urge",
     "serve": "serve",
     "assess": "questionnaires",

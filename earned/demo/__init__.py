@@ -26,6 +26,7 @@ from earned.demo.program import recommits
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.questionnaires import questionnaires
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
+from earned.demo.therapy import session_notes
 
 FORMAT = "earned-export"  # the same constants as earned.reports.export, which imports
 VERSION = 1  # SQLAlchemy; this module stays importable without it.
@@ -203,6 +204,9 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     # The practice program's records draw from their own generator, so adding one never
     # changes the records above for the same seed.
     program = random.Random(seed + 1)  # noqa: S311 - invented data, reproducible on purpose
+    # Session prep: notes before fortnightly sessions (their own random stream).
+    end = start + timedelta(days=span_days)
+    in_the_moment["session_notes"] = session_notes(seed, in_the_moment["activations"], end)
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -25,6 +25,7 @@ KINDS = {
     "practices": "practice",
     "tools": "toolkit tool",
     "tool_uses": "tool use",
+    "session_notes": "session note",
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from collections import defaultdict
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from earned import durations, instruments, journal, recommit, regulation, urges
+from earned import durations, instruments, journal, recommit, regulation, session_prep, urges
 from earned.episodes import pattern_of
 from earned.instruments.model import Instrument, Subscale
 from earned.instruments.scoring import Scores
@@ -55,6 +56,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("tools", "tools.csv", "Self-soothing toolkit"),
     Section("tool_uses", "tool_uses.csv", "Self-soothing toolkit"),
     Section("recommits", "recommits.csv", "Beginning again"),
+    Section("session_notes", "session_notes.csv", "Session prep"),
     Section("settings", "settings.csv", "Settings"),
 )
 
@@ -65,6 +67,9 @@ SECTIONS: tuple[Section, ...] = (
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        # A list of records (a session note's picked items): their JSON, kept whole.
+        return clean(json.dumps(value, ensure_ascii=False))
     if isinstance(value, list):
         return "; ".join(clean(str(v)) for v in value)
     if isinstance(value, dict):
@@ -294,6 +299,25 @@ def _recommits(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     return [*lines, ""]
 
 
+def _session_notes(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Session prep", ""]
+    notes = data.get("session_notes", [])
+    if not notes:
+        return [*lines, "No session notes yet.", ""]
+    for n in notes:
+        session = f", for the session of {_local(n['session_at'], zone)}" if n["session_at"] else ""
+        lines += [f"### Written {_local(n['created_at'], zone)}{session}", ""]
+        if n.get("since_last"):
+            lines += ["Since last time:", "", clean(n["since_last"]), ""]
+        if n.get("to_bring"):
+            lines += ["To bring:", "", clean(n["to_bring"]), ""]
+        for picked in session_prep.picked_of(n.get("picked")):
+            lines.append(clean(f"- {picked.kind_name}: {picked.text}"))
+        if n.get("picked"):
+            lines.append("")
+    return lines
+
+
 def _settings(data: dict[str, Any]) -> list[str]:
     chosen = data.get("settings", {})
     lines = ["## Settings", ""]
@@ -317,6 +341,7 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
         _practices,
         _toolkit,
         _recommits,
+        _session_notes,
     ):
         lines += part(data, zone)
     lines += _settings(data)

@@ -18,7 +18,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, recommit, regulation, toolkit, urges
+from earned import episodes, imported, recommit, regulation, session_prep, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
@@ -26,6 +26,7 @@ from earned.store.models import (
     Base,
     PracticeRow,
     RecommitRow,
+    SessionNoteRow,
     ToolRow,
     ToolUseRow,
     UrgeDelayRow,
@@ -79,6 +80,15 @@ TABLES: tuple[Table, ...] = (
     Table("tools", ToolRow, "created_at", toolkit.IMPORTED_TOOL, ("created_at",)),
     Table("tool_uses", ToolUseRow, "used_at", toolkit.IMPORTED_USE, ("used_at",)),
     Table("recommits", RecommitRow, "made_at", recommit.IMPORTED, ("made_at",)),
+    # --- session prep (roadmap step 3) ---
+    Table(
+        "session_notes",
+        SessionNoteRow,
+        "created_at",
+        session_prep.IMPORTED,
+        ("session_at", "created_at", "updated_at"),
+        session_prep.check_imported_note,
+    ),
 )
 
 

@@ -54,6 +54,7 @@ from earned.web.routes import (
     restore,
     roadmap,
     safety,
+    therapy,
 )
 
 STATIC = Path(__file__).with_name("static")
@@ -105,6 +106,7 @@ ROUTES = (
     data,
     restore,
     roadmap,
+    therapy,
 )
 
 

@@ -17,7 +17,18 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from earned import content, episodes, journal, pacing, recommit, regulation, text, toolkit, zones
+from earned import (
+    content,
+    episodes,
+    journal,
+    pacing,
+    recommit,
+    regulation,
+    session_prep,
+    text,
+    toolkit,
+    zones,
+)
 from earned.web.page import PageContext
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -50,6 +61,8 @@ templates.env.globals["limits"] = {
     "after_answer": journal.MAX_BODY // 5,
     "recommit_noticed": recommit.MAX_NOTICED,
     "recommit_note": recommit.MAX_NOTE,
+    # Session prep (roadmap step 3): since last time, what to bring.
+    "session_text": session_prep.MAX_TEXT,
 }
 
 

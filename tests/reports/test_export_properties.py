@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -26,7 +27,16 @@ from hypothesis import example, find, given
 from hypothesis import strategies as st
 from sqlalchemy import inspect as sa_inspect
 
-from earned import episodes, instruments, journal, recommit, regulation, toolkit, urges
+from earned import (
+    episodes,
+    instruments,
+    journal,
+    recommit,
+    regulation,
+    session_prep,
+    toolkit,
+    urges,
+)
 from earned.errors import EarnedError
 from earned.reports import export, files, readable, tables
 from earned.store import Store
@@ -38,6 +48,7 @@ from earned.store.models import (
     EntryRow,
     PracticeRow,
     RecommitRow,
+    SessionNoteRow,
     SettingRow,
     ToolRow,
     ToolUseRow,
@@ -58,6 +69,7 @@ ROW_OF = {
     "tools": ToolRow,
     "tool_uses": ToolUseRow,
     "recommits": RecommitRow,
+    "session_notes": SessionNoteRow,
 }
 # Every table of the store is drawn here: a new one makes this test fail until it is.
 DRAWN = {"assessments", "answers", "entries", "settings", *ROW_OF}
@@ -363,6 +375,54 @@ def recommits_of(draw: st.DrawFn) -> list[dict[str, Any]]:
     ]
 
 
+# --- session prep (roadmap step 3) ---
+PREP_TEXT = kept_by(
+    lambda v: session_prep.check_text(v, "text"),
+    st.one_of(st.none(), text_up_to(session_prep.MAX_TEXT)),
+)
+PICK_TEXT = kept_by(
+    lambda v: session_prep.check_pick("pattern", "a", v).text,
+    text_up_to(session_prep.MAX_PICKED_TEXT),
+)
+PICK_ID = st.text("0123456789abcdefABCDEF", min_size=1, max_size=session_prep.MAX_PICK_ID)
+
+
+@st.composite
+def picked_lists(draw: st.DrawFn) -> list[dict[str, str]]:
+    """A picked list as a note stores it: distinct (kind, id), up to MAX_PICKED items."""
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(sorted(session_prep.KINDS)), PICK_ID),
+            max_size=session_prep.MAX_PICKED,
+            unique=True,
+        )
+    )
+    return [{"kind": k, "id": i, "text": draw(PICK_TEXT)} for k, i in keys]
+
+
+@st.composite
+def session_notes_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out = []
+    for n_id, token in keyed_records(draw, draw(few)):
+        since, bring, picked = draw(PREP_TEXT), draw(PREP_TEXT), draw(picked_lists())
+        if since is None and bring is None and not picked:
+            bring = "something to bring"  # a note says something (check_imported_note)
+        created = draw(when)
+        out.append(
+            {
+                "id": n_id,
+                "client_token": token,
+                "session_at": draw(st.one_of(st.none(), when)),
+                "since_last": since,
+                "to_bring": bring,
+                "picked": picked,
+                "created_at": created,
+                "updated_at": created + draw(later),
+            }
+        )
+    return out
+
+
 @st.composite
 def journals(draw: st.DrawFn) -> Drawn:
     made = Drawn(
@@ -376,6 +436,7 @@ def journals(draw: st.DrawFn) -> Drawn:
     made.tables["tools"] = draw(tools_of())
     made.tables["tool_uses"] = draw(tool_uses_of([t["id"] for t in made.tables["tools"]]))
     made.tables["recommits"] = draw(recommits_of())
+    made.tables["session_notes"] = draw(session_notes_of())
     return made
 
 
@@ -525,6 +586,8 @@ def csv_cell(value: Any) -> str:
     """How a stored value reads in a CSV cell (module docstring of reports/readable.py)."""
     if value is None:
         return ""
+    if isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        return json.dumps(value, ensure_ascii=False)  # a session note's picked items
     if isinstance(value, list):
         return "; ".join(value)
     if isinstance(value, dict):
@@ -581,6 +644,11 @@ def test_the_markdown_document_holds_every_text_written(made: Drawn) -> None:
     for a in data["activations"]:
         for name in ("trigger", "urge", "action", "person"):
             assert a[name] is None or a[name] in text
+    for n in data["session_notes"]:
+        for name in ("since_last", "to_bring"):
+            assert n[name] is None or n[name] in text
+        for picked in n["picked"]:
+            assert picked["text"] in text
     for key, value in data["settings"].items():
         assert f"- {key}: {value}".rstrip() in text  # the document's end is trimmed
 

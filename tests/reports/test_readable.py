@@ -48,7 +48,15 @@ def test_every_stored_table_has_a_place_in_every_format() -> None:
 def test_the_zip_has_one_table_per_stored_table_with_every_row(data: dict[str, Any]) -> None:
     files = read_zip(readable.to_csv_zip(data))
     assert sorted(files) == sorted({s.csv for s in readable.SECTIONS})
-    for key in ("entries", "activations", "urge_delays", "practices", "tools", "tool_uses"):
+    for key in (
+        "entries",
+        "activations",
+        "urge_delays",
+        "practices",
+        "tools",
+        "tool_uses",
+        "session_notes",
+    ):
         assert len(data[key]) > 0, key
         assert len(files[f"{key}.csv"]) == len(data[key]), key
         assert [r["id"] for r in files[f"{key}.csv"]] == [r["id"] for r in data[key]]
@@ -93,8 +101,14 @@ def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None
     for key in ("assessments", "entries", "activations", "urge_delays", "practices", "tools"):
         empty[key] = []
     empty["tool_uses"] = []
+    empty["session_notes"] = []
     text = readable.to_markdown(empty, UTC)
-    for phrase in ("No questionnaires yet.", "No entries yet.", "No moments logged yet."):
+    for phrase in (
+        "No questionnaires yet.",
+        "No entries yet.",
+        "No moments logged yet.",
+        "No session notes yet.",
+    ):
         assert phrase in text
     files = read_zip(readable.to_csv_zip(empty))
     assert all(rows == [] for name, rows in files.items() if name != "settings.csv")
@@ -140,3 +154,28 @@ def test_markdown_reads_the_who5_scs_sf_and_ecr_r_scores(data: dict[str, Any]) -
     assert "SCS-SF: self-compassion 3.92 (1 to 5)" in text
     assert "ECR-R: attachment anxiety 4.00 (1 to 7), attachment avoidance 4.00 (1 to 7)" in text
     assert "symptom level" not in text.split("## Questionnaires")[1].split("##")[0]
+
+
+def test_session_notes_read_in_the_persons_zone_with_what_was_picked(
+    data: dict[str, Any],
+) -> None:
+    note = {
+        "id": "n" * 32,
+        "client_token": None,
+        "session_at": "2025-03-04T07:00:00+00:00",
+        "since_last": "a steadier fortnight\nmostly",
+        "to_bring": None,
+        "picked": [{"kind": "pattern", "id": "b" * 32, "text": "Fear of being left; and more"}],
+        "created_at": "2025-03-03T09:30:00+00:00",
+        "updated_at": "2025-03-03T09:30:00+00:00",
+    }
+    one = {**copy.deepcopy(data), "session_notes": [note]}
+    text = readable.to_markdown(one, PLUS_TEN)
+    section = text[text.index("## Session prep") :]
+    assert "### Written Mon 3 Mar 2025, 19:30, for the session of Tue 4 Mar 2025, 17:00" in section
+    assert "Since last time:\n\na steadier fortnight\nmostly" in section
+    assert "To bring:" not in section
+    assert "- Recurring patterns: Fear of being left; and more" in section
+    # In the CSV the picked list is its JSON, whole (a "; " join would split its items).
+    (row,) = read_zip(readable.to_csv_zip(one))["session_notes.csv"]
+    assert json.loads(row["picked"]) == note["picked"]

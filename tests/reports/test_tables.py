@@ -17,12 +17,14 @@ from earned.episodes import Pattern
 from earned.errors import EarnedError
 from earned.reports import export, tables
 from earned.reports.tables import TABLES
+from earned.session_prep import Picked
 from earned.store import (
     Store,
     activations,
     entries,
     personal,
     practices,
+    session_notes,
     settings,
     toolkit,
     urge_timers,
@@ -31,6 +33,7 @@ from earned.store.models import (
     ActivationRow,
     EntryRow,
     PracticeRow,
+    SessionNoteRow,
     ToolRow,
     ToolUseRow,
     UrgeDelayRow,
@@ -39,7 +42,7 @@ from tests.support import T0
 
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
-MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow)
+MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow, SessionNoteRow)
 TRICKY = "<b>he said 'later'</b> & \"then\" — 日本語 👩‍👩‍👧 ' OR 1=1; --\nsecond line"
 
 
@@ -91,6 +94,22 @@ def fill(store: Store) -> dict[str, str]:
             session=s, tool_id=walk, before=8, after=3, now=T0 + 50 * MIN, client_token="t1"
         )
         toolkit.record_tool_use(session=s, tool_id=old, before=6, after=6, now=T0 - MIN)
+        # Session prep: one note with everything, one with a line only.
+        session_notes.add_note(
+            session=s,
+            now=T0 + timedelta(days=4),
+            since_last=TRICKY,
+            to_bring="the pull to text",
+            picked=[
+                Picked("activation", full.id, "Mon 02 Mar · " + TRICKY.replace("\n", " ")),
+                Picked("pattern", "b" * 32, "Fear of being left, and the urge to text again"),
+            ],
+            session_at=T0 + timedelta(days=5),
+            client_token="n1",
+        )
+        session_notes.add_note(
+            session=s, now=T0 + timedelta(days=6), since_last=None, to_bring="x", picked=[]
+        )
     return {
         "full": full.id,
         "bare": bare.id,
@@ -121,7 +140,15 @@ def counts(store: Store) -> dict[str, int]:
 
 
 EMPTY = {m.__tablename__: 0 for m in (*MODELS, EntryRow)}
-FULL = {**EMPTY, "activations": 2, "urge_delays": 2, "practices": 2, "tools": 2, "tool_uses": 2}
+FULL = {
+    **EMPTY,
+    "activations": 2,
+    "urge_delays": 2,
+    "practices": 2,
+    "tools": 2,
+    "tool_uses": 2,
+    "session_notes": 2,
+}
 
 
 def round_trip(data: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +162,7 @@ def test_snapshot_restore_snapshot_is_identical(stores: Any) -> None:
     source = stores.new()
     fill(source)
     first = snap(source)
-    assert [len(first[k]) for k in KEYS] == [2, 2, 2, 2, 2]
+    assert [len(first[k]) for k in KEYS] == [2, 2, 2, 2, 2, 2]
     target = stores.new()
     got = restore(target, round_trip(first))
     assert got == {"assessments": 0, "entries": 0, "skipped": 0, **dict.fromkeys(KEYS, 2)}
@@ -201,11 +228,11 @@ def test_restoring_twice_skips_everything_the_second_time(stores: Any) -> None:
     assert restore(target, data) == {
         "assessments": 0,
         "entries": 0,
-        "skipped": 10,
+        "skipped": sum(FULL.values()),
         **dict.fromkeys(KEYS, 0),
     }
     assert counts(target) == FULL
-    assert restore(source, data)["skipped"] == 10
+    assert restore(source, data)["skipped"] == sum(FULL.values())
 
 
 def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> None:
@@ -215,7 +242,7 @@ def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> 
     for a in data["activations"]:
         for key in ("onset_at", "created_at"):
             a[key] = datetime.fromisoformat(a[key]).astimezone(tz).isoformat()
-    assert restore(store, data)["skipped"] == 10
+    assert restore(store, data)["skipped"] == sum(FULL.values())
 
 
 def test_client_tokens_are_compared_exactly(store: Store) -> None:
@@ -454,6 +481,35 @@ DAMAGED: list[tuple[str, Damage, str]] = [
     ("unknown activation", _set("urge_delays", 0, activation_id="f" * 32), "cannot store"),
     ("token too long", _set("practices", 0, client_token="t" * 65), "repeat-guard token"),
     ("token a number", _set("activations", 0, client_token=7), "repeat-guard token"),
+    # session notes: the picked list's shape and limits, and a note that says something
+    ("picked not a list", _set("session_notes", 0, picked={"kind": "pattern"}), "wrong kind"),
+    (
+        "picked item with another key",
+        _set("session_notes", 0, picked=[{"kind": "pattern", "id": "b", "text": "t", "x": 1}]),
+        "wrong kind",
+    ),
+    (
+        "picked of an unknown kind",
+        _set("session_notes", 0, picked=[{"kind": "letter", "id": "b", "text": "t"}]),
+        "kind earned does not know",
+    ),
+    (
+        "picked text too long",
+        _set("session_notes", 0, picked=[{"kind": "pattern", "id": "b", "text": "t" * 601}]),
+        "601 characters",
+    ),
+    (
+        "picked twice",
+        _set("session_notes", 0, picked=[{"kind": "pattern", "id": "b", "text": "t"}] * 2),
+        "picked twice",
+    ),
+    ("note text too long", _set("session_notes", 1, to_bring="b" * 4001), "4,001 characters"),
+    ("empty note", _set("session_notes", 1, to_bring=None), "nothing in it"),
+    (
+        "note changed before written",
+        _set("session_notes", 0, updated_at="2026-03-01T00:00:00+00:00"),
+        "changed before it was written",
+    ),
 ]
 
 
@@ -504,7 +560,14 @@ def test_damaged_records_import_nothing(
 
 
 def test_every_table_is_described_once() -> None:
-    assert KEYS == ["activations", "urge_delays", "practices", "tools", "tool_uses"]
+    assert KEYS == [
+        "activations",
+        "urge_delays",
+        "practices",
+        "tools",
+        "tool_uses",
+        "session_notes",
+    ]
     for table in TABLES:
         columns = {c.key for c in table.model.__table__.columns}
         # Each column is the id, a time, or has a check: nothing is imported unchecked.

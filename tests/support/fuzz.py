@@ -133,6 +133,8 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     go(use.group(1), {"before": "6", "after": "3"})
     go("/regulate/practice", {"kind": "movement", "minutes": "5", "note": "a walk"})
     go("/regulate/ground/done", {"started": "1", "see": "the lamp", "save_note": "1"})
+    # Session prep: a note with a moment picked (the note's own pages hold its forms).
+    go("/therapy/prep/new", {"since_last": "a long week", "pick": f"activation:{detailed}"})
     web.post(client, "/data/region", {"region": "ca"})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.

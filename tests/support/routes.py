@@ -180,6 +180,21 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/recommit"): Sample(
         "/recommit", "redirect", {"practice": "breathe", "noticed": "a hard month"}
     ),
+    # working with a therapist: the guide, the questions, session prep
+    ("GET", "/therapy"): Sample("/therapy"),
+    ("GET", "/therapy/approaches/{key}"): Sample("/therapy/approaches/emdr"),
+    ("GET", "/therapy/questions"): Sample("/therapy/questions"),
+    ("GET", "/therapy/prep"): Sample("/therapy/prep"),
+    ("GET", "/therapy/prep/new"): Sample("/therapy/prep/new"),
+    ("POST", "/therapy/prep/new"): Sample(
+        "/therapy/prep/new", "redirect", {"to_bring": "how to pace the next weeks"}
+    ),
+    ("GET", "/therapy/prep/{note_id}"): Sample("/therapy/prep/{note}"),
+    ("GET", "/therapy/prep/{note_id}/edit"): Sample("/therapy/prep/{note}/edit"),
+    ("POST", "/therapy/prep/{note_id}"): Sample(
+        "/therapy/prep/{note}", "redirect", {"since_last": "a steadier fortnight"}
+    ),
+    ("POST", "/therapy/prep/{note_id}/delete"): Sample("/therapy/prep/{note}/delete", "redirect"),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),
@@ -265,7 +280,8 @@ class Seeded:
 
 def seed(root: Path, journal_template: Template) -> Seeded:
     """A journal with a finished and an open questionnaire, a check-in, an entry, a moment,
-    an urge timer and a tool, made through the pages themselves, under `root`."""
+    an urge timer, a tool and a session note, made through the pages themselves, under
+    `root`."""
     web = Web(root / "seeded", journal_template)
     client = web.unlocked_client()
     ids = {"key": PROMPTS[0], "done": web.complete(client, values_for("mid"))}
@@ -277,6 +293,8 @@ def seed(root: Path, journal_template: Template) -> Seeded:
     ids["urge"] = location(web.post(client, "/urge", {"custom": "leave"})).split("/")[2]
     web.post(client, "/regulate/toolkit", {"name": "walk"})
     ids["tool"] = web._read(lambda s: toolkit.toolkit(session=s))[0].tool_id
+    prep = {"since_last": "a hard week", "pick": f"activation:{ids['activation']}"}
+    ids["note"] = location(web.post(client, "/therapy/prep/new", prep)).split("/")[3].split("?")[0]
     other = Web(root / "other", journal_template)
     source = other.unlocked_client()
     other.add_reflection(source, "from the other journal")
