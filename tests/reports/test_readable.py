@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from earned import demo, journal
-from earned.reports import export, readable
+from earned.reports import export, readable, tables
 from earned.store.models import Base
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -98,10 +98,8 @@ def test_markdown_is_for_people_times_in_their_zone_and_questions_in_words(
 
 def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None:
     empty = copy.deepcopy(data)
-    for key in ("assessments", "entries", "activations", "urge_delays", "practices", "tools"):
+    for key in ("assessments", "entries", *(t.key for t in tables.TABLES)):
         empty[key] = []
-    empty["tool_uses"] = []
-    empty["session_notes"] = []
     text = readable.to_markdown(empty, UTC)
     for phrase in (
         "No questionnaires yet.",

@@ -31,6 +31,7 @@ from earned.store import (
 )
 from earned.store.models import (
     ActivationRow,
+    Base,
     EntryRow,
     PracticeRow,
     SessionNoteRow,
@@ -560,14 +561,14 @@ def test_damaged_records_import_nothing(
 
 
 def test_every_table_is_described_once() -> None:
-    assert KEYS == [
-        "activations",
-        "urge_delays",
-        "practices",
-        "tools",
-        "tool_uses",
-        "session_notes",
-    ]
+    # Every stored table but the questionnaires, entries and settings (export.py writes
+    # those itself), each once, after every table it refers to (import inserts in order).
+    own = {"assessments", "answers", "entries", "settings"}
+    assert sorted(KEYS) == sorted(set(Base.metadata.tables) - own)
+    assert len(KEYS) == len(set(KEYS))
+    for n, table in enumerate(TABLES):
+        refers = {fk.column.table.name for fk in table.model.__table__.foreign_keys} - own
+        assert refers <= set(KEYS[:n]), (table.key, refers - set(KEYS[:n]))
     for table in TABLES:
         columns = {c.key for c in table.model.__table__.columns}
         # Each column is the id, a time, or has a check: nothing is imported unchecked.
