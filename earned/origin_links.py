@@ -12,6 +12,7 @@ the link keeps the words the person chose, as they chose them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ KIND_NAMES = {"pattern": "a pattern", "trigger": "a trigger", "belief": "a belie
 PATTERN_JOIN = "\n"
 MAX_TARGET = max(2 * MAX_PATTERN_PART + len(PATTERN_JOIN), MAX_SHORT_TEXT, imported.MAX_ID)
 TRIGGERS_OFFERED = 30  # the most recent distinct triggers offered for a link
+CHOICE_DIGITS = 24  # hex digits of a target's digest in a form
 _LINE_END = re.compile("\r+\n")
 
 
@@ -53,6 +55,14 @@ class Target:
     kind: str
     key: str
     label: str
+
+    @property
+    def choice(self) -> str:
+        """How a form names it: "kind:" and a digest of the key. A key can hold line
+        breaks (a trigger typed over two lines), which a browser rewrites in a form's
+        values, so the key itself cannot travel in one."""
+        digest = hashlib.sha256(self.key.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"{self.kind}:{digest[:CHOICE_DIGITS]}"
 
 
 def pattern_key(fear: str, urge: str) -> str:
@@ -101,12 +111,6 @@ def check_target(target: str | None) -> str:
     return check_valid(target, "link")
 
 
-def split_choice(choice: str | None) -> tuple[str, str]:
-    """The form's one choice, "kind:key", as (kind, key)."""
-    kind, _, key = (choice or "").partition(":")
-    return check_kind(kind), check_target(key)
-
-
 def check_link(
     *,
     entry_kind: str,
@@ -125,10 +129,11 @@ def check_link(
             "Those words are not in this entry as it is saved now. Select them in the "
             "entry, or copy them exactly."
         )
-    kind, key = split_choice(choice)
-    if not any(t.kind == kind and t.key == key for t in offered):
+    check_kind((choice or "").partition(":")[0])
+    chosen = next((t for t in offered if t.choice == choice), None)
+    if chosen is None:
         raise EarnedError("Choose one of the patterns, triggers or beliefs offered.")
-    return text, kind, key
+    return text, chosen.kind, chosen.key
 
 
 def targets(

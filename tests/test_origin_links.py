@@ -24,9 +24,16 @@ OFFERED = origin_links.targets(
 )
 
 
-def link(passage: str | None, choice: str | None, *, kind: str = "origin") -> tuple[str, str, str]:
+def choice(kind: str, key: str) -> str:
+    return origin_links.Target(kind, key, "").choice
+
+
+def link(passage: str | None, chosen: str | None, *, kind: str = "origin") -> tuple[str, str, str]:
+    """check_link on BODY; `chosen` is "kind:key", sent as a form names it."""
+    kind_of, _, key = (chosen or "").partition(":")
+    sent = choice(kind_of, key) if key else chosen
     return origin_links.check_link(
-        entry_kind=kind, entry_body=BODY, passage=passage, choice=choice, offered=OFFERED
+        entry_kind=kind, entry_body=BODY, passage=passage, choice=sent, offered=OFFERED
     )
 
 
@@ -39,6 +46,14 @@ def test_what_can_be_linked() -> None:
         ("belief", "b" * 32),
     ]
     assert OFFERED[0].label == "the fear of being left, and the urge to send another text"
+
+
+def test_a_form_names_a_target_without_its_line_breaks() -> None:
+    two_lines = origin_links.Target("trigger", "no reply\r\nfor hours", "")
+    assert "\n" not in two_lines.choice and "\r" not in two_lines.choice
+    assert two_lines.choice.startswith("trigger:")
+    assert len({t.choice for t in OFFERED}) == len(OFFERED)
+    assert two_lines.choice != origin_links.Target("trigger", "no reply\nfor hours", "").choice
 
 
 def test_triggers_offered_are_few_and_distinct() -> None:
@@ -70,6 +85,7 @@ def test_a_passage_of_the_entry_links_to_an_offered_target() -> None:
         ("Mum went quiet", "person:Sam", "Choose what to link"),
         ("Mum went quiet", "", "Choose what to link"),
         ("Mum went quiet", "trigger:", "Choose one of"),
+        ("Mum went quiet", "trigger:a short reply!", "Choose one of"),
         ("x" * (origin_links.MAX_PASSAGE + 1), "trigger:a short reply", "1,001 characters"),
     ],
 )

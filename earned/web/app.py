@@ -43,6 +43,7 @@ from earned.web.render import render
 from earned.web.routes import (
     assess,
     auth,
+    beliefs,
     checkin,
     data,
     history,
@@ -103,6 +104,7 @@ ROUTES = (
     regulate,
     data,
     restore,
+    beliefs,  # core beliefs, and origin-story passages linked to today
 )
 
 

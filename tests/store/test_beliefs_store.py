@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from earned import beliefs as rules
 from earned.episodes import Pattern
 from earned.errors import EarnedError
+from earned.origin_links import Target
 from earned.store import Store, activations, entries
 from earned.store import beliefs as store_beliefs
 from earned.store import origin_links as store_links
@@ -46,6 +47,11 @@ def add(store: Store, text: str = "I am too much.", strength: Any = 80, **kw: An
 def rate(store: Store, belief_id: str, strength: Any, at: datetime, **kw: Any) -> rules.Rating:
     with store.session() as s:
         return store_beliefs.rate(session=s, belief_id=belief_id, strength=strength, now=at, **kw)
+
+
+def choice(kind: str, key: str) -> str:
+    """How the origin page's form names a target."""
+    return Target(kind, key, "").choice
 
 
 def origin_entry(store: Store, body: str = ORIGIN, kind: str = "origin") -> str:
@@ -251,7 +257,11 @@ def test_deleting_the_origin_entry_unlinks_the_belief_and_removes_its_passages(
     b = add(store, origin_entry_id=entry)
     with store.session() as s:
         store_links.add_link(
-            session=s, entry_id=entry, passage="Mum went quiet", choice=f"belief:{b.id}", now=NOW
+            session=s,
+            entry_id=entry,
+            passage="Mum went quiet",
+            choice=choice("belief", b.id),
+            now=NOW,
         )
     with store.session() as s:
         entries.delete_entry(session=s, entry_id=entry)
@@ -288,9 +298,9 @@ def test_a_passage_links_to_a_belief_a_trigger_and_a_pattern(store: Store) -> No
             store_links.add_link(session=s, entry_id=entry, passage=p, choice=c, now=NOW + n * DAY)
             for n, (p, c) in enumerate(
                 [
-                    ("Mum went quiet.", f"belief:{b.id}"),
-                    ("keep the hard days", "trigger:no reply for hours"),
-                    ("When I cried", "pattern:being left\ntext again"),
+                    ("Mum went quiet.", choice("belief", b.id)),
+                    ("keep the hard days", choice("trigger", "no reply for hours")),
+                    ("When I cried", choice("pattern", "being left\ntext again")),
                 ]
             )
         ]
@@ -307,15 +317,16 @@ def test_a_refused_link_saves_nothing(store: Store) -> None:
     note = origin_entry(store, "Mum went quiet", kind="note")
     b = add(store)
     cases = [
-        (entry, "Dad went quiet", f"belief:{b.id}", "not in this entry"),
-        (entry, "Mum went quiet", "belief:" + "0" * 32, "Choose one of"),
-        (note, "Mum went quiet", f"belief:{b.id}", "origin-story entries"),
-        ("0" * 32, "Mum went quiet", f"belief:{b.id}", "entry does not exist"),
+        (entry, "Dad went quiet", choice("belief", b.id), "not in this entry"),
+        (entry, "Mum went quiet", choice("belief", "0" * 32), "Choose one of"),
+        (entry, "Mum went quiet", f"belief:{b.id}", "Choose one of"),
+        (note, "Mum went quiet", choice("belief", b.id), "origin-story entries"),
+        ("0" * 32, "Mum went quiet", choice("belief", b.id), "entry does not exist"),
     ]
-    for entry_id, passage, choice, message in cases:
+    for entry_id, passage, chosen, message in cases:
         with pytest.raises(EarnedError, match=message), store.session() as s:
             store_links.add_link(
-                session=s, entry_id=entry_id, passage=passage, choice=choice, now=NOW
+                session=s, entry_id=entry_id, passage=passage, choice=chosen, now=NOW
             )
     assert count(store, OriginLinkRow) == 0
     with pytest.raises(EarnedError, match="link does not exist"), store.session() as s:
