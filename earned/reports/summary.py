@@ -17,6 +17,9 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "practices": ("practice", "practices"),
     "tools": ("toolkit tool", "toolkit tools"),
     "tool_uses": ("tool use", "tool uses"),
+    "beliefs": ("core belief", "core beliefs"),
+    "belief_ratings": ("belief rating", "belief ratings"),
+    "origin_links": ("origin-story link", "origin-story links"),
 }
 SKIPPED = "skipped"
 

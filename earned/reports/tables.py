@@ -18,12 +18,15 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, regulation, toolkit, urges
+from earned import beliefs, episodes, imported, origin_links, regulation, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
+    BeliefRatingRow,
+    BeliefRow,
+    OriginLinkRow,
     PracticeRow,
     ToolRow,
     ToolUseRow,
@@ -77,6 +80,16 @@ TABLES: tuple[Table, ...] = (
     Table("practices", PracticeRow, "started_at", regulation.IMPORTED, ("started_at",)),
     Table("tools", ToolRow, "created_at", toolkit.IMPORTED_TOOL, ("created_at",)),
     Table("tool_uses", ToolUseRow, "used_at", toolkit.IMPORTED_USE, ("used_at",)),
+    # --- core beliefs and origin-story links (after entries, which they may name) ---
+    Table(
+        "beliefs",
+        BeliefRow,
+        "created_at",
+        beliefs.IMPORTED_BELIEF,
+        ("created_at", "updated_at"),
+    ),
+    Table("belief_ratings", BeliefRatingRow, "rated_at", beliefs.IMPORTED_RATING, ("rated_at",)),
+    Table("origin_links", OriginLinkRow, "created_at", origin_links.IMPORTED, ("created_at",)),
 )
 
 

@@ -39,6 +39,7 @@ from tests.support import T0
 
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
+FILLED = ["activations", "urge_delays", "practices", "tools", "tool_uses"]  # by fill()
 MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow)
 TRICKY = "<b>he said 'later'</b> & \"then\" — 日本語 👩‍👩‍👧 ' OR 1=1; --\nsecond line"
 
@@ -135,10 +136,19 @@ def test_snapshot_restore_snapshot_is_identical(stores: Any) -> None:
     source = stores.new()
     fill(source)
     first = snap(source)
-    assert [len(first[k]) for k in KEYS] == [2, 2, 2, 2, 2]
+    assert {k: len(first[k]) for k in KEYS} == {
+        **dict.fromkeys(KEYS, 0),
+        **dict.fromkeys(FILLED, 2),
+    }
     target = stores.new()
     got = restore(target, round_trip(first))
-    assert got == {"assessments": 0, "entries": 0, "skipped": 0, **dict.fromkeys(KEYS, 2)}
+    assert got == {
+        "assessments": 0,
+        "entries": 0,
+        "skipped": 0,
+        **dict.fromkeys(KEYS, 0),
+        **dict.fromkeys(FILLED, 2),
+    }
     second = snap(target)
     assert second == first
     assert counts(target) == FULL
@@ -504,7 +514,13 @@ def test_damaged_records_import_nothing(
 
 
 def test_every_table_is_described_once() -> None:
-    assert KEYS == ["activations", "urge_delays", "practices", "tools", "tool_uses"]
+    assert [
+        *FILLED,
+        # core beliefs and origin-story links (their round trip: test_export_properties.py)
+        "beliefs",
+        "belief_ratings",
+        "origin_links",
+    ] == KEYS
     for table in TABLES:
         columns = {c.key for c in table.model.__table__.columns}
         # Each column is the id, a time, or has a check: nothing is imported unchecked.
