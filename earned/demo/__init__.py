@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from earned import instruments, onboarding
+from earned.demo.beliefs import beliefs
 from earned.demo.moments import moments
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
@@ -197,6 +198,8 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     entries = _entries(rng, start, span_days, stretches)
     assessments.sort(key=lambda a: (a["started_at"], a["id"]))
     in_the_moment = moments(rng, start, span_days, stretches)
+    # Core beliefs re-rated over months, and origin-story passages linked to today.
+    in_the_moment |= beliefs(rng, start, span_days, stretches, entries, in_the_moment)
     return {
         "format": FORMAT,
         "version": VERSION,
