@@ -50,6 +50,7 @@ from urllib.parse import quote_from_bytes, urlsplit
 import httpx2
 from sqlalchemy.orm import Session
 
+from earned import origin_links
 from earned.store import personal
 from earned.web import security
 from earned.web.render import templates
@@ -134,6 +135,13 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     go("/regulate/practice", {"kind": "movement", "minutes": "5", "note": "a walk"})
     go("/regulate/ground/done", {"started": "1", "see": "the lamp", "save_note": "1"})
     web.post(client, "/data/region", {"region": "ca"})
+    # core beliefs, re-rated, and a passage of the origin story linked to one
+    made = go("/beliefs", {"belief": "people pull away", "strength": "70", "rerate_days": "14"})
+    belief = made.split("/")[2].split("?")[0]
+    go(f"/beliefs/{belief}/rate", {"strength": "60", "note": "a calmer week"})
+    origin = web.entries("origin")[0].id
+    chosen = origin_links.Target("belief", belief, "").choice
+    go(f"/origin/{origin}/links", {"passage": "when I was", "choice": chosen})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.
     shown = [
