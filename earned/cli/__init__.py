@@ -11,6 +11,7 @@ One module per group of commands, each command's options beside its handler:
     serve.py            serve
     questionnaires.py   assess, results, checkin
     roadmap.py          roadmap, recommit
+    beliefs.py          belief (list, add, rate core beliefs)
     data.py             export, import, backup, restore, delete-everything
     completion.py       completion (the shell's Tab completion, from argcomplete)
     common.py           what they share: Command, passphrases, the profile, times, text
@@ -73,6 +74,7 @@ COMMAND_MODULES = {
     "checkin": "questionnaires",
     "roadmap": "roadmap",
     "recommit": "roadmap",
+    "belief": "beliefs",
     "export": "data",
     "import": "data",
     "backup": "data",

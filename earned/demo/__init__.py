@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from earned import instruments, onboarding
+from earned.demo.beliefs import beliefs
 from earned.demo.moments import moments
 from earned.demo.program import recommits
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
@@ -207,6 +208,8 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     # Session prep: notes before fortnightly sessions (their own random stream).
     end = start + timedelta(days=span_days)
     in_the_moment["session_notes"] = session_notes(seed, in_the_moment["activations"], end)
+    # Core beliefs re-rated over months, and origin-story passages linked to today.
+    in_the_moment |= beliefs(rng, start, span_days, stretches, entries, in_the_moment)
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -23,7 +23,16 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from earned import durations, instruments, journal, recommit, regulation, session_prep, urges
+from earned import (
+    durations,
+    instruments,
+    journal,
+    origin_links,
+    recommit,
+    regulation,
+    session_prep,
+    urges,
+)
 from earned.episodes import pattern_of
 from earned.instruments.model import Instrument, Subscale
 from earned.instruments.scoring import Scores
@@ -57,6 +66,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("tool_uses", "tool_uses.csv", "Self-soothing toolkit"),
     Section("recommits", "recommits.csv", "Beginning again"),
     Section("session_notes", "session_notes.csv", "Session prep"),
+    Section("beliefs", "beliefs.csv", "Core beliefs"),
+    Section("belief_ratings", "belief_ratings.csv", "Core beliefs"),
+    Section("origin_links", "origin_links.csv", "Core beliefs"),
     Section("settings", "settings.csv", "Settings"),
 )
 
@@ -318,6 +330,60 @@ def _session_notes(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     return lines
 
 
+# --- core beliefs and origin-story links ---
+
+
+def _beliefs(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    """Each belief with its words, its ratings over time and the origin-story passages
+    linked to it; then the passages linked to patterns and triggers."""
+    lines = ["## Core beliefs", ""]
+    records = data.get("beliefs", [])
+    links = data.get("origin_links", [])
+    if not records and not links:
+        return [*lines, "No beliefs yet.", ""]
+    rated: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in data.get("belief_ratings", []):
+        rated[r["belief_id"]].append(r)
+    ids = {b["id"] for b in records}
+    linked: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        to_belief = link["target_kind"] == "belief" and link["target"] in ids
+        linked[link["target"] if to_belief else ""].append(link)
+    fields = (
+        ("evidence_for", "What seems to support it"),
+        ("evidence_against", "What doesn't fit it"),
+        ("alternative", "A kinder, more accurate belief"),
+        ("origin", "Where it may have come from"),
+    )
+    for b in records:
+        state = " (put away)" if b.get("archived") else ""
+        lines += [clean(f"### {b['belief']}{state}"), "", f"Written {_day(b['created_at'], zone)}."]
+        if b.get("rerate_days"):
+            lines.append(f"Re-rated every {b['rerate_days']} days.")
+        lines.append("")
+        for key, name in fields:
+            if b.get(key):
+                lines += [f"*{name}:*", "", clean(b[key]), ""]
+        for r in rated[b["id"]]:
+            other = r.get("alternative_strength")
+            also = f"; the kinder belief {other}" if other is not None else ""
+            note = f". {r['note']}" if r.get("note") else ""
+            lines.append(
+                clean(f"- {_day(r['rated_at'], zone)}: {r['strength']} of 100{also}{note}")
+            )
+        for link in linked[b["id"]]:
+            lines.append(clean(f'- From the origin story: "{link["passage"]}"'))
+        lines.append("")
+    others = linked[""]
+    if others:
+        lines += ["### Other origin-story passages linked to today", ""]
+        for link in others:
+            what = origin_links.label(link["target_kind"], link["target"], {})
+            lines.append(clean(f'- "{link["passage"]}", linked to {what}'))
+        lines.append("")
+    return lines
+
+
 def _settings(data: dict[str, Any]) -> list[str]:
     chosen = data.get("settings", {})
     lines = ["## Settings", ""]
@@ -340,6 +406,7 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
         _urge_timers,
         _practices,
         _toolkit,
+        _beliefs,
         _recommits,
         _session_notes,
     ):

@@ -18,6 +18,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "tools": ("toolkit tool", "toolkit tools"),
     "tool_uses": ("tool use", "tool uses"),
     "session_notes": ("session note", "session notes"),
+    "beliefs": ("core belief", "core beliefs"),
+    "belief_ratings": ("belief rating", "belief ratings"),
+    "origin_links": ("origin-story link", "origin-story links"),
+    "recommits": ("time of beginning again", "times of beginning again"),
 }
 SKIPPED = "skipped"
 

@@ -18,12 +18,25 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, recommit, regulation, session_prep, toolkit, urges
+from earned import (
+    beliefs,
+    episodes,
+    imported,
+    origin_links,
+    recommit,
+    regulation,
+    session_prep,
+    toolkit,
+    urges,
+)
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
+    BeliefRatingRow,
+    BeliefRow,
+    OriginLinkRow,
     PracticeRow,
     RecommitRow,
     SessionNoteRow,
@@ -89,6 +102,16 @@ TABLES: tuple[Table, ...] = (
         ("session_at", "created_at", "updated_at"),
         session_prep.check_imported_note,
     ),
+    # --- core beliefs and origin-story links (after entries, which they may name) ---
+    Table(
+        "beliefs",
+        BeliefRow,
+        "created_at",
+        beliefs.IMPORTED_BELIEF,
+        ("created_at", "updated_at"),
+    ),
+    Table("belief_ratings", BeliefRatingRow, "rated_at", beliefs.IMPORTED_RATING, ("rated_at",)),
+    Table("origin_links", OriginLinkRow, "created_at", origin_links.IMPORTED, ("created_at",)),
 )
 
 

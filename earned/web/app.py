@@ -43,6 +43,7 @@ from earned.web.render import render
 from earned.web.routes import (
     assess,
     auth,
+    beliefs,
     checkin,
     data,
     history,
@@ -107,6 +108,7 @@ ROUTES = (
     restore,
     roadmap,
     therapy,
+    beliefs,  # core beliefs, and origin-story passages linked to today
 )
 
 

@@ -28,9 +28,11 @@ from hypothesis import strategies as st
 from sqlalchemy import inspect as sa_inspect
 
 from earned import (
+    beliefs,
     episodes,
     instruments,
     journal,
+    origin_links,
     recommit,
     regulation,
     session_prep,
@@ -45,7 +47,10 @@ from earned.store.models import (
     AnswerRow,
     AssessmentRow,
     Base,
+    BeliefRatingRow,
+    BeliefRow,
     EntryRow,
+    OriginLinkRow,
     PracticeRow,
     RecommitRow,
     SessionNoteRow,
@@ -70,6 +75,10 @@ ROW_OF = {
     "tool_uses": ToolUseRow,
     "recommits": RecommitRow,
     "session_notes": SessionNoteRow,
+    # core beliefs and origin-story links
+    "beliefs": BeliefRow,
+    "belief_ratings": BeliefRatingRow,
+    "origin_links": OriginLinkRow,
 }
 # Every table of the store is drawn here: a new one makes this test fail until it is.
 DRAWN = {"assessments", "answers", "entries", "settings", *ROW_OF}
@@ -423,6 +432,79 @@ def session_notes_of(draw: st.DrawFn) -> list[dict[str, Any]]:
     return out
 
 
+# --- core beliefs and origin-story links ---
+BELIEF = kept_by(beliefs.check_belief, text_up_to(beliefs.MAX_BELIEF))
+BELIEF_TEXT = {
+    name: kept_by(
+        lambda v, n=name: beliefs.check_field(n, v), st.one_of(st.none(), text_up_to(limit))
+    )
+    for name, (_what, limit) in beliefs.TEXT_FIELDS.items()
+}
+STRENGTH = st.integers(beliefs.STRENGTH_MIN, beliefs.STRENGTH_MAX)
+RATING_NOTE = kept_by(beliefs.check_note, st.one_of(st.none(), text_up_to(beliefs.MAX_NOTE)))
+PASSAGE = kept_by(origin_links.check_passage, text_up_to(origin_links.MAX_PASSAGE))
+LINK_TARGET = kept_by(origin_links.check_target, text_up_to(origin_links.MAX_TARGET))
+
+
+@st.composite
+def beliefs_of(draw: st.DrawFn, entries: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for b_id, _ in keyed_records(draw, draw(few), token=False):
+        created = draw(when)
+        out.append(
+            {
+                "id": b_id,
+                "belief": draw(BELIEF),
+                **{name: draw(values) for name, values in BELIEF_TEXT.items()},
+                "origin_entry_id": draw(st.sampled_from([None, *entries])),
+                "rerate_days": draw(
+                    st.one_of(
+                        st.none(), st.integers(beliefs.RERATE_MIN_DAYS, beliefs.RERATE_MAX_DAYS)
+                    )
+                ),
+                "created_at": created,
+                "updated_at": created + draw(later),
+                "archived": draw(st.booleans()),
+            }
+        )
+    return out
+
+
+@st.composite
+def belief_ratings_of(draw: st.DrawFn, owners: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r_id,
+            "client_token": token,
+            "belief_id": draw(st.sampled_from(owners)),
+            "rated_at": draw(when),
+            "strength": draw(STRENGTH),
+            "alternative_strength": draw(st.one_of(st.none(), STRENGTH)),
+            "note": draw(RATING_NOTE),
+        }
+        for r_id, token in keyed_records(draw, draw(few) if owners else 0)
+    ]
+
+
+@st.composite
+def origin_links_of(draw: st.DrawFn, entries: list[str], owners: list[str]) -> list[dict[str, Any]]:
+    out = []
+    for l_id, _ in keyed_records(draw, draw(few) if entries else 0, token=False):
+        kind = draw(st.sampled_from(origin_links.KINDS))
+        target = draw(st.sampled_from(owners)) if kind == "belief" and owners else draw(LINK_TARGET)
+        out.append(
+            {
+                "id": l_id,
+                "entry_id": draw(st.sampled_from(entries)),
+                "passage": draw(PASSAGE),
+                "target_kind": kind,
+                "target": target,
+                "created_at": draw(when),
+            }
+        )
+    return out
+
+
 @st.composite
 def journals(draw: st.DrawFn) -> Drawn:
     made = Drawn(
@@ -437,6 +519,12 @@ def journals(draw: st.DrawFn) -> Drawn:
     made.tables["tool_uses"] = draw(tool_uses_of([t["id"] for t in made.tables["tools"]]))
     made.tables["recommits"] = draw(recommits_of())
     made.tables["session_notes"] = draw(session_notes_of())
+    # core beliefs and origin-story links
+    entry_ids = [e["id"] for e in made.entries]
+    made.tables["beliefs"] = draw(beliefs_of(entry_ids))
+    owners = [b["id"] for b in made.tables["beliefs"]]
+    made.tables["belief_ratings"] = draw(belief_ratings_of(owners))
+    made.tables["origin_links"] = draw(origin_links_of(entry_ids, owners))
     return made
 
 
@@ -649,6 +737,13 @@ def test_the_markdown_document_holds_every_text_written(made: Drawn) -> None:
             assert n[name] is None or n[name] in text
         for picked in n["picked"]:
             assert picked["text"] in text
+    for b in data["beliefs"]:
+        for name in ("belief", *beliefs.TEXT_FIELDS):
+            assert b[name] is None or b[name] in text
+    for r in data["belief_ratings"]:
+        assert r["note"] is None or r["note"] in text
+    for link in data["origin_links"]:
+        assert link["passage"] in text
     for key, value in data["settings"].items():
         assert f"- {key}: {value}".rstrip() in text  # the document's end is trimmed
 

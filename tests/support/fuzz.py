@@ -50,6 +50,7 @@ from urllib.parse import quote_from_bytes, urlsplit
 import httpx2
 from sqlalchemy.orm import Session
 
+from earned import origin_links
 from earned.store import personal
 from earned.web import security
 from earned.web.render import templates
@@ -136,6 +137,13 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     # Session prep: a note with a moment picked (the note's own pages hold its forms).
     go("/therapy/prep/new", {"since_last": "a long week", "pick": f"activation:{detailed}"})
     web.post(client, "/data/region", {"region": "ca"})
+    # core beliefs, re-rated, and a passage of the origin story linked to one
+    made = go("/beliefs", {"belief": "people pull away", "strength": "70", "rerate_days": "14"})
+    belief = made.split("/")[2].split("?")[0]
+    go(f"/beliefs/{belief}/rate", {"strength": "60", "note": "a calmer week"})
+    origin = web.entries("origin")[0].id
+    chosen = origin_links.Target("belief", belief, "").choice
+    go(f"/origin/{origin}/links", {"passage": "when I was", "choice": chosen})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.
     shown = [

@@ -16,8 +16,9 @@ from typing import Any, Literal
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from earned import paths
+from earned import origin_links, paths
 from earned.store import backups, toolkit
+from earned.store import origin_links as origin_link_store
 from earned.web.app import create_app
 from tests.support import PASSPHRASE
 from tests.support.journals import Template, as_template
@@ -67,6 +68,12 @@ class Sample:
 
 ALL_STATES: tuple[State, ...] = ("fresh", "locked", "unlocked")
 ECR_PAGE_1 = {f"q{item.number}": "3" for item in ECR.page_items(1)} | {"direction": "next"}
+
+# The seeded origin story, and a trigger of a seeded moment a passage of it is linked to.
+SEED_ORIGIN = "When I cried, the house went quiet. I learned to keep the hard days to myself."
+SEED_PASSAGE = "I learned to keep the hard days to myself."
+SEED_TRIGGER = "no reply for hours"
+SEED_CHOICE = origin_links.Target("trigger", SEED_TRIGGER, "").choice
 
 SAMPLES: dict[Route, Sample] = {
     # first run, unlock, lock, onboarding, home
@@ -195,6 +202,26 @@ SAMPLES: dict[Route, Sample] = {
         "/therapy/prep/{note}", "redirect", {"since_last": "a steadier fortnight"}
     ),
     ("POST", "/therapy/prep/{note_id}/delete"): Sample("/therapy/prep/{note}/delete", "redirect"),
+    # core beliefs, and origin-story passages linked to today
+    ("GET", "/beliefs"): Sample("/beliefs"),
+    ("GET", "/beliefs/new"): Sample("/beliefs/new"),
+    ("POST", "/beliefs"): Sample(
+        "/beliefs", "redirect", {"belief": "I am too much.", "strength": "70", "rerate_days": "14"}
+    ),
+    ("GET", "/beliefs/{belief_id}"): Sample("/beliefs/{belief}"),
+    ("POST", "/beliefs/{belief_id}"): Sample(
+        "/beliefs/{belief}", "redirect", {"belief": "I can be too much.", "rerate_days": "7"}
+    ),
+    ("POST", "/beliefs/{belief_id}/rate"): Sample(
+        "/beliefs/{belief}/rate", "redirect", {"strength": "60", "alternative_strength": "30"}
+    ),
+    ("POST", "/beliefs/{belief_id}/archive"): Sample(
+        "/beliefs/{belief}/archive", "redirect", {"archived": "yes"}
+    ),
+    ("POST", "/origin/{entry_id}/links"): Sample(
+        "/origin/{origin}/links", "redirect", {"passage": SEED_PASSAGE, "choice": SEED_CHOICE}
+    ),
+    ("POST", "/origin/links/{link_id}/delete"): Sample("/origin/links/{link}/delete", "redirect"),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),
@@ -295,6 +322,18 @@ def seed(root: Path, journal_template: Template) -> Seeded:
     ids["tool"] = web._read(lambda s: toolkit.toolkit(session=s))[0].tool_id
     prep = {"since_last": "a hard week", "pick": f"activation:{ids['activation']}"}
     ids["note"] = location(web.post(client, "/therapy/prep/new", prep)).split("/")[3].split("?")[0]
+    # core beliefs, and an origin-story passage linked to a moment's trigger
+    moment = location(web.post(client, "/moment", {"intensity": "5"})).split("/")[2]
+    web.post(client, f"/moment/{moment}", {"intensity": "5", "trigger": SEED_TRIGGER})
+    web.post(client, "/origin/write", {"body": SEED_ORIGIN})
+    ids["origin"] = web.entries("origin")[0].id
+    made_belief = web.post(client, "/beliefs", {"belief": "I am on my own.", "strength": "80"})
+    ids["belief"] = location(made_belief).split("/")[2].split("?")[0]
+    linked = {"passage": SEED_PASSAGE, "choice": SEED_CHOICE}
+    web.post(client, f"/origin/{ids['origin']}/links", linked)
+    ids["link"] = web._read(
+        lambda s: origin_link_store.for_entries(session=s, entry_ids=[ids["origin"]])
+    )[ids["origin"]][0].id
     other = Web(root / "other", journal_template)
     source = other.unlocked_client()
     other.add_reflection(source, "from the other journal")

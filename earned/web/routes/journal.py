@@ -11,6 +11,7 @@ from earned.store import entries as entry_store
 from earned.web import care, deps, entry_pages
 from earned.web.deps import Form, Open, Page
 from earned.web.render import render
+from earned.web.routes.beliefs import origin_context  # passages linked to today
 
 router = APIRouter()
 
@@ -81,7 +82,10 @@ def origin_note(page: Page, store: Open) -> Response:
 @router.get("/origin/write")
 def origin_page(page: Page, store: Open) -> Response:
     shown = entry_pages.shown(page, store, "origin")
-    return render(page, "journal/origin.html", {"words": content.load("origin"), **shown})
+    linking = origin_context(store, shown["entries"])  # type: ignore[arg-type]
+    return render(
+        page, "journal/origin.html", {"words": content.load("origin"), **shown, **linking}
+    )
 
 
 @router.post("/origin/write")
@@ -92,12 +96,14 @@ async def origin_save(page: Page, store: Open, values: Form) -> Response:
                 session=s, kind="origin", prompt=None, body=values.get("body", ""), now=deps.now()
             )
     except EarnedError as error:
+        shown = entry_pages.shown(page, store, "origin")
         return render(
             page,
             "journal/origin.html",
             {
                 "words": content.load("origin"),
-                **entry_pages.shown(page, store, "origin"),
+                **shown,
+                **origin_context(store, shown["entries"]),  # type: ignore[arg-type]
                 "error": error.message,
                 "draft": values.get("body", ""),
             },

@@ -12,6 +12,7 @@ from earned import episodes, patterns
 from earned.store import activations
 from earned.web import deps
 from earned.web.deps import Open, Page
+from earned.web.routes.beliefs import pattern_passages
 from earned.web.routes.moment import render_page, words
 
 router = APIRouter()
@@ -51,5 +52,6 @@ def patterns_page(page: Page, store: Open) -> Response:
             "total": total,
             "with_pattern": sum(1 for _o, raw in sentences if episodes.pattern_of(raw)),
             "top_words": top,
+            **pattern_passages(store),  # origin-story passages linked to today
         },
     )
