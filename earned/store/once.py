@@ -10,9 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from earned.store.models import ActivationRow, PracticeRow, ToolUseRow, UrgeDelayRow
+from earned.store.models import (
+    ActivationRow,
+    LadderAttemptRow,
+    PracticeRow,
+    ToolUseRow,
+    UrgeDelayRow,
+)
 
-Tokened = TypeVar("Tokened", ActivationRow, UrgeDelayRow, PracticeRow, ToolUseRow)
+Tokened = TypeVar(
+    "Tokened",
+    ActivationRow,
+    UrgeDelayRow,
+    PracticeRow,
+    ToolUseRow,
+    LadderAttemptRow,
+)
 
 
 def add_once(session: Session, row: Tokened) -> Tokened:
