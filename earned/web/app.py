@@ -48,6 +48,7 @@ from earned.web.routes import (
     history,
     home,
     journal,
+    ladder,
     moment,
     patterns,
     regulate,
@@ -101,6 +102,7 @@ ROUTES = (
     moment,
     patterns,
     regulate,
+    ladder,
     data,
     restore,
 )
