@@ -17,6 +17,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "practices": ("practice", "practices"),
     "tools": ("toolkit tool", "toolkit tools"),
     "tool_uses": ("tool use", "tool uses"),
+    "ladder_rungs": ("ladder rung", "ladder rungs"),
+    "ladder_attempts": ("ladder try", "ladder tries"),
 }
 SKIPPED = "skipped"
 

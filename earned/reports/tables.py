@@ -18,12 +18,14 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, regulation, toolkit, urges
+from earned import episodes, imported, ladder, regulation, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
+    LadderAttemptRow,
+    LadderRungRow,
     PracticeRow,
     ToolRow,
     ToolUseRow,
@@ -77,6 +79,16 @@ TABLES: tuple[Table, ...] = (
     Table("practices", PracticeRow, "started_at", regulation.IMPORTED, ("started_at",)),
     Table("tools", ToolRow, "created_at", toolkit.IMPORTED_TOOL, ("created_at",)),
     Table("tool_uses", ToolUseRow, "used_at", toolkit.IMPORTED_USE, ("used_at",)),
+    # --- the exposure ladder (after urge_delays, which its attempts may name) ---
+    Table("ladder_rungs", LadderRungRow, "created_at", ladder.IMPORTED_RUNG, ("created_at",)),
+    Table(
+        "ladder_attempts",
+        LadderAttemptRow,
+        "planned_at",
+        ladder.IMPORTED_ATTEMPT,
+        ("planned_at", "done_at", "updated_at"),
+        ladder.check_imported_attempt,
+    ),
 )
 
 

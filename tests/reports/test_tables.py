@@ -15,12 +15,14 @@ from sqlalchemy import func, select
 from earned import paths
 from earned.episodes import Pattern
 from earned.errors import EarnedError
+from earned.ladder import check_after
 from earned.reports import export, tables
 from earned.reports.tables import TABLES
 from earned.store import (
     Store,
     activations,
     entries,
+    ladder,
     personal,
     practices,
     settings,
@@ -30,6 +32,8 @@ from earned.store import (
 from earned.store.models import (
     ActivationRow,
     EntryRow,
+    LadderAttemptRow,
+    LadderRungRow,
     PracticeRow,
     ToolRow,
     ToolUseRow,
@@ -39,7 +43,15 @@ from tests.support import T0
 
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
-MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow)
+MODELS = (
+    ActivationRow,
+    UrgeDelayRow,
+    PracticeRow,
+    ToolRow,
+    ToolUseRow,
+    LadderRungRow,
+    LadderAttemptRow,
+)
 TRICKY = "<b>he said 'later'</b> & \"then\" — 日本語 👩‍👩‍👧 ' OR 1=1; --\nsecond line"
 
 
@@ -91,6 +103,26 @@ def fill(store: Store) -> dict[str, str]:
             session=s, tool_id=walk, before=8, after=3, now=T0 + 50 * MIN, client_token="t1"
         )
         toolkit.record_tool_use(session=s, tool_id=old, before=6, after=6, now=T0 - MIN)
+        # The ladder: a rung with an urge, a rung put away; a try done from the ended urge
+        # timer, and one only planned.
+        rung = ladder.add_rung(
+            session=s, title=TRICKY, difficulty=40, urge="check his phone", now=T0
+        )
+        away = ladder.add_from_template(session=s, key="ask-small", now=T0 - MIN)
+        ladder.archive_rung(session=s, rung_id=away.id)
+        ladder.try_attempt(
+            session=s,
+            rung_id=rung.id,
+            predicted=70,
+            feared=TRICKY,
+            person_name="Sam",
+            now=T0 + 15 * MIN,
+            after=check_after(20, TRICKY, True),
+            urge_delay_id=ended.id,
+            planned_at=T0,
+            client_token="l1",
+        )
+        ladder.plan_attempt(session=s, rung_id=away.id, predicted=55, now=T0 + MIN)
     return {
         "full": full.id,
         "bare": bare.id,
@@ -121,7 +153,7 @@ def counts(store: Store) -> dict[str, int]:
 
 
 EMPTY = {m.__tablename__: 0 for m in (*MODELS, EntryRow)}
-FULL = {**EMPTY, "activations": 2, "urge_delays": 2, "practices": 2, "tools": 2, "tool_uses": 2}
+FULL = {**EMPTY, **{m.__tablename__: 2 for m in MODELS}}
 
 
 def round_trip(data: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +167,7 @@ def test_snapshot_restore_snapshot_is_identical(stores: Any) -> None:
     source = stores.new()
     fill(source)
     first = snap(source)
-    assert [len(first[k]) for k in KEYS] == [2, 2, 2, 2, 2]
+    assert [len(first[k]) for k in KEYS] == [2] * len(KEYS)
     target = stores.new()
     got = restore(target, round_trip(first))
     assert got == {"assessments": 0, "entries": 0, "skipped": 0, **dict.fromkeys(KEYS, 2)}
@@ -201,11 +233,11 @@ def test_restoring_twice_skips_everything_the_second_time(stores: Any) -> None:
     assert restore(target, data) == {
         "assessments": 0,
         "entries": 0,
-        "skipped": 10,
+        "skipped": 2 * len(KEYS),
         **dict.fromkeys(KEYS, 0),
     }
     assert counts(target) == FULL
-    assert restore(source, data)["skipped"] == 10
+    assert restore(source, data)["skipped"] == 2 * len(KEYS)
 
 
 def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> None:
@@ -215,7 +247,7 @@ def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> 
     for a in data["activations"]:
         for key in ("onset_at", "created_at"):
             a[key] = datetime.fromisoformat(a[key]).astimezone(tz).isoformat()
-    assert restore(store, data)["skipped"] == 10
+    assert restore(store, data)["skipped"] == 2 * len(KEYS)
 
 
 def test_client_tokens_are_compared_exactly(store: Store) -> None:
@@ -504,7 +536,15 @@ def test_damaged_records_import_nothing(
 
 
 def test_every_table_is_described_once() -> None:
-    assert KEYS == ["activations", "urge_delays", "practices", "tools", "tool_uses"]
+    assert KEYS == [
+        "activations",
+        "urge_delays",
+        "practices",
+        "tools",
+        "tool_uses",
+        "ladder_rungs",
+        "ladder_attempts",
+    ]
     for table in TABLES:
         columns = {c.key for c in table.model.__table__.columns}
         # Each column is the id, a time, or has a check: nothing is imported unchecked.
