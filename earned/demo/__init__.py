@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from earned import instruments, onboarding
+from earned.demo.ladder import ladder
 from earned.demo.moments import moments
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
@@ -207,4 +208,6 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         "settings": {onboarding.SETTING: onboarding.DONE},
         # In-the-moment sections, in the order and shape of reports.tables.dump.
         **in_the_moment,
+        # The exposure ladder, with some of the timers above counted on its rungs.
+        **ladder(seed, start, span_days, stretches, in_the_moment["urge_delays"]),
     }
