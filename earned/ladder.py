@@ -340,6 +340,32 @@ def climb(rungs: Iterable[Rung], counts: Mapping[str, int], last_tried: str | No
     return Climb(current, have, harder, ready=True, top=harder is None)
 
 
+def evidence_words(have: int, tries: int) -> str:
+    """A rung's evidence in words: how often it went reasonably well, never a score."""
+    w = words()
+    if have == 1:
+        return str(w["evidence_one"])
+    if have:
+        return str(w["evidence_many"]).format(n=have)
+    return str(w["evidence_tried"] if tries else w["evidence_none"])
+
+
+def climb_words(climb: Climb) -> str:
+    """Where to go next, in words (the ladder page and `earned ladder` say the same)."""
+    w = words()
+    if climb.current is None:
+        if climb.next is None:
+            return str(w["no_suggestion"])
+        return str(w["start_here"]).format(title=climb.next.title)
+    key = "keep_going" if not climb.ready else ("top" if climb.top else "ready")
+    return str(w[key]).format(
+        title=climb.current.title,
+        n=climb.have,
+        needed=climb.needed,
+        next=climb.next.title if climb.next else "",
+    )
+
+
 # --- the gap between guess and result -------------------------------------------------------
 
 

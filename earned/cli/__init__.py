@@ -7,6 +7,7 @@ One module per group of commands, each command's options beside its handler:
     capture.py          log, settle, peak, open  (quick)
     moments.py          list, edit, delete (past moments, full store)
     urge.py             wait                     (quick)
+    ladder.py           ladder (add, try, done: the exposure ladder, full store)
     serve.py            serve
     questionnaires.py   assess, results, checkin
     data.py             export, import, backup, restore, delete-everything
@@ -64,6 +65,7 @@ COMMAND_MODULES = {
     "edit": "moments",
     "delete": "moments",
     "wait": "urge",
+    "ladder": "ladder",
     "serve": "serve",
     "assess": "questionnaires",
     "results": "questionnaires",

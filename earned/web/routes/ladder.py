@@ -53,31 +53,12 @@ def _words() -> dict[str, Any]:
     return rules.words()
 
 
-def evidence_words(have: int, tries: int) -> str:
-    w = _words()
-    if have == 1:
-        return str(w["evidence_one"])
-    if have:
-        return str(w["evidence_many"]).format(n=have)
-    return str(w["evidence_tried"] if tries else w["evidence_none"])
-
-
-def climb_words(climb: rules.Climb) -> str:
-    w = _words()
-    if climb.current is None:
-        if climb.next is None:
-            return str(w["no_suggestion"])
-        return str(w["start_here"]).format(title=climb.next.title)
-    key = "keep_going" if not climb.ready else ("top" if climb.top else "ready")
-    return str(w[key]).format(title=climb.current.title, n=climb.have, needed=climb.needed)
-
-
 def _rung_view(r: Rung, view: store_ladder.Ladder) -> dict[str, Any]:
     have, tries = view.evidence.get(r.id, 0), view.tries.get(r.id, 0)
     return {
         "rung": r,
         "have": have,
-        "said": evidence_words(have, tries),
+        "said": rules.evidence_words(have, tries),
         "kind": rules.PATTERN_WORDS.get(r.pattern, r.pattern),
         "suggested": view.climb.next is not None and view.climb.next.id == r.id,
     }
@@ -192,7 +173,7 @@ def _ladder_page(
             "words": _words(),
             "rungs": [_rung_view(r, view) for r in view.rungs],
             "climb": view.climb,
-            "climb_said": climb_words(view.climb),
+            "climb_said": rules.climb_words(view.climb),
             "templates": offered,
             "pattern_words": rules.PATTERN_WORDS,
             "chart": ladder_chart(points, page.zone),
@@ -285,7 +266,7 @@ def _rung_page(
             "rung": rung,
             "kind": rules.PATTERN_WORDS.get(rung.pattern, rung.pattern),
             "have": counts.get(rung_id, 0),
-            "said": evidence_words(counts.get(rung_id, 0), len(shown)),
+            "said": rules.evidence_words(counts.get(rung_id, 0), len(shown)),
             "needed": rules.EVIDENCE_TO_CLIMB,
             "attempts": [_attempt_view(a) for a in shown],
             "older": older,
