@@ -134,6 +134,9 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     go("/regulate/practice", {"kind": "movement", "minutes": "5", "note": "a walk"})
     go("/regulate/ground/done", {"started": "1", "see": "the lamp", "save_note": "1"})
     web.post(client, "/data/region", {"region": "ca"})
+    # The ladder: a rung the ended "leave" timer matches, with a try planned on it.
+    rung = go("/ladder", {"title": "stay a little longer", "difficulty": "30", "urge": "leave"})
+    go(f"{rung.split('?')[0]}/plan", {"predicted": "60", "feared": "a no"})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.
     shown = [
