@@ -356,3 +356,19 @@ def test_a_rung_is_named_by_its_number_or_an_id_prefix(text: str, ref: int | str
 def test_a_rung_name_that_is_neither_is_refused(text: str) -> None:
     with pytest.raises(EarnedError):
         ladder.rung_ref(text)
+
+
+def test_the_words_for_evidence_and_the_suggestion() -> None:
+    assert ladder.evidence_words(0, 0) == ladder.words()["evidence_none"]
+    assert ladder.evidence_words(0, 2) == ladder.words()["evidence_tried"]
+    assert ladder.evidence_words(1, 1) == "1 time it went reasonably well"
+    assert ladder.evidence_words(4, 9) == "4 times it went reasonably well"
+    rungs = [rung("easy", 10, title="ask for a lift"), rung("mid", 40, title="say one more thing")]
+    need = ladder.EVIDENCE_TO_CLIMB
+    assert "begin: ask for a lift" in ladder.climb_words(ladder.climb(rungs, {}, None))
+    assert f"1 of {need}" in ladder.climb_words(ladder.climb(rungs, {"easy": 1}, "easy"))
+    ready = ladder.climb_words(ladder.climb(rungs, {"easy": need}, "easy"))
+    assert "next rung up is “say one more thing”" in ready
+    top = ladder.climb_words(ladder.climb(rungs, {"mid": need}, "mid"))
+    assert "hardest rung" in top
+    assert ladder.climb_words(ladder.climb([], {}, None)) == ladder.words()["no_suggestion"]

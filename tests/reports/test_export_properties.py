@@ -628,6 +628,12 @@ def test_the_markdown_document_holds_every_text_written(made: Drawn) -> None:
     for a in data["activations"]:
         for name in ("trigger", "urge", "action", "person"):
             assert a[name] is None or a[name] in text
+    for r in data["ladder_rungs"]:
+        assert r["title"] in text
+        assert r["urge"] is None or r["urge"] in text
+    for la in data["ladder_attempts"]:
+        for name in ("feared", "happened", "person_name"):
+            assert la[name] is None or la[name] in text
     for key, value in data["settings"].items():
         assert f"- {key}: {value}".rstrip() in text  # the document's end is trimmed
 
