@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from earned import demo, journal
-from earned.reports import export, readable
+from earned.reports import export, readable, tables
 from earned.store.models import Base
 
 START = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
@@ -90,11 +90,15 @@ def test_markdown_is_for_people_times_in_their_zone_and_questions_in_words(
 
 def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None:
     empty = copy.deepcopy(data)
-    for key in ("assessments", "entries", "activations", "urge_delays", "practices", "tools"):
+    for key in ("assessments", "entries", *(t.key for t in tables.TABLES)):
         empty[key] = []
-    empty["tool_uses"] = []
     text = readable.to_markdown(empty, UTC)
-    for phrase in ("No questionnaires yet.", "No entries yet.", "No moments logged yet."):
+    for phrase in (
+        "No questionnaires yet.",
+        "No entries yet.",
+        "No moments logged yet.",
+        "No rungs yet.",
+    ):
         assert phrase in text
     files = read_zip(readable.to_csv_zip(empty))
     assert all(rows == [] for name, rows in files.items() if name != "settings.csv")
