@@ -387,3 +387,52 @@ def test_the_demo_has_who5_check_ins_two_scs_sf_months_apart_and_one_ecr_r(
     assert (scs[1].started_at - scs[0].started_at).days >= 90  # months apart
     latest = latest_scs_sf_mean(taken)
     assert latest is not None and 1 <= latest <= 5
+
+
+# --- the exposure ladder -------------------------------------------------------------------------
+
+
+def ladder_gaps(data: dict[str, Any]) -> list[tuple[datetime, int]]:
+    return sorted(
+        (when(a["done_at"]), abs(a["predicted"] - a["actual"]))
+        for a in data["ladder_attempts"]
+        if a["done_at"] is not None
+    )
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_ladder_gap_between_guess_and_result_narrows(generated: Demo, seed: int) -> None:
+    gaps = ladder_gaps(generated(seed))
+    assert len(gaps) > 80  # about a year of one or two tries a week
+    span = gaps[-1][0] - gaps[0][0]
+    assert span > timedelta(days=300)
+    first = [g for t, g in gaps if t < gaps[0][0] + QUARTER]
+    last = [g for t, g in gaps if t >= gaps[-1][0] - QUARTER]
+    assert statistics.median(last) < statistics.median(first) - 5
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_ladder_is_climbed_and_timers_count_on_their_own_rung(
+    generated: Demo, seed: int
+) -> None:
+    from earned import ladder
+
+    data = generated(seed)
+    rungs = {r["id"]: r for r in data["ladder_rungs"]}
+    tries = data["ladder_attempts"]
+    # Every rung is reached, and the easiest is practised before the hardest.
+    assert set(rungs) == {a["rung_id"] for a in tries}
+    order = sorted(rungs.values(), key=lambda r: r["difficulty"])
+    first_try = {r: min(when(a["planned_at"]) for a in tries if a["rung_id"] == r) for r in rungs}
+    assert first_try[order[0]["id"]] < first_try[order[-1]["id"]]
+    timers = {u["id"]: u for u in data["urge_delays"]}
+    counted = [a for a in tries if a["urge_delay_id"]]
+    assert counted
+    assert len({a["urge_delay_id"] for a in counted}) == len(counted)
+    for a in counted:
+        timer = timers[a["urge_delay_id"]]
+        assert ladder.urge_matches(rungs[a["rung_id"]]["urge"], timer["urge"])
+        assert a["went_well"] is (timer["outcome"] in ladder.HELD_OUTCOMES)
+        assert (a["planned_at"], a["done_at"]) == (timer["started_at"], timer["ended_at"])
+    latest = max(tries, key=lambda a: a["planned_at"])
+    assert latest["done_at"] is None and latest["actual"] is None

@@ -8,6 +8,7 @@ One module per group of commands, each command's options beside its handler:
     moments.py          list, edit, delete (past moments, full store)
     prep.py             prep (session prep notes: list, new, show)
     urge.py             wait                     (quick)
+    ladder.py           ladder (add, try, done: the exposure ladder, full store)
     serve.py            serve
     questionnaires.py   assess, results, checkin
     roadmap.py          roadmap, recommit
@@ -68,6 +69,7 @@ COMMAND_MODULES = {
     "delete": "moments",
     "prep": "prep",
     "wait": "urge",
+    "ladder": "ladder",
     "serve": "serve",
     "assess": "questionnaires",
     "results": "questionnaires",

@@ -22,6 +22,7 @@ from typing import Any
 
 from earned import instruments, onboarding
 from earned.demo.beliefs import beliefs
+from earned.demo.ladder import ladder
 from earned.demo.moments import moments
 from earned.demo.program import recommits
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
@@ -221,4 +222,6 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         # In-the-moment sections, in the order and shape of reports.tables.dump.
         **in_the_moment,
         "recommits": recommits(program, start, span_days, stretches),
+        # The exposure ladder, with some of the timers above counted on its rungs.
+        **ladder(seed, start, span_days, stretches, in_the_moment["urge_delays"]),
     }

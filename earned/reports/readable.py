@@ -27,6 +27,7 @@ from earned import (
     durations,
     instruments,
     journal,
+    ladder,
     origin_links,
     recommit,
     regulation,
@@ -69,6 +70,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("beliefs", "beliefs.csv", "Core beliefs"),
     Section("belief_ratings", "belief_ratings.csv", "Core beliefs"),
     Section("origin_links", "origin_links.csv", "Core beliefs"),
+    Section("ladder_rungs", "ladder_rungs.csv", "Exposure ladder"),
+    Section("ladder_attempts", "ladder_attempts.csv", "Exposure ladder"),
     Section("settings", "settings.csv", "Settings"),
 )
 
@@ -384,6 +387,42 @@ def _beliefs(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     return lines
 
 
+def _ladder(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    lines = ["## Exposure ladder", ""]
+    rungs = data.get("ladder_rungs", [])
+    if not rungs:
+        return [*lines, "No rungs yet.", ""]
+    tries: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for a in data.get("ladder_attempts", []):
+        tries[a["rung_id"]].append(a)
+    for r in sorted(rungs, key=lambda r: (r["difficulty"], r["created_at"], r["id"])):
+        state = " (put away)" if r.get("archived") else ""
+        urge = f"; the urge to {r['urge']}" if r.get("urge") else ""
+        lines.append(
+            clean(
+                f"- {r['title']}{state}: expected {r['difficulty']} of {ladder.DIFFICULTY_MAX}"
+                f"{urge}, added {_day(r['created_at'], zone)}"
+            )
+        )
+        for a in tries[r["id"]]:
+            parts = [f"expected {a['predicted']}"]
+            if a.get("feared"):
+                parts.append(f"feared: {a['feared']}")
+            if a.get("done_at"):
+                how = "went reasonably well" if a.get("went_well") else "harder than hoped"
+                parts.append(f"was {a['actual']}, {how}")
+            else:
+                parts.append("not yet done")
+            if a.get("happened"):
+                parts.append(f"what happened: {a['happened']}")
+            if a.get("person_name"):
+                parts.append(f"with {a['person_name']}")
+            if a.get("urge_delay_id"):
+                parts.append("from an urge timer")
+            lines.append(clean(f"  - {_local(a['planned_at'], zone)}: " + "; ".join(parts)))
+    return [*lines, ""]
+
+
 def _settings(data: dict[str, Any]) -> list[str]:
     chosen = data.get("settings", {})
     lines = ["## Settings", ""]
@@ -411,5 +450,6 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
         _session_notes,
     ):
         lines += part(data, zone)
+    lines += _ladder(data, zone)
     lines += _settings(data)
     return "\n".join(lines).rstrip() + "\n"

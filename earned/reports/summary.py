@@ -22,6 +22,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "belief_ratings": ("belief rating", "belief ratings"),
     "origin_links": ("origin-story link", "origin-story links"),
     "recommits": ("time of beginning again", "times of beginning again"),
+    "ladder_rungs": ("ladder rung", "ladder rungs"),
+    "ladder_attempts": ("ladder try", "ladder tries"),
 }
 SKIPPED = "skipped"
 

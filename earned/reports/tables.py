@@ -22,6 +22,7 @@ from earned import (
     beliefs,
     episodes,
     imported,
+    ladder,
     origin_links,
     recommit,
     regulation,
@@ -36,6 +37,8 @@ from earned.store.models import (
     Base,
     BeliefRatingRow,
     BeliefRow,
+    LadderAttemptRow,
+    LadderRungRow,
     OriginLinkRow,
     PracticeRow,
     RecommitRow,
@@ -112,6 +115,16 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("belief_ratings", BeliefRatingRow, "rated_at", beliefs.IMPORTED_RATING, ("rated_at",)),
     Table("origin_links", OriginLinkRow, "created_at", origin_links.IMPORTED, ("created_at",)),
+    # --- the exposure ladder (after urge_delays, which its attempts may name) ---
+    Table("ladder_rungs", LadderRungRow, "created_at", ladder.IMPORTED_RUNG, ("created_at",)),
+    Table(
+        "ladder_attempts",
+        LadderAttemptRow,
+        "planned_at",
+        ladder.IMPORTED_ATTEMPT,
+        ("planned_at", "done_at", "updated_at"),
+        ladder.check_imported_attempt,
+    ),
 )
 
 

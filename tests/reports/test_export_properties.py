@@ -32,6 +32,7 @@ from earned import (
     episodes,
     instruments,
     journal,
+    ladder,
     origin_links,
     recommit,
     regulation,
@@ -50,6 +51,8 @@ from earned.store.models import (
     BeliefRatingRow,
     BeliefRow,
     EntryRow,
+    LadderAttemptRow,
+    LadderRungRow,
     OriginLinkRow,
     PracticeRow,
     RecommitRow,
@@ -79,6 +82,8 @@ ROW_OF = {
     "beliefs": BeliefRow,
     "belief_ratings": BeliefRatingRow,
     "origin_links": OriginLinkRow,
+    "ladder_rungs": LadderRungRow,
+    "ladder_attempts": LadderAttemptRow,
 }
 # Every table of the store is drawn here: a new one makes this test fail until it is.
 DRAWN = {"assessments", "answers", "entries", "settings", *ROW_OF}
@@ -505,6 +510,66 @@ def origin_links_of(draw: st.DrawFn, entries: list[str], owners: list[str]) -> l
     return out
 
 
+# --- the exposure ladder -------------------------------------------------------------------
+
+RUNG_TITLE = kept_by(ladder.check_title, text_up_to(ladder.MAX_TITLE))
+RUNG_URGE = kept_by(ladder.check_urge, st.one_of(st.none(), text_up_to(ladder.MAX_URGE)))
+FEARED = kept_by(ladder.check_feared, st.one_of(st.none(), text_up_to(ladder.MAX_FEARED)))
+HAPPENED = kept_by(ladder.check_happened, st.one_of(st.none(), text_up_to(ladder.MAX_HAPPENED)))
+PERSON_NAME = kept_by(
+    ladder.check_person_name, st.one_of(st.none(), text_up_to(ladder.MAX_PERSON_NAME))
+)
+TEMPLATE_KEY = st.one_of(st.none(), st.sampled_from(sorted(ladder.templates())))
+distress = st.integers(ladder.DISTRESS_MIN, ladder.DISTRESS_MAX)
+
+
+@st.composite
+def ladder_rungs_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r_id,
+            "title": draw(RUNG_TITLE),
+            "pattern": draw(st.sampled_from(ladder.PATTERNS)),
+            "template": draw(TEMPLATE_KEY),
+            "difficulty": draw(st.integers(ladder.DIFFICULTY_MIN, ladder.DIFFICULTY_MAX)),
+            "urge": draw(RUNG_URGE),
+            "created_at": draw(when),
+            "archived": draw(st.booleans()),
+        }
+        for r_id, _ in keyed_records(draw, draw(few), token=False)
+    ]
+
+
+@st.composite
+def ladder_attempts_of(
+    draw: st.DrawFn, rungs: list[str], timers: list[str]
+) -> list[dict[str, Any]]:
+    out = []
+    for a_id, token in keyed_records(draw, draw(few) if rungs else 0):
+        planned = draw(when)
+        done = planned + draw(later) if draw(st.booleans()) else None
+        out.append(
+            {
+                "id": a_id,
+                "client_token": token,
+                "rung_id": draw(st.sampled_from(rungs)),
+                "planned_at": planned,
+                "predicted": draw(distress),
+                "feared": draw(FEARED),
+                "done_at": done,
+                "actual": None if done is None else draw(distress),
+                "happened": None if done is None else draw(HAPPENED),
+                "went_well": None if done is None else draw(st.booleans()),
+                # The people ledger's table is drawn by its owner; the free-text name here.
+                "person_id": None,
+                "person_name": draw(PERSON_NAME),
+                "urge_delay_id": draw(st.sampled_from([None, *timers])),
+                "updated_at": (done or planned) + draw(later),
+            }
+        )
+    return out
+
+
 @st.composite
 def journals(draw: st.DrawFn) -> Drawn:
     made = Drawn(
@@ -525,6 +590,13 @@ def journals(draw: st.DrawFn) -> Drawn:
     owners = [b["id"] for b in made.tables["beliefs"]]
     made.tables["belief_ratings"] = draw(belief_ratings_of(owners))
     made.tables["origin_links"] = draw(origin_links_of(entry_ids, owners))
+    made.tables["ladder_rungs"] = draw(ladder_rungs_of())
+    made.tables["ladder_attempts"] = draw(
+        ladder_attempts_of(
+            [r["id"] for r in made.tables["ladder_rungs"]],
+            [u["id"] for u in made.tables["urge_delays"]],
+        )
+    )
     return made
 
 
@@ -744,6 +816,12 @@ def test_the_markdown_document_holds_every_text_written(made: Drawn) -> None:
         assert r["note"] is None or r["note"] in text
     for link in data["origin_links"]:
         assert link["passage"] in text
+    for r in data["ladder_rungs"]:
+        assert r["title"] in text
+        assert r["urge"] is None or r["urge"] in text
+    for la in data["ladder_attempts"]:
+        for name in ("feared", "happened", "person_name"):
+            assert la[name] is None or la[name] in text
     for key, value in data["settings"].items():
         assert f"- {key}: {value}".rstrip() in text  # the document's end is trimmed
 

@@ -106,6 +106,7 @@ def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None
         "No entries yet.",
         "No moments logged yet.",
         "No session notes yet.",
+        "No rungs yet.",
     ):
         assert phrase in text
     files = read_zip(readable.to_csv_zip(empty))

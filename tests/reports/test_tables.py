@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from earned import paths
 from earned.episodes import Pattern
 from earned.errors import EarnedError
+from earned.ladder import check_after
 from earned.reports import export, tables
 from earned.reports.tables import TABLES
 from earned.session_prep import Picked
@@ -22,6 +23,7 @@ from earned.store import (
     Store,
     activations,
     entries,
+    ladder,
     personal,
     practices,
     session_notes,
@@ -33,6 +35,8 @@ from earned.store.models import (
     ActivationRow,
     Base,
     EntryRow,
+    LadderAttemptRow,
+    LadderRungRow,
     PracticeRow,
     SessionNoteRow,
     ToolRow,
@@ -43,15 +47,26 @@ from tests.support import T0
 
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
-FILLED = [
+FILLED = [  # by fill()
     "activations",
     "urge_delays",
     "practices",
     "tools",
     "tool_uses",
     "session_notes",
-]  # by fill()
-MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow, SessionNoteRow)
+    "ladder_rungs",
+    "ladder_attempts",
+]
+MODELS = (
+    ActivationRow,
+    UrgeDelayRow,
+    PracticeRow,
+    ToolRow,
+    ToolUseRow,
+    SessionNoteRow,
+    LadderRungRow,
+    LadderAttemptRow,
+)
 TRICKY = "<b>he said 'later'</b> & \"then\" — 日本語 👩‍👩‍👧 ' OR 1=1; --\nsecond line"
 
 
@@ -119,6 +134,26 @@ def fill(store: Store) -> dict[str, str]:
         session_notes.add_note(
             session=s, now=T0 + timedelta(days=6), since_last=None, to_bring="x", picked=[]
         )
+        # The ladder: a rung with an urge, a rung put away; a try done from the ended urge
+        # timer, and one only planned.
+        rung = ladder.add_rung(
+            session=s, title=TRICKY, difficulty=40, urge="check his phone", now=T0
+        )
+        away = ladder.add_from_template(session=s, key="ask-small", now=T0 - MIN)
+        ladder.archive_rung(session=s, rung_id=away.id)
+        ladder.try_attempt(
+            session=s,
+            rung_id=rung.id,
+            predicted=70,
+            feared=TRICKY,
+            person_name="Sam",
+            now=T0 + 15 * MIN,
+            after=check_after(20, TRICKY, True),
+            urge_delay_id=ended.id,
+            planned_at=T0,
+            client_token="l1",
+        )
+        ladder.plan_attempt(session=s, rung_id=away.id, predicted=55, now=T0 + MIN)
     return {
         "full": full.id,
         "bare": bare.id,
@@ -149,15 +184,7 @@ def counts(store: Store) -> dict[str, int]:
 
 
 EMPTY = {m.__tablename__: 0 for m in (*MODELS, EntryRow)}
-FULL = {
-    **EMPTY,
-    "activations": 2,
-    "urge_delays": 2,
-    "practices": 2,
-    "tools": 2,
-    "tool_uses": 2,
-    "session_notes": 2,
-}
+FULL = {**EMPTY, **{m.__tablename__: 2 for m in MODELS}}
 
 
 def round_trip(data: dict[str, Any]) -> dict[str, Any]:

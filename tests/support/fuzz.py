@@ -144,6 +144,9 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     origin = web.entries("origin")[0].id
     chosen = origin_links.Target("belief", belief, "").choice
     go(f"/origin/{origin}/links", {"passage": "when I was", "choice": chosen})
+    # The ladder: a rung the ended "leave" timer matches, with a try planned on it.
+    rung = go("/ladder", {"title": "stay a little longer", "difficulty": "30", "urge": "leave"})
+    go(f"{rung.split('?')[0]}/plan", {"predicted": "60", "feared": "a no"})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.
     shown = [

@@ -17,7 +17,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from earned import origin_links, paths
-from earned.store import backups, toolkit
+from earned.store import backups, ladder, toolkit
 from earned.store import origin_links as origin_link_store
 from earned.web.app import create_app
 from tests.support import PASSPHRASE
@@ -222,6 +222,29 @@ SAMPLES: dict[Route, Sample] = {
         "/origin/{origin}/links", "redirect", {"passage": SEED_PASSAGE, "choice": SEED_CHOICE}
     ),
     ("POST", "/origin/links/{link_id}/delete"): Sample("/origin/links/{link}/delete", "redirect"),
+    # the exposure ladder
+    ("GET", "/ladder"): Sample("/ladder"),
+    ("POST", "/ladder"): Sample(
+        "/ladder", "redirect", {"title": "stay five more minutes", "difficulty": "40"}
+    ),
+    ("POST", "/ladder/template"): Sample("/ladder/template", "redirect", {"key": "ask-small"}),
+    ("GET", "/ladder/{rung_id}"): Sample("/ladder/{rung}"),
+    ("POST", "/ladder/{rung_id}"): Sample(
+        "/ladder/{rung}", "redirect", {"title": "ask for a lift home", "difficulty": "35"}
+    ),
+    ("POST", "/ladder/{rung_id}/archive"): Sample("/ladder/{rung}/archive", "redirect"),
+    ("POST", "/ladder/{rung_id}/plan"): Sample(
+        "/ladder/{rung}/plan", "redirect", {"predicted": "50"}
+    ),
+    ("POST", "/ladder/{rung_id}/try"): Sample(
+        "/ladder/{rung}/try", "redirect", {"predicted": "50", "actual": "20", "went_well": "yes"}
+    ),
+    ("POST", "/ladder/{rung_id}/attempts/{attempt_id}"): Sample(
+        "/ladder/{rung}/attempts/{attempt}", "redirect", {"actual": "20", "went_well": "yes"}
+    ),
+    ("POST", "/ladder/{rung_id}/timers/{urge_id}"): Sample(
+        "/ladder/{rung}/timers/{ladder_urge}", "redirect", {"predicted": "30", "actual": "10"}
+    ),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),
@@ -334,6 +357,13 @@ def seed(root: Path, journal_template: Template) -> Seeded:
     ids["link"] = web._read(
         lambda s: origin_link_store.for_entries(session=s, entry_ids=[ids["origin"]])
     )[ids["origin"]][0].id
+    # The ladder: a rung whose urge a finished timer matches, and an attempt planned on it.
+    rung_data = {"title": "ask for a lift", "difficulty": "30", "urge": "leave"}
+    ids["rung"] = location(web.post(client, "/ladder", rung_data)).split("/")[2].split("?")[0]
+    web.post(client, f"/ladder/{ids['rung']}/plan", {"predicted": "60"})
+    ids["attempt"] = web._read(lambda s: ladder.latest_open(session=s, rung_id=ids["rung"])).id
+    ids["ladder_urge"] = location(web.post(client, "/urge", {"custom": "leave"})).split("/")[2]
+    web.post(client, f"/urge/{ids['ladder_urge']}/end", {"outcome": "waited"})
     other = Web(root / "other", journal_template)
     source = other.unlocked_client()
     other.add_reflection(source, "from the other journal")
