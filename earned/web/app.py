@@ -48,8 +48,11 @@ from earned.web.routes import (
     history,
     home,
     journal,
+    letters,
     moment,
+    parts,
     patterns,
+    practise,
     regulate,
     restore,
     safety,
@@ -103,6 +106,9 @@ ROUTES = (
     regulate,
     data,
     restore,
+    parts,
+    practise,
+    letters,
 )
 
 

@@ -17,7 +17,18 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from earned import content, episodes, journal, pacing, regulation, text, toolkit, zones
+from earned import (
+    compassion_break,
+    content,
+    episodes,
+    journal,
+    pacing,
+    parts,
+    regulation,
+    text,
+    toolkit,
+    zones,
+)
 from earned.web.page import PageContext
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -48,6 +59,10 @@ templates.env.globals["limits"] = {
     "word": text.MAX_WORD,
     # The guided questions after an interaction become one entry: share its length.
     "after_answer": journal.MAX_BODY // 5,
+    # The inner practices: the parts map and the self-compassion break.
+    "part_name": parts.MAX_NAME,
+    "part_text": parts.MAX_TEXT,
+    "compassion_words": compassion_break.MAX_STEP_WORDS,
 }
 
 

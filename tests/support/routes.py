@@ -17,7 +17,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from earned import paths
-from earned.store import backups, toolkit
+from earned.store import backups, entries, parts, toolkit
 from earned.web.app import create_app
 from tests.support import PASSPHRASE
 from tests.support.journals import Template, as_template
@@ -173,6 +173,34 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/regulate/toolkit/{tool_id}/archive"): Sample(
         "/regulate/toolkit/{tool}/archive", "redirect"
     ),
+    # the inner practices: parts map, secure figure, self-compassion (roadmap steps 6, 9)
+    ("GET", "/parts"): Sample("/parts"),
+    ("POST", "/parts"): Sample("/parts", "redirect", {"name": "the reacher", "fears": "leaving"}),
+    ("GET", "/parts/{part_id}"): Sample("/parts/{part}"),
+    ("POST", "/parts/{part_id}"): Sample("/parts/{part}", "redirect", {"name": "the guard"}),
+    ("POST", "/parts/{part_id}/archive"): Sample("/parts/{part}/archive", "redirect"),
+    ("POST", "/moment/{activation_id}/part"): Sample("/moment/{activation}/part", "redirect"),
+    ("GET", "/practise/secure-figure"): Sample("/practise/secure-figure"),
+    ("GET", "/practise/secure-figure/{key}"): Sample("/practise/secure-figure/build?step=2"),
+    ("POST", "/practise/secure-figure/{key}"): Sample(
+        "/practise/secure-figure/visit", "redirect", {"minutes": "3", "note": "warm"}
+    ),
+    ("GET", "/practise/compassion-break"): Sample("/practise/compassion-break"),
+    ("POST", "/practise/compassion-break"): Sample(
+        "/practise/compassion-break", data={"step": "1", "go": "next", "started": "1"}
+    ),
+    ("POST", "/practise/compassion-break/done"): Sample(
+        "/practise/compassion-break/done", "redirect", {"started": "1", "kindness": "be gentle"}
+    ),
+    ("GET", "/compassion/letters"): Sample("/compassion/letters"),
+    ("GET", "/compassion/letters/new"): Sample("/compassion/letters/new?prompt=younger-you"),
+    ("POST", "/compassion/letters/new"): Sample(
+        "/compassion/letters/new", "redirect", {"body": "Dear me"}
+    ),
+    ("GET", "/compassion/letters/{entry_id}/edit"): Sample("/compassion/letters/{letter}/edit"),
+    ("POST", "/compassion/letters/{entry_id}"): Sample(
+        "/compassion/letters/{letter}", "redirect", {"body": "Dear me, again"}
+    ),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),
@@ -270,6 +298,10 @@ def seed(root: Path, journal_template: Template) -> Seeded:
     ids["urge"] = location(web.post(client, "/urge", {"custom": "leave"})).split("/")[2]
     web.post(client, "/regulate/toolkit", {"name": "walk"})
     ids["tool"] = web._read(lambda s: toolkit.toolkit(session=s))[0].tool_id
+    web.post(client, "/parts", {"name": "the watcher"})
+    ids["part"] = next(iter(web._read(lambda s: parts.active_names(session=s))))
+    web.post(client, "/compassion/letters/new", {"body": "Dear me, you did well today."})
+    ids["letter"] = web._read(lambda s: entries.list_entries(session=s, kind="letter"))[0].id
     other = Web(root / "other", journal_template)
     source = other.unlocked_client()
     other.add_reflection(source, "from the other journal")
