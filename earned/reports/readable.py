@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from earned import durations, instruments, journal, regulation, urges
+from earned import durations, instruments, journal, parts, regulation, urges
 from earned.episodes import pattern_of
 from earned.instruments.model import Instrument, Subscale
 from earned.instruments.scoring import Scores
@@ -54,6 +54,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("practices", "practices.csv", "Practices"),
     Section("tools", "tools.csv", "Self-soothing toolkit"),
     Section("tool_uses", "tool_uses.csv", "Self-soothing toolkit"),
+    Section("parts", "parts.csv", "Parts map"),
     Section("settings", "settings.csv", "Settings"),
 )
 
@@ -181,11 +182,13 @@ def _journal(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     if not data["entries"]:
         return [*lines, "No entries yet.", ""]
     questions = {p["key"]: p["question"] for p in journal.reflection_prompts()}
+    letters = {p["key"]: p["question"] for p in journal.letter_prompts()}
     for e in data["entries"]:
         kind = journal.KIND_NAMES.get(e["kind"], e["kind"])
         lines += [f"### {_local(e['created_at'], zone)} · {kind}", ""]
-        if e["prompt"] in questions:
-            lines += [f"*{questions[e['prompt']]}*", ""]
+        asked = (letters if e["kind"] == "letter" else questions).get(e["prompt"])
+        if asked:
+            lines += [f"*{asked}*", ""]
         lines += [clean(e["body"]), ""]
     return lines
 
@@ -274,6 +277,32 @@ def _toolkit(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     return [*lines, ""]
 
 
+def _parts(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    """The parts map: each part's own words, and the moments it was the loudest in."""
+    lines = ["## Parts map", ""]
+    records = data.get("parts", [])
+    if not records:
+        return [*lines, "No parts mapped yet.", ""]
+    loudest: dict[str, list[str]] = defaultdict(list)
+    for a in data.get("activations", []):
+        if a.get("part_id"):
+            loudest[a["part_id"]].append(a["onset_at"])
+    for p in records:
+        state = " (put away)" if p.get("archived") else ""
+        lines.append(clean(f"- {p['name']}{state}, added {_day(p['created_at'], zone)}"))
+        for key, what in parts.FIELDS.items():
+            if p.get(key):
+                lines.append(clean(f"  - {what[0].upper()}{what[1:]}: {p[key]}"))
+        times = loudest[p["id"]]
+        if times:
+            many = "moment" if len(times) == 1 else "moments"
+            lines.append(
+                f"  - The loudest part in {len(times)} {many}, most recently "
+                f"{_local(max(times), zone)}"
+            )
+    return [*lines, ""]
+
+
 def _settings(data: dict[str, Any]) -> list[str]:
     chosen = data.get("settings", {})
     lines = ["## Settings", ""]
@@ -289,7 +318,15 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
     is theirs.
     """
     lines = ["# My earned journal", "", f"Exported {_local(data['exported_at'], zone)}.", ""]
-    for part in (_questionnaires, _journal, _moments, _urge_timers, _practices, _toolkit):
+    for part in (
+        _questionnaires,
+        _journal,
+        _moments,
+        _urge_timers,
+        _practices,
+        _toolkit,
+        _parts,
+    ):
         lines += part(data, zone)
     lines += _settings(data)
     return "\n".join(lines).rstrip() + "\n"

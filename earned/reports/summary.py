@@ -17,6 +17,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "practices": ("practice", "practices"),
     "tools": ("toolkit tool", "toolkit tools"),
     "tool_uses": ("tool use", "tool uses"),
+    "parts": ("part", "parts"),
 }
 SKIPPED = "skipped"
 

@@ -18,12 +18,13 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, regulation, toolkit, urges
+from earned import episodes, imported, parts, regulation, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
+    PartRow,
     PracticeRow,
     ToolRow,
     ToolUseRow,
@@ -58,6 +59,16 @@ class Table:
 
 
 TABLES: tuple[Table, ...] = (
+    # --- the parts map: before activations, whose part_id refers to it ---
+    Table(
+        "parts",
+        PartRow,
+        "created_at",
+        parts.IMPORTED,
+        ("created_at", "updated_at"),
+        parts.check_imported_times,
+    ),
+    # ---
     Table(
         "activations",
         ActivationRow,

@@ -26,7 +26,7 @@ from hypothesis import example, find, given
 from hypothesis import strategies as st
 from sqlalchemy import inspect as sa_inspect
 
-from earned import episodes, instruments, journal, regulation, toolkit, urges
+from earned import episodes, instruments, journal, parts, regulation, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import export, files, readable, tables
 from earned.store import Store
@@ -36,6 +36,7 @@ from earned.store.models import (
     AssessmentRow,
     Base,
     EntryRow,
+    PartRow,
     PracticeRow,
     SettingRow,
     ToolRow,
@@ -56,6 +57,7 @@ ROW_OF = {
     "practices": PracticeRow,
     "tools": ToolRow,
     "tool_uses": ToolUseRow,
+    "parts": PartRow,
 }
 # Every table of the store is drawn here: a new one makes this test fail until it is.
 DRAWN = {"assessments", "answers", "entries", "settings", *ROW_OF}
@@ -148,6 +150,7 @@ def list_field(name: str) -> st.SearchStrategy[list[str]]:
 
 ENTRY_BODY = kept_by(journal.clean_body, text_up_to(journal.MAX_BODY))
 PROMPTS = sorted(journal.prompt_keys())
+LETTER_PROMPTS = sorted(journal.letter_prompt_keys())
 ACTIVATION_TEXT = {
     name: kept_by(
         lambda v, n=name: episodes.check_field(n, v), st.one_of(st.none(), text_up_to(lim))
@@ -237,7 +240,11 @@ def entries_of(draw: st.DrawFn) -> list[dict[str, Any]]:
             {
                 "id": e_id,
                 "kind": kind,
-                "prompt": draw(st.sampled_from(PROMPTS)) if kind == "reflection" else None,
+                "prompt": draw(st.sampled_from(PROMPTS))
+                if kind == "reflection"
+                else draw(st.sampled_from([None, *LETTER_PROMPTS]))
+                if kind == "letter"
+                else None,
                 "body": draw(ENTRY_BODY),
                 "created_at": created,
                 "updated_at": created + draw(later),
@@ -340,6 +347,32 @@ def tool_uses_of(draw: st.DrawFn, tools: list[str]) -> list[dict[str, Any]]:
     ]
 
 
+# --- the parts map ---
+PART_NAME = kept_by(parts.check_part_name, text_up_to(parts.MAX_NAME))
+PART_TEXT = {
+    name: kept_by(lambda v, n=name: parts.check_field(n, v), st.one_of(st.none(), text_up_to(lim)))
+    for name, lim in ((name, parts.MAX_TEXT) for name in parts.FIELDS)
+}
+
+
+@st.composite
+def parts_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out = []
+    for p_id, _ in keyed_records(draw, draw(few), token=False):
+        created = draw(when)
+        out.append(
+            {
+                "id": p_id,
+                "name": draw(PART_NAME),
+                **{name: draw(values) for name, values in PART_TEXT.items()},
+                "created_at": created,
+                "updated_at": created + draw(later),
+                "archived": draw(st.booleans()),
+            }
+        )
+    return out
+
+
 @st.composite
 def journals(draw: st.DrawFn) -> Drawn:
     made = Drawn(
@@ -347,7 +380,11 @@ def journals(draw: st.DrawFn) -> Drawn:
         entries=draw(entries_of()),
         settings=draw(SETTINGS),
     )
+    made.tables["parts"] = draw(parts_of())
     made.tables["activations"] = draw(activations_of())
+    part_ids = [p["id"] for p in made.tables["parts"]]
+    for a in made.tables["activations"]:  # the loudest part, when there are parts
+        a["part_id"] = draw(st.sampled_from([None, *part_ids]))
     made.tables["urge_delays"] = draw(urge_delays_of([a["id"] for a in made.tables["activations"]]))
     made.tables["practices"] = draw(practices_of())
     made.tables["tools"] = draw(tools_of())
@@ -557,6 +594,10 @@ def test_the_markdown_document_holds_every_text_written(made: Drawn) -> None:
     for a in data["activations"]:
         for name in ("trigger", "urge", "action", "person"):
             assert a[name] is None or a[name] in text
+    for p in data["parts"]:
+        assert p["name"] in text
+        for name in parts.FIELDS:
+            assert p[name] is None or p[name] in text
     for key, value in data["settings"].items():
         assert f"- {key}: {value}".rstrip() in text  # the document's end is trimmed
 

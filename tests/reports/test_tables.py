@@ -21,6 +21,7 @@ from earned.store import (
     Store,
     activations,
     entries,
+    parts,
     personal,
     practices,
     settings,
@@ -30,6 +31,7 @@ from earned.store import (
 from earned.store.models import (
     ActivationRow,
     EntryRow,
+    PartRow,
     PracticeRow,
     ToolRow,
     ToolUseRow,
@@ -39,7 +41,7 @@ from tests.support import T0
 
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
-MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow)
+MODELS = (PartRow, ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow)
 TRICKY = "<b>he said 'later'</b> & \"then\" — 日本語 👩‍👩‍👧 ' OR 1=1; --\nsecond line"
 
 
@@ -91,6 +93,14 @@ def fill(store: Store) -> dict[str, str]:
             session=s, tool_id=walk, before=8, after=3, now=T0 + 50 * MIN, client_token="t1"
         )
         toolkit.record_tool_use(session=s, tool_id=old, before=6, after=6, now=T0 - MIN)
+        # The parts map: one part with every field, one put away (the loudest part of a
+        # moment is in the property tests, tests/reports/test_export_properties.py).
+        parts.add_part(
+            session=s, name="The watcher", now=T0, protects=TRICKY, fears="being left",
+            needs="reassurance", relations="argues with the one who wants space",
+        )  # fmt: skip
+        quiet = parts.add_part(session=s, name="The quiet one", now=T0 - timedelta(days=9))
+        parts.set_archived(session=s, part_id=quiet.id, archived=True, now=T0 + MIN)
     return {
         "full": full.id,
         "bare": bare.id,
@@ -122,6 +132,7 @@ def counts(store: Store) -> dict[str, int]:
 
 EMPTY = {m.__tablename__: 0 for m in (*MODELS, EntryRow)}
 FULL = {**EMPTY, "activations": 2, "urge_delays": 2, "practices": 2, "tools": 2, "tool_uses": 2}
+FULL["parts"] = 2
 
 
 def round_trip(data: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +146,7 @@ def test_snapshot_restore_snapshot_is_identical(stores: Any) -> None:
     source = stores.new()
     fill(source)
     first = snap(source)
-    assert [len(first[k]) for k in KEYS] == [2, 2, 2, 2, 2]
+    assert [len(first[k]) for k in KEYS] == [2, 2, 2, 2, 2, 2]
     target = stores.new()
     got = restore(target, round_trip(first))
     assert got == {"assessments": 0, "entries": 0, "skipped": 0, **dict.fromkeys(KEYS, 2)}
@@ -201,11 +212,11 @@ def test_restoring_twice_skips_everything_the_second_time(stores: Any) -> None:
     assert restore(target, data) == {
         "assessments": 0,
         "entries": 0,
-        "skipped": 10,
+        "skipped": 2 * len(KEYS),
         **dict.fromkeys(KEYS, 0),
     }
     assert counts(target) == FULL
-    assert restore(source, data)["skipped"] == 10
+    assert restore(source, data)["skipped"] == 2 * len(KEYS)
 
 
 def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> None:
@@ -215,7 +226,7 @@ def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> 
     for a in data["activations"]:
         for key in ("onset_at", "created_at"):
             a[key] = datetime.fromisoformat(a[key]).astimezone(tz).isoformat()
-    assert restore(store, data)["skipped"] == 10
+    assert restore(store, data)["skipped"] == 2 * len(KEYS)
 
 
 def test_client_tokens_are_compared_exactly(store: Store) -> None:
@@ -504,7 +515,7 @@ def test_damaged_records_import_nothing(
 
 
 def test_every_table_is_described_once() -> None:
-    assert KEYS == ["activations", "urge_delays", "practices", "tools", "tool_uses"]
+    assert KEYS == ["parts", "activations", "urge_delays", "practices", "tools", "tool_uses"]
     for table in TABLES:
         columns = {c.key for c in table.model.__table__.columns}
         # Each column is the id, a time, or has a check: nothing is imported unchecked.
