@@ -10,6 +10,7 @@ One module per group of commands, each command's options beside its handler:
     serve.py            serve
     questionnaires.py   assess, results, checkin
     data.py             export, import, backup, restore, delete-everything
+    inner.py            parts, practise (the parts map, secure figure, compassion break)
     completion.py       completion (the shell's Tab completion, from argcomplete)
     common.py           what they share: Command, passphrases, the profile, times, text
     care.py             the crisis lines printed after a worrying entry
@@ -75,6 +76,8 @@ COMMAND_MODULES = {
     "passphrase": "profile",
     "demo": "profile",
     "delete-everything": "data",
+    "parts": "inner",
+    "practise": "inner",
     "completion": "completion",
 }
 # Commands that never import the heavy stack: after them the process ends at once.

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from earned import instruments, onboarding
+from earned.demo.inner import add_inner
 from earned.demo.moments import moments
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
@@ -197,7 +198,7 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     entries = _entries(rng, start, span_days, stretches)
     assessments.sort(key=lambda a: (a["started_at"], a["id"]))
     in_the_moment = moments(rng, start, span_days, stretches)
-    return {
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": iso(start + timedelta(days=span_days)),
@@ -208,3 +209,5 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         # In-the-moment sections, in the order and shape of reports.tables.dump.
         **in_the_moment,
     }
+    add_inner(data, seed=seed, start=start, span_days=span_days)  # parts map, inner practices
+    return data
