@@ -133,6 +133,11 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     go(use.group(1), {"before": "6", "after": "3"})
     go("/regulate/practice", {"kind": "movement", "minutes": "5", "note": "a walk"})
     go("/regulate/ground/done", {"started": "1", "see": "the lamp", "save_note": "1"})
+    # the inner practices: a part on the map (named on a moment), a letter, a session
+    part = go("/parts", {"name": "the watcher", "fears": "being left"}).rsplit("part-", 1)[1]
+    go(f"/moment/{detailed}/part", {"part_id": part})
+    go("/compassion/letters/new", {"body": "Dear me, that was hard.", "prompt": ""})
+    go("/practise/secure-figure/visit", {"minutes": "3", "note": "warm"})
     web.post(client, "/data/region", {"region": "ca"})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.
