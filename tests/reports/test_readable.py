@@ -93,8 +93,14 @@ def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None
     for key in ("assessments", "entries", "activations", "urge_delays", "practices", "tools"):
         empty[key] = []
     empty["tool_uses"] = []
+    empty["parts"] = []
     text = readable.to_markdown(empty, UTC)
-    for phrase in ("No questionnaires yet.", "No entries yet.", "No moments logged yet."):
+    for phrase in (
+        "No questionnaires yet.",
+        "No entries yet.",
+        "No moments logged yet.",
+        "No parts mapped yet.",
+    ):
         assert phrase in text
     files = read_zip(readable.to_csv_zip(empty))
     assert all(rows == [] for name, rows in files.items() if name != "settings.csv")
