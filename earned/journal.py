@@ -13,7 +13,7 @@ from earned.text import check_valid
 
 MAX_BODY = 20_000  # characters; about eight printed pages
 PAGE = 20  # entries a page shows at once, newest first ("Older entries" for more)
-KINDS = ("reflection", "origin", "after", "note")
+KINDS = ("reflection", "origin", "after", "note", "letter")
 _LINE_END = re.compile("\r+\n")
 # A "note" is words kept when a form refused them (too long for its field, say): saved
 # as written instead of lost, with no question attached.
@@ -22,6 +22,7 @@ KIND_NAMES = {
     "origin": "Origin story",
     "after": "After an interaction",
     "note": "Note",
+    "letter": "Compassionate letter",
 }
 
 
@@ -42,6 +43,16 @@ def reflection_prompts() -> list[dict[str, str]]:
 
 def prompt_keys() -> set[str]:
     return {p["key"] for p in reflection_prompts()}
+
+
+def letter_prompts() -> list[dict[str, str]]:
+    """Starting points for a compassionate letter (optional: a letter may have none)."""
+    prompts: list[dict[str, str]] = content.load("compassion")["letter"]["prompts"]
+    return prompts
+
+
+def letter_prompt_keys() -> set[str]:
+    return {p["key"] for p in letter_prompts()}
 
 
 def clean_body(body: str) -> str:
@@ -72,3 +83,5 @@ def check_kind(kind: str, prompt: str | None) -> None:
     # An "after an interaction" entry keeps its guided questions inside the body.
     if kind in ("after", "note") and prompt is not None:
         raise EarnedError("An entry written after an interaction has no separate question.")
+    if kind == "letter" and prompt is not None and prompt not in letter_prompt_keys():
+        raise EarnedError("Please choose one of the letter's starting points, or none.")

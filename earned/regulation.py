@@ -82,7 +82,13 @@ PRACTICE_KINDS: dict[str, str] = {
     "mindfulness": "Mindfulness timer",
     "body-scan": "Body scan",
     "movement": "Movement",
+    # The inner practices (roadmap steps 6 and 9): earned/secure_figure.py, compassion_break.py.
+    "secure-figure": "Secure figure visualisation",
+    "compassion-break": "Self-compassion break",
 }
+SECURE_FIGURE = "secure-figure"
+COMPASSION_BREAK = "compassion-break"
+INNER_KINDS = (SECURE_FIGURE, COMPASSION_BREAK)  # what the roadmap home counts for steps 6, 9
 MAX_PRACTICE_SECONDS = 4 * 3600
 MAX_NOTE = 2000  # a practice's note: a paragraph about how it went
 MAX_GROUND_NOTE = 300  # per sense in 5-4-3-2-1; five of them plus labels stay under MAX_NOTE

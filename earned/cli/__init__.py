@@ -14,6 +14,7 @@ One module per group of commands, each command's options beside its handler:
     roadmap.py          roadmap, recommit
     beliefs.py          belief (list, add, rate core beliefs)
     data.py             export, import, backup, restore, delete-everything
+    inner.py            parts, practise (the parts map, secure figure, compassion break)
     completion.py       completion (the shell's Tab completion, from argcomplete)
     common.py           what they share: Command, passphrases, the profile, times, text
     care.py             the crisis lines printed after a worrying entry
@@ -84,6 +85,8 @@ COMMAND_MODULES = {
     "passphrase": "profile",
     "demo": "profile",
     "delete-everything": "data",
+    "parts": "inner",
+    "practise": "inner",
     "completion": "completion",
 }
 # Commands that never import the heavy stack: after them the process ends at once.

@@ -22,6 +22,7 @@ from typing import Any
 
 from earned import instruments, onboarding
 from earned.demo.beliefs import beliefs
+from earned.demo.inner import add_inner
 from earned.demo.ladder import ladder
 from earned.demo.moments import moments
 from earned.demo.program import recommits
@@ -211,7 +212,7 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     in_the_moment["session_notes"] = session_notes(seed, in_the_moment["activations"], end)
     # Core beliefs re-rated over months, and origin-story passages linked to today.
     in_the_moment |= beliefs(rng, start, span_days, stretches, entries, in_the_moment)
-    return {
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": iso(start + timedelta(days=span_days)),
@@ -225,3 +226,5 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         # The exposure ladder, with some of the timers above counted on its rungs.
         **ladder(seed, start, span_days, stretches, in_the_moment["urge_delays"]),
     }
+    add_inner(data, seed=seed, start=start, span_days=span_days)  # parts map, inner practices
+    return data

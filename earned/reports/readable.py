@@ -29,6 +29,7 @@ from earned import (
     journal,
     ladder,
     origin_links,
+    parts,
     recommit,
     regulation,
     session_prep,
@@ -72,6 +73,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("origin_links", "origin_links.csv", "Core beliefs"),
     Section("ladder_rungs", "ladder_rungs.csv", "Exposure ladder"),
     Section("ladder_attempts", "ladder_attempts.csv", "Exposure ladder"),
+    Section("parts", "parts.csv", "Parts map"),
     Section("settings", "settings.csv", "Settings"),
 )
 
@@ -205,11 +207,13 @@ def _journal(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     if not data["entries"]:
         return [*lines, "No entries yet.", ""]
     questions = {p["key"]: p["question"] for p in journal.reflection_prompts()}
+    letters = {p["key"]: p["question"] for p in journal.letter_prompts()}
     for e in data["entries"]:
         kind = journal.KIND_NAMES.get(e["kind"], e["kind"])
         lines += [f"### {_local(e['created_at'], zone)} · {kind}", ""]
-        if e["prompt"] in questions:
-            lines += [f"*{questions[e['prompt']]}*", ""]
+        asked = (letters if e["kind"] == "letter" else questions).get(e["prompt"])
+        if asked:
+            lines += [f"*{asked}*", ""]
         lines += [clean(e["body"]), ""]
     return lines
 
@@ -405,21 +409,47 @@ def _ladder(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
             )
         )
         for a in tries[r["id"]]:
-            parts = [f"expected {a['predicted']}"]
+            said = [f"expected {a['predicted']}"]
             if a.get("feared"):
-                parts.append(f"feared: {a['feared']}")
+                said.append(f"feared: {a['feared']}")
             if a.get("done_at"):
                 how = "went reasonably well" if a.get("went_well") else "harder than hoped"
-                parts.append(f"was {a['actual']}, {how}")
+                said.append(f"was {a['actual']}, {how}")
             else:
-                parts.append("not yet done")
+                said.append("not yet done")
             if a.get("happened"):
-                parts.append(f"what happened: {a['happened']}")
+                said.append(f"what happened: {a['happened']}")
             if a.get("person_name"):
-                parts.append(f"with {a['person_name']}")
+                said.append(f"with {a['person_name']}")
             if a.get("urge_delay_id"):
-                parts.append("from an urge timer")
-            lines.append(clean(f"  - {_local(a['planned_at'], zone)}: " + "; ".join(parts)))
+                said.append("from an urge timer")
+            lines.append(clean(f"  - {_local(a['planned_at'], zone)}: " + "; ".join(said)))
+    return [*lines, ""]
+
+
+def _parts(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    """The parts map: each part's own words, and the moments it was the loudest in."""
+    lines = ["## Parts map", ""]
+    records = data.get("parts", [])
+    if not records:
+        return [*lines, "No parts mapped yet.", ""]
+    loudest: dict[str, list[str]] = defaultdict(list)
+    for a in data.get("activations", []):
+        if a.get("part_id"):
+            loudest[a["part_id"]].append(a["onset_at"])
+    for p in records:
+        state = " (put away)" if p.get("archived") else ""
+        lines.append(clean(f"- {p['name']}{state}, added {_day(p['created_at'], zone)}"))
+        for key, what in parts.FIELDS.items():
+            if p.get(key):
+                lines.append(clean(f"  - {what[0].upper()}{what[1:]}: {p[key]}"))
+        times = loudest[p["id"]]
+        if times:
+            many = "moment" if len(times) == 1 else "moments"
+            lines.append(
+                f"  - The loudest part in {len(times)} {many}, most recently "
+                f"{_local(max(times), zone)}"
+            )
     return [*lines, ""]
 
 
@@ -445,11 +475,12 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
         _urge_timers,
         _practices,
         _toolkit,
+        _parts,
+        _ladder,
         _beliefs,
-        _recommits,
         _session_notes,
+        _recommits,
     ):
         lines += part(data, zone)
-    lines += _ladder(data, zone)
     lines += _settings(data)
     return "\n".join(lines).rstrip() + "\n"

@@ -24,6 +24,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "recommits": ("time of beginning again", "times of beginning again"),
     "ladder_rungs": ("ladder rung", "ladder rungs"),
     "ladder_attempts": ("ladder try", "ladder tries"),
+    "parts": ("part", "parts"),
 }
 SKIPPED = "skipped"
 

@@ -24,6 +24,7 @@ from earned import (
     imported,
     ladder,
     origin_links,
+    parts,
     recommit,
     regulation,
     session_prep,
@@ -40,6 +41,7 @@ from earned.store.models import (
     LadderAttemptRow,
     LadderRungRow,
     OriginLinkRow,
+    PartRow,
     PracticeRow,
     RecommitRow,
     SessionNoteRow,
@@ -76,6 +78,16 @@ class Table:
 
 
 TABLES: tuple[Table, ...] = (
+    # --- the parts map: before activations, whose part_id refers to it ---
+    Table(
+        "parts",
+        PartRow,
+        "created_at",
+        parts.IMPORTED,
+        ("created_at", "updated_at"),
+        parts.check_imported_times,
+    ),
+    # ---
     Table(
         "activations",
         ActivationRow,

@@ -14,12 +14,12 @@ from typing import Any
 from sqlalchemy import Text, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from earned import episodes, patterns
+from earned import episodes, parts, patterns
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.store import keyset
 from earned.store.ids import existing, new_id
-from earned.store.models import ActivationRow
+from earned.store.models import ActivationRow, PartRow
 from earned.store.once import add_once, earlier
 from earned.tokens import check_token
 
@@ -343,3 +343,26 @@ def find(*, session: Session, prefix: str) -> Activation:
             "characters of it."
         )
     return activation_of(rows[0])
+
+
+# --- the loudest part (the parts map) ----------------------------------------------------------
+
+
+def loudest_part(*, session: Session, activation_id: str) -> str | None:
+    """The id of the part recorded as the loudest in this moment, if any."""
+    return activation_row(session, activation_id).part_id
+
+
+def set_loudest_part(
+    *, session: Session, activation_id: str, part_id: str | None, now: datetime
+) -> str | None:
+    """Record which part was the loudest (None: no part named), checked by
+    parts.check_loudest against the map; an unchanged choice changes nothing."""
+    row = activation_row(session, activation_id)
+    on_map = session.execute(select(PartRow.id, PartRow.name).where(PartRow.archived.is_(False)))
+    chosen = parts.check_loudest(part_id, {part_id: name for part_id, name in on_map}, row.part_id)
+    if chosen != row.part_id:
+        row.part_id = chosen
+        row.updated_at = now
+        session.flush()
+    return chosen

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earned import regulation
@@ -54,3 +54,34 @@ def practice_times(
     if limit is not None:
         query = query.limit(limit)
     return [(kind, when, seconds) for kind, when, seconds in session.execute(query)]
+
+
+# --- practices of some kinds (the inner practices' logs, the roadmap home) ---------------------
+
+
+def recent_of_kinds(
+    *, session: Session, kinds: tuple[str, ...], limit: int
+) -> list[tuple[str, datetime, int, str | None]]:
+    """(kind, when, seconds, note) of the newest `limit` practices of `kinds`, newest first
+    (the index on kind and on started_at keep this a short read in a long history)."""
+    query = (
+        select(PracticeRow.kind, PracticeRow.started_at, PracticeRow.seconds, PracticeRow.note)
+        .where(PracticeRow.kind.in_(kinds))
+        .order_by(PracticeRow.started_at.desc(), PracticeRow.id.desc())
+        .limit(limit)
+    )
+    return [(kind, when, seconds, note) for kind, when, seconds, note in session.execute(query)]
+
+
+def count_of_kinds(*, session: Session, kinds: tuple[str, ...], since: datetime) -> int:
+    """How many practices of `kinds` began at or after `since`, counted by the database.
+
+    For the roadmap home: count_of_kinds(session=s, kinds=regulation.INNER_KINDS,
+    since=now - timedelta(days=7)), or one kind, (regulation.SECURE_FIGURE,).
+    """
+    query = (
+        select(func.count())
+        .select_from(PracticeRow)
+        .where(PracticeRow.kind.in_(kinds), PracticeRow.started_at >= since)
+    )
+    return int(session.scalar(query) or 0)

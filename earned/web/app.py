@@ -50,8 +50,11 @@ from earned.web.routes import (
     home,
     journal,
     ladder,
+    letters,
     moment,
+    parts,
     patterns,
+    practise,
     regulate,
     restore,
     roadmap,
@@ -111,6 +114,9 @@ ROUTES = (
     roadmap,
     therapy,
     beliefs,  # core beliefs, and origin-story passages linked to today
+    parts,
+    practise,
+    letters,
 )
 
 

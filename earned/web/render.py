@@ -18,10 +18,12 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 
 from earned import (
+    compassion_break,
     content,
     episodes,
     journal,
     pacing,
+    parts,
     recommit,
     regulation,
     session_prep,
@@ -63,6 +65,10 @@ templates.env.globals["limits"] = {
     "recommit_note": recommit.MAX_NOTE,
     # Session prep (roadmap step 3): since last time, what to bring.
     "session_text": session_prep.MAX_TEXT,
+    # The inner practices: the parts map and the self-compassion break.
+    "part_name": parts.MAX_NAME,
+    "part_text": parts.MAX_TEXT,
+    "compassion_words": compassion_break.MAX_STEP_WORDS,
 }
 
 

@@ -34,6 +34,7 @@ from earned import (
     journal,
     ladder,
     origin_links,
+    parts,
     recommit,
     regulation,
     session_prep,
@@ -54,6 +55,7 @@ from earned.store.models import (
     LadderAttemptRow,
     LadderRungRow,
     OriginLinkRow,
+    PartRow,
     PracticeRow,
     RecommitRow,
     SessionNoteRow,
@@ -84,6 +86,7 @@ ROW_OF = {
     "origin_links": OriginLinkRow,
     "ladder_rungs": LadderRungRow,
     "ladder_attempts": LadderAttemptRow,
+    "parts": PartRow,
 }
 # Every table of the store is drawn here: a new one makes this test fail until it is.
 DRAWN = {"assessments", "answers", "entries", "settings", *ROW_OF}
@@ -176,6 +179,7 @@ def list_field(name: str) -> st.SearchStrategy[list[str]]:
 
 ENTRY_BODY = kept_by(journal.clean_body, text_up_to(journal.MAX_BODY))
 PROMPTS = sorted(journal.prompt_keys())
+LETTER_PROMPTS = sorted(journal.letter_prompt_keys())
 ACTIVATION_TEXT = {
     name: kept_by(
         lambda v, n=name: episodes.check_field(n, v), st.one_of(st.none(), text_up_to(lim))
@@ -265,7 +269,11 @@ def entries_of(draw: st.DrawFn) -> list[dict[str, Any]]:
             {
                 "id": e_id,
                 "kind": kind,
-                "prompt": draw(st.sampled_from(PROMPTS)) if kind == "reflection" else None,
+                "prompt": draw(st.sampled_from(PROMPTS))
+                if kind == "reflection"
+                else draw(st.sampled_from([None, *LETTER_PROMPTS]))
+                if kind == "letter"
+                else None,
                 "body": draw(ENTRY_BODY),
                 "created_at": created,
                 "updated_at": created + draw(later),
@@ -475,6 +483,32 @@ def beliefs_of(draw: st.DrawFn, entries: list[str]) -> list[dict[str, Any]]:
     return out
 
 
+# --- the parts map ---
+PART_NAME = kept_by(parts.check_part_name, text_up_to(parts.MAX_NAME))
+PART_TEXT = {
+    name: kept_by(lambda v, n=name: parts.check_field(n, v), st.one_of(st.none(), text_up_to(lim)))
+    for name, lim in ((name, parts.MAX_TEXT) for name in parts.FIELDS)
+}
+
+
+@st.composite
+def parts_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+    out = []
+    for p_id, _ in keyed_records(draw, draw(few), token=False):
+        created = draw(when)
+        out.append(
+            {
+                "id": p_id,
+                "name": draw(PART_NAME),
+                **{name: draw(values) for name, values in PART_TEXT.items()},
+                "created_at": created,
+                "updated_at": created + draw(later),
+                "archived": draw(st.booleans()),
+            }
+        )
+    return out
+
+
 @st.composite
 def belief_ratings_of(draw: st.DrawFn, owners: list[str]) -> list[dict[str, Any]]:
     return [
@@ -577,7 +611,11 @@ def journals(draw: st.DrawFn) -> Drawn:
         entries=draw(entries_of()),
         settings=draw(SETTINGS),
     )
+    made.tables["parts"] = draw(parts_of())
     made.tables["activations"] = draw(activations_of())
+    part_ids = [p["id"] for p in made.tables["parts"]]
+    for a in made.tables["activations"]:  # the loudest part, when there are parts
+        a["part_id"] = draw(st.sampled_from([None, *part_ids]))
     made.tables["urge_delays"] = draw(urge_delays_of([a["id"] for a in made.tables["activations"]]))
     made.tables["practices"] = draw(practices_of())
     made.tables["tools"] = draw(tools_of())
@@ -822,6 +860,10 @@ def test_the_markdown_document_holds_every_text_written(made: Drawn) -> None:
     for la in data["ladder_attempts"]:
         for name in ("feared", "happened", "person_name"):
             assert la[name] is None or la[name] in text
+    for p in data["parts"]:
+        assert p["name"] in text
+        for name in parts.FIELDS:
+            assert p[name] is None or p[name] in text
     for key, value in data["settings"].items():
         assert f"- {key}: {value}".rstrip() in text  # the document's end is trimmed
 

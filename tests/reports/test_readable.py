@@ -107,6 +107,7 @@ def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None
         "No moments logged yet.",
         "No session notes yet.",
         "No rungs yet.",
+        "No parts mapped yet.",
     ):
         assert phrase in text
     files = read_zip(readable.to_csv_zip(empty))

@@ -24,6 +24,7 @@ from earned.store import (
     activations,
     entries,
     ladder,
+    parts,
     personal,
     practices,
     session_notes,
@@ -37,6 +38,7 @@ from earned.store.models import (
     EntryRow,
     LadderAttemptRow,
     LadderRungRow,
+    PartRow,
     PracticeRow,
     SessionNoteRow,
     ToolRow,
@@ -48,6 +50,7 @@ from tests.support import T0
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
 FILLED = [  # by fill()
+    "parts",
     "activations",
     "urge_delays",
     "practices",
@@ -58,6 +61,7 @@ FILLED = [  # by fill()
     "ladder_attempts",
 ]
 MODELS = (
+    PartRow,
     ActivationRow,
     UrgeDelayRow,
     PracticeRow,
@@ -154,6 +158,14 @@ def fill(store: Store) -> dict[str, str]:
             client_token="l1",
         )
         ladder.plan_attempt(session=s, rung_id=away.id, predicted=55, now=T0 + MIN)
+        # The parts map: one part with every field, one put away (the loudest part of a
+        # moment is in the property tests, tests/reports/test_export_properties.py).
+        parts.add_part(
+            session=s, name="The watcher", now=T0, protects=TRICKY, fears="being left",
+            needs="reassurance", relations="argues with the one who wants space",
+        )  # fmt: skip
+        quiet = parts.add_part(session=s, name="The quiet one", now=T0 - timedelta(days=9))
+        parts.set_archived(session=s, part_id=quiet.id, archived=True, now=T0 + MIN)
     return {
         "full": full.id,
         "bare": bare.id,

@@ -136,6 +136,11 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     go("/regulate/ground/done", {"started": "1", "see": "the lamp", "save_note": "1"})
     # Session prep: a note with a moment picked (the note's own pages hold its forms).
     go("/therapy/prep/new", {"since_last": "a long week", "pick": f"activation:{detailed}"})
+    # the inner practices: a part on the map (named on a moment), a letter, a session
+    part = go("/parts", {"name": "the watcher", "fears": "being left"}).rsplit("part-", 1)[1]
+    go(f"/moment/{detailed}/part", {"part_id": part})
+    go("/compassion/letters/new", {"body": "Dear me, that was hard.", "prompt": ""})
+    go("/practise/secure-figure/visit", {"minutes": "3", "note": "warm"})
     web.post(client, "/data/region", {"region": "ca"})
     # core beliefs, re-rated, and a passage of the origin story linked to one
     made = go("/beliefs", {"belief": "people pull away", "strength": "70", "rerate_days": "14"})

@@ -17,7 +17,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from earned import origin_links, paths
-from earned.store import backups, ladder, toolkit
+from earned.store import backups, entries, ladder, parts, toolkit
 from earned.store import origin_links as origin_link_store
 from earned.web.app import create_app
 from tests.support import PASSPHRASE
@@ -245,6 +245,34 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/ladder/{rung_id}/timers/{urge_id}"): Sample(
         "/ladder/{rung}/timers/{ladder_urge}", "redirect", {"predicted": "30", "actual": "10"}
     ),
+    # the inner practices: parts map, secure figure, self-compassion (roadmap steps 6, 9)
+    ("GET", "/parts"): Sample("/parts"),
+    ("POST", "/parts"): Sample("/parts", "redirect", {"name": "the reacher", "fears": "leaving"}),
+    ("GET", "/parts/{part_id}"): Sample("/parts/{part}"),
+    ("POST", "/parts/{part_id}"): Sample("/parts/{part}", "redirect", {"name": "the guard"}),
+    ("POST", "/parts/{part_id}/archive"): Sample("/parts/{part}/archive", "redirect"),
+    ("POST", "/moment/{activation_id}/part"): Sample("/moment/{activation}/part", "redirect"),
+    ("GET", "/practise/secure-figure"): Sample("/practise/secure-figure"),
+    ("GET", "/practise/secure-figure/{key}"): Sample("/practise/secure-figure/build?step=2"),
+    ("POST", "/practise/secure-figure/{key}"): Sample(
+        "/practise/secure-figure/visit", "redirect", {"minutes": "3", "note": "warm"}
+    ),
+    ("GET", "/practise/compassion-break"): Sample("/practise/compassion-break"),
+    ("POST", "/practise/compassion-break"): Sample(
+        "/practise/compassion-break", data={"step": "1", "go": "next", "started": "1"}
+    ),
+    ("POST", "/practise/compassion-break/done"): Sample(
+        "/practise/compassion-break/done", "redirect", {"started": "1", "kindness": "be gentle"}
+    ),
+    ("GET", "/compassion/letters"): Sample("/compassion/letters"),
+    ("GET", "/compassion/letters/new"): Sample("/compassion/letters/new?prompt=younger-you"),
+    ("POST", "/compassion/letters/new"): Sample(
+        "/compassion/letters/new", "redirect", {"body": "Dear me"}
+    ),
+    ("GET", "/compassion/letters/{entry_id}/edit"): Sample("/compassion/letters/{letter}/edit"),
+    ("POST", "/compassion/letters/{entry_id}"): Sample(
+        "/compassion/letters/{letter}", "redirect", {"body": "Dear me, again"}
+    ),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),
@@ -364,6 +392,10 @@ def seed(root: Path, journal_template: Template) -> Seeded:
     ids["attempt"] = web._read(lambda s: ladder.latest_open(session=s, rung_id=ids["rung"])).id
     ids["ladder_urge"] = location(web.post(client, "/urge", {"custom": "leave"})).split("/")[2]
     web.post(client, f"/urge/{ids['ladder_urge']}/end", {"outcome": "waited"})
+    web.post(client, "/parts", {"name": "the watcher"})
+    ids["part"] = next(iter(web._read(lambda s: parts.active_names(session=s))))
+    web.post(client, "/compassion/letters/new", {"body": "Dear me, you did well today."})
+    ids["letter"] = web._read(lambda s: entries.list_entries(session=s, kind="letter"))[0].id
     other = Web(root / "other", journal_template)
     source = other.unlocked_client()
     other.add_reflection(source, "from the other journal")

@@ -118,6 +118,8 @@ def _back(entry: journal.Entry) -> str:
         return "/moment/after"
     if entry.kind == "note":
         return "/"
+    if entry.kind == "letter":
+        return "/compassion/letters"
     return f"/reflect/{entry.prompt}" if entry.kind == "reflection" else "/origin/write"
 
 

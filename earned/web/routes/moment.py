@@ -23,6 +23,7 @@ from earned.errors import EarnedError
 from earned.records import replace
 from earned.store import Store, activations, urge_timers
 from earned.store import entries as entry_store
+from earned.store import parts as part_store
 from earned.web import care, deps, emotion_map, entry_pages
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext
@@ -289,6 +290,7 @@ def _detail(
             "tz": tz,
             "timers": timers,
             "now": deps.now(),
+            "loudest": loudest_context(store, a.id),
         },
         status=status,
     )
@@ -450,6 +452,39 @@ async def delete(request: Request, store: Open, activation_id: str, values: Form
     with store.session() as s:
         activations.delete_activation(session=s, activation_id=activation_id)
     return RedirectResponse("/moment?deleted=1", status_code=303)
+
+
+# --- the loudest part (the parts map) ---------------------------------------------------------
+
+
+def loudest_context(store: Store, activation_id: str, error: str | None = None) -> dict[str, Any]:
+    """What the moment page's "loudest part" card shows: the parts on the map (and the one
+    chosen, even if put away since), which one is chosen, and an error to show."""
+    with store.session() as s:
+        chosen = activations.loudest_part(session=s, activation_id=activation_id)
+        offered = part_store.active_names(session=s)
+        if chosen is not None and chosen not in offered:
+            offered = {**part_store.names_by_id(session=s, ids=[chosen]), **offered}
+    return {"chosen": chosen, "parts": offered, "error": error, "words": content.load("parts")}
+
+
+@router.post("/moment/{activation_id}/part")
+async def loudest_part(page: Page, store: Open, activation_id: str, values: Form) -> Response:
+    try:
+        with store.session() as s:
+            activations.set_loudest_part(
+                session=s,
+                activation_id=activation_id,
+                part_id=values.get("part_id", "").strip() or None,
+                now=deps.now(),
+            )
+    except EarnedError as error:
+        if error.status == 404:
+            raise
+        with store.session() as s:
+            a = activations.get_activation(session=s, activation_id=activation_id)
+        return _detail(page, store, a, error=error.message, status=400)
+    return RedirectResponse(f"/moment/{activation_id}?part=1#loudest", status_code=303)
 
 
 # --- urge-delay timer --------------------------------------------------------------------------

@@ -370,6 +370,8 @@
   };
 
   // Body scan: go on to the next region by itself, at the pace chosen, with a soft cue.
+  // A guided visualisation uses the same, each step at its own length (data-seconds on
+  // its <li>, in place of the pace chosen).
   // The regions are on the page (a hidden list), so it moves on in place: the sound that
   // the click allowed keeps working, and the address follows (?step=N) for Back and reload.
   const scan = (root) => {
@@ -415,9 +417,9 @@
       stay.hidden = true;
       status.textContent = words;
     };
+    const secondsOf = (i) => Number(steps[i].dataset.seconds) || Number(pace ? pace.value : 0);
     const run = () => {
-      const seconds = Number(pace.value);
-      left = seconds;
+      left = secondsOf(index);
       go.hidden = true;
       stay.hidden = false;
       bells.start();
@@ -435,7 +437,7 @@
         }
         show(index + 1);
         bells.start();
-        left = seconds;
+        left = secondsOf(index);
         count();
       }, 1000);
     };
