@@ -10,9 +10,24 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from earned.store.models import ActivationRow, PracticeRow, ToolUseRow, UrgeDelayRow
+from earned.store.models import (
+    ActivationRow,
+    PersonRatingRow,
+    PracticeRow,
+    RuptureRow,
+    ToolUseRow,
+    UrgeDelayRow,
+)
 
-Tokened = TypeVar("Tokened", ActivationRow, UrgeDelayRow, PracticeRow, ToolUseRow)
+Tokened = TypeVar(
+    "Tokened",
+    ActivationRow,
+    UrgeDelayRow,
+    PracticeRow,
+    ToolUseRow,
+    PersonRatingRow,  # the people ledger
+    RuptureRow,
+)
 
 
 def add_once(session: Session, row: Tokened) -> Tokened:
