@@ -22,6 +22,7 @@ from typing import Any
 
 from earned import instruments, onboarding
 from earned.demo.moments import moments
+from earned.demo.people import people_ledger
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.story import evening, hard_stretches, hardness, iso, new_id, phase_of, trend
 
@@ -197,6 +198,10 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     entries = _entries(rng, start, span_days, stretches)
     assessments.sort(key=lambda a: (a["started_at"], a["id"]))
     in_the_moment = moments(rng, start, span_days, stretches)
+    # The people ledger, which also links the moments that name someone in it.
+    ledger = people_ledger(rng, start, span_days, stretches, in_the_moment["activations"])
+    for a in assessments:  # the starting point's questionnaire is about no one person
+        a.update(person_id=None, person_name=None)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -205,6 +210,8 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         "entries": entries,
         # Past the welcome page: the demo opens on its data.
         "settings": {onboarding.SETTING: onboarding.DONE},
-        # In-the-moment sections, in the order and shape of reports.tables.dump.
+        # The people ledger and the in-the-moment sections, in the order and shape of
+        # reports.tables.dump.
+        **ledger,
         **in_the_moment,
     }

@@ -17,6 +17,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "practices": ("practice", "practices"),
     "tools": ("toolkit tool", "toolkit tools"),
     "tool_uses": ("tool use", "tool uses"),
+    # the people ledger
+    "people": ("person", "people"),
+    "person_ratings": ("rating of a person", "ratings of people"),
+    "ruptures": ("rupture", "ruptures"),
 }
 SKIPPED = "skipped"
 

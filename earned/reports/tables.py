@@ -18,13 +18,16 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from earned import episodes, imported, regulation, toolkit, urges
+from earned import episodes, imported, people, regulation, toolkit, urges
 from earned.errors import EarnedError
 from earned.reports import faults
 from earned.store.models import (
     ActivationRow,
     Base,
+    PersonRatingRow,
+    PersonRow,
     PracticeRow,
+    RuptureRow,
     ToolRow,
     ToolUseRow,
     UrgeDelayRow,
@@ -58,6 +61,18 @@ class Table:
 
 
 TABLES: tuple[Table, ...] = (
+    # --- the people ledger (before activations, which link to a person) ---
+    Table("people", PersonRow, "created_at", people.IMPORTED_PERSON, ("created_at",)),
+    Table("person_ratings", PersonRatingRow, "rated_at", people.IMPORTED_RATING, ("rated_at",)),
+    Table(
+        "ruptures",
+        RuptureRow,
+        "happened_at",
+        people.IMPORTED_RUPTURE,
+        ("happened_at", "repaired_at", "created_at", "updated_at"),
+        people.check_imported_rupture_times,
+    ),
+    # --- in the moment ---
     Table(
         "activations",
         ActivationRow,

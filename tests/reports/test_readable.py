@@ -92,9 +92,14 @@ def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None
     empty = copy.deepcopy(data)
     for key in ("assessments", "entries", "activations", "urge_delays", "practices", "tools"):
         empty[key] = []
+    for key in ("people", "person_ratings", "ruptures"):
+        empty[key] = []
     empty["tool_uses"] = []
     text = readable.to_markdown(empty, UTC)
-    for phrase in ("No questionnaires yet.", "No entries yet.", "No moments logged yet."):
+    for phrase in (
+        *("No questionnaires yet.", "No entries yet.", "No moments logged yet."),
+        "No one in the ledger yet.",
+    ):
         assert phrase in text
     files = read_zip(readable.to_csv_zip(empty))
     assert all(rows == [] for name, rows in files.items() if name != "settings.csv")

@@ -21,6 +21,7 @@ from earned.store import (
     Store,
     activations,
     entries,
+    people,
     personal,
     practices,
     settings,
@@ -30,7 +31,10 @@ from earned.store import (
 from earned.store.models import (
     ActivationRow,
     EntryRow,
+    PersonRatingRow,
+    PersonRow,
     PracticeRow,
+    RuptureRow,
     ToolRow,
     ToolUseRow,
     UrgeDelayRow,
@@ -39,7 +43,10 @@ from tests.support import T0
 
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
-MODELS = (ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow)
+MODELS = (
+    *(PersonRow, PersonRatingRow, RuptureRow),
+    *(ActivationRow, UrgeDelayRow, PracticeRow, ToolRow, ToolUseRow),
+)
 TRICKY = "<b>he said 'later'</b> & \"then\" — 日本語 👩‍👩‍👧 ' OR 1=1; --\nsecond line"
 
 
@@ -91,6 +98,24 @@ def fill(store: Store) -> dict[str, str]:
             session=s, tool_id=walk, before=8, after=3, now=T0 + 50 * MIN, client_token="t1"
         )
         toolkit.record_tool_use(session=s, tool_id=old, before=6, after=6, now=T0 - MIN)
+        # the people ledger: two people, two ratings, a rupture repaired and one not yet
+        sam = people.add_person(session=s, name="Sam", role="partner", now=T0 - MIN, note=TRICKY)
+        maya = people.add_person(session=s, name="Maya", role="friend", now=T0 - 2 * MIN)
+        people.rate_person(
+            session=s, person_id=sam.id, consistency=3, availability=2, safety=4, now=T0,
+            note=TRICKY, client_token="r1",
+        )  # fmt: skip
+        people.rate_person(
+            session=s, person_id=maya.id, consistency=5, availability=4, safety=5, now=T0 + MIN
+        )
+        people.log_rupture(
+            session=s, person_id=sam.id, what=TRICKY, now=T0 + 2 * MIN, happened_at=T0 - MIN,
+            reached_out="both", repaired_at=T0 + MIN, outcome=TRICKY, client_token="x1",
+        )  # fmt: skip
+        people.log_rupture(session=s, person_id=maya.id, what="I went quiet", now=T0)
+        activations.link_person(
+            session=s, activation_id=full.id, person_id=sam.id, now=T0 + 41 * MIN
+        )
     return {
         "full": full.id,
         "bare": bare.id,
@@ -99,6 +124,7 @@ def fill(store: Store) -> dict[str, str]:
         "practice": practice,
         "walk": walk,
         "old": old,
+        "sam": sam.id,
     }
 
 
@@ -121,7 +147,7 @@ def counts(store: Store) -> dict[str, int]:
 
 
 EMPTY = {m.__tablename__: 0 for m in (*MODELS, EntryRow)}
-FULL = {**EMPTY, "activations": 2, "urge_delays": 2, "practices": 2, "tools": 2, "tool_uses": 2}
+FULL = {**EMPTY, **dict.fromkeys(KEYS, 2)}
 
 
 def round_trip(data: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +161,7 @@ def test_snapshot_restore_snapshot_is_identical(stores: Any) -> None:
     source = stores.new()
     fill(source)
     first = snap(source)
-    assert [len(first[k]) for k in KEYS] == [2, 2, 2, 2, 2]
+    assert [len(first[k]) for k in KEYS] == [2] * len(KEYS)
     target = stores.new()
     got = restore(target, round_trip(first))
     assert got == {"assessments": 0, "entries": 0, "skipped": 0, **dict.fromkeys(KEYS, 2)}
@@ -179,7 +205,7 @@ def test_exported_records_hold_every_column(store: Store) -> None:
         "settled_at": "2026-03-02T10:10:00+00:00",
         "created_at": "2026-03-02T09:30:00+00:00",
         "updated_at": "2026-03-02T10:11:00+00:00",
-        "person_id": None,
+        "person_id": ids["sam"],
         "part_id": None,
     }
     # Oldest first within each table.
@@ -201,11 +227,11 @@ def test_restoring_twice_skips_everything_the_second_time(stores: Any) -> None:
     assert restore(target, data) == {
         "assessments": 0,
         "entries": 0,
-        "skipped": 10,
+        "skipped": 2 * len(KEYS),
         **dict.fromkeys(KEYS, 0),
     }
     assert counts(target) == FULL
-    assert restore(source, data)["skipped"] == 10
+    assert restore(source, data)["skipped"] == 2 * len(KEYS)
 
 
 def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> None:
@@ -215,7 +241,7 @@ def test_the_same_instant_in_another_offset_is_still_identical(store: Store) -> 
     for a in data["activations"]:
         for key in ("onset_at", "created_at"):
             a[key] = datetime.fromisoformat(a[key]).astimezone(tz).isoformat()
-    assert restore(store, data)["skipped"] == 10
+    assert restore(store, data)["skipped"] == 2 * len(KEYS)
 
 
 def test_client_tokens_are_compared_exactly(store: Store) -> None:
@@ -504,7 +530,8 @@ def test_damaged_records_import_nothing(
 
 
 def test_every_table_is_described_once() -> None:
-    assert KEYS == ["activations", "urge_delays", "practices", "tools", "tool_uses"]
+    ledger = ["people", "person_ratings", "ruptures"]  # before activations, which link to them
+    assert [*ledger, "activations", "urge_delays", "practices", "tools", "tool_uses"] == KEYS
     for table in TABLES:
         columns = {c.key for c in table.model.__table__.columns}
         # Each column is the id, a time, or has a check: nothing is imported unchecked.
