@@ -50,6 +50,7 @@ from earned.web.routes import (
     journal,
     moment,
     patterns,
+    people,
     regulate,
     restore,
     safety,
@@ -103,6 +104,7 @@ ROUTES = (
     regulate,
     data,
     restore,
+    people,  # the people ledger
 )
 
 

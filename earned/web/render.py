@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 
-from earned import content, episodes, journal, pacing, regulation, text, toolkit, zones
+from earned import content, episodes, journal, pacing, people, regulation, text, toolkit, zones
 from earned.web.page import PageContext
 
 templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
@@ -48,6 +48,11 @@ templates.env.globals["limits"] = {
     "word": text.MAX_WORD,
     # The guided questions after an interaction become one entry: share its length.
     "after_answer": journal.MAX_BODY // 5,
+    # the people ledger
+    "person_name": people.MAX_NAME,
+    "person_note": people.MAX_NOTE,
+    "rupture_what": people.MAX_WHAT,
+    "rupture_outcome": people.MAX_OUTCOME,
 }
 
 
