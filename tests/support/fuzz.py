@@ -134,6 +134,11 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     go("/regulate/practice", {"kind": "movement", "minutes": "5", "note": "a walk"})
     go("/regulate/ground/done", {"started": "1", "see": "the lamp", "save_note": "1"})
     web.post(client, "/data/region", {"region": "ca"})
+    # the people ledger: a person rated, a rupture, a moment linked to them
+    person = go("/people", {"name": "Sam", "role": "partner"}).split("/")[2].split("?")[0]
+    go(f"/people/{person}/rate", {"consistency": "4", "availability": "3", "safety": "4"})
+    go(f"/people/{person}/ruptures", {"what": "we argued", "reached_out": "me"})
+    go(f"/moment/{detailed}/person", {"person_id": person})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.
     shown = [

@@ -17,7 +17,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from earned import paths
-from earned.store import backups, toolkit
+from earned.store import backups, people, toolkit
 from earned.web.app import create_app
 from tests.support import PASSPHRASE
 from tests.support.journals import Template, as_template
@@ -173,6 +173,34 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/regulate/toolkit/{tool_id}/archive"): Sample(
         "/regulate/toolkit/{tool}/archive", "redirect"
     ),
+    # the people ledger
+    ("GET", "/people"): Sample("/people"),
+    ("POST", "/people"): Sample("/people", "redirect", {"name": "Jo", "role": "family"}),
+    ("GET", "/people/{person_id}"): Sample("/people/{person}"),
+    ("POST", "/people/{person_id}"): Sample(
+        "/people/{person}", "redirect", {"name": "Sam", "role": "partner", "note": "kind"}
+    ),
+    ("POST", "/people/{person_id}/rate"): Sample(
+        "/people/{person}/rate",
+        "redirect",
+        {"consistency": "4", "availability": "3", "safety": "5"},
+    ),
+    ("POST", "/people/{person_id}/ruptures"): Sample(
+        "/people/{person}/ruptures", "redirect", {"what": "we argued", "reached_out": "me"}
+    ),
+    ("GET", "/people/ruptures/{rupture_id}"): Sample("/people/ruptures/{rupture}"),
+    ("POST", "/people/ruptures/{rupture_id}"): Sample(
+        "/people/ruptures/{rupture}", "redirect", {"what": "we argued", "repaired": "1"}
+    ),
+    ("GET", "/people/{person_id}/remove"): Sample("/people/{person}/remove"),
+    ("POST", "/people/{person_id}/remove"): Sample("/people/{person}/remove", "redirect"),
+    ("GET", "/people/{person_id}/ecr-rs"): Sample("/people/{person}/ecr-rs"),
+    ("POST", "/people/{person_id}/ecr-rs"): Sample(
+        "/people/{person}/ecr-rs", "redirect", {f"q{n}": "4" for n in range(1, 10)}
+    ),
+    ("POST", "/moment/{activation_id}/person"): Sample(
+        "/moment/{activation}/person", "redirect", {"person_id": ""}
+    ),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),
@@ -270,6 +298,17 @@ def seed(root: Path, journal_template: Template) -> Seeded:
     ids["urge"] = location(web.post(client, "/urge", {"custom": "leave"})).split("/")[2]
     web.post(client, "/regulate/toolkit", {"name": "walk"})
     ids["tool"] = web._read(lambda s: toolkit.toolkit(session=s))[0].tool_id
+    ids["person"] = (
+        location(web.post(client, "/people", {"name": "Sam", "role": "partner"}))
+        .split("/")[2]
+        .split("?")[0]
+    )
+    web.post(client, f"/people/{ids['person']}/rate", {"consistency": "4", "availability": "4",
+                                                       "safety": "3"})  # fmt: skip
+    web.post(client, f"/people/{ids['person']}/ruptures", {"what": "we argued"})
+    ids["rupture"] = web._read(
+        lambda s: people.ruptures_of(session=s, person_id=ids["person"], limit=1)
+    )[0][0].id
     other = Web(root / "other", journal_template)
     source = other.unlocked_client()
     other.add_reflection(source, "from the other journal")
