@@ -9,6 +9,7 @@ One module per group of commands, each command's options beside its handler:
     urge.py             wait                     (quick)
     serve.py            serve
     questionnaires.py   assess, results, checkin
+    people.py           people, rupture (the people ledger)
     data.py             export, import, backup, restore, delete-everything
     completion.py       completion (the shell's Tab completion, from argcomplete)
     common.py           what they share: Command, passphrases, the profile, times, text
@@ -68,6 +69,8 @@ COMMAND_MODULES = {
     "assess": "questionnaires",
     "results": "questionnaires",
     "checkin": "questionnaires",
+    "people": "people",
+    "rupture": "people",
     "export": "data",
     "import": "data",
     "backup": "data",
