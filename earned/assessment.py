@@ -23,6 +23,10 @@ class Assessment:
     started_at: datetime
     completed_at: datetime | None = None
     answers: dict[int, int] = field(default_factory=dict)
+    # Whom a relationship questionnaire (ECR-RS) is about: the ledger's id (None once they
+    # are removed) and their name, kept so the result stays readable.
+    person_id: str | None = None
+    person_name: str | None = None
 
     @property
     def instrument(self) -> Instrument:

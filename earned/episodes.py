@@ -92,6 +92,8 @@ class Activation:
     peak_at: datetime | None = None
     peak_intensity: int | None = None
     settled_at: datetime | None = None
+    # Someone in the people ledger (`person` keeps their name as text).
+    person_id: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -281,6 +283,15 @@ def check_edit(
     if pattern is not None:
         changes["pattern"] = check_pattern({k: getattr(pattern, k) for k in PATTERN_PARTS})
     return changes
+
+
+def check_person_link(person_id: str | None, name: str | None) -> dict[str, Any]:
+    """The columns that link a moment to someone in the people ledger: their id, and their
+    name as the moment's `person` text, so the moment still reads the same if they are
+    later removed from the ledger. Unlinking (`person_id` None) keeps the text."""
+    if person_id is None:
+        return {"person_id": None}
+    return {"person_id": person_id, "person": check_field("person", name)}
 
 
 def settle_time(current: Activation, *, at: datetime | None, now: datetime) -> datetime:

@@ -85,7 +85,9 @@ def test_import_round_trip_into_a_new_profile(run: Run, demo_file: Path, tmp_pat
         f"{len(source['entries'])} journal entries, {len(source['activations'])} moments, "
         f"{len(source['urge_delays'])} urge timers, {len(source['practices'])} practices, "
     )
-    assert f"{len(source['tool_uses'])} tool uses." in imported.out
+    assert f"{len(source['tool_uses'])} tool uses" in imported.out
+    assert f"{len(source['people'])} people" in imported.out  # the people ledger
+    assert f"{len(source['ruptures'])} ruptures" in imported.out
 
     first = tmp_path / "first.json"
     assert run("export", "--output", str(first)).code == 0

@@ -13,6 +13,7 @@ One module per group of commands, each command's options beside its handler:
     questionnaires.py   assess, results, checkin
     roadmap.py          roadmap, recommit
     beliefs.py          belief (list, add, rate core beliefs)
+    people.py           people, rupture (the people ledger)
     data.py             export, import, backup, restore, delete-everything
     inner.py            parts, practise (the parts map, secure figure, compassion break)
     completion.py       completion (the shell's Tab completion, from argcomplete)
@@ -78,6 +79,8 @@ COMMAND_MODULES = {
     "roadmap": "roadmap",
     "recommit": "roadmap",
     "belief": "beliefs",
+    "people": "people",
+    "rupture": "people",
     "export": "data",
     "import": "data",
     "backup": "data",

@@ -25,6 +25,7 @@ from earned.demo.beliefs import beliefs
 from earned.demo.inner import add_inner
 from earned.demo.ladder import ladder
 from earned.demo.moments import moments
+from earned.demo.people import people_ledger
 from earned.demo.program import recommits
 from earned.demo.prose import BODY, CLOSINGS, OPENERS, ORIGIN
 from earned.demo.questionnaires import questionnaires
@@ -207,6 +208,10 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
     # The practice program's records draw from their own generator, so adding one never
     # changes the records above for the same seed.
     program = random.Random(seed + 1)  # noqa: S311 - invented data, reproducible on purpose
+    # The people ledger, which also links the moments that name someone in it.
+    ledger = people_ledger(rng, start, span_days, stretches, in_the_moment["activations"])
+    for a in assessments:  # the starting point's questionnaire is about no one person
+        a.update(person_id=None, person_name=None)
     # Session prep: notes before fortnightly sessions (their own random stream).
     end = start + timedelta(days=span_days)
     in_the_moment["session_notes"] = session_notes(seed, in_the_moment["activations"], end)
@@ -220,7 +225,9 @@ def generate(seed: int, start: datetime, months: int = 18) -> dict[str, Any]:
         "entries": entries,
         # Past the welcome page: the demo opens on its data.
         "settings": {onboarding.SETTING: onboarding.DONE},
-        # In-the-moment sections, in the order and shape of reports.tables.dump.
+        # The people ledger and the in-the-moment sections, in the order and shape of
+        # reports.tables.dump.
+        **ledger,
         **in_the_moment,
         "recommits": recommits(program, start, span_days, stretches),
         # The exposure ladder, with some of the timers above counted on its rungs.

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from earned import assessment, instruments, journal
+from earned import assessment, imported, instruments, journal, people
 from earned.errors import EarnedError
 from earned.reports import faults, readable, tables
 from earned.store import settings
@@ -50,6 +50,9 @@ def snapshot(*, session: Session, now: datetime | None = None) -> dict[str, Any]
                 "instrument": a.instrument,
                 "started_at": _ts(a.started_at),
                 "completed_at": _ts(a.completed_at),
+                # Whom a relationship questionnaire is about (None for the others).
+                "person_id": a.person_id,
+                "person_name": a.person_name,
                 "answers": [
                     {"item": x.item, "value": x.value, "answered_at": _ts(x.answered_at)}
                     for x in a.answers
@@ -126,11 +129,18 @@ def _assessment_record(a: dict[str, Any]) -> dict[str, Any]:
         answered_at = _ts(_parse_ts(ans["answered_at"], "an answer"))
         answers[item] = {"item": item, "value": value, "answered_at": answered_at}
     completed = a["completed_at"]
+    # An export made before questionnaires could be about a person lacks the two keys.
+    person_id = imported.optional(imported.reference)(a.get("person_id"))
+    person_name = a.get("person_name")
+    if person_name is not None:
+        person_name = people.check_person_name(imported.string(str)(person_name))
     return {
         "id": a_id,
         "instrument": inst.id,
         "started_at": _ts(_parse_ts(a["started_at"], "an assessment")),
         "completed_at": _ts(_parse_ts(completed, "an assessment")) if completed else None,
+        "person_id": person_id,
+        "person_name": person_name,
         "answers": [answers[n] for n in sorted(answers)],
     }
 
@@ -167,38 +177,6 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
     have_e = {e["id"]: e for e in current["entries"]}
     try:
         seen: set[str] = set()
-        for number, raw in enumerate(data.get("assessments", []), start=1):
-            with faults.at_fault("assessments", raw, "started_at", number):
-                a = _assessment_record(raw)
-                new = tables.admit(
-                    a,
-                    seen=seen,
-                    have=have_a,
-                    twice="it appears twice in the file",
-                    conflict="your journal already has it, with other answers",
-                )
-            if not new:
-                counts["skipped"] += 1
-                continue
-            row = AssessmentRow(
-                id=a["id"],
-                instrument=a["instrument"],
-                started_at=_parse_ts(a["started_at"], "an assessment"),
-                completed_at=_parse_ts(a["completed_at"], "an assessment")
-                if a["completed_at"]
-                else None,
-            )
-            for ans in a["answers"]:
-                row.answers.append(
-                    AnswerRow(
-                        item=ans["item"],
-                        value=ans["value"],
-                        answered_at=_parse_ts(ans["answered_at"], "an answer"),
-                    )
-                )
-            session.add(row)
-            counts["assessments"] += 1
-        seen.clear()
         for number, raw in enumerate(data.get("entries", []), start=1):
             with faults.at_fault("entries", raw, "created_at", number):
                 e = _entry_record(raw)
@@ -224,6 +202,41 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
             )
             counts["entries"] += 1
         tables.load(session=session, data=data, counts=counts, current=current)
+        # After the tables: a questionnaire about a person refers to the people ledger.
+        seen.clear()
+        for number, raw in enumerate(data.get("assessments", []), start=1):
+            with faults.at_fault("assessments", raw, "started_at", number):
+                a = _assessment_record(raw)
+                new = tables.admit(
+                    a,
+                    seen=seen,
+                    have=have_a,
+                    twice="it appears twice in the file",
+                    conflict="your journal already has it, with other answers",
+                )
+            if not new:
+                counts["skipped"] += 1
+                continue
+            row = AssessmentRow(
+                id=a["id"],
+                instrument=a["instrument"],
+                started_at=_parse_ts(a["started_at"], "an assessment"),
+                completed_at=_parse_ts(a["completed_at"], "an assessment")
+                if a["completed_at"]
+                else None,
+                person_id=a["person_id"],
+                person_name=a["person_name"],
+            )
+            for ans in a["answers"]:
+                row.answers.append(
+                    AnswerRow(
+                        item=ans["item"],
+                        value=ans["value"],
+                        answered_at=_parse_ts(ans["answered_at"], "an answer"),
+                    )
+                )
+            session.add(row)
+            counts["assessments"] += 1
         for key, value in dict(data.get("settings", {})).items():
             settings.set_setting(session=session, key=str(key), value=str(value))
         session.flush()

@@ -30,6 +30,7 @@ from earned import (
     ladder,
     origin_links,
     parts,
+    people,
     recommit,
     regulation,
     session_prep,
@@ -75,6 +76,10 @@ SECTIONS: tuple[Section, ...] = (
     Section("ladder_attempts", "ladder_attempts.csv", "Exposure ladder"),
     Section("parts", "parts.csv", "Parts map"),
     Section("settings", "settings.csv", "Settings"),
+    # --- the people ledger ---
+    Section("people", "people.csv", "People"),
+    Section("person_ratings", "person_ratings.csv", "People"),
+    Section("ruptures", "ruptures.csv", "People"),
 )
 
 
@@ -120,6 +125,8 @@ def to_csv_zip(data: dict[str, Any]) -> bytes:
                 "instrument": a["instrument"],
                 "started_at": a["started_at"],
                 "completed_at": a["completed_at"] or "",
+                "person_id": a.get("person_id") or "",
+                "person_name": _cell(a.get("person_name")),
                 **{
                     f"score_{s.id}": f"{scores[s.id]:.4f}" if s.id in scores else ""
                     for s in inst.subscales
@@ -129,7 +136,10 @@ def to_csv_zip(data: dict[str, Any]) -> bytes:
         ans_rows += [{"assessment_id": a["id"], **x} for x in a["answers"]]
     subs = sorted({k for r in a_rows for k in r if k.startswith("score_")})
     files = {
-        "assessments.csv": _csv(a_rows, ["id", "instrument", "started_at", "completed_at", *subs]),
+        "assessments.csv": _csv(
+            a_rows,
+            ["id", "instrument", "started_at", "completed_at", "person_id", "person_name", *subs],
+        ),
         "answers.csv": _csv(ans_rows, ["assessment_id", "item", "value", "answered_at"]),
         "entries.csv": _csv(
             data["entries"], ["id", "kind", "prompt", "body", "created_at", "updated_at"]
@@ -194,11 +204,14 @@ def _questionnaires(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
         inst = instruments.load(a["instrument"])
         result = instruments.scoring.score(inst, {x["item"]: x["value"] for x in a["answers"]})
         when = _day(a["completed_at"] or a["started_at"], zone)
+        name = inst.short_name
+        if a.get("person_name"):
+            name = clean(f"{name} about {a['person_name']}")
         if isinstance(result, Scores):
             parts = ", ".join(_score_words(inst, s, result) for s in inst.subscales)
-            lines.append(f"- {when}, {inst.short_name}: {parts}")
+            lines.append(f"- {when}, {name}: {parts}")
         else:
-            lines.append(f"- {when}, {inst.short_name}: not finished ({len(a['answers'])} answers)")
+            lines.append(f"- {when}, {name}: not finished ({len(a['answers'])} answers)")
     return [*lines, ""]
 
 
@@ -453,6 +466,54 @@ def _parts(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     return [*lines, ""]
 
 
+# --- the people ledger ---
+
+
+def _people(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    """Each person with their ratings over time; then every rupture and its repair (a
+    rupture keeps the name it was written with, also after the person was removed)."""
+    lines = ["## People", ""]
+    everyone, ruptures = data.get("people", []), data.get("ruptures", [])
+    if not everyone and not ruptures:
+        return [*lines, "No one in the ledger yet.", ""]
+    ratings: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in data.get("person_ratings", []):
+        ratings[r["person_id"]].append(r)
+    for p in everyone:
+        role = people.ROLES.get(p["role"], p["role"])
+        state = " (put away)" if p.get("archived") else ""
+        lines.append(
+            clean(f"- {p['name']}, {role.lower()}{state}, added {_day(p['created_at'], zone)}")
+        )
+        if p.get("note"):
+            lines.append(clean(f"  - {p['note']}"))
+        for r in ratings[p["id"]]:
+            note = f". {r['note']}" if r.get("note") else ""
+            lines.append(
+                clean(
+                    f"  - {_local(r['rated_at'], zone)}: consistency {r['consistency']}, "
+                    f"availability {r['availability']}, emotional safety {r['safety']}{note}"
+                )
+            )
+    if ruptures:
+        lines += ["", "### Ruptures and repairs", ""]
+    for r in ruptures:
+        said = [f"with {r['person_name']}", r["what"]]
+        if r.get("reached_out"):
+            said.append(people.REACHED_OUT.get(r["reached_out"], r["reached_out"]).lower())
+        if r.get("repaired_at"):
+            took = datetime.fromisoformat(r["repaired_at"]) - datetime.fromisoformat(
+                r["happened_at"]
+            )
+            said.append(f"repaired after {durations.words(max(0.0, took.total_seconds()))}")
+        else:
+            said.append("not repaired yet")
+        if r.get("outcome"):
+            said.append(f"how it went: {r['outcome']}")
+        lines.append(clean(f"- {_local(r['happened_at'], zone)}: " + "; ".join(said)))
+    return [*lines, ""]
+
+
 def _settings(data: dict[str, Any]) -> list[str]:
     chosen = data.get("settings", {})
     lines = ["## Settings", ""]
@@ -475,6 +536,7 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
         _urge_timers,
         _practices,
         _toolkit,
+        _people,
         _parts,
         _ladder,
         _beliefs,

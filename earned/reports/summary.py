@@ -25,6 +25,10 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "ladder_rungs": ("ladder rung", "ladder rungs"),
     "ladder_attempts": ("ladder try", "ladder tries"),
     "parts": ("part", "parts"),
+    # the people ledger
+    "people": ("person", "people"),
+    "person_ratings": ("rating of a person", "ratings of people"),
+    "ruptures": ("rupture", "ruptures"),
 }
 SKIPPED = "skipped"
 

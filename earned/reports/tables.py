@@ -25,6 +25,7 @@ from earned import (
     ladder,
     origin_links,
     parts,
+    people,
     recommit,
     regulation,
     session_prep,
@@ -42,8 +43,11 @@ from earned.store.models import (
     LadderRungRow,
     OriginLinkRow,
     PartRow,
+    PersonRatingRow,
+    PersonRow,
     PracticeRow,
     RecommitRow,
+    RuptureRow,
     SessionNoteRow,
     ToolRow,
     ToolUseRow,
@@ -88,6 +92,18 @@ TABLES: tuple[Table, ...] = (
         parts.check_imported_times,
     ),
     # ---
+    # --- the people ledger (before activations, which link to a person) ---
+    Table("people", PersonRow, "created_at", people.IMPORTED_PERSON, ("created_at",)),
+    Table("person_ratings", PersonRatingRow, "rated_at", people.IMPORTED_RATING, ("rated_at",)),
+    Table(
+        "ruptures",
+        RuptureRow,
+        "happened_at",
+        people.IMPORTED_RUPTURE,
+        ("happened_at", "repaired_at", "created_at", "updated_at"),
+        people.check_imported_rupture_times,
+    ),
+    # --- in the moment ---
     Table(
         "activations",
         ActivationRow,

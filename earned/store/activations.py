@@ -19,7 +19,7 @@ from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.store import keyset
 from earned.store.ids import existing, new_id
-from earned.store.models import ActivationRow, PartRow
+from earned.store.models import ActivationRow, PartRow, PersonRow
 from earned.store.once import add_once, earlier
 from earned.tokens import check_token
 
@@ -41,6 +41,7 @@ def activation_of(row: ActivationRow) -> Activation:
         peak_at=row.peak_at,
         peak_intensity=row.peak_intensity,
         settled_at=row.settled_at,
+        person_id=row.person_id,
     )
 
 
@@ -112,6 +113,22 @@ def update_details(
     )
     for column, value in {**changes, "updated_at": now}.items():
         setattr(row, column, value)
+    session.flush()
+    return activation_of(row)
+
+
+def link_person(
+    *, session: Session, activation_id: str, person_id: str | None, now: datetime
+) -> Activation:
+    """Link the moment to someone in the people ledger (their name becomes its `person`
+    text, see episodes.check_person_link), or unlink it (`person_id` None)."""
+    row = activation_row(session, activation_id)
+    name = None
+    if person_id is not None:
+        name = existing(session, PersonRow, person_id, "person").name
+    for column, value in episodes.check_person_link(person_id, name).items():
+        setattr(row, column, value)
+    row.updated_at = now
     session.flush()
     return activation_of(row)
 

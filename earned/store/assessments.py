@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from earned import assessment, instruments
 from earned.assessment import Assessment
 from earned.store.ids import existing, new_id
-from earned.store.models import AnswerRow, AssessmentRow
+from earned.store.models import AnswerRow, AssessmentRow, PersonRow
 
 
 def _assessment(row: AssessmentRow) -> Assessment:
@@ -24,6 +24,8 @@ def _assessment(row: AssessmentRow) -> Assessment:
         started_at=row.started_at,
         completed_at=row.completed_at,
         answers={a.item: a.value for a in row.answers},
+        person_id=row.person_id,
+        person_name=row.person_name,
     )
 
 
@@ -107,3 +109,53 @@ def complete_assessment(*, session: Session, assessment_id: str, now: datetime) 
 def delete_assessment(*, session: Session, assessment_id: str) -> None:
     session.delete(_row(session, assessment_id))
     session.flush()
+
+
+# --- questionnaires about one relationship (ECR-RS) --------------------------------------------
+
+
+def save_about(
+    *,
+    session: Session,
+    instrument_id: str,
+    person_id: str,
+    answers: dict[int, int],
+    now: datetime,
+) -> Assessment:
+    """A questionnaire about one person, answered on one form: every answer checked and
+    all present, then saved and completed together, or nothing saved. The person's name
+    is kept on it so it stays readable if they are later removed from the ledger."""
+    inst = instruments.load(instrument_id)
+    person = existing(session, PersonRow, person_id, "person")
+    checked = dict(assessment.check_answer(inst, item, value) for item, value in answers.items())
+    draft = Assessment(id="", instrument_id=inst.id, started_at=now, answers=checked)
+    assessment.check_complete(draft)
+    row = AssessmentRow(
+        id=new_id(),
+        instrument=inst.id,
+        started_at=now,
+        completed_at=now,
+        person_id=person.id,
+        person_name=person.name,
+    )
+    row.answers.extend(
+        AnswerRow(item=item, value=value, answered_at=now)
+        for item, value in sorted(checked.items())
+    )
+    session.add(row)
+    session.flush()
+    return _assessment(row)
+
+
+def about_person(*, session: Session, person_id: str, instrument_id: str) -> list[Assessment]:
+    """The completed questionnaires `instrument_id` about one person, oldest first."""
+    rows = session.scalars(
+        select(AssessmentRow)
+        .where(
+            AssessmentRow.person_id == person_id,
+            AssessmentRow.instrument == instrument_id,
+            AssessmentRow.completed_at.is_not(None),
+        )
+        .order_by(AssessmentRow.completed_at, AssessmentRow.id)
+    )
+    return [_assessment(r) for r in rows]

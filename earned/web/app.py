@@ -54,6 +54,7 @@ from earned.web.routes import (
     moment,
     parts,
     patterns,
+    people,
     practise,
     regulate,
     restore,
@@ -117,6 +118,7 @@ ROUTES = (
     parts,
     practise,
     letters,
+    people,  # the people ledger
 )
 
 

@@ -24,6 +24,7 @@ from earned import (
     journal,
     pacing,
     parts,
+    people,
     recommit,
     regulation,
     session_prep,
@@ -69,6 +70,11 @@ templates.env.globals["limits"] = {
     "part_name": parts.MAX_NAME,
     "part_text": parts.MAX_TEXT,
     "compassion_words": compassion_break.MAX_STEP_WORDS,
+    # the people ledger
+    "person_name": people.MAX_NAME,
+    "person_note": people.MAX_NOTE,
+    "rupture_what": people.MAX_WHAT,
+    "rupture_outcome": people.MAX_OUTCOME,
 }
 
 

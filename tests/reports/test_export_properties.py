@@ -35,6 +35,7 @@ from earned import (
     ladder,
     origin_links,
     parts,
+    people,
     recommit,
     regulation,
     session_prep,
@@ -56,8 +57,11 @@ from earned.store.models import (
     LadderRungRow,
     OriginLinkRow,
     PartRow,
+    PersonRatingRow,
+    PersonRow,
     PracticeRow,
     RecommitRow,
+    RuptureRow,
     SessionNoteRow,
     SettingRow,
     ToolRow,
@@ -73,6 +77,11 @@ from tests.support.properties import examples, hostile_text, moments, text_up_to
 EXPORTED_AT = T0 + timedelta(days=400)
 SETTING_KEY = SettingRow.__table__.columns["key"].type.length  # type: ignore[attr-defined]
 ROW_OF = {
+    # the people ledger
+    "people": PersonRow,
+    "person_ratings": PersonRatingRow,
+    "ruptures": RuptureRow,
+    # in the moment
     "activations": ActivationRow,
     "urge_delays": UrgeDelayRow,
     "practices": PracticeRow,
@@ -196,6 +205,11 @@ PATTERN = st.one_of(
 URGE = kept_by(urges.check_urge, text_up_to(episodes.MAX_SHORT_TEXT))
 NOTE = kept_by(regulation.check_note, st.one_of(st.none(), text_up_to(regulation.MAX_NOTE)))
 TOOL_NAME = kept_by(toolkit.check_tool_name, text_up_to(toolkit.MAX_TOOL_NAME))
+PERSON_NAME = kept_by(people.check_person_name, text_up_to(people.MAX_NAME))
+PERSON_NOTE = kept_by(people.check_note, st.one_of(st.none(), text_up_to(people.MAX_NOTE)))
+RUPTURE_WHAT = kept_by(people.check_what, text_up_to(people.MAX_WHAT))
+OUTCOME = kept_by(people.check_outcome, st.one_of(st.none(), text_up_to(people.MAX_OUTCOME)))
+SCORES = st.integers(people.RATING_MIN, people.RATING_MAX)
 INSTRUMENTS = [instruments.load(i) for i in instruments.available()]
 VALUES = {i.id: st.integers(i.scale.min, i.scale.max) for i in INSTRUMENTS}
 ITEMS = {i.id: st.sets(st.sampled_from([x.number for x in i.items])) for i in INSTRUMENTS}
@@ -229,7 +243,7 @@ def keyed_records(draw: st.DrawFn, n: int, *, token: bool = True) -> list[tuple[
 
 
 @st.composite
-def assessments_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+def assessments_of(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for a_id, _ in keyed_records(draw, draw(few), token=False):
         inst = draw(st.sampled_from(INSTRUMENTS))
@@ -247,12 +261,18 @@ def assessments_of(draw: st.DrawFn) -> list[dict[str, Any]]:
             for number in chosen
         ]
         completed = started + draw(later) if done else None
+        # A questionnaire may be about someone in the ledger, or keep the name of someone
+        # removed since (the link gone, the name kept).
+        about = draw(st.sampled_from([None, *persons]))
+        removed = draw(PERSON_NAME) if about is None and draw(st.booleans()) else None
         out.append(
             {
                 "id": a_id,
                 "instrument": inst.id,
                 "started_at": started,
                 "completed_at": completed,
+                "person_id": about["id"] if about else None,
+                "person_name": about["name"] if about else removed,
                 "answers": answers,
             }
         )
@@ -283,9 +303,10 @@ def entries_of(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 @st.composite
-def activations_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+def activations_of(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for a_id, token in keyed_records(draw, draw(few)):
+        about = draw(st.sampled_from([None, *persons]))
         onset = draw(when)
         peak = onset + draw(within_a_day) if draw(st.booleans()) else None
         settled = (peak or onset) + draw(within_a_day) if draw(st.booleans()) else None
@@ -297,6 +318,8 @@ def activations_of(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "onset_at": onset,
                 "intensity": draw(intensities),
                 **{name: draw(values) for name, values in ACTIVATION_TEXT.items()},
+                # Linked to someone in the ledger: their name is the moment's person text.
+                **({"person": about["name"]} if about else {}),
                 **{name: draw(values) for name, values in ACTIVATION_LISTS.items()},
                 "named_in_moment": draw(st.sampled_from([None, True, False])),
                 "pattern": draw(PATTERN),
@@ -305,8 +328,8 @@ def activations_of(draw: st.DrawFn) -> list[dict[str, Any]]:
                 "settled_at": settled,
                 "created_at": created,
                 "updated_at": created + draw(later),
-                # Links to people and parts are drawn with those tables.
-                "person_id": None,
+                # Links to parts are drawn with that table.
+                "person_id": about["id"] if about else None,
                 "part_id": None,
             }
         )
@@ -574,6 +597,24 @@ def ladder_rungs_of(draw: st.DrawFn) -> list[dict[str, Any]]:
     ]
 
 
+# --- the people ledger ---
+
+
+@st.composite
+def people_of(draw: st.DrawFn) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": p_id,
+            "name": draw(PERSON_NAME),
+            "role": draw(st.sampled_from(sorted(people.ROLES))),
+            "note": draw(PERSON_NOTE),
+            "created_at": draw(when),
+            "archived": draw(st.booleans()),
+        }
+        for p_id, _ in keyed_records(draw, draw(few), token=False)
+    ]
+
+
 @st.composite
 def ladder_attempts_of(
     draw: st.DrawFn, rungs: list[str], timers: list[str]
@@ -605,14 +646,58 @@ def ladder_attempts_of(
 
 
 @st.composite
+def person_ratings_of(draw: st.DrawFn, persons: list[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r_id,
+            "client_token": token,
+            "person_id": draw(st.sampled_from(persons)),
+            "rated_at": draw(when),
+            "consistency": draw(SCORES),
+            "availability": draw(SCORES),
+            "safety": draw(SCORES),
+            "note": draw(PERSON_NOTE),
+        }
+        for r_id, token in keyed_records(draw, draw(few) if persons else 0)
+    ]
+
+
+@st.composite
+def ruptures_of(draw: st.DrawFn, persons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r_id, token in keyed_records(draw, draw(few)):
+        # With someone in the ledger, or someone removed since: only the name is left.
+        about = draw(st.sampled_from([None, *persons]))
+        happened = draw(when)
+        created = happened + draw(later)
+        out.append(
+            {
+                "id": r_id,
+                "client_token": token,
+                "person_id": about["id"] if about else None,
+                "person_name": about["name"] if about else draw(PERSON_NAME),
+                "happened_at": happened,
+                "what": draw(RUPTURE_WHAT),
+                "reached_out": draw(st.sampled_from([None, *people.REACHED_OUT])),
+                "repaired_at": happened + draw(later) if draw(st.booleans()) else None,
+                "outcome": draw(OUTCOME),
+                "created_at": created,
+                "updated_at": created + draw(later),
+            }
+        )
+    return out
+
+
+@st.composite
 def journals(draw: st.DrawFn) -> Drawn:
-    made = Drawn(
-        assessments=draw(assessments_of()),
-        entries=draw(entries_of()),
-        settings=draw(SETTINGS),
-    )
+    made = Drawn(entries=draw(entries_of()), settings=draw(SETTINGS))
+    made.tables["people"] = draw(people_of())
+    persons = made.tables["people"]
+    made.tables["person_ratings"] = draw(person_ratings_of([p["id"] for p in persons]))
+    made.tables["ruptures"] = draw(ruptures_of(persons))
+    made.assessments = draw(assessments_of(persons))
     made.tables["parts"] = draw(parts_of())
-    made.tables["activations"] = draw(activations_of())
+    made.tables["activations"] = draw(activations_of(persons))
     part_ids = [p["id"] for p in made.tables["parts"]]
     for a in made.tables["activations"]:  # the loudest part, when there are parts
         a["part_id"] = draw(st.sampled_from([None, *part_ids]))
@@ -670,6 +755,8 @@ def expected_snapshot(made: Drawn) -> dict[str, Any]:
             "instrument": a["instrument"],
             "started_at": iso(a["started_at"]),
             "completed_at": iso(a["completed_at"]),
+            "person_id": a["person_id"],
+            "person_name": a["person_name"],
             "answers": [
                 {"item": x["item"], "value": x["value"], "answered_at": iso(x["answered_at"])}
                 for x in a["answers"]
@@ -700,16 +787,16 @@ def expected_snapshot(made: Drawn) -> dict[str, Any]:
 def write(store: Store, made: Drawn) -> None:
     """The drawn rows, written as they are (parents first)."""
     with store.session() as s:
-        for a in made.assessments:
-            row = AssessmentRow(**{k: v for k, v in a.items() if k != "answers"})
-            row.answers.extend(AnswerRow(**x) for x in a["answers"])
-            s.add(row)
         s.add_all(EntryRow(**e) for e in made.entries)
         s.add_all(SettingRow(key=k, value=v) for k, v in made.settings.items())
         s.flush()
         for table in tables.TABLES:  # in the order of their foreign keys
             s.add_all(ROW_OF[table.key](**r) for r in made.tables[table.key])
             s.flush()
+        for a in made.assessments:  # after the people they may be about
+            row = AssessmentRow(**{k: v for k, v in a.items() if k != "answers"})
+            row.answers.extend(AnswerRow(**x) for x in a["answers"])
+            s.add(row)
 
 
 def snap(store: Store) -> dict[str, Any]:
@@ -864,6 +951,14 @@ def test_the_markdown_document_holds_every_text_written(made: Drawn) -> None:
         assert p["name"] in text
         for name in parts.FIELDS:
             assert p[name] is None or p[name] in text
+    for p in data["people"]:
+        assert p["name"] in text
+        assert p["note"] is None or p["note"] in text
+    for r in data["ruptures"]:
+        for name in ("person_name", "what", "outcome"):
+            assert r[name] is None or r[name] in text
+    for a in data["assessments"]:
+        assert a["person_name"] is None or a["person_name"] in text
     for key, value in data["settings"].items():
         assert f"- {key}: {value}".rstrip() in text  # the document's end is trimmed
 

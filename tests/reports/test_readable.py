@@ -108,6 +108,7 @@ def test_an_empty_journal_says_so_in_every_section(data: dict[str, Any]) -> None
         "No session notes yet.",
         "No rungs yet.",
         "No parts mapped yet.",
+        "No one in the ledger yet.",
     ):
         assert phrase in text
     files = read_zip(readable.to_csv_zip(empty))

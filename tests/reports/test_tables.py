@@ -25,6 +25,7 @@ from earned.store import (
     entries,
     ladder,
     parts,
+    people,
     personal,
     practices,
     session_notes,
@@ -39,7 +40,10 @@ from earned.store.models import (
     LadderAttemptRow,
     LadderRungRow,
     PartRow,
+    PersonRatingRow,
+    PersonRow,
     PracticeRow,
+    RuptureRow,
     SessionNoteRow,
     ToolRow,
     ToolUseRow,
@@ -50,6 +54,9 @@ from tests.support import T0
 MIN = timedelta(minutes=1)
 KEYS = [t.key for t in TABLES]
 FILLED = [  # by fill()
+    "people",
+    "person_ratings",
+    "ruptures",
     "parts",
     "activations",
     "urge_delays",
@@ -61,6 +68,9 @@ FILLED = [  # by fill()
     "ladder_attempts",
 ]
 MODELS = (
+    PersonRow,
+    PersonRatingRow,
+    RuptureRow,
     PartRow,
     ActivationRow,
     UrgeDelayRow,
@@ -166,6 +176,24 @@ def fill(store: Store) -> dict[str, str]:
         )  # fmt: skip
         quiet = parts.add_part(session=s, name="The quiet one", now=T0 - timedelta(days=9))
         parts.set_archived(session=s, part_id=quiet.id, archived=True, now=T0 + MIN)
+        # the people ledger: two people, two ratings, a rupture repaired and one not yet
+        sam = people.add_person(session=s, name="Sam", role="partner", now=T0 - MIN, note=TRICKY)
+        maya = people.add_person(session=s, name="Maya", role="friend", now=T0 - 2 * MIN)
+        people.rate_person(
+            session=s, person_id=sam.id, consistency=3, availability=2, safety=4, now=T0,
+            note=TRICKY, client_token="r1",
+        )  # fmt: skip
+        people.rate_person(
+            session=s, person_id=maya.id, consistency=5, availability=4, safety=5, now=T0 + MIN
+        )
+        people.log_rupture(
+            session=s, person_id=sam.id, what=TRICKY, now=T0 + 2 * MIN, happened_at=T0 - MIN,
+            reached_out="both", repaired_at=T0 + MIN, outcome=TRICKY, client_token="x1",
+        )  # fmt: skip
+        people.log_rupture(session=s, person_id=maya.id, what="I went quiet", now=T0)
+        activations.link_person(
+            session=s, activation_id=full.id, person_id=sam.id, now=T0 + 41 * MIN
+        )
     return {
         "full": full.id,
         "bare": bare.id,
@@ -174,6 +202,7 @@ def fill(store: Store) -> dict[str, str]:
         "practice": practice,
         "walk": walk,
         "old": old,
+        "sam": sam.id,
     }
 
 
@@ -263,7 +292,7 @@ def test_exported_records_hold_every_column(store: Store) -> None:
         "settled_at": "2026-03-02T10:10:00+00:00",
         "created_at": "2026-03-02T09:30:00+00:00",
         "updated_at": "2026-03-02T10:11:00+00:00",
-        "person_id": None,
+        "person_id": ids["sam"],
         "part_id": None,
     }
     # Oldest first within each table.

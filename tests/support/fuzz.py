@@ -152,6 +152,11 @@ def seed_journal(root: Path, template: Template) -> Seeded:
     # The ladder: a rung the ended "leave" timer matches, with a try planned on it.
     rung = go("/ladder", {"title": "stay a little longer", "difficulty": "30", "urge": "leave"})
     go(f"{rung.split('?')[0]}/plan", {"predicted": "60", "feared": "a no"})
+    # the people ledger: a person rated, a rupture, a moment linked to them
+    person = go("/people", {"name": "Sam", "role": "partner"}).split("/")[2].split("?")[0]
+    go(f"/people/{person}/rate", {"consistency": "4", "availability": "3", "safety": "4"})
+    go(f"/people/{person}/ruptures", {"what": "we argued", "reached_out": "me"})
+    go(f"/moment/{detailed}/person", {"person_id": person})
     # Pages only a form shows: the last step of grounding, and a refusal that offers to
     # keep the words as a note.
     shown = [

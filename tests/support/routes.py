@@ -17,7 +17,7 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from earned import origin_links, paths
-from earned.store import backups, entries, ladder, parts, toolkit
+from earned.store import backups, entries, ladder, parts, people, toolkit
 from earned.store import origin_links as origin_link_store
 from earned.web.app import create_app
 from tests.support import PASSPHRASE
@@ -273,6 +273,34 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/compassion/letters/{entry_id}"): Sample(
         "/compassion/letters/{letter}", "redirect", {"body": "Dear me, again"}
     ),
+    # the people ledger
+    ("GET", "/people"): Sample("/people"),
+    ("POST", "/people"): Sample("/people", "redirect", {"name": "Jo", "role": "family"}),
+    ("GET", "/people/{person_id}"): Sample("/people/{person}"),
+    ("POST", "/people/{person_id}"): Sample(
+        "/people/{person}", "redirect", {"name": "Sam", "role": "partner", "note": "kind"}
+    ),
+    ("POST", "/people/{person_id}/rate"): Sample(
+        "/people/{person}/rate",
+        "redirect",
+        {"consistency": "4", "availability": "3", "safety": "5"},
+    ),
+    ("POST", "/people/{person_id}/ruptures"): Sample(
+        "/people/{person}/ruptures", "redirect", {"what": "we argued", "reached_out": "me"}
+    ),
+    ("GET", "/people/ruptures/{rupture_id}"): Sample("/people/ruptures/{rupture}"),
+    ("POST", "/people/ruptures/{rupture_id}"): Sample(
+        "/people/ruptures/{rupture}", "redirect", {"what": "we argued", "repaired": "1"}
+    ),
+    ("GET", "/people/{person_id}/remove"): Sample("/people/{person}/remove"),
+    ("POST", "/people/{person_id}/remove"): Sample("/people/{person}/remove", "redirect"),
+    ("GET", "/people/{person_id}/ecr-rs"): Sample("/people/{person}/ecr-rs"),
+    ("POST", "/people/{person_id}/ecr-rs"): Sample(
+        "/people/{person}/ecr-rs", "redirect", {f"q{n}": "4" for n in range(1, 10)}
+    ),
+    ("POST", "/moment/{activation_id}/person"): Sample(
+        "/moment/{activation}/person", "redirect", {"person_id": ""}
+    ),
     # data and settings
     ("GET", "/data"): Sample("/data"),
     ("GET", "/settings"): Sample("/settings", "redirect"),
@@ -396,6 +424,17 @@ def seed(root: Path, journal_template: Template) -> Seeded:
     ids["part"] = next(iter(web._read(lambda s: parts.active_names(session=s))))
     web.post(client, "/compassion/letters/new", {"body": "Dear me, you did well today."})
     ids["letter"] = web._read(lambda s: entries.list_entries(session=s, kind="letter"))[0].id
+    ids["person"] = (
+        location(web.post(client, "/people", {"name": "Sam", "role": "partner"}))
+        .split("/")[2]
+        .split("?")[0]
+    )
+    web.post(client, f"/people/{ids['person']}/rate", {"consistency": "4", "availability": "4",
+                                                       "safety": "3"})  # fmt: skip
+    web.post(client, f"/people/{ids['person']}/ruptures", {"what": "we argued"})
+    ids["rupture"] = web._read(
+        lambda s: people.ruptures_of(session=s, person_id=ids["person"], limit=1)
+    )[0][0].id
     other = Web(root / "other", journal_template)
     source = other.unlocked_client()
     other.add_reflection(source, "from the other journal")

@@ -21,7 +21,7 @@ from earned import content, durations, episodes, numbers, patterns, urges
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
 from earned.records import replace
-from earned.store import Store, activations, urge_timers
+from earned.store import Store, activations, people, urge_timers
 from earned.store import entries as entry_store
 from earned.store import parts as part_store
 from earned.web import care, deps, emotion_map, entry_pages
@@ -269,6 +269,7 @@ def _detail(
     with store.session() as s:
         suggestions = activations.recent_tags(session=s)
         timers = urge_timers.list_urges(session=s, activation_id=a.id)
+        ledger = people.list_people(session=s)
     known = patterns.known_words()
     shown = a.pattern or Pattern("", "", "", "", "")
     saved_pattern = (stored or a).pattern
@@ -289,6 +290,7 @@ def _detail(
             "onset_value": onset_value,
             "tz": tz,
             "timers": timers,
+            "ledger": ledger,
             "now": deps.now(),
             "loudest": loudest_context(store, a.id),
         },
@@ -387,6 +389,19 @@ async def save_details(
     written += [values.get("person"), *(values.get(f"p_{k}") for k in PATTERN_PARTS)]
     done = care.after_save(f"/moment/{activation_id}?saved=1", *written)
     return RedirectResponse(done, status_code=303)
+
+
+@router.post("/moment/{activation_id}/person")
+async def link_person(store: Open, activation_id: str, values: Form) -> Response:
+    """Who the moment was with, from the people ledger (empty: no one from it)."""
+    with store.session() as s:
+        activations.link_person(
+            session=s,
+            activation_id=activation_id,
+            person_id=values.get("person_id") or None,
+            now=deps.now(),
+        )
+    return RedirectResponse(f"/moment/{activation_id}?saved=1", status_code=303)
 
 
 async def _mark(
