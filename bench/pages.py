@@ -44,6 +44,14 @@ from journal import PASSPHRASE, build_earned  # noqa: E402
 GOAL_MS = 100.0
 TRIVIAL = "/pause"
 SKIP = {"/setup", "/unlock", "/welcome"}  # the door, not pages of an unlocked journal
+# Pages whose parameter names other pages share: their own values (a sample's name is
+# looked up among the samples, else used as it is).
+OWN_VALUES = {
+    "/roadmap/": {"key": "doses"},
+    "/therapy/approaches/": {"key": "emdr"},
+    "/practise/secure-figure/": {"key": "build"},
+    "/compassion/letters/": {"entry_id": "letter_id"},
+}
 DOWNLOADS = ("/data/export.",)
 
 
@@ -74,7 +82,18 @@ def samples() -> dict[str, str]:
 
     from earned import paths
     from earned.store import personal
-    from earned.store.models import ActivationRow, AssessmentRow, EntryRow, UrgeDelayRow
+    from earned.store.models import (
+        ActivationRow,
+        AssessmentRow,
+        BeliefRow,
+        EntryRow,
+        LadderRungRow,
+        PartRow,
+        PersonRow,
+        RuptureRow,
+        SessionNoteRow,
+        UrgeDelayRow,
+    )
 
     store, _key = personal.unlock(paths.profile(), PASSPHRASE)
     try:
@@ -96,6 +115,14 @@ def samples() -> dict[str, str]:
                 "entry_id": s.scalar(
                     sql(EntryRow.id).order_by(EntryRow.created_at.desc()).limit(1)
                 ),
+                # The practice program's records (the demo person's).
+                "rung_id": s.scalar(sql(LadderRungRow.id).limit(1)),
+                "belief_id": s.scalar(sql(BeliefRow.id).limit(1)),
+                "person_id": s.scalar(sql(PersonRow.id).limit(1)),
+                "rupture_id": s.scalar(sql(RuptureRow.id).limit(1)),
+                "part_id": s.scalar(sql(PartRow.id).limit(1)),
+                "note_id": s.scalar(sql(SessionNoteRow.id).limit(1)),
+                "letter_id": s.scalar(sql(EntryRow.id).where(EntryRow.kind == "letter").limit(1)),
             }
     finally:
         store.close()
@@ -133,8 +160,10 @@ def pages(values: dict[str, str]) -> list[str]:
         if any(n not in values and n not in fixed for n in names):
             say(f"  (no sample for {path}; left out)")
             continue
-        # A step of the roadmap is also called `key`.
-        here = {**fixed, **values} | ({"key": "doses"} if path.startswith("/roadmap/") else {})
+        here = {**fixed, **values}
+        for prefix, own in OWN_VALUES.items():  # a parameter whose name other pages share
+            if path.startswith(prefix):
+                here |= {k: values.get(v, v) for k, v in own.items()}
         out.append(re.sub(r"{(\w+)}", lambda m, here=here: here[m.group(1)], path))
     return out
 

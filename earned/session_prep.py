@@ -21,6 +21,7 @@ from typing import Any
 from earned import imported
 from earned.episodes import Activation
 from earned.errors import EarnedError
+from earned.ladder import Attempt
 from earned.patterns import Recurring
 from earned.text import check_valid, one_line
 
@@ -38,6 +39,7 @@ RECENT_DAYS = 14
 LONGEST_WINDOW = timedelta(weeks=8)
 MOST_ACTIVATIONS = 40  # the newest ones in the window; a page to tick, not a history
 MOST_PATTERNS = 6  # recurring patterns, most frequent first
+MOST_ATTEMPTS = 20  # the newest ladder tries in the window
 PATTERN_WINDOW = timedelta(weeks=12)  # how far back recurring patterns are counted
 
 # The kinds a picked item may have, with their headings on a page. A new kind (the
@@ -292,6 +294,28 @@ def describe_activation(a: Activation, zone: tzinfo) -> str:
     if a.action:
         parts.append(f"what I did: {a.action}")
     return one_line(" · ".join(parts))[:MAX_PICKED_TEXT]
+
+
+def describe_attempt(title: str, a: Attempt, zone: tzinfo) -> str:
+    """A try on the ladder in a line: its day, the rung, the guess, and how it went."""
+    parts = [a.planned_at.astimezone(zone).strftime("%a %d %b"), title, f"expected {a.predicted}"]
+    if a.actual is not None:
+        parts.append(f"was {a.actual}")
+    if a.went_well is not None:
+        parts.append("went reasonably well" if a.went_well else "harder than hoped")
+    elif a.done_at is None:
+        parts.append("not done yet")
+    if a.happened:
+        parts.append(a.happened)
+    return one_line(" · ".join(parts))[:MAX_PICKED_TEXT]
+
+
+def attempt_candidates(found: Iterable[tuple[str, Attempt]], zone: tzinfo) -> list[Candidate]:
+    """(rung title, try) pairs, newest first, as candidates."""
+    return [
+        Candidate("ladder_attempt", a.id, describe_attempt(title, a, zone), a.planned_at)
+        for title, a in list(found)[:MOST_ATTEMPTS]
+    ]
 
 
 def describe_pattern(r: Recurring) -> str:

@@ -51,6 +51,7 @@ STORE_MODULES = (
     "toolkit",
     "repo",  # 0001-0003: entries, assessments and settings
     "moments",  # 0002: the in-the-moment records
+    "people",  # 0004: the practice program (write_program imports its modules itself)
 )
 
 
@@ -191,6 +192,8 @@ def write_records(session: Any) -> None:
 
     if store_fn("log_activation") is not None:  # the in-the-moment records, from 0002
         write_moments(session, at)
+    if store_fn("add_person") is not None:  # the practice program, from 0004
+        write_program(session, at)
 
 
 def write_moments(session: Any, at: list[datetime]) -> None:
@@ -244,6 +247,87 @@ def write_moments(session: Any, at: list[datetime]) -> None:
     use(session=session, tool_id=cold, before=8, after=4, now=at[30])
     use(session=session, tool_id=walk, before=6, after=5, now=at[31], client_token="fixture-t2")
     need("archive_tool")(session=session, tool_id=walk)
+
+
+def write_program(session: Any, at: list[datetime]) -> None:
+    """Roadmap steps 3 and 5-10: a record of every kind, linked where they link."""
+    from earned import beliefs, ladder, origin_links
+    from earned.session_prep import Picked
+    from earned.store import (
+        activations,
+        assessments,
+        entries,
+        parts,
+        people,
+        recommits,
+        session_notes,
+    )
+    from earned.store import beliefs as belief_store
+    from earned.store import ladder as ladder_store
+    from earned.store import origin_links as link_store
+
+    zoe = people.add_person(session=session, name="Zoë", role="partner", now=at[32], note="Ça va")
+    people.rate_person(
+        session=session, person_id=zoe.id, consistency=4, availability=3, safety=5, now=at[33],
+        note="Steadier · 安定", client_token="fixture-rating-1",
+    )  # fmt: skip
+    people.log_rupture(
+        session=session, person_id=zoe.id, what="Dispute über das Wochenende", now=at[34],
+        happened_at=at[33], reached_out="both", repaired_at=at[34], outcome="On a parlé 🌿",
+        client_token="fixture-rupture-1",
+    )  # fmt: skip
+    moment = activations.list_activations(session=session, limit=1)[0]
+    activations.link_person(session=session, activation_id=moment.id, person_id=zoe.id, now=at[34])
+    guard = parts.add_part(
+        session=session, name="Le gardien", now=at[35], protects="mon cœur", fears="être seul"
+    )
+    activations.set_loudest_part(
+        session=session, activation_id=moment.id, part_id=guard.id, now=at[35]
+    )
+    items = {n: 1 + n % 7 for n in range(1, 10)}
+    assessments.save_about(
+        session=session, instrument_id="ecr_rs", person_id=zoe.id, answers=items, now=at[35]
+    )
+    rung = ladder_store.add_rung(
+        session=session, title="Rester cinq minutes de plus 💬", difficulty=40,
+        urge="écrire encore", now=at[36],
+    )  # fmt: skip
+    ladder_store.try_attempt(
+        session=session, rung_id=rung.id, predicted=70, feared="qu'elle parte", now=at[37],
+        person_name="Zoë", after=ladder.check_after(30, "Tout s'est bien passé", True),
+        planned_at=at[36], client_token="fixture-attempt-1",
+    )  # fmt: skip
+    origin = entries.list_entries(session=session, kind="origin")[0]
+    details = beliefs.Details(
+        belief="Si j'ai besoin des autres, ils partent.",
+        origin="Enfance · 幼少期",
+        origin_entry_id=origin.id,
+        evidence_for="Il est parti une fois.",
+        evidence_against="Zoë est restée.",
+        alternative="Certaines personnes restent.",
+        rerate_days=14,
+    )
+    belief = belief_store.add_belief(
+        session=session, details=details, strength=80, alternative_strength=20, now=at[38],
+        client_token="fixture-belief-1",
+    )  # fmt: skip
+    belief_store.rate(
+        session=session, belief_id=belief.id, strength=65, alternative_strength=40,
+        note="Un peu moins ✓", now=at[39],
+    )  # fmt: skip
+    choice = origin_links.Target("belief", belief.id, "").choice
+    link_store.add_link(
+        session=session, entry_id=origin.id, passage="courage", choice=choice, now=at[39]
+    )
+    session_notes.add_note(
+        session=session, now=at[39], since_last="Deux semaines plus calmes 🌤",
+        to_bring="Le week-end", picked=[Picked("activation", moment.id, "Sie hat nicht…")],
+        session_at=at[39], client_token="fixture-note-1",
+    )  # fmt: skip
+    recommits.make(
+        session=session, practice="breathe", noticed="Un mois difficile · 難しい月",
+        note="Cinq minutes", now=at[39], client_token="fixture-recommit-1",
+    )  # fmt: skip
 
 
 def dump(database: Path, data_key: bytes) -> dict[str, list[dict[str, Any]]]:

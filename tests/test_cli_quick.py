@@ -120,10 +120,7 @@ def test_after_a_full_check_finds_damage_the_quick_path_writes_nothing(
     check leaves a marker; the quick path (one stat) refuses while it is there."""
     database = journal_with_agent.profile.database
     wal = Path(f"{database}-wal")
-    assert not wal.exists() or wal.stat().st_size == 0
-    raw = bytearray(database.read_bytes())
-    raw[-2048] ^= 0xFF  # inside the last page: the schema on page 1 still reads
-    database.write_bytes(bytes(raw))
+    raw = _flip_a_records_page(journal_with_agent)
 
     checked = call(capsys, "results", pw=journal_with_agent.pw)
     assert checked.code == 4 and database.name in checked.err
@@ -132,15 +129,28 @@ def test_after_a_full_check_finds_damage_the_quick_path_writes_nothing(
     assert refused.code == 4
     assert database.name in refused.err and "backup" in refused.err
     assert "Logged" not in refused.out
-    assert database.read_bytes() == bytes(raw)
+    assert database.read_bytes() == raw
     assert not wal.exists() or wal.stat().st_size == 0
 
 
-def _flip_last_page(database: Path) -> bytes:
+def _flip_a_records_page(j: Journal) -> bytes:
+    """Damage the page holding the moments table (not the schema: opening a journal reads
+    every page of sqlite_master, and a file whose schema cannot be read is refused at once,
+    tests/store/test_personal.py), so only a check of every page can find it."""
+    database = j.profile.database
+    conn = sqlcipher.connect(database, j.key)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        (page,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'activations'"
+        ).fetchone()
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+    finally:
+        conn.close()
     wal = Path(f"{database}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
     raw = bytearray(database.read_bytes())
-    raw[-2048] ^= 0xFF  # inside the last page: the schema on page 1 still reads
+    raw[(page - 1) * int(size) + int(size) // 2] ^= 0xFF
     database.write_bytes(bytes(raw))
     return bytes(raw)
 
@@ -150,7 +160,7 @@ def test_with_the_passphrase_the_quick_path_checks_every_page_before_writing(
 ) -> None:
     """No full check had seen this damage yet: `earned log` with the passphrase (no agent)
     checks every page itself (far cheaper than the key derivation it does anyway)."""
-    damaged = _flip_last_page(journal.profile.database)
+    damaged = _flip_a_records_page(journal)
     refused = call(capsys, "log", "4", "words", pw=journal.pw)
     assert refused.code == 4, refused.err
     assert journal.profile.database.name in refused.err and "backup" in refused.err
@@ -176,7 +186,7 @@ def test_the_agent_checks_every_page_before_handing_out_its_key(
         conn = sqlcipher.connect(journal.profile.database, journal.key)
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         conn.close()
-        damaged = _flip_last_page(journal.profile.database)
+        damaged = _flip_a_records_page(journal)
         refused = call(capsys, "log", "4", "after")
         assert refused.code == 4, (refused.out, refused.err)
         assert "Logged" not in refused.out

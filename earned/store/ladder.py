@@ -13,11 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earned import ladder as rules
+from earned import people
 from earned.errors import EarnedError
 from earned.ladder import Attempt, Rung
 from earned.store.ids import existing, new_id, not_found
 from earned.store.keyset import newest_first
-from earned.store.models import LadderAttemptRow, LadderRungRow, UrgeDelayRow
+from earned.store.models import LadderAttemptRow, LadderRungRow, PersonRow, UrgeDelayRow
 from earned.store.once import add_once, earlier
 from earned.store.urge_timers import get_urge
 from earned.tokens import check_token
@@ -182,6 +183,7 @@ def plan_attempt(
     now: datetime,
     feared: str | None = None,
     person_name: str | None = None,
+    person_id: str | None = None,
     client_token: str | None = None,
 ) -> Attempt:
     """The half before: the guess, saved now; the result is recorded later."""
@@ -192,6 +194,7 @@ def plan_attempt(
         now=now,
         feared=feared,
         person_name=person_name,
+        person_id=person_id,
         client_token=client_token,
     )
 
@@ -204,19 +207,30 @@ def try_attempt(
     now: datetime,
     feared: str | None = None,
     person_name: str | None = None,
+    person_id: str | None = None,
     after: rules.After | None = None,
     urge_delay_id: str | None = None,
     planned_at: datetime | None = None,
     client_token: str | None = None,
 ) -> Attempt:
     """An attempt: the guess, and with `after` its result too (both halves at once). A
-    repeat with the same client token returns the first attempt unchanged."""
+    repeat with the same client token returns the first attempt unchanged.
+
+    `person_id` names someone in the people ledger: their name is kept as `person_name`
+    (so the try stays readable if they are later removed) in place of typed words."""
     token = check_token(client_token)
     first = earlier(session, LadderAttemptRow, token)
     if first is not None:
         return _attempt_of(first)
     _rung_row(session, rung_id)
+    if person_id:
+        person_name = existing(session, PersonRow, person_id, "person").name
     before = rules.check_before(predicted, feared, person_name)
+    if not person_id and before.person_name:
+        # A name typed (or chosen from the ledger's suggestions) that is someone in the
+        # people ledger links the try to them, as a moment's person does.
+        ledger = {r.id: r.name for r in session.scalars(select(PersonRow))}
+        person_id = people.same_person(before.person_name, ledger)
     planned = planned_at or now
     row = LadderAttemptRow(
         id=new_id(),
@@ -225,7 +239,7 @@ def try_attempt(
         planned_at=planned,
         predicted=before.predicted,
         feared=before.feared,
-        person_id=None,
+        person_id=person_id or None,
         person_name=before.person_name,
         urge_delay_id=urge_delay_id,
         updated_at=now,
@@ -455,3 +469,18 @@ def rung_of_attempt(*, session: Session, attempt_id: str, rung_id: str) -> Attem
     if found.rung_id != rung_id:
         raise not_found("attempt")
     return found
+
+
+def recent_attempts(
+    *, session: Session, since: datetime, now: datetime, limit: int
+) -> list[tuple[str, Attempt]]:
+    """(rung title, try) of the tries planned from `since` to `now`, newest first: what
+    session prep offers to bring (one indexed range, `limit` rows)."""
+    rows = session.execute(
+        select(LadderRungRow.title, LadderAttemptRow)
+        .join(LadderRungRow, LadderRungRow.id == LadderAttemptRow.rung_id)
+        .where(LadderAttemptRow.planned_at >= since, LadderAttemptRow.planned_at <= now)
+        .order_by(LadderAttemptRow.planned_at.desc(), LadderAttemptRow.id.desc())
+        .limit(limit)
+    )
+    return [(title, _attempt_of(row)) for title, row in rows]

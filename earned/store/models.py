@@ -124,10 +124,10 @@ class ActivationRow(Base):
     # The person in the people ledger (`person` keeps the name if they are removed) and
     # the part that was loudest (the parts map).
     person_id: Mapped[str | None] = mapped_column(
-        String(32), ForeignKey("people.id", ondelete="SET NULL"), nullable=True
+        String(32), ForeignKey("people.id", ondelete="SET NULL"), nullable=True, index=True
     )
     part_id: Mapped[str | None] = mapped_column(
-        String(32), ForeignKey("parts.id", ondelete="SET NULL"), nullable=True
+        String(32), ForeignKey("parts.id", ondelete="SET NULL"), nullable=True, index=True
     )
 
 

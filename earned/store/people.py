@@ -21,6 +21,7 @@ from earned.store.ids import existing, new_id
 from earned.store.models import (
     ActivationRow,
     AssessmentRow,
+    LadderAttemptRow,
     PersonRatingRow,
     PersonRow,
     RuptureRow,
@@ -357,11 +358,8 @@ def moments_with(*, session: Session, person_id: str) -> int:
 
 
 def interactions_since(*, session: Session, since: datetime) -> list[Interaction]:
-    """(time, person id) of every moment and rupture linked to a person since `since`.
-
-    Ladder attempts with a person join these where that table is read (the caller adds
-    their pairs); earned.people.weekly_share takes any such pairs.
-    """
+    """(time, person id) of every moment, rupture and ladder try linked to a person since
+    `since`; earned.people.weekly_share takes any such pairs."""
     moments = session.execute(
         select(ActivationRow.onset_at, ActivationRow.person_id).where(
             ActivationRow.person_id.is_not(None), ActivationRow.onset_at >= since
@@ -372,7 +370,12 @@ def interactions_since(*, session: Session, since: datetime) -> list[Interaction
             RuptureRow.person_id.is_not(None), RuptureRow.happened_at >= since
         )
     )
-    return [(when, pid) for when, pid in [*moments, *ruptures] if pid is not None]
+    tries = session.execute(
+        select(LadderAttemptRow.planned_at, LadderAttemptRow.person_id).where(
+            LadderAttemptRow.person_id.is_not(None), LadderAttemptRow.planned_at >= since
+        )
+    )
+    return [(when, pid) for when, pid in [*moments, *ruptures, *tries] if pid is not None]
 
 
 def weekly_share(

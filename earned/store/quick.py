@@ -91,6 +91,7 @@ def _activation(row: tuple[Any, ...]) -> Activation:
         urge=r["urge"],
         action=r["action"],
         person=r["person"],
+        person_id=r["person_id"],
         named_in_moment=None if r["named_in_moment"] is None else bool(r["named_in_moment"]),
         pattern=episodes.pattern_of(_json_object(r["pattern"])),
         peak_at=from_db(r["peak_at"]),

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from earned import assessment, episodes, roadmap
 from earned.instruments.scoring import Scores
 from earned.store import assessments, recommits
+from earned.store import beliefs as belief_store
 from earned.store.models import (
     ActivationRow,
     AssessmentRow,
@@ -143,31 +144,10 @@ def _latest_start(session: Session) -> dict[str, tuple[float, float | None]] | N
 
 
 def _belief_due(session: Session, now: datetime) -> tuple[str, str] | None:
-    """The belief whose re-rating is longest overdue by the schedule the person set."""
-    last = (
-        select(BeliefRatingRow.belief_id, func.max(BeliefRatingRow.rated_at).label("last"))
-        .group_by(BeliefRatingRow.belief_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            BeliefRow.id, BeliefRow.belief, BeliefRow.rerate_days, BeliefRow.created_at, last.c.last
-        )
-        .outerjoin(last, last.c.belief_id == BeliefRow.id)
-        .where(BeliefRow.archived.is_(False), BeliefRow.rerate_days.is_not(None))
-    )
-    due: list[tuple[datetime, str, str]] = []
-    for belief_id, text, every, created, latest in rows:
-        since = latest or created
-        if since.tzinfo is None:  # func.max returns SQLite's text, without the type's zone
-            since = datetime.fromisoformat(str(since)).replace(tzinfo=now.tzinfo)
-        when = since + timedelta(days=int(every))
-        if when <= now:
-            due.append((when, belief_id, text))
-    if not due:
-        return None
-    _, belief_id, text = min(due)
-    return belief_id, text
+    """The belief waiting longest for its re-rating, by the person's own schedule (the
+    rule is earned.beliefs.rerating_due)."""
+    due = belief_store.rerating_due(session=session, now=now)
+    return (due[0].belief_id, due[0].belief) if due else None
 
 
 def signals(*, session: Session, now: datetime, moments_lately: int) -> roadmap.Signals:

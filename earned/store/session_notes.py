@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from earned import session_prep as rules
 from earned.session_prep import Candidate, Note, Picked, Summary
-from earned.store import activations, keyset
+from earned.store import activations, keyset, ladder
 from earned.store.ids import existing, new_id
 from earned.store.models import SessionNoteRow
 from earned.store.once import add_once, earlier
@@ -146,8 +146,19 @@ def _patterns(session: Session, since: datetime, now: datetime, zone: tzinfo) ->
     return rules.pattern_candidates(recurring)
 
 
-# Each kind's gatherer, in the order a page offers them. The ladder's attempts join here.
-GATHERERS: dict[str, Gatherer] = {"activation": _activations, "pattern": _patterns}
+def _ladder_attempts(
+    session: Session, since: datetime, now: datetime, zone: tzinfo
+) -> list[Candidate]:
+    found = ladder.recent_attempts(session=session, since=since, now=now, limit=rules.MOST_ATTEMPTS)
+    return rules.attempt_candidates(found, zone)
+
+
+# Each kind's gatherer, in the order a page offers them.
+GATHERERS: dict[str, Gatherer] = {
+    "activation": _activations,
+    "pattern": _patterns,
+    "ladder_attempt": _ladder_attempts,
+}
 
 
 def candidates(

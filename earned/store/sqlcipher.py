@@ -108,13 +108,7 @@ def verify(path: Path, data_key: bytes) -> None:
     """
     import sqlcipher3.dbapi2 as dbapi
 
-    try:
-        conn = connect(path, data_key)
-    except Damaged:
-        # The schema pages themselves failed (opening reads all of sqlite_master, which
-        # spans several pages once the journal has many tables): damage all the same.
-        mark_unverified(path)
-        raise
+    conn = connect(path, data_key)
     try:
         problems = conn.execute("PRAGMA cipher_integrity_check").fetchall()
     except dbapi.DatabaseError:

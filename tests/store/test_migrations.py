@@ -75,7 +75,36 @@ def differences(engine: Engine, metadata: MetaData = Base.metadata) -> list[Any]
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True}
         )
-        return list(compare_metadata(context, metadata))
+        found = list(compare_metadata(context, metadata))
+        if engine.dialect.name == "sqlite":
+            found = _without_inline_reference_options(conn, found)
+        return found
+
+
+def _fk_key(fk: Any) -> tuple[str, tuple[str, ...], str]:
+    return (fk.parent.name, tuple(c.name for c in fk.columns), fk.referred_table.name)
+
+
+def _without_inline_reference_options(conn: Any, found: list[Any]) -> list[Any]:
+    """SQLAlchemy reads no ON DELETE from a REFERENCES clause written on the column (as
+    migration 0004 adds its links in place, ALTER TABLE ... ADD COLUMN ... REFERENCES),
+    so Alembic reports each such key as removed and added again. Drop a pair only when
+    SQLite's own PRAGMA foreign_key_list shows the key with the model's ON DELETE."""
+    removed = {_fk_key(d[1]): d for d in found if d[0] == "remove_fk"}
+    kept = list(found)
+    for d in found:
+        if d[0] != "add_fk" or _fk_key(d[1]) not in removed:
+            continue
+        table, columns, referred = _fk_key(d[1])
+        actions = {
+            (row[3], row[2], row[6])
+            for row in conn.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")')
+        }
+        wanted = (d[1].ondelete or "NO ACTION").upper()
+        if len(columns) == 1 and (columns[0], referred, wanted) in actions:
+            kept.remove(d)
+            kept.remove(removed[_fk_key(d[1])])
+    return kept
 
 
 def schema(engine: Engine) -> dict[str, Any]:

@@ -36,6 +36,22 @@ def _ref(name: str, table: str, *, cascade: bool = False, nullable: bool = True)
     )
 
 
+def _add_reference(table: str, column: str, target: str) -> None:
+    """A nullable id column referring to `target`, ON DELETE SET NULL, added in place."""
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite adds a column with its REFERENCES clause in place; Alembic's add_column
+        # would ask for a constraint change, which SQLite does only by copying the table.
+        op.execute(
+            f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR(32) "
+            f"REFERENCES {target} (id) ON DELETE SET NULL"
+        )
+        return
+    op.add_column(table, sa.Column(column, sa.String(32), nullable=True))
+    op.create_foreign_key(
+        f"fk_{table}_{column}", table, target, [column], ["id"], ondelete="SET NULL"
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         "people",
@@ -164,31 +180,28 @@ def upgrade() -> None:
         sa.Column("practice", sa.String(64), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
     )
-    with op.batch_alter_table("activations") as batch:
-        batch.add_column(sa.Column("person_id", sa.String(32), nullable=True))
-        batch.add_column(sa.Column("part_id", sa.String(32), nullable=True))
-        batch.create_foreign_key(
-            "fk_activations_person_id", "people", ["person_id"], ["id"], ondelete="SET NULL"
-        )
-        batch.create_foreign_key(
-            "fk_activations_part_id", "parts", ["part_id"], ["id"], ondelete="SET NULL"
-        )
-    with op.batch_alter_table("assessments") as batch:
-        batch.add_column(sa.Column("person_id", sa.String(32), nullable=True))
-        batch.add_column(sa.Column("person_name", sa.String(120), nullable=True))
-        batch.create_foreign_key(
-            "fk_assessments_person_id", "people", ["person_id"], ["id"], ondelete="SET NULL"
-        )
+    # Added in place (ALTER TABLE ... ADD COLUMN ... REFERENCES), never by batch mode's
+    # copy-and-rename: on SQLite, with foreign keys on, dropping the old copy of a parent
+    # table deletes through ON DELETE CASCADE (every questionnaire's answers) and SET NULL
+    # (each urge timer's moment). tests/store/test_upgrades.py keeps every row.
+    _add_reference("activations", "person_id", "people")
+    _add_reference("activations", "part_id", "parts")
+    _add_reference("assessments", "person_id", "people")
+    op.add_column("assessments", sa.Column("person_name", sa.String(120), nullable=True))
+    # A person's or a part's moments are counted and listed by these.
+    op.create_index("ix_activations_person_id", "activations", ["person_id"])
+    op.create_index("ix_activations_part_id", "activations", ["part_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activations_part_id", table_name="activations")
+    op.drop_index("ix_activations_person_id", table_name="activations")
+    # A column's foreign key goes with it (PostgreSQL drops it; batch mode on SQLite leaves
+    # it out of the copy).
     with op.batch_alter_table("assessments") as batch:
-        batch.drop_constraint("fk_assessments_person_id", type_="foreignkey")
         batch.drop_column("person_name")
         batch.drop_column("person_id")
     with op.batch_alter_table("activations") as batch:
-        batch.drop_constraint("fk_activations_part_id", type_="foreignkey")
-        batch.drop_constraint("fk_activations_person_id", type_="foreignkey")
         batch.drop_column("part_id")
         batch.drop_column("person_id")
     for table in (
