@@ -73,10 +73,13 @@ def answer(line: str, tmp_path: Path) -> list[str]:
     ("line", "expected"),
     [
         ("earned ex", ["export"]),
-        ("earned re", ["restore", "results"]),
+        ("earned re", ["recommit", "restore", "results"]),
         ("earned log --em", ["--emotion"]),
         ("earned results --pro", ["--profile"]),  # the global options after the command too
-        ("earned checkin ", ["--help", "--passphrase-file", "--profile", "-h", "gad7", "phq9"]),
+        (
+            "earned checkin ",
+            ["--help", "--passphrase-file", "--profile", "-h", "gad7", "phq9", "scssf", "who5"],
+        ),
         ("earned completion f", ["fish"]),
     ],
 )

@@ -573,7 +573,7 @@ RUNG_TITLE = kept_by(ladder.check_title, text_up_to(ladder.MAX_TITLE))
 RUNG_URGE = kept_by(ladder.check_urge, st.one_of(st.none(), text_up_to(ladder.MAX_URGE)))
 FEARED = kept_by(ladder.check_feared, st.one_of(st.none(), text_up_to(ladder.MAX_FEARED)))
 HAPPENED = kept_by(ladder.check_happened, st.one_of(st.none(), text_up_to(ladder.MAX_HAPPENED)))
-PERSON_NAME = kept_by(
+TRY_PERSON = kept_by(
     ladder.check_person_name, st.one_of(st.none(), text_up_to(ladder.MAX_PERSON_NAME))
 )
 TEMPLATE_KEY = st.one_of(st.none(), st.sampled_from(sorted(ladder.templates())))
@@ -637,7 +637,7 @@ def ladder_attempts_of(
                 "went_well": None if done is None else draw(st.booleans()),
                 # The people ledger's table is drawn by its owner; the free-text name here.
                 "person_id": None,
-                "person_name": draw(PERSON_NAME),
+                "person_name": draw(TRY_PERSON),
                 "urge_delay_id": draw(st.sampled_from([None, *timers])),
                 "updated_at": (done or planned) + draw(later),
             }

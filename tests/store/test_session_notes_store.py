@@ -138,7 +138,8 @@ def test_candidates_come_from_the_window_with_recurring_patterns(store: Store) -
         found = session_notes.candidates(
             session=s, since=NOW - timedelta(days=14), now=NOW, zone=UTC
         )
-    assert list(found) == ["activation", "pattern"]
+    assert list(found) == ["activation", "pattern", "ladder_attempt"]
+    assert found["ladder_attempt"] == []  # no ladder yet
     assert [c.text.split(" · ")[1] for c in found["activation"]] == ["1 days back", "3 days back"]
     (recurring,) = found["pattern"]
     # Counted over the longer pattern window: three of the four moments.
@@ -146,3 +147,29 @@ def test_candidates_come_from_the_window_with_recurring_patterns(store: Store) -
         recurring.text == "Fear of being left, and the urge to send another text (3 times so far)"
     )
     assert recurring.id == session_prep.pattern_id("being left", "send another text")
+
+
+def test_ladder_tries_in_the_window_are_offered_with_their_rung(store: Store) -> None:
+    from earned import ladder as ladder_rules
+    from earned.store import ladder
+
+    with store.session() as s:
+        rung = ladder.add_rung(
+            session=s,
+            title="Wait ten minutes",
+            difficulty=40,
+            urge=None,
+            now=NOW - timedelta(days=30),
+        )
+        ladder.try_attempt(
+            session=s, rung_id=rung.id, predicted=70, now=NOW - timedelta(days=2),
+            after=ladder_rules.check_after(30, "It passed", True),
+        )  # fmt: skip
+        ladder.plan_attempt(session=s, rung_id=rung.id, predicted=60, now=NOW - timedelta(days=40))
+        found = session_notes.candidates(
+            session=s, since=NOW - timedelta(days=14), now=NOW, zone=UTC
+        )["ladder_attempt"]
+    assert len(found) == 1  # the try 40 days back is outside the window
+    (offered,) = found
+    assert "Wait ten minutes" in offered.text and "expected 70" in offered.text
+    assert "was 30" in offered.text and "went reasonably well" in offered.text

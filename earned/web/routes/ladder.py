@@ -25,6 +25,7 @@ from earned.errors import EarnedError
 from earned.ladder import Attempt, Rung
 from earned.store import Store
 from earned.store import ladder as store_ladder
+from earned.store import people as people_store
 from earned.web import care, cursor, deps
 from earned.web.deps import Form, Open, Page
 from earned.web.page import PageContext
@@ -254,6 +255,8 @@ def _rung_page(
         )
         counts = store_ladder.evidence(session=s)
         timers = [] if rung.archived else store_ladder.matching_timers(session=s, rung_id=rung_id)
+        # "With whom?" suggests the people ledger; a name from it links the try to them.
+        ledger = [p.name for p in people_store.list_people(session=s) if not p.archived]
     older = None
     if more and shown:
         older = urlencode({"before": cursor.make(shown[-1].planned_at, shown[-1].id)})
@@ -281,6 +284,7 @@ def _rung_page(
             "ladder_limits": LIMITS,
             "errors": errors or {},
             "kept": kept or {},
+            "ledger": ledger,
         },
         status=status,
     )
