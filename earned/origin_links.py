@@ -106,9 +106,12 @@ def check_kind(kind: str | None) -> str:
 
 def check_target(target: str | None) -> str:
     """A stored target: a pattern's key, a trigger's words or a belief's id."""
-    if not target or len(target) > MAX_TARGET:
+    # NUL dropped as earned.text does for all text (PostgreSQL refuses it in text columns;
+    # only an edited import could carry one, since every target is made of checked text).
+    text = check_valid(target or "", "link").replace("\x00", "")
+    if not text or len(text) > MAX_TARGET:
         raise EarnedError("Choose one of the patterns, triggers or beliefs offered.")
-    return check_valid(target, "link")
+    return text
 
 
 def check_link(

@@ -32,7 +32,7 @@ def test_linking_sets_the_id_and_the_name_and_unlinking_keeps_the_name(
     sam = location(web.post(unlocked, "/people", {"name": "Sam", "role": "partner"}))
     sam_id = sam.split("/")[2][:32]
     assert location(web.post(unlocked, f"/moment/{m}/person", {"person_id": sam_id})) == (
-        f"/moment/{m}?saved=1"
+        f"/moment/{m}?person=1#fold-links"
     )
     linked = web._read(lambda s: activations.get_activation(session=s, activation_id=m))
     assert (linked.person_id, linked.person) == (sam_id, "Sam")

@@ -155,7 +155,7 @@ def test_a_moment_offers_the_parts_and_keeps_the_choice(web: Web, unlocked: Test
     names = [o.text for o in p.select("option") if o.get("value") in ("", watcher, critic)]
     assert names == ["None named", "the critic", "the watcher"]
     r = web.post(unlocked, f"/moment/{a}/part", {"part_id": watcher})
-    assert location(r) == f"/moment/{a}?part=1#loudest"
+    assert location(r) == f"/moment/{a}?part=1#fold-links"
     p = page(unlocked.get(f"/moment/{a}?part=1"))
     chosen = [o for o in p.select("option") if "selected" in o.attrs]
     assert [o.get("value") for o in chosen] == [watcher]

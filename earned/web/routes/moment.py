@@ -401,7 +401,7 @@ async def link_person(store: Open, activation_id: str, values: Form) -> Response
             person_id=values.get("person_id") or None,
             now=deps.now(),
         )
-    return RedirectResponse(f"/moment/{activation_id}?saved=1", status_code=303)
+    return RedirectResponse(f"/moment/{activation_id}?person=1#fold-links", status_code=303)
 
 
 async def _mark(
@@ -499,7 +499,7 @@ async def loudest_part(page: Page, store: Open, activation_id: str, values: Form
         with store.session() as s:
             a = activations.get_activation(session=s, activation_id=activation_id)
         return _detail(page, store, a, error=error.message, status=400)
-    return RedirectResponse(f"/moment/{activation_id}?part=1#loudest", status_code=303)
+    return RedirectResponse(f"/moment/{activation_id}?part=1#fold-links", status_code=303)
 
 
 # --- urge-delay timer --------------------------------------------------------------------------
