@@ -140,6 +140,8 @@ def suggest(signals: Signals) -> Suggestion:
     fill = {"belief": "", "id": ""}
     if key == "belief" and signals.belief_due is not None:
         belief_id, text = signals.belief_due
+        # Closing punctuation would clash with the sentence around the quotation.
+        text = text.rstrip(" .!?…")
         short = text if len(text) <= 80 else text[:79].rstrip() + "…"
         fill = {"belief": short, "id": belief_id}
     return Suggestion(
