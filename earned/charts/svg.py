@@ -347,6 +347,38 @@ def bars(
     return "".join(parts)
 
 
+def over_time_both(
+    points: Sequence[Dated],
+    *,
+    key: str,
+    title: str,
+    desc: str,
+    lo: float,
+    hi: float,
+    band: tuple[float, float] | None = None,
+    band_label: str = "",
+    regions: Sequence[Region] = (),
+) -> str:
+    """over_time drawn wide and narrow (keys `key`-wide and `key`-narrow), for both_widths:
+    what every web chart of a value over time shows."""
+    wide, narrow = (
+        over_time(
+            points,
+            key=f"{key}-{name}",
+            title=title,
+            desc=desc,
+            lo=lo,
+            hi=hi,
+            band=band,
+            band_label=band_label,
+            regions=regions,
+            box=box,
+        )
+        for name, box in (("wide", WIDE), ("narrow", NARROW))
+    )
+    return both_widths(wide, narrow)
+
+
 def both_widths(wide: str, narrow: str) -> str:
     """A wide drawing and a narrow one for phones, one shown at a time by earned.css
     (a 640-wide drawing shrunk to a phone would make 12 px text about 6 px)."""

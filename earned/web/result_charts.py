@@ -83,19 +83,9 @@ def over_time(summary: Summary, zone: tzinfo) -> list[tuple[str, Markup]]:
         )
         lo, hi = 1.0, 5.0
         title = f"{sub.name} over time"
-        wide, narrow = (
-            svg.over_time(
-                points,
-                key=f"{sub.id}-{name}",
-                title=title,
-                desc=desc,
-                lo=lo,
-                hi=hi,
-                band=band,
-                band_label=band_label,
-                box=box,
-            )
-            for name, box in (("wide", svg.WIDE), ("narrow", svg.NARROW))
-        )
-        out.append((sub.id, Markup(svg.both_widths(wide, narrow))))  # noqa: S704 - escaped in svg.py
+        drawn = svg.over_time_both(
+            points, key=sub.id, title=title, desc=desc, lo=lo, hi=hi, band=band,
+            band_label=band_label,
+        )  # fmt: skip
+        out.append((sub.id, Markup(drawn)))  # noqa: S704 - escaped in svg.py
     return out

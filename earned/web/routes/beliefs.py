@@ -162,19 +162,15 @@ def chart(points: list[rules.Point], zone: tzinfo) -> Markup | None:
         f"{first.when.astimezone(zone):%-d %b %Y} to {last.when.astimezone(zone):%-d %b %Y}, "
         f"from {first.strength} to {last.strength} on a scale of 0 to 100."
     )
-    wide, narrow = (
-        svg.over_time(
-            dated,
-            key=f"belief-{name}",
-            title="How true it feels, over time",
-            desc=desc,
-            lo=rules.STRENGTH_MIN,
-            hi=rules.STRENGTH_MAX,
-            box=box,
-        )
-        for name, box in (("wide", svg.WIDE), ("narrow", svg.NARROW))
+    drawn = svg.over_time_both(
+        dated,
+        key="belief",
+        title="How true it feels, over time",
+        desc=desc,
+        lo=rules.STRENGTH_MIN,
+        hi=rules.STRENGTH_MAX,
     )
-    return Markup(svg.both_widths(wide, narrow))  # noqa: S704 - numbers; text escaped in svg.py
+    return Markup(drawn)  # noqa: S704 - numbers; text escaped in svg.py
 
 
 def _belief_page(

@@ -81,21 +81,10 @@ def _drawn(
 ) -> Markup:
     band = (-rules.CLOSE_GAP, rules.CLOSE_GAP)
     label = str(_words()["gap_close"]).format(points=rules.CLOSE_GAP)
-    wide, narrow = (
-        svg.over_time(
-            points,
-            key=f"{key}-{name}",
-            title=title,
-            desc=desc,
-            lo=lo,
-            hi=hi,
-            band=band,
-            band_label=label,
-            box=box,
-        )
-        for name, box in (("wide", svg.WIDE), ("narrow", svg.NARROW))
+    drawn = svg.over_time_both(
+        points, key=key, title=title, desc=desc, lo=lo, hi=hi, band=band, band_label=label
     )
-    return Markup(svg.both_widths(wide, narrow))  # noqa: S704 - numbers; text escaped in svg.py
+    return Markup(drawn)  # noqa: S704 - numbers; text escaped in svg.py
 
 
 def rung_chart(points: list[rules.GapPoint], zone: tzinfo) -> Markup | None:

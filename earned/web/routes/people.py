@@ -186,19 +186,15 @@ def ratings_chart(ratings: list[rules.Rating], zone: tzinfo) -> list[tuple[str, 
             f"{points[0].value:g} to {points[-1].value:g} on a {rules.RATING_MIN} to "
             f"{rules.RATING_MAX} scale."
         )
-        wide, narrow = (
-            svg.over_time(
-                points,
-                key=f"{dimension}-{size}",
-                title=f"{name.capitalize()} over time",
-                desc=desc,
-                lo=rules.RATING_MIN,
-                hi=rules.RATING_MAX,
-                box=box,
-            )
-            for size, box in (("wide", svg.WIDE), ("narrow", svg.NARROW))
+        drawn = svg.over_time_both(
+            points,
+            key=dimension,
+            title=f"{name.capitalize()} over time",
+            desc=desc,
+            lo=rules.RATING_MIN,
+            hi=rules.RATING_MAX,
         )
-        out.append((name, Markup(svg.both_widths(wide, narrow))))  # noqa: S704 - escaped in svg.py
+        out.append((name, Markup(drawn)))  # noqa: S704 - escaped in svg.py
     return out
 
 

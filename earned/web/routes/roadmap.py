@@ -73,18 +73,8 @@ def _chart(run: recommit.LongRun, finding: recommit.Finding) -> str | None:
     desc = run.sentence() or f"Week by week: {name}."
     title = f"The long run: {name}, week by week"
     unit = "" if run.measure == "intensity" else " (minutes)"
-    return svg.both_widths(
-        svg.over_time(points, key=key, title=title + unit, desc=desc, lo=0, hi=hi, regions=regions),
-        svg.over_time(
-            points,
-            key=f"{key}-narrow",
-            title=title + unit,
-            desc=desc,
-            lo=0,
-            hi=hi,
-            regions=regions,
-            box=svg.NARROW,
-        ),
+    return svg.over_time_both(
+        points, key=key, title=title + unit, desc=desc, lo=0, hi=hi, regions=regions
     )
 
 
