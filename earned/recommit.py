@@ -135,6 +135,23 @@ def detect(weeks: Sequence[Week]) -> Finding:
     return Finding(enough=enough, slips=tuple(slips), began_weeks_ago=began)
 
 
+SHORT_READ = RECENT_WEEKS + BASELINE_WEEKS  # enough for anyone who logs most weeks
+
+
+def needs_more(weeks: Sequence[Week]) -> bool:
+    """Whether a short read (the SHORT_READ latest windows) leaves a measure that has
+    records with fewer than BASELINE_WEEKS usual windows: then the detector should look
+    further back (LOOKBACK_WEEKS), past the weeks away from the app."""
+    recent_start = len(weeks) - RECENT_WEEKS
+    for measure in MEASURES:
+        series = _weekly(weeks, measure)
+        if any(v is not None for v in series) and (
+            sum(v is not None for v in series[:recent_start]) < BASELINE_WEEKS
+        ):
+            return True
+    return False
+
+
 def windows(now: datetime, count: int = WINDOWS) -> list[tuple[datetime, datetime]]:
     """`count` seven-day windows ending at `now`, oldest first."""
     return [

@@ -124,3 +124,13 @@ def test_record_rules() -> None:
     assert recommit.IMPORTED["practice"]("belief") == "belief"
     with pytest.raises(TypeError):
         recommit.IMPORTED["practice"](3)
+
+
+def test_a_short_read_is_enough_for_a_regular_logger_but_not_after_weeks_away() -> None:
+    regular = weeks_of([5.0] * recommit.SHORT_READ)
+    assert not recommit.needs_more(regular)
+    away = [*weeks_of([5.0] * 6), Week(), Week(), Week(), Week(), Week(), Week(),
+            *weeks_of([8.0] * 4, seed=2)]  # fmt: skip
+    assert len(away) == recommit.SHORT_READ and recommit.needs_more(away)
+    # Someone who never uses urge timers has no held times to look further back for.
+    assert not any(w.held_minutes for w in regular)

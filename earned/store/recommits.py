@@ -5,9 +5,10 @@ Persistence only: the rules, and what counts as a slip, are earned.recommit's.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from earned import recommit as rules
@@ -57,54 +58,76 @@ def made_since(*, session: Session, since: datetime) -> bool:
     return found is not None
 
 
-def weeks(*, session: Session, now: datetime, count: int = rules.WINDOWS) -> list[rules.Week]:
+def _naive(value: Any) -> datetime:
+    """A stored time as naive UTC, read without the column type's processing (most of the
+    cost of reading years of moments): SQLite gives its text, PostgreSQL an aware time."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _raw(column: Any) -> Any:
+    return type_coerce(column, String)
+
+
+def _moments(session: Session, since: datetime | None, now: datetime) -> list[tuple[Any, ...]]:
+    """(onset, strongest rating, settled or None) of the moments from `since` to `now`, as
+    naive UTC (`now` must be naive UTC too)."""
+    query = select(
+        _raw(ActivationRow.onset_at),
+        ActivationRow.intensity,
+        ActivationRow.peak_intensity,
+        _raw(ActivationRow.settled_at),
+    ).where(ActivationRow.onset_at < now.replace(tzinfo=UTC))
+    if since is not None:
+        query = query.where(ActivationRow.onset_at >= since.replace(tzinfo=UTC))
+    return [
+        (_naive(onset), max(first, peak or 0), None if settled is None else _naive(settled))
+        for onset, first, peak, settled in session.execute(query)
+    ]
+
+
+def weeks(*, session: Session, now: datetime, count: int = rules.SHORT_READ) -> list[rules.Week]:
     """The detector's weeks: only the records of the last `count` windows are read."""
-    since = now - timedelta(days=7 * count)
-    moments = session.execute(
-        select(
-            ActivationRow.onset_at,
-            ActivationRow.intensity,
-            ActivationRow.peak_intensity,
-            ActivationRow.settled_at,
-        ).where(ActivationRow.onset_at >= since, ActivationRow.onset_at < now)
-    )
+    naive_now = now.astimezone(UTC).replace(tzinfo=None)
+    since = naive_now - timedelta(days=7 * count)
     timers = session.execute(
-        select(UrgeDelayRow.started_at, UrgeDelayRow.ended_at).where(
-            UrgeDelayRow.started_at >= since,
+        select(_raw(UrgeDelayRow.started_at), _raw(UrgeDelayRow.ended_at)).where(
+            UrgeDelayRow.started_at >= since.replace(tzinfo=UTC),
             UrgeDelayRow.started_at < now,
             UrgeDelayRow.ended_at.is_not(None),
         )
     )
     return rules.bucket(
-        now,
-        ((onset, max(first, peak or 0), settled) for onset, first, peak, settled in moments),
-        ((started, ended) for started, ended in timers if ended is not None),
+        naive_now,
+        _moments(session, since, naive_now),
+        ((_naive(started), _naive(ended)) for started, ended in timers if ended is not None),
         count,
     )
 
 
 def finding(*, session: Session, now: datetime) -> rules.Finding:
-    return rules.detect(weeks(session=session, now=now))
+    """The slip detector on the latest weeks; further back (up to a year) only when weeks
+    away from the app leave too few usual weeks in the short read."""
+    found = weeks(session=session, now=now)
+    if rules.needs_more(found):
+        found = weeks(session=session, now=now, count=rules.WINDOWS)
+    return rules.detect(found)
 
 
 def long_runs(*, session: Session, now: datetime) -> list[rules.LongRun]:
     """Strength and settling time, week by week, over the whole history: the recommit page
-    shows all of it, so all of it is read (three columns, no row objects)."""
+    shows all of it, so all of it is read (four columns, no row objects, no type
+    processing). The weeks' times are naive UTC."""
+    naive_now = now.astimezone(UTC).replace(tzinfo=None)
     strength: list[tuple[datetime, float]] = []
     settling: list[tuple[datetime, float]] = []
-    rows = session.execute(
-        select(
-            ActivationRow.onset_at,
-            ActivationRow.intensity,
-            ActivationRow.peak_intensity,
-            ActivationRow.settled_at,
-        ).where(ActivationRow.onset_at < now)
-    )
-    for onset, first, peak, settled in rows:
-        strength.append((onset, float(max(first, peak or 0))))
+    for onset, strongest, settled in _moments(session, None, naive_now):
+        strength.append((onset, float(strongest)))
         if settled is not None:
             settling.append((onset, (settled - onset).total_seconds() / 60))
     return [
-        rules.long_run(now, strength, "intensity"),
-        rules.long_run(now, settling, "recovery"),
+        rules.long_run(naive_now, strength, "intensity"),
+        rules.long_run(naive_now, settling, "recovery"),
     ]

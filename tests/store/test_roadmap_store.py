@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from earned import recommit as recommit_rules
 from earned.errors import EarnedError
 from earned.store import Store, activations, recommits
 from earned.store import roadmap as gather
@@ -146,3 +147,19 @@ def test_the_detector_reads_only_its_windows(store: Store) -> None:
         runs = recommits.long_runs(session=s, now=NOW)
     assert sum(len(w.intensity) for w in weeks) == 1  # the one three years ago is not read
     assert sum(1 for _ in runs[0].weekly) == 2  # the long run shows everything
+
+
+def test_after_weeks_away_the_detector_looks_further_back_for_the_usual(store: Store) -> None:
+    with store.session() as s:
+        for week in range(40):
+            if 4 <= week < 14:
+                continue  # ten weeks away from the app, just before the recent four
+            level = 8 if week < 4 else 4
+            for day in range(5):
+                onset = NOW - timedelta(days=7 * week + day + 0.5)
+                activations.log_activation(session=s, intensity=level, now=onset)
+    with store.session() as s:
+        short = recommits.weeks(session=s, now=NOW)
+        found = recommits.finding(session=s, now=NOW)
+    assert not recommit_rules.detect(short).enough  # the short read alone has no usual
+    assert found.slipped and found.slips[0].measure == "intensity"
