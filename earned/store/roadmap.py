@@ -125,15 +125,20 @@ def activity(*, session: Session, now: datetime) -> dict[str, roadmap.Activity]:
 
 
 def _latest_start(session: Session) -> dict[str, tuple[float, float | None]] | None:
-    done = [
-        a
-        for instrument in START_INSTRUMENTS
-        for a in assessments.list_assessments(session=session, instrument_id=instrument)
-        if a.completed_at is not None
-    ]
-    if not done:
+    """(mean, percentile) per subscale of the latest finished starting-point result (one
+    row by the index on completion, then its answers)."""
+    latest_id = session.scalar(
+        select(AssessmentRow.id)
+        .where(
+            AssessmentRow.instrument.in_(START_INSTRUMENTS),
+            AssessmentRow.completed_at.is_not(None),
+        )
+        .order_by(AssessmentRow.completed_at.desc())
+        .limit(1)
+    )
+    if latest_id is None:
         return None
-    latest = max(done, key=lambda a: a.completed_at or a.started_at)
+    latest = assessments.get_assessment(session=session, assessment_id=latest_id)
     scores = latest.result()
     if not isinstance(scores, Scores):
         return None
