@@ -97,6 +97,7 @@ class Signals:
     finding: recommit.Finding | None = None
     recommitted_since: bool = False  # a recommitment made since the slip began
     moments_lately: int = 0
+    over_focused: bool = False  # earned.balance: weeks spent mostly on the wound
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,8 @@ def suggestion_key(signals: Signals) -> str:
     """Which next practice, in order of what matters most now."""
     if signals.finding is not None and signals.finding.slipped and not signals.recommitted_since:
         return "recommit"
+    if signals.over_focused:
+        return "balance"
     if not signals.has_start:
         return "start"
     if signals.unsettled >= UNSETTLED_MIN:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from earned import assessment, episodes, roadmap
 from earned.instruments.scoring import Scores
 from earned.store import assessments, recommits
+from earned.store import balance as balance_store
 from earned.store import beliefs as belief_store
 from earned.store.models import (
     ActivationRow,
@@ -182,4 +183,5 @@ def signals(*, session: Session, now: datetime, moments_lately: int) -> roadmap.
         finding=finding,
         recommitted_since=recommits.made_since(session=session, since=since_slip),
         moments_lately=moments_lately,
+        over_focused=balance_store.over_focused(session=session, now=now),
     )

@@ -183,6 +183,7 @@ SAMPLES: dict[Route, Sample] = {
     # the roadmap and beginning again
     ("GET", "/roadmap"): Sample("/roadmap"),
     ("GET", "/roadmap/{key}"): Sample("/roadmap/doses"),
+    ("POST", "/roadmap/balance"): Sample("/roadmap/balance", "redirect", {"check": "off"}),
     ("GET", "/recommit"): Sample("/recommit"),
     ("POST", "/recommit"): Sample(
         "/recommit", "redirect", {"practice": "breathe", "noticed": "a hard month"}

@@ -142,3 +142,27 @@ def test_bad_input_keeps_the_words_and_saves_nothing(web: Web, unlocked: TestCli
 def test_crisis_words_bring_the_care_panel(web: Web, unlocked: TestClient) -> None:
     r = web.post(unlocked, "/recommit", {"practice": "breathe", "noticed": "I want to kill myself"})
     assert "care=1" in location(r)
+
+
+def test_weeks_on_the_wound_suggest_balance_and_the_check_can_be_turned_off(
+    web: Web, unlocked: TestClient
+) -> None:
+    web.complete(unlocked, values_for("mid"))
+    store = web.vault.store
+    assert store is not None
+    with store.session() as s:
+        for week in range(4):
+            for day in range(4):
+                when = NOW - timedelta(days=7 * week + day + 0.5)
+                activations.log_activation(
+                    session=s, intensity=5, now=when, trigger="the old argument again"
+                )
+    doc = page(unlocked.get("/roadmap"))
+    title = "Balance the looking back with something steadying"
+    assert doc.one("h2", id="suggestion-title").text.strip() == title
+    assert location(web.post(unlocked, "/roadmap/balance", {"check": "off"})) == "/roadmap#balance"
+    after = page(unlocked.get("/roadmap"))
+    assert after.one("h2", id="suggestion-title").text.strip() != title
+    assert "This balance check is off." in after.one("main").text
+    web.post(unlocked, "/roadmap/balance", {"check": "on"})
+    assert page(unlocked.get("/roadmap")).one("h2", id="suggestion-title").text.strip() == title

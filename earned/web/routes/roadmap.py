@@ -10,10 +10,11 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
-from earned import recommit, roadmap
+from earned import balance, recommit, roadmap
 from earned.charts import svg
 from earned.errors import EarnedError
-from earned.store import Store, recommits
+from earned.store import Store, recommits, settings
+from earned.store import balance as balance_store
 from earned.store import roadmap as gather
 from earned.web import care, deps
 from earned.web.deps import Form, Open, Page
@@ -29,16 +30,26 @@ def overview(store: Store) -> dict[str, Any]:
     with store.session() as s:
         activity = gather.activity(session=s, now=now)
         signals = gather.signals(session=s, now=now, moments_lately=activity["notice"].lately)
+        balance_on = balance.enabled(settings.get_setting(session=s, key=balance.SETTING))
     return {
         "steps": [(step, activity[step.key]) for step in roadmap.steps()],
         "suggestion": roadmap.suggest(signals),
         "roadmap_words": roadmap.words(),
+        "balance_on": balance_on,
     }
 
 
 @router.get("/roadmap")
 def roadmap_page(page: Page, store: Open) -> Response:
     return render(page, "roadmap/index.html", overview(store))
+
+
+@router.post("/roadmap/balance")
+async def balance_check(store: Open, values: Form) -> Response:
+    """Turn the over-focus check on or off (earned.balance)."""
+    with store.session() as s:
+        balance_store.set_enabled(session=s, on=values.get("check") == "on")
+    return RedirectResponse("/roadmap#balance", status_code=303)
 
 
 @router.get("/roadmap/{key}")

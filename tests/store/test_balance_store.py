@@ -1,0 +1,44 @@
+"""What the over-focus check reads (earned.store.balance), on SQLCipher and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from earned.store import Store, activations, entries, practices
+from earned.store import balance as balance_store
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+
+def _wound_weeks(store: Store) -> None:
+    with store.session() as s:
+        for week in range(4):
+            entries.add_entry(
+                session=s, kind="origin", prompt=None, body="Back then…",
+                now=NOW - timedelta(days=7 * week + 1),
+            )  # fmt: skip
+            for day in range(3):
+                when = NOW - timedelta(days=7 * week + day + 2)
+                activations.log_activation(session=s, intensity=6, trigger="the silence", now=when)
+
+
+def test_weeks_of_old_hurts_without_practice_lean_on_the_wound(store: Store) -> None:
+    _wound_weeks(store)
+    with store.session() as s:
+        assert balance_store.over_focused(session=s, now=NOW)
+        balance_store.set_enabled(session=s, on=False)
+    with store.session() as s:
+        assert not balance_store.over_focused(session=s, now=NOW)  # turned off
+
+
+def test_practice_alongside_is_balance(store: Store) -> None:
+    _wound_weeks(store)
+    with store.session() as s:
+        for week in range(4):
+            for day in range(2):
+                practices.log_practice(
+                    session=s, kind="breathing-box", seconds=120,
+                    now=NOW - timedelta(days=7 * week + day + 1),
+                )  # fmt: skip
+    with store.session() as s:
+        assert not balance_store.over_focused(session=s, now=NOW)
