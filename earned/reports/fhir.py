@@ -67,8 +67,19 @@ LOINC_SCORES: dict[tuple[str, str], tuple[str, str]] = {
 INSTRUMENTS = ("ecr", "ecrr", "ecr_rs", "phq9", "gad7", "who5", "scssf")
 
 
+def resource_id(instrument_id: str) -> str:
+    """The Questionnaire's id: FHIR ids allow no underscore (ecr_rs -> ecr-rs)."""
+    return instrument_id.replace("_", "-")
+
+
 def questionnaire_url(instrument_id: str) -> str:
-    return f"{BASE}/Questionnaire/{instrument_id}"
+    """The canonical URL of an instrument's Questionnaire, also its entry's fullUrl."""
+    return f"{BASE}/Questionnaire/{resource_id(instrument_id)}"
+
+
+def _instrument_at(url: str) -> str | None:
+    """The instrument whose Questionnaire has the canonical URL `url`, if any."""
+    return next((i for i in INSTRUMENTS if questionnaire_url(i) == url), None)
 
 
 def score_code(instrument: Instrument, subscale_id: str) -> tuple[str, str, str]:
@@ -94,7 +105,7 @@ def _questionnaire(instrument: Instrument) -> dict[str, Any]:
     panel = LOINC_PANELS.get(instrument.id)
     return {
         "resourceType": "Questionnaire",
-        "id": instrument.id.replace("_", "-"),
+        "id": resource_id(instrument.id),
         "url": questionnaire_url(instrument.id),
         "version": str(instrument.format_version),
         "name": instrument.id.upper().replace("_", ""),
@@ -217,10 +228,9 @@ def _aware(value: Any) -> bool:
 def _response_problems(qr: QuestionnaireResponse, where: str) -> tuple[list[str], Any]:
     """What is wrong with one response, and (instrument, answers) when it can be scored."""
     found: list[str] = []
-    prefix = f"{BASE}/Questionnaire/"
     url = str(qr.questionnaire or "")
-    instrument_id = url.removeprefix(prefix) if url.startswith(prefix) else ""
-    if instrument_id not in INSTRUMENTS:
+    instrument_id = _instrument_at(url)
+    if instrument_id is None:
         return [f"{where}: questionnaire {url!r} is not one of earned's"], None
     instrument = instruments.load(instrument_id)
     if not _aware(qr.authored):

@@ -84,7 +84,8 @@ def answers_of(qr: QuestionnaireResponse) -> dict[int, int]:
 
 
 def instrument_of(qr: QuestionnaireResponse) -> str:
-    return str(qr.questionnaire).rsplit("/", 1)[1]
+    [found] = [i for i in fhir.INSTRUMENTS if fhir.questionnaire_url(i) == qr.questionnaire]
+    return found
 
 
 def check_against_scoring(bundle: Bundle, source: dict[str, Any]) -> int:
@@ -163,6 +164,11 @@ def test_an_ecr_rs_names_nobody() -> None:
     raw = fhir.to_fhir_json(_data(rs))
     assert "Robin" not in raw.decode() and "p1" not in raw.decode()
     assert fhir.check_json(raw) == []
+    # FHIR ids have no underscore; the entry's address ends with the resource's id.
+    [q] = resources(fhir.parse(raw), Questionnaire)
+    assert (q.id, q.url) == ("ecr-rs", "https://earned.invalid/fhir/Questionnaire/ecr-rs")
+    [qr] = resources(fhir.parse(raw), QuestionnaireResponse)
+    assert instrument_of(qr) == "ecr_rs" and answers_of(qr) == answers
 
 
 def test_the_same_data_gives_the_same_bytes() -> None:
@@ -244,6 +250,24 @@ def test_a_missing_questionnaire_is_caught() -> None:
 
     found = _tampered(drop)
     assert len(found) == 4 and all("questionnaire is not in the bundle" in f for f in found)
+
+
+def test_a_missing_answer_is_caught_and_its_scores_not_compared() -> None:
+    def drop(entries: list[Any]) -> None:
+        del _first(entries, "QuestionnaireResponse")["item"][-1]
+
+    found = _tampered(drop)
+    assert any("the answered items are not the questionnaire's items" in f for f in found)
+    assert any("no score to compare" in f for f in found)
+
+
+def test_a_derived_from_pointing_at_a_questionnaire_is_caught() -> None:
+    def elsewhere(entries: list[Any]) -> None:
+        target = next(e for e in entries if e["resource"]["resourceType"] == "Questionnaire")
+        _first(entries, "Observation")["derivedFrom"] = [{"reference": target["fullUrl"]}]
+
+    found = _tampered(elsewhere)
+    assert len(found) == 1 and "does not point to a scorable response" in found[0]
 
 
 def test_the_library_refuses_a_malformed_resource() -> None:
