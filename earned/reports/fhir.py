@@ -298,6 +298,8 @@ def problems(bundle: Bundle) -> list[str]:
     if not _aware(bundle.timestamp):
         found.append("bundle: timestamp has no time zone")
     urls = {str(e.fullUrl) for e in bundle.entry or []}
+    if len(urls) != len(bundle.entry or []):
+        found.append("bundle: two entries share one fullUrl, or an entry has none")
     questionnaires = {
         str(e.resource.url)
         for e in bundle.entry or []

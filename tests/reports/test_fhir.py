@@ -270,6 +270,14 @@ def test_a_derived_from_pointing_at_a_questionnaire_is_caught() -> None:
     assert len(found) == 1 and "does not point to a scorable response" in found[0]
 
 
+def test_two_entries_at_one_address_are_caught() -> None:
+    def twice(entries: list[Any]) -> None:
+        entries.append(copy.deepcopy(entries[-1]))
+
+    found = _tampered(twice)
+    assert found == ["bundle: two entries share one fullUrl, or an entry has none"]
+
+
 def test_the_library_refuses_a_malformed_resource() -> None:
     data = json.loads(fhir.to_fhir_json(HAND))
     del _first(data["entry"], "Observation")["status"]  # required
