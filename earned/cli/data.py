@@ -43,9 +43,10 @@ def _write_private(path: Path, payload: bytes) -> None:
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=("json", "csv", "md"),
+        choices=("json", "csv", "md", "fhir"),
         default="json",
-        help="json (default, re-importable), csv (a zip of tables) or md (readable)",
+        help="json (default, re-importable), csv (a zip of tables), md (readable) or fhir "
+        "(completed questionnaires as a FHIR R4 Bundle, for a clinician's system)",
     )
     parser.add_argument(
         "--output",
@@ -85,9 +86,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 EXPORT = Command(
     "export",
-    "export everything as JSON, CSV or Markdown",
+    "export everything as JSON, CSV or Markdown, or questionnaires as FHIR",
     "Export all your questionnaires and journal entries. JSON can be imported again; CSV "
-    "is a zip of tables; Markdown is for reading. The export is not encrypted.",
+    "is a zip of tables; Markdown is for reading; FHIR holds only your completed "
+    "questionnaires and their scores, for a clinician's system. The export is not encrypted.",
     cmd_export,
     _export_options,
     reads_only=True,

@@ -24,10 +24,18 @@ class Format:
     write: Callable[[dict[str, Any]], bytes]
 
 
+def _fhir(data: dict[str, Any]) -> bytes:
+    from earned.reports import fhir  # fhir.resources only when a FHIR export is asked for
+
+    return fhir.to_fhir_json(data)
+
+
 FORMATS: tuple[Format, ...] = (
     Format("json", "json", "application/json", lambda d: export.to_json(d).encode("utf-8")),
     Format("csv", "zip", "application/zip", readable.to_csv_zip),
     Format("md", "md", "text/markdown; charset=utf-8", lambda d: readable.to_markdown(d).encode()),
+    # Completed questionnaires as a FHIR R4 Bundle (reports/fhir.py), for a clinician's system.
+    Format("fhir", "fhir.json", "application/fhir+json", _fhir),
 )
 
 
@@ -39,14 +47,15 @@ class ExportFile:
 
 
 def find(fmt: str) -> Format:
-    """The format named `fmt` (json, csv, md) or with that extension (json, zip, md).
+    """The format named `fmt` (json, csv, md, fhir) or with that extension (json, zip, md,
+    fhir.json).
 
     Raises EarnedError (404 on the web, exit code 2 in the CLI) for anything else.
     """
     for candidate in FORMATS:
         if fmt in (candidate.name, candidate.extension):
             return candidate
-    raise EarnedError("Exports come as JSON, CSV (zip) or Markdown.", exit_code=2, status=404)
+    raise EarnedError("Exports come as JSON, CSV (zip), Markdown or FHIR.", exit_code=2, status=404)
 
 
 def export_file(data: dict[str, Any], fmt: str) -> ExportFile:

@@ -56,12 +56,12 @@ def test_markdown() -> None:
 
 
 def test_every_format_the_cli_offers_is_known() -> None:
-    assert [f.name for f in files.FORMATS] == ["json", "csv", "md"]
+    assert [f.name for f in files.FORMATS] == ["json", "csv", "md", "fhir"]
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "", "JSON", "markdown", "csv.zip"])
 def test_anything_else_is_refused(fmt: str) -> None:
     with pytest.raises(EarnedError) as refused:
         files.export_file(DATA, fmt)
-    assert refused.value.message == "Exports come as JSON, CSV (zip) or Markdown."
+    assert refused.value.message == "Exports come as JSON, CSV (zip), Markdown or FHIR."
     assert (refused.value.status, refused.value.exit_code) == (404, 2)

@@ -53,7 +53,7 @@ def test_data_page(unlocked: TestClient) -> None:
     assert r.status_code == 200
     p = page(r)
     assert p.one("h1").text == "Settings and your data"
-    for fmt in ("json", "zip", "md"):
+    for fmt in ("json", "zip", "md", "fhir.json"):
         assert "download" in p.one("a", href=f"/data/export.{fmt}").attrs
     form = p.one("form", action="/data/import")
     assert form.get("enctype") == "multipart/form-data"
@@ -153,7 +153,7 @@ def test_empty_exports(unlocked: TestClient) -> None:
 def test_unknown_export_format(unlocked: TestClient) -> None:
     r = unlocked.get("/data/export.pdf")
     assert r.status_code == 404
-    assert "Exports come as JSON, CSV (zip) or Markdown." in error_text(r)
+    assert "Exports come as JSON, CSV (zip), Markdown or FHIR." in error_text(r)
 
 
 # --- import --------------------------------------------------------------------------------
