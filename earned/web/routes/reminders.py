@@ -40,7 +40,10 @@ def _page(
     context: dict[str, Any] = {
         "words": reminders.words(),
         "practices": reminders.practices(),
-        "weekdays": [(d, reminders.words()["days"][d]) for d in reminders.WEEKDAYS],
+        "weekdays": [
+            (d, reminders.words()["days"][d], reminders.words()["days_short"][d])
+            for d in reminders.WEEKDAYS
+        ],
         "default_at": reminders.DEFAULT_AT.strftime("%H:%M"),
         "max_at": reminders.MAX_AT,
         "scheduled": scheduled,
