@@ -159,3 +159,16 @@ def test_a_zone_without_a_name_is_written_as_the_devices_own_clock() -> None:
     (ev,) = cal.walk("VEVENT")
     assert cal.walk("VTIMEZONE") == []
     assert ev.decoded("dtstart") == datetime(2026, 3, 30, 7, 45)  # floating
+
+
+def test_a_time_the_change_of_clocks_skips_is_written_as_chosen() -> None:
+    # 02:30 does not happen in Madrid on 29 March 2026; the calendar app applies the zone's
+    # rule for that one day (RFC 5545), and every later Sunday is 02:30 again.
+    now = datetime(2026, 3, 28, 12, 0, tzinfo=UTC)
+    choice = reminders.check_choice("moment", ["sun"], "02:30")
+    events = reminders.practice_events([choice], now=now, zone=MADRID)
+    (ev,) = Calendar.from_ical(calendar.build(events, now=now)).walk("VEVENT")
+    assert "DTSTART;TZID=Europe/Madrid:20260329T023000" in ev.to_ical().decode()
+    later = occurrences(ev, 2)[1]
+    assert later.date() == date(2026, 4, 5) and (later.hour, later.minute) == (2, 30)
+    assert later.utcoffset() == timedelta(hours=2)
