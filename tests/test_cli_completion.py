@@ -73,7 +73,7 @@ def answer(line: str, tmp_path: Path) -> list[str]:
     ("line", "expected"),
     [
         ("earned ex", ["export"]),
-        ("earned re", ["recommit", "restore", "results"]),
+        ("earned re", ["recommit", "reminders", "restore", "results"]),
         ("earned log --em", ["--emotion"]),
         ("earned results --pro", ["--profile"]),  # the global options after the command too
         (

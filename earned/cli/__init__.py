@@ -16,6 +16,7 @@ One module per group of commands, each command's options beside its handler:
     people.py           people, rupture (the people ledger)
     data.py             export, import, backup, restore, delete-everything
     inner.py            parts, practise (the parts map, secure figure, compassion break)
+    reminders.py        reminders (a calendar file of gentle reminders)
     completion.py       completion (the shell's Tab completion, from argcomplete)
     common.py           what they share: Command, passphrases, the profile, times, text
     care.py             the crisis lines printed after a worrying entry
@@ -90,6 +91,7 @@ COMMAND_MODULES = {
     "delete-everything": "data",
     "parts": "inner",
     "practise": "inner",
+    "reminders": "reminders",  # issue 13: calendar reminders
     "completion": "completion",
 }
 # Commands that never import the heavy stack: after them the process ends at once.

@@ -353,3 +353,23 @@ def origin_choices(
         return flat if len(flat) <= OPENING else flat[: OPENING - 1] + "…"
 
     return [OriginChoice(r.id, r.created_at, opening(r.body)) for r in rows]
+
+
+# --- for calendar reminders (earned.reminders) -----------------------------------------------
+
+
+def scheduled(*, session: Session, most: int = 200) -> list[tuple[rules.Belief, datetime | None]]:
+    """Beliefs not put away that have a re-rating schedule, the oldest first, `most` at
+    most, each with when it was last rated (None if never)."""
+    rows = [
+        _belief(r)
+        for r in session.scalars(
+            select(BeliefRow)
+            .where(BeliefRow.archived.is_(False))
+            .where(BeliefRow.rerate_days.is_not(None))
+            .order_by(BeliefRow.created_at, BeliefRow.id)
+            .limit(most)
+        )
+    ]
+    latest = _latest(session, [b.id for b in rows])
+    return [(b, latest[b.id].rated_at if b.id in latest else None) for b in rows]

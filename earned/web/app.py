@@ -62,6 +62,7 @@ from earned.web.routes import (
     safety,
     therapy,
 )
+from earned.web.routes import reminders as reminder_pages  # issue 13: calendar reminders
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 1024 * 1024  # 1 MiB for ordinary forms
@@ -119,6 +120,7 @@ ROUTES = (
     practise,
     letters,
     people,  # the people ledger
+    reminder_pages,  # calendar reminders (.ics)
 )
 
 

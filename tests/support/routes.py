@@ -322,6 +322,11 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/data/delete"): Sample(
         "/data/delete", "redirect", {"confirm": "DELETE", "passphrase": PASSPHRASE}
     ),
+    # calendar reminders (issue 13): the page, and the .ics it makes
+    ("GET", "/reminders"): Sample("/reminders"),
+    ("POST", "/reminders"): Sample(
+        "/reminders", "download", {"breathing-mon": "1", "breathing-at": "08:30"}
+    ),
 }
 
 # Routes a browser without the unlocked session may use. Everything else must send it to
