@@ -22,14 +22,15 @@ No web framework, no store: the page and the store call this.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import statistics
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from scipy import stats
 
-from earned import content, recommit
+from earned import content, patterns, recommit
 
 MIN_WEEKS = 6  # weeks with values before any trend is read
 ALPHA = 0.05  # the Mann–Kendall p below which a trend is called clear
@@ -169,3 +170,55 @@ def harder_stretches(sign: Sign, series: Series) -> list[tuple[date, date]]:
         floor=floor,
     )
     return [(series[a][0], series[b][0]) for a, b in spans]
+
+
+# --- weeks from records (the store reads the records; these put them into weeks) --------------
+
+
+def mondays(today: date, count: int = WINDOW_WEEKS) -> list[date]:
+    """The Mondays of the `count` weeks ending with `today`'s week, oldest first."""
+    this_week = today - timedelta(days=today.weekday())
+    return [this_week - timedelta(weeks=count - 1 - i) for i in range(count)]
+
+
+def local_day(moment: datetime, zone: tzinfo | None) -> datetime:
+    """A stored (naive UTC or aware) time as the person's naive local time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone).replace(tzinfo=None) if zone else aware.replace(tzinfo=None)
+
+
+def _monday(moment: datetime) -> date:
+    day = moment.date()
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_medians(
+    values: Iterable[tuple[datetime, float]], weeks: Sequence[date]
+) -> list[tuple[date, float | None]]:
+    """The median of each week's values ((local time, value) pairs); None for a week with
+    none. Values outside `weeks` are ignored."""
+    by_week: dict[date, list[float]] = {week: [] for week in weeks}
+    for moment, value in values:
+        slot = by_week.get(_monday(moment))
+        if slot is not None:
+            slot.append(value)
+    return [(week, statistics.median(v) if v else None) for week, v in by_week.items()]
+
+
+def weekly_named(
+    answers: Iterable[tuple[datetime, bool | None]], weeks: Sequence[date]
+) -> list[tuple[date, float | None]]:
+    """The share of moments named while they happened, per week, by the patterns page's
+    own rule (earned.patterns.count_named: unanswered moments are left out, and a week
+    with no answers has no share rather than 0). `answers` are (local onset, named)."""
+    by_week: dict[date, list[tuple[datetime, bool | None]]] = {week: [] for week in weeks}
+    for onset, answer in answers:
+        slot = by_week.get(_monday(onset))
+        if slot is not None:
+            slot.append((onset, answer))
+    out: list[tuple[date, float | None]] = []
+    for week, group in by_week.items():
+        end = datetime.combine(week + timedelta(weeks=1), time(0))
+        counted = patterns.count_named(group, now=end, window_days=7)[0]
+        out.append((week, patterns.shares((counted, (0, 0)))[0]))
+    return out
