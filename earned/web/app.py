@@ -56,6 +56,7 @@ from earned.web.routes import (
     patterns,
     people,
     practise,
+    progress,
     regulate,
     restore,
     roadmap,
@@ -119,6 +120,7 @@ ROUTES = (
     practise,
     letters,
     people,  # the people ledger
+    progress,  # the four signs of change, and their trends
 )
 
 

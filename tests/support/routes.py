@@ -184,6 +184,8 @@ SAMPLES: dict[Route, Sample] = {
     ("GET", "/roadmap"): Sample("/roadmap"),
     ("GET", "/roadmap/{key}"): Sample("/roadmap/doses"),
     ("GET", "/recommit"): Sample("/recommit"),
+    # the progress page: the four signs and their trends (issue 13)
+    ("GET", "/progress"): Sample("/progress"),
     ("POST", "/recommit"): Sample(
         "/recommit", "redirect", {"practice": "breathe", "noticed": "a hard month"}
     ),
