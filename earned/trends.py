@@ -135,7 +135,8 @@ def amount(sign: Sign, slope: float) -> str:
 
 
 def p_words(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.01 else f"= {p:.2f}"
+    """A p-value as said: three places below 0.1, so that 0.047 never reads as 0.05."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.1 else f"= {p:.2f}"
 
 
 def sentence(sign: Sign, found: Trend) -> str:

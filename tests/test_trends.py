@@ -133,4 +133,5 @@ def test_amounts_are_said_in_the_signs_units(key: str, slope: float, said: str) 
 def test_p_values_are_said_plainly() -> None:
     assert trends.p_words(0.0004) == "< 0.001"
     assert trends.p_words(0.0042) == "= 0.004"
-    assert trends.p_words(0.013) == "= 0.01"
+    assert trends.p_words(0.047) == "= 0.047"
+    assert trends.p_words(0.31) == "= 0.31"
