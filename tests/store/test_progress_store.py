@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
+
 from earned import trends
 from earned.store import Store, activations, people
 from earned.store import progress as gather
@@ -106,3 +108,25 @@ def test_the_people_sign_is_the_people_pages_own_share(store: Store) -> None:
         expected = people.weekly_share(session=s, now=NOW, weeks=3)
     assert found == [(w.week, w.share) for w in expected]
     assert found[-1][1] == 0.75
+
+
+def test_each_time_sign_is_one_query_bounded_by_the_window(store: Store) -> None:
+    with store.session() as s:
+        s.add(_moment(NOW - timedelta(hours=5), settled_after=10, named=True))
+        s.add(_timer(NOW - timedelta(hours=2), 12))
+    for reader in (gather.recovery, gather.held, gather.named):
+        statements: list[str] = []
+        with store.session() as s:
+            engine = s.get_bind()
+
+            def seen(*args: object, _into: list[str] = statements) -> None:
+                _into.append(str(args[2]))
+
+            event.listen(engine, "before_cursor_execute", seen)
+            try:
+                reader(session=s, now=NOW, zone=None, count=4)
+            finally:
+                event.remove(engine, "before_cursor_execute", seen)
+        selects = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 1, (reader.__name__, statements)
+        assert ">=" in selects[0] and "<" in selects[0]  # the window, in SQL
