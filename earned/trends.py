@@ -61,7 +61,8 @@ Series = Sequence[tuple[date, float | None]]
 @dataclass(frozen=True)
 class Trend:
     """What the weeks say. `weeks` is how many have values; `span` how many weeks lie from
-    the first with a value to the last. Without enough weeks the rest is None."""
+    the first with a value to the end of the series ("over the last `span` weeks").
+    Without enough weeks the rest is None."""
 
     weeks: int
     span: int
@@ -91,7 +92,7 @@ def trend(series: Series) -> Trend:
     seen = [(i, v) for i, (_week, v) in enumerate(series) if v is not None and math.isfinite(v)]
     if not seen:
         return Trend(0, 0)
-    span = seen[-1][0] - seen[0][0] + 1
+    span = len(series) - seen[0][0]
     if len(seen) < MIN_WEEKS:
         return Trend(len(seen), span)
     x = [float(i) for i, _v in seen]

@@ -68,7 +68,7 @@ def test_three_weeks_are_not_enough_to_say_anything() -> None:
 
 def test_weeks_without_records_are_not_counted_as_weeks_with_data() -> None:
     found = trend(weeks([30.0, None, None, 20.0, None, 10.0, None, 5.0, 4.0, 3.0, None]))
-    assert found.weeks == 6 and found.span == 10 and found.enough
+    assert found.weeks == 6 and found.span == 11 and found.enough
     assert trend(weeks([None, 30.0, 20.0, None, 10.0, 5.0, None])).weeks == 4
 
 
