@@ -97,6 +97,25 @@ def _back(measure: str, value: float) -> float:
     return value if measure == "intensity" else math.exp(value)
 
 
+def compare(
+    series: Sequence[float | None], *, higher_is_worse: bool, floor: float
+) -> tuple[float, list[bool]] | None:
+    """The rule on one weekly series (oldest first, None for a window with no records,
+    already on the scale it is compared on): the person's usual (the median of the
+    BASELINE_WEEKS latest windows with values before the RECENT_WEEKS last ones), and for
+    each of those recent windows whether it is clearly worse than that usual. None when
+    the usual has fewer than MIN_BASELINE windows."""
+    recent_start = len(series) - RECENT_WEEKS
+    usual = [v for v in series[: max(0, recent_start)] if v is not None][-BASELINE_WEEKS:]
+    if recent_start < MIN_BASELINE or len(usual) < MIN_BASELINE:
+        return None
+    centre = statistics.median(usual)
+    spread = max(floor, MAD_SCALE * statistics.median(abs(v - centre) for v in usual))
+    sign = 1 if higher_is_worse else -1
+    recent = series[recent_start:]
+    return centre, [v is not None and sign * (v - centre) > WORSE_BY * spread for v in recent]
+
+
 def detect(weeks: Sequence[Week]) -> Finding:
     """Compare the RECENT_WEEKS latest windows with the ones before. `weeks` is oldest
     first and ends with the window that ends now."""
@@ -110,15 +129,12 @@ def detect(weeks: Sequence[Week]) -> Finding:
         series = _weekly(weeks, measure)
         # The usual is the latest BASELINE_WEEKS windows that have records: weeks away
         # from the app neither shrink it nor stand in for it.
-        usual = [v for v in series[:recent_start] if v is not None][-BASELINE_WEEKS:]
-        if len(usual) < MIN_BASELINE:
+        compared = compare(series, higher_is_worse=HIGHER_IS_WORSE[measure], floor=FLOOR[measure])
+        if compared is None:
             continue
         enough = True
-        centre = statistics.median(usual)
-        spread = max(FLOOR[measure], MAD_SCALE * statistics.median(abs(v - centre) for v in usual))
-        sign = 1 if HIGHER_IS_WORSE[measure] else -1
+        centre, worse = compared
         recent = series[recent_start:]
-        worse = [v is not None and sign * (v - centre) > WORSE_BY * spread for v in recent]
         if sum(worse) >= WORSE_WEEKS:
             seen = [v for v in recent if v is not None]
             slips.append(
@@ -133,6 +149,29 @@ def detect(weeks: Sequence[Week]) -> Finding:
             ago = len(recent) - first
             began = ago if began is None else max(began, ago)
     return Finding(enough=enough, slips=tuple(slips), began_weeks_ago=began)
+
+
+def stretches(
+    series: Sequence[float | None], *, higher_is_worse: bool, floor: float
+) -> list[tuple[int, int]]:
+    """The harder stretches of one weekly series (oldest first): wherever the detector,
+    run as it would have been at the end of each window, finds the measure slipped back,
+    the span from its first to its last clearly-worse recent window. Overlapping or
+    touching spans are joined. (first index, last index), inclusive, oldest first."""
+    spans: list[tuple[int, int]] = []
+    for end in range(RECENT_WEEKS, len(series) + 1):
+        compared = compare(series[:end], higher_is_worse=higher_is_worse, floor=floor)
+        if compared is None or sum(compared[1]) < WORSE_WEEKS:
+            continue
+        worse = compared[1]
+        start = end - RECENT_WEEKS
+        first = start + worse.index(True)
+        last = start + len(worse) - 1 - worse[::-1].index(True)
+        if spans and first <= spans[-1][1] + 1:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], last))
+        else:
+            spans.append((first, last))
+    return spans
 
 
 SHORT_READ = RECENT_WEEKS + BASELINE_WEEKS  # enough for anyone who logs most weeks

@@ -56,6 +56,7 @@ from earned.web.routes import (
     patterns,
     people,
     practise,
+    progress,
     regulate,
     restore,
     roadmap,
@@ -121,6 +122,7 @@ ROUTES = (
     letters,
     people,  # the people ledger
     reminder_pages,  # calendar reminders (.ics)
+    progress,  # the four signs of change, and their trends
 )
 
 

@@ -185,6 +185,8 @@ SAMPLES: dict[Route, Sample] = {
     ("GET", "/roadmap/{key}"): Sample("/roadmap/doses"),
     ("POST", "/roadmap/balance"): Sample("/roadmap/balance", "redirect", {"check": "off"}),
     ("GET", "/recommit"): Sample("/recommit"),
+    # the progress page: the four signs and their trends (issue 13)
+    ("GET", "/progress"): Sample("/progress"),
     ("POST", "/recommit"): Sample(
         "/recommit", "redirect", {"practice": "breathe", "noticed": "a hard month"}
     ),
