@@ -55,9 +55,21 @@ def _css_string(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def refuse(url: str, *args: Any, **kwargs: Any) -> NoReturn:
-    """WeasyPrint's url_fetcher: the hand-off fetches nothing, not even a local file."""
-    raise ValueError(f"the hand-off fetches nothing (asked for {url[:80]!r})")
+def refusing() -> Any:
+    """A WeasyPrint URL fetcher that fetches nothing, not even a local file, and keeps the
+    addresses it was asked for in `asked` (the tests read them)."""
+    from weasyprint.urls import URLFetcher  # imported here: it loads pango (see pdf)
+
+    class Refusing(URLFetcher):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=(), fail_on_errors=False)
+            self.asked: list[str] = []
+
+        def fetch(self, url: str, headers: Any = None) -> NoReturn:
+            self.asked.append(url)
+            raise ValueError(f"the hand-off fetches nothing (asked for {url[:80]!r})")
+
+    return Refusing()
 
 
 def _key(prefix: str, text: str) -> str:
@@ -391,11 +403,12 @@ def html(g: Gathered, choice: Choice, *, today: date) -> str:
     return "".join(out.parts)
 
 
-def pdf(document: str) -> bytes:
-    """WeasyPrint's PDF of `document`, fetching nothing."""
+def pdf(document: str, *, fetcher: Any = None) -> bytes:
+    """WeasyPrint's PDF of `document`, fetching nothing (`fetcher`: a `refusing()`)."""
     from weasyprint import HTML  # imported here: it loads pango, which most commands never need
 
-    drawn: bytes = HTML(string=document, url_fetcher=refuse).write_pdf()
+    fetcher = fetcher if fetcher is not None else refusing()
+    drawn: bytes = HTML(string=document, url_fetcher=fetcher).write_pdf()
     return drawn
 
 
