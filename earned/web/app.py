@@ -46,6 +46,7 @@ from earned.web.routes import (
     beliefs,
     checkin,
     data,
+    handoff,
     history,
     home,
     journal,
@@ -119,6 +120,7 @@ ROUTES = (
     practise,
     letters,
     people,  # the people ledger
+    handoff,  # the therapist hand-off PDF
 )
 
 
