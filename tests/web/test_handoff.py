@@ -128,3 +128,17 @@ def test_a_post_without_the_form_token_makes_nothing(web: Web, unlocked: TestCli
     r = unlocked.post("/handoff", data={**period(web), "section-note": "1"})
     assert r.status_code == 403
     assert r.headers["content-type"].startswith("text/html")
+
+
+def test_words_that_suggest_danger_bring_the_care_panel_before_the_pdf(
+    web: Web, unlocked: TestClient
+) -> None:
+    data = {**period(web), "section-note": "1", "note": "I want to kill myself"}
+    r = web.post(unlocked, "/handoff", data)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    p = page(r)
+    assert p.select("section", id="care")
+    assert "I want to kill myself" in r.text  # what was typed is kept
+    assert p.main().select("input", name="care_seen")
+    again = web.post(unlocked, "/handoff", {**data, "care_seen": "1"})
+    assert again.headers["content-type"] == "application/pdf"

@@ -34,6 +34,7 @@ def _page(
     *,
     fresh: bool,
     status: int = 200,
+    care_seen: bool = False,
 ) -> Response:
     """The form. `fresh`: nothing chosen yet, so every section and item starts ticked."""
     today = _today(page)
@@ -65,6 +66,7 @@ def _page(
             "sections": [(key, words["sections"][key]) for key in rules.SECTIONS],
             "items": [(key, [i for i in listed if i.section == key]) for key in rules.SECTIONS],
             "limits": {"note": rules.MAX_NOTE},
+            "care_seen": care_seen,
         },
         status=status,
     )
@@ -80,10 +82,14 @@ def handoff_page(request: Request, page: Page, store: Open) -> Response:
 
 
 @router.post("/handoff")
-def handoff_pdf(page: Page, store: Open, values: Form) -> Response:
+def handoff_pdf(request: Request, page: Page, store: Open, values: Form) -> Response:
     choice, problems = rules.check_form(values, _today(page))
     if choice is None:
         return _page(page, store, values, problems.fields, fresh=False, status=400)
+    if getattr(request.state, "care_asked", False) and not values.get("care_seen"):
+        # Words that suggest danger: the form again with the care panel (render shows it),
+        # what was chosen kept, and the PDF one press away.
+        return _page(page, store, values, {}, fresh=False, care_seen=True)
     with memory.one_at_a_time:
         with store.session() as s:
             g = gathering.gather(session=s, start=choice.start, end=choice.end, zone=page.zone)
