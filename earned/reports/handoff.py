@@ -270,6 +270,9 @@ def _moments(out: _Writer) -> None:
         written = [x for x in m.written if out.kept(f"moment-{x[0]}")]
         if written:
             out.add(f"<h3>{escape(w['written'])}</h3>")
+            if len(m.written) >= rules.MOST_ITEMS:
+                newest = str(w["written_newest"]).format(most=rules.MOST_ITEMS)
+                out.add(f'<p class="meta">{escape(newest)}</p>')
             for _aid, onset, said in reversed(written):
                 out.add(f'<p class="meta">{out.day(onset)}</p><div class="quote">')
                 out.add(f"{out.text(said)}</div>")

@@ -194,3 +194,15 @@ def test_an_empty_period_says_so(gathered: Gathered, tmp_path: Path) -> None:
     )  # fmt: skip
     text = text_of(handoff.make(empty, rules.Choice(quiet, quiet), today=quiet), tmp_path)
     assert text.count(rules.words()["nothing"]) == len(rules.SECTIONS)
+
+
+def test_a_long_period_lists_the_newest_moments_words_and_says_so(
+    gathered: Gathered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = gathered
+    most = len(g.moments.written)
+    document = handoff.html(g, choice(g, written=True), today=g.end)
+    assert f"newest {most} moments" not in document
+    monkeypatch.setattr(rules, "MOST_ITEMS", most)
+    document = handoff.html(g, choice(g, written=True), today=g.end)
+    assert f"The words of the newest {most} moments" in document
