@@ -12,10 +12,10 @@ import pytest
 from earned import handoff as rules
 from earned.cli import common
 from earned.store import activations, people, personal
-from tests.reports.test_handoff import text_of
 from tests.support import PASSPHRASE
 from tests.support.cli import call
 from tests.support.journals import Journal
+from tests.support.pdf import text_of
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -38,6 +38,8 @@ body { font: 10.5pt/1.45 "DejaVu Sans", sans-serif; color: #22252a; }
 h1 { font-size: 17pt; margin: 0 0 2mm; }
 h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #d9d4cb; }
 h3 { font-size: 11pt; margin: 4mm 0 1mm; }
+h2, h3, p.meta { break-after: avoid; }
+tr { break-inside: avoid; }
 p.meta { color: #5d636b; margin: 0 0 2mm; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0; }
 th, td { text-align: left; padding: 1mm 2mm; border-bottom: 1px solid #e4e0d8;

@@ -5,7 +5,6 @@ nothing fetched."""
 
 from __future__ import annotations
 
-import shutil
 import struct
 import subprocess
 from collections.abc import Iterator
@@ -23,30 +22,11 @@ from earned.store import handoff as gathering
 from earned.store import personal
 from earned.store.handoff import Gathered
 from tests.support import PASSPHRASE, T0
+from tests.support.pdf import text_of, tool
 
 DPI = 50
 # A4 (210 × 297 mm) at DPI dots per inch, as pdftoppm rounds it.
 A4_PIXELS = (round(210 / 25.4 * DPI), round(297 / 25.4 * DPI))
-
-
-def tool(name: str) -> str:
-    """The path of a poppler-utils program; a clear failure (never a skip) without it."""
-    found = shutil.which(name)
-    if found is None:
-        pytest.fail(
-            f"{name} is missing: install Debian's poppler-utils (scripts/test does) to check "
-            "the hand-off PDF"
-        )
-    return found
-
-
-def text_of(pdf: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "handoff.pdf"
-    path.write_bytes(pdf)
-    done = subprocess.run(
-        [tool("pdftotext"), "-layout", str(path), "-"], capture_output=True, check=True
-    )
-    return " ".join(done.stdout.decode("utf-8").split())
 
 
 def lead(words: str) -> str:

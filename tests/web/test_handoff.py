@@ -14,8 +14,8 @@ from earned import handoff as rules
 from earned.store import activations, people
 from earned.store import beliefs as belief_store
 from earned.web import deps
-from tests.reports.test_handoff import text_of
 from tests.support.html import page
+from tests.support.pdf import text_of
 from tests.support.web import Web, error_text
 
 ROLE = "friend"
