@@ -7,6 +7,7 @@ One module per group of commands, each command's options beside its handler:
     capture.py          log, settle, peak, open  (quick)
     moments.py          list, edit, delete (past moments, full store)
     prep.py             prep (session prep notes: list, new, show)
+    handoff.py          handoff (the therapist hand-off PDF)
     urge.py             wait                     (quick)
     ladder.py           ladder (add, try, done: the exposure ladder, full store)
     serve.py            serve
@@ -71,6 +72,7 @@ COMMAND_MODULES = {
     "edit": "moments",
     "delete": "moments",
     "prep": "prep",
+    "handoff": "handoff",
     "wait": "urge",
     "ladder": "ladder",
     "serve": "serve",

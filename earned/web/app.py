@@ -46,6 +46,7 @@ from earned.web.routes import (
     beliefs,
     checkin,
     data,
+    handoff,
     history,
     home,
     journal,
@@ -123,6 +124,7 @@ ROUTES = (
     people,  # the people ledger
     reminder_pages,  # calendar reminders (.ics)
     progress,  # the four signs of change, and their trends
+    handoff,  # the therapist hand-off PDF
 )
 
 

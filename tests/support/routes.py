@@ -309,6 +309,14 @@ SAMPLES: dict[Route, Sample] = {
     ("GET", "/settings"): Sample("/settings", "redirect"),
     ("POST", "/settings/calm"): Sample("/settings/calm", "redirect", {"calm": "on", "next": "/"}),
     ("GET", "/data/export.{fmt}"): Sample("/data/export.json", "download"),
+    # the therapist hand-off PDF (the dates: any past four weeks; the seeded journal's
+    # records are recent, so an older period also checks the "nothing recorded" words)
+    ("GET", "/handoff"): Sample("/handoff"),
+    ("POST", "/handoff"): Sample(
+        "/handoff",
+        "download",
+        {"from": "2025-01-01", "to": "2025-01-28", "section-results": "1", "section-note": "1"},
+    ),
     ("POST", "/data/import"): Sample("/data/import", upload="export"),
     ("POST", "/data/backup"): Sample("/data/backup"),
     # restore: public (a damaged journal cannot be unlocked), so in every state
