@@ -231,7 +231,8 @@ def bucket(
 
 # --- the long run, shown beside the recent weeks ---------------------------------------------
 
-SPAN_WEEKS = 13  # "your first three months" and "the last three months"
+SPAN_WEEKS = 13  # "the earliest three months shown" and "the last three months"
+LONG_RUN_WEEKS = 104  # the long run shows (and reads) at most the last two years
 
 
 @dataclass(frozen=True)
@@ -254,9 +255,7 @@ class LongRun:
             then, lately = _minutes(self.first), _minutes(self.last)
             what = "Moments took typically"
             then, lately = f"{then} to settle", lately
-        return (
-            f"{what} {then} in your first three months of records, and {lately} in the last three."
-        )
+        return f"{what} {then} in the earliest three months shown, and {lately} in the last three."
 
 
 def long_run(now: datetime, values: Iterable[tuple[datetime, float]], measure: str) -> LongRun:

@@ -117,13 +117,14 @@ def finding(*, session: Session, now: datetime) -> rules.Finding:
 
 
 def long_runs(*, session: Session, now: datetime) -> list[rules.LongRun]:
-    """Strength and settling time, week by week, over the whole history: the recommit page
-    shows all of it, so all of it is read (four columns, no row objects, no type
-    processing). The weeks' times are naive UTC."""
+    """Strength and settling time, week by week, over the last rules.LONG_RUN_WEEKS (two
+    years): what the recommit page shows, and all it reads (four columns, no row objects,
+    no type processing). The weeks' times are naive UTC."""
     naive_now = now.astimezone(UTC).replace(tzinfo=None)
+    since = naive_now - timedelta(weeks=rules.LONG_RUN_WEEKS)
     strength: list[tuple[datetime, float]] = []
     settling: list[tuple[datetime, float]] = []
-    for onset, strongest, settled in _moments(session, None, naive_now):
+    for onset, strongest, settled in _moments(session, since, naive_now):
         strength.append((onset, float(strongest)))
         if settled is not None:
             settling.append((onset, (settled - onset).total_seconds() / 60))

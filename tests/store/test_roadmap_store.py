@@ -143,10 +143,12 @@ def test_the_detector_reads_only_its_windows(store: Store) -> None:
     with store.session() as s:
         activations.log_activation(session=s, intensity=9, now=NOW - timedelta(days=3 * 365))
         activations.log_activation(session=s, intensity=3, now=NOW - timedelta(days=3))
+        activations.log_activation(session=s, intensity=5, now=NOW - timedelta(days=500))
         weeks = recommits.weeks(session=s, now=NOW)
         runs = recommits.long_runs(session=s, now=NOW)
-    assert sum(len(w.intensity) for w in weeks) == 1  # the one three years ago is not read
-    assert sum(1 for _ in runs[0].weekly) == 2  # the long run shows everything
+    assert sum(len(w.intensity) for w in weeks) == 1  # only the detector's 16 weeks are read
+    # The long run shows (and reads) the last two years: not the moment three years ago.
+    assert sum(1 for _ in runs[0].weekly) == 2
 
 
 def test_after_weeks_away_the_detector_looks_further_back_for_the_usual(store: Store) -> None:
