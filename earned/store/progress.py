@@ -9,6 +9,7 @@ whole history.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from earned import trends
 from earned.store import people
 from earned.store.models import ActivationRow, UrgeDelayRow
-from earned.store.recommits import _naive, _raw
+from earned.store.recommits import naive_utc, raw_time
 
 
 def _window(
@@ -30,47 +31,53 @@ def _window(
     return weeks, since, now.astimezone(UTC)
 
 
+def _weekly_minutes(
+    start: Any, end: Any, *, session: Session, now: datetime, zone: tzinfo | None, count: int
+) -> list[tuple[date, float | None]]:
+    """The median minutes from `start` to `end` per week, over records that have an end,
+    by the week of their start (one query of the two columns)."""
+    weeks, since, until = _window(now, zone, count)
+    rows = session.execute(
+        select(raw_time(start), raw_time(end)).where(
+            start >= since, start < until, end.is_not(None)
+        )
+    )
+    values = []
+    for began_raw, ended_raw in rows:
+        if ended_raw is None:
+            continue
+        began, ended = naive_utc(began_raw), naive_utc(ended_raw)
+        minutes = max(0.0, (ended - began).total_seconds() / 60)
+        values.append((trends.local_day(began, zone), minutes))
+    return list(trends.weekly_medians(values, weeks))
+
+
 def recovery(
     *, session: Session, now: datetime, zone: tzinfo | None, count: int = trends.WINDOW_WEEKS
 ) -> list[tuple[date, float | None]]:
     """The median minutes moments took to settle, per week (moments that settled)."""
-    weeks, since, until = _window(now, zone, count)
-    rows = session.execute(
-        select(_raw(ActivationRow.onset_at), _raw(ActivationRow.settled_at)).where(
-            ActivationRow.onset_at >= since,
-            ActivationRow.onset_at < until,
-            ActivationRow.settled_at.is_not(None),
-        )
+    return _weekly_minutes(
+        ActivationRow.onset_at,
+        ActivationRow.settled_at,
+        session=session,
+        now=now,
+        zone=zone,
+        count=count,
     )
-    values = []
-    for onset_raw, settled_raw in rows:
-        if settled_raw is None:
-            continue
-        onset, settled = _naive(onset_raw), _naive(settled_raw)
-        values.append((trends.local_day(onset, zone), (settled - onset).total_seconds() / 60))
-    return list(trends.weekly_medians(values, weeks))
 
 
 def held(
     *, session: Session, now: datetime, zone: tzinfo | None, count: int = trends.WINDOW_WEEKS
 ) -> list[tuple[date, float | None]]:
     """The median minutes an urge was held before acting, per week (ended urge timers)."""
-    weeks, since, until = _window(now, zone, count)
-    rows = session.execute(
-        select(_raw(UrgeDelayRow.started_at), _raw(UrgeDelayRow.ended_at)).where(
-            UrgeDelayRow.started_at >= since,
-            UrgeDelayRow.started_at < until,
-            UrgeDelayRow.ended_at.is_not(None),
-        )
+    return _weekly_minutes(
+        UrgeDelayRow.started_at,
+        UrgeDelayRow.ended_at,
+        session=session,
+        now=now,
+        zone=zone,
+        count=count,
     )
-    values = []
-    for started_raw, ended_raw in rows:
-        if ended_raw is None:
-            continue
-        started, ended = _naive(started_raw), _naive(ended_raw)
-        minutes = max(0.0, (ended - started).total_seconds() / 60)
-        values.append((trends.local_day(started, zone), minutes))
-    return list(trends.weekly_medians(values, weeks))
 
 
 def named(
@@ -79,13 +86,13 @@ def named(
     """The share of moments named while they happened, per week (of those answered)."""
     weeks, since, until = _window(now, zone, count)
     rows = session.execute(
-        select(_raw(ActivationRow.onset_at), ActivationRow.named_in_moment).where(
+        select(raw_time(ActivationRow.onset_at), ActivationRow.named_in_moment).where(
             ActivationRow.onset_at >= since,
             ActivationRow.onset_at < until,
             ActivationRow.named_in_moment.is_not(None),
         )
     )
-    answers = [(trends.local_day(_naive(onset), zone), answer) for onset, answer in rows]
+    answers = [(trends.local_day(naive_utc(onset), zone), answer) for onset, answer in rows]
     return list(trends.weekly_named(answers, weeks))
 
 

@@ -58,7 +58,7 @@ def made_since(*, session: Session, since: datetime) -> bool:
     return found is not None
 
 
-def _naive(value: Any) -> datetime:
+def naive_utc(value: Any) -> datetime:
     """A stored time as naive UTC, read without the column type's processing (most of the
     cost of reading years of moments): SQLite gives its text, PostgreSQL an aware time."""
     if isinstance(value, str):
@@ -67,7 +67,8 @@ def _naive(value: Any) -> datetime:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-def _raw(column: Any) -> Any:
+def raw_time(column: Any) -> Any:
+    """A time column read as the driver gives it, for naive_utc (no type processing)."""
     return type_coerce(column, String)
 
 
@@ -75,15 +76,15 @@ def _moments(session: Session, since: datetime | None, now: datetime) -> list[tu
     """(onset, strongest rating, settled or None) of the moments from `since` to `now`, as
     naive UTC (`now` must be naive UTC too)."""
     query = select(
-        _raw(ActivationRow.onset_at),
+        raw_time(ActivationRow.onset_at),
         ActivationRow.intensity,
         ActivationRow.peak_intensity,
-        _raw(ActivationRow.settled_at),
+        raw_time(ActivationRow.settled_at),
     ).where(ActivationRow.onset_at < now.replace(tzinfo=UTC))
     if since is not None:
         query = query.where(ActivationRow.onset_at >= since.replace(tzinfo=UTC))
     return [
-        (_naive(onset), max(first, peak or 0), None if settled is None else _naive(settled))
+        (naive_utc(onset), max(first, peak or 0), None if settled is None else naive_utc(settled))
         for onset, first, peak, settled in session.execute(query)
     ]
 
@@ -93,7 +94,7 @@ def weeks(*, session: Session, now: datetime, count: int = rules.SHORT_READ) -> 
     naive_now = now.astimezone(UTC).replace(tzinfo=None)
     since = naive_now - timedelta(days=7 * count)
     timers = session.execute(
-        select(_raw(UrgeDelayRow.started_at), _raw(UrgeDelayRow.ended_at)).where(
+        select(raw_time(UrgeDelayRow.started_at), raw_time(UrgeDelayRow.ended_at)).where(
             UrgeDelayRow.started_at >= since.replace(tzinfo=UTC),
             UrgeDelayRow.started_at < now,
             UrgeDelayRow.ended_at.is_not(None),
@@ -102,7 +103,7 @@ def weeks(*, session: Session, now: datetime, count: int = rules.SHORT_READ) -> 
     return rules.bucket(
         naive_now,
         _moments(session, since, naive_now),
-        ((_naive(started), _naive(ended)) for started, ended in timers if ended is not None),
+        ((naive_utc(started), naive_utc(ended)) for started, ended in timers if ended is not None),
         count,
     )
 
