@@ -76,6 +76,7 @@ COMMAND_MODULES = {
     "wait": "urge",
     "ladder": "ladder",
     "serve": "serve",
+    "server": "server",  # issue 14: accounts on a server
     "assess": "questionnaires",
     "results": "questionnaires",
     "checkin": "questionnaires",

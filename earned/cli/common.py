@@ -179,6 +179,19 @@ def new_passphrase(file: Path | None, from_env: str | None) -> str:
     return first
 
 
+def new_password(file: Path | None, from_env: str | None, whose: str) -> str:
+    """A server account's new password: from a file or the environment, else typed twice;
+    checked by the same rules as a passphrase (earned.accounts.check_password)."""
+    if file is not None or from_env:
+        value = _read_first_line(file) if file is not None else str(from_env)
+        passphrases.check_new(value)
+        return value
+    first = _ask_secret(f"New password for {whose}: ")
+    passphrases.check_new(first)
+    passphrases.check_new(first, _ask_secret("Type it again: "))
+    return first
+
+
 # --- profiles: the full store and the quick connection -----------------------------------
 
 

@@ -86,6 +86,25 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "0 means any free port)",
     )
     parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="server mode: many accounts in this PostgreSQL database "
+        "(postgresql+psycopg://USER@HOST/NAME); add accounts with `earned server add`",
+    )
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="server mode behind an HTTPS reverse proxy: the address people open "
+        "(https://earned.example.org); its name is accepted and cookies are marked Secure",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="server mode: N web worker processes sharing the database (default: 1)",
+    )
+    parser.add_argument(
         "--allow-remote",
         action="store_true",
         help="allow a --host that other computers can reach (not recommended; no HTTPS)",
@@ -93,6 +112,14 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.database:
+        return serve_server(args)
+    if args.workers != 1 or args.public_url:
+        raise EarnedError(
+            "--workers and --public-url are for server mode (with --database). Your own "
+            "journal is served by one process, on this computer.",
+            exit_code=2,
+        )
     host: str = args.host
     remote = not is_loopback(host)
     if remote and not args.allow_remote:
@@ -138,6 +165,67 @@ def cmd_serve(args: argparse.Namespace) -> int:
         shown = f"[{host}]" if ":" in host else host
         print(f"earned is running at http://{shown}:{port}/", flush=True)
         uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
+
+
+def serve_server(args: argparse.Namespace) -> int:
+    """Server mode: accounts in PostgreSQL, behind a reverse proxy that adds HTTPS."""
+    import os
+
+    from earned.store.server import Server, is_postgres_url
+
+    host: str = args.host
+    if not is_postgres_url(args.database):
+        Server.open(args.database)  # says what a server database address looks like
+    if not is_loopback(host) and not args.allow_remote:
+        raise EarnedError(
+            f"Refusing to listen on {host}. A server listens on 127.0.0.1 behind a reverse "
+            "proxy that adds HTTPS (see the README); add --allow-remote only if that proxy "
+            "runs on another machine.",
+            exit_code=2,
+        )
+    if args.workers < 1 or args.workers > 64:
+        raise EarnedError("Please choose between 1 and 64 workers.", exit_code=2)
+    # Migrate (and check the address) once, before any worker starts or the address prints.
+    Server.open(args.database, pool_size=1).close()
+    sock = bind(host, args.port)
+    try:
+        import uvicorn
+
+        from earned.web import server_app
+
+        port = sock.getsockname()[1]
+        os.environ[server_app.DATABASE_ENV] = args.database
+        os.environ[server_app.PORT_ENV] = str(port)
+        if args.public_url:
+            os.environ[server_app.PUBLIC_URL_ENV] = args.public_url
+        config = uvicorn.Config(
+            "earned.web.server_app:from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=args.workers,
+            access_log=False,  # URLs and forms can carry journal text; logs are not encrypted
+            log_level="warning",
+            server_header=False,
+            # The proxy on this machine says whether the browser came over HTTPS.
+            proxy_headers=True,
+            forwarded_allow_ips="127.0.0.1",
+        )
+        shown = f"[{host}]" if ":" in host else host
+        print(f"earned (server mode) is running at http://{shown}:{port}/", flush=True)
+        if args.public_url:
+            print(f"People open it at {args.public_url}", flush=True)
+        if args.workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            # uvicorn's own supervisor, on the socket already bound: each worker process
+            # imports the app factory (server_app.from_env) and serves on that socket.
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
     return 0

@@ -21,11 +21,14 @@ if TYPE_CHECKING:
 class Store:
     """An open journal: an engine plus a transaction-per-`session()` helper."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, schema: str | None = None) -> None:
         from earned.store import engine as engines
 
         self.engine = engine
         self._sessions = engines.sessions(engine)
+        # Server mode: this person's journal schema (store/server). The engine is the
+        # server's, shared by every person, so closing this Store leaves it open.
+        self.schema = schema
 
     @classmethod
     def personal(cls, path: Path, data_key: bytes) -> Store:
@@ -43,7 +46,17 @@ class Store:
     def session(self) -> Iterator[Session]:
         """One transaction: committed if the block finishes, rolled back if it raises."""
         with self._sessions.begin() as session:
+            if self.schema is not None:
+                from earned.store.schemas import quoted
+
+                # This transaction sees this person's tables and no others: not the
+                # server's, not another person's (SET LOCAL ends with the transaction, so
+                # a pooled connection carries nothing over to the next person).
+                session.connection().exec_driver_sql(
+                    f"SET LOCAL search_path TO {quoted(self.schema)}"
+                )
             yield session
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self.schema is None:
+            self.engine.dispose()

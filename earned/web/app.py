@@ -13,12 +13,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from earned import journal as journal_rules
@@ -37,14 +40,17 @@ from earned.paths import Profile
 from earned.reports import export
 from earned.store import backups, sqlcipher
 from earned.store.engine import read_only
+from earned.web import gate as gates
 from earned.web import security
 from earned.web.page import page_context
 from earned.web.render import render
 from earned.web.routes import (
+    account,
     assess,
     auth,
     beliefs,
     checkin,
+    clinic,
     data,
     handoff,
     history,
@@ -62,9 +68,14 @@ from earned.web.routes import (
     restore,
     roadmap,
     safety,
+    sharing,
     therapy,
+    welcome,
 )
 from earned.web.routes import reminders as reminder_pages  # issue 13: calendar reminders
+
+if TYPE_CHECKING:
+    from earned.store.server import Server
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 1024 * 1024  # 1 MiB for ordinary forms
@@ -103,6 +114,7 @@ NOT_HERE = "There is nothing at this address."
 # history before moment: /moment/history must not be read as /moment/{activation_id}.
 ROUTES = (
     auth,
+    welcome,
     home,
     safety,
     assess,
@@ -126,6 +138,15 @@ ROUTES = (
     progress,  # the four signs of change, and their trends
     handoff,  # the therapist hand-off PDF
 )
+# Server mode (issue 14): sign-in by account instead of unlock (auth), no backups of a
+# file to restore (restore), and sharing with clinicians.
+PERSONAL_ONLY = (auth, restore)
+SERVER_ROUTES = (
+    account,
+    *(module for module in ROUTES if module not in PERSONAL_ONLY),
+    sharing,
+    clinic,
+)
 
 
 def create_app(
@@ -141,17 +162,37 @@ def create_app(
     """
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.vault = security.Vault(profile, idle_lock_seconds=idle_lock_seconds)
+    app.state.gate = gates.PersonalGate(app.state.vault)
+    _wire(app, door, ROUTES)
+    return app
+
+
+def create_server_app(
+    server: Server, *, door: security.Door | None = None, secure_cookies: bool = False
+) -> FastAPI:
+    """Build the app for server mode (issue 14): many accounts on one PostgreSQL database.
+
+    The same pages as personal mode, each person in their own journal schema, with sign-in
+    by account instead of unlock, and sharing with clinicians. Holds nothing in memory
+    between requests but the database pool, so any number of workers can serve it.
+    """
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.gate = gates.ServerGate(server, secure_cookies=secure_cookies)
+    _wire(app, door, SERVER_ROUTES)
+    return app
+
+
+def _wire(app: FastAPI, door: security.Door | None, routes: tuple[ModuleType, ...]) -> None:
     app.state.door = door or security.Door()
     app.state.attempts = security.Attempts()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in ROUTES:
+    for module in routes:
         app.include_router(module.router)
     app.middleware("http")(guard)
     app.exception_handler(Locked)(locked)
     app.exception_handler(EarnedError)(earned_error)
     app.exception_handler(StarletteHTTPException)(http_error)
     app.exception_handler(RequestValidationError)(bad_address)
-    return app
 
 
 # --- around every request ------------------------------------------------------------------
@@ -168,6 +209,17 @@ async def guard(request: Request, call_next: Callable[[Request], Awaitable[Respo
         request.headers.get("origin"), request.headers.get("sec-fetch-site")
     ):
         return PlainTextResponse(OTHER_SITE, status_code=403)
+    # Who is asking, once: the CSRF token, the page context and the route's store all read
+    # this answer (gate.py). In server mode it is a database read, so off the event loop.
+    gate = gates.gate_of(request)
+    try:
+        if gate.mode == gates.SERVER:
+            request.state.who = await run_in_threadpool(gate.identify, request)
+        else:
+            request.state.who = gate.identify(request)
+    except Exception as exc:
+        log.error("the sign-in check ended with %s", type(exc).__name__)
+        request.state.who = None
     # Set before any response is built: the 413 page needs it, and set_csrf_cookie reads it
     # (a 413 for a client with a CSRF cookie used to end in a 500).
     request.state.csrf = csrf_for(request)
@@ -213,7 +265,9 @@ async def damaged_while_open(request: Request) -> Response:
     lock, so no later write lands in a file the person is about to replace from a backup
     (unlocking again runs the full check and refuses). Rendered before locking, so the
     page can still offer the form's words back."""
-    vault: security.Vault = request.app.state.vault
+    vault: security.Vault | None = getattr(request.app.state, "vault", None)
+    if vault is None:  # server mode: PostgreSQL pages are not SQLCipher's to check
+        return HTMLResponse(SERVER_ERROR, status_code=500)
     said = EarnedError(
         damage_while_open(vault.profile.database.name), exit_code=NEEDS_RESTORE, status=500
     )
@@ -224,12 +278,11 @@ async def damaged_while_open(request: Request) -> Response:
 
 
 def csrf_for(request: Request) -> str:
-    """The CSRF token this request's forms carry: bound to the session while unlocked
-    (security.bound_csrf), else the browser's csrf cookie (double-submit), else a new one."""
-    vault: security.Vault = request.app.state.vault
-    session = request.cookies.get(security.SESSION_COOKIE)
-    if session and vault.holds(session):
-        return security.bound_csrf(vault.csrf_key, session)
+    """The CSRF token this request's forms carry: bound to the session while unlocked or
+    signed in (gate.Who), else the browser's csrf cookie (double-submit), else a new one."""
+    who = gates.identified(request)
+    if who is not None:
+        return who.csrf
     return request.cookies.get(security.CSRF_COOKIE) or security.new_csrf()
 
 
@@ -255,8 +308,19 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
     """
     if request.cookies.get(security.CSRF_COOKIE) != getattr(request.state, "csrf", None):
         response.set_cookie(
-            security.CSRF_COOKIE, request.state.csrf, httponly=True, samesite="strict", path="/"
+            security.CSRF_COOKIE,
+            request.state.csrf,
+            httponly=True,
+            samesite="strict",
+            path="/",
+            secure=secure_cookies(request),
         )
+
+
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies are marked Secure: in server mode behind HTTPS (serve --public-url)."""
+    gate = gates.gate_of(request)
+    return isinstance(gate, gates.ServerGate) and gate.secure_cookies
 
 
 def secure_headers(request: Request, response: Response) -> None:
@@ -277,12 +341,13 @@ async def locked(request: Request, exc: Locked) -> Response:
     A page asked for (GET) is where the unlock then leads (`next`); a form sent while
     locked is not resent, so it leads home.
     """
+    door = gates.gate_of(request).sign_in
     if request.headers.get("hx-request"):
-        return Response(status_code=401, headers={"HX-Redirect": "/unlock"})
+        return Response(status_code=401, headers={"HX-Redirect": door})
     if request.method == "GET" and request.url.path != "/":
         asked = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/unlock?{urlencode({'next': asked})}", status_code=303)
-    return RedirectResponse("/unlock", status_code=303)
+        return RedirectResponse(f"{door}?{urlencode({'next': asked})}", status_code=303)
+    return RedirectResponse(door, status_code=303)
 
 
 # Form fields that carry no words of the person's (tokens, times, choices).

@@ -16,14 +16,14 @@ from starlette.datastructures import FormData
 from earned import numbers, safety
 from earned.errors import EarnedError, Locked
 from earned.store import Store
+from earned.web import gate as gates
 from earned.web import security
 from earned.web.page import PageContext, page_context
 
 
 def store(request: Request) -> Store:
-    """The open journal for this session; redirects to unlock (via Locked) otherwise."""
-    vault: security.Vault = request.app.state.vault
-    opened = vault.check(request.cookies.get(security.SESSION_COOKIE))
+    """The open journal for this session; redirects to unlock or sign-in (via Locked) otherwise."""
+    opened = gates.gate_of(request).store(request)
     if opened is None:
         raise Locked()
     return opened

@@ -16,7 +16,7 @@ from fastapi import Request
 
 from earned import crisis, pacing, results, zones
 from earned.store import assessments, settings
-from earned.web import security
+from earned.web import gate as gates
 
 log = logging.getLogger("earned.web")
 
@@ -37,6 +37,8 @@ class PageContext:
     # A starting point exists: "Starting point" leads to the results, else into the
     # questionnaire (an empty results page is no place to send a new person).
     has_result: bool = False
+    mode: str = gates.PERSONAL
+    role: str | None = None  # server mode: the signed-in account's role
 
     @property
     def path(self) -> str:
@@ -67,11 +69,10 @@ def read_page(request: Request) -> PageContext:
         with calm mode off and the default region, rather than turning a page (often an error
         page, or "Get help now") into a 500.
     """
-    vault: security.Vault | None = getattr(request.app.state, "vault", None)
-    # holds(), not check(): a read-only look that neither touches the idle timer nor
-    # closes the journal; deps.store() does both for the routes that need the journal.
-    unlocked = bool(vault and vault.holds(request.cookies.get(security.SESSION_COOKIE)))
-    store = vault.store if vault is not None and unlocked else None
+    # The answer app.guard found for this request (gate.py): no session read of its own,
+    # and nothing touched (deps.store() touches the idle timer for the routes that need it).
+    unlocked = gates.identified(request) is not None
+    store = gates.gate_of(request).peek(request) if unlocked else None
     calm, saved_region, saved_zone, has_result = False, None, None, False
     if store is not None:
         try:
@@ -93,4 +94,6 @@ def read_page(request: Request) -> PageContext:
         zone=zones.zone_of(saved_zone),
         care=request.query_params.get("care") == "1",
         has_result=has_result,
+        mode=gates.gate_of(request).mode,
+        role=None if (signed := gates.account(request)) is None else signed.role,
     )

@@ -19,6 +19,7 @@ from jinja2.runtime import Context
 
 from earned import (
     compassion_break,
+    consent,
     content,
     episodes,
     journal,
@@ -75,6 +76,8 @@ templates.env.globals["limits"] = {
     "person_note": people.MAX_NOTE,
     "rupture_what": people.MAX_WHAT,
     "rupture_outcome": people.MAX_OUTCOME,
+    # server mode: a clinician's note with a suggested practice
+    "assign_note": consent.ASSIGN_NOTE_MAX,
 }
 
 
@@ -89,6 +92,8 @@ def render(
         "calm": page.calm,
         "zone": page.zone,
         "has_result": page.has_result,
+        "mode": page.mode,  # "personal" or "server" (gate.py)
+        "role": page.role,  # server mode: "person" or "clinician"; None otherwise
         **(context or {}),
     }
     # After a save that suggested danger (care=1), when the route asks (PHQ-9 item 9), or

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from earned import onboarding, passphrases, zones
+from earned import passphrases, zones
 from earned.errors import EarnedError
 from earned.store import Store, backups, personal, settings
 from earned.web import returns, security
-from earned.web.deps import Form, Open, Page
+from earned.web.deps import Form, Page
 from earned.web.render import render
 
 router = APIRouter()
@@ -147,15 +147,3 @@ async def lock(request: Request, values: Form) -> Response:
     response = RedirectResponse("/unlock", status_code=303)
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response
-
-
-@router.get("/welcome")
-def welcome(page: Page, store: Open) -> Response:
-    return render(page, "auth/welcome.html")
-
-
-@router.post("/welcome")
-async def welcomed(request: Request, store: Open, values: Form) -> Response:
-    with store.session() as s:
-        settings.set_setting(session=s, key=onboarding.SETTING, value=onboarding.DONE)
-    return RedirectResponse("/", status_code=303)

@@ -15,6 +15,7 @@ from earned.errors import EarnedError, Locked
 from earned.paths import Profile
 from earned.reports import export, files, summary
 from earned.store import backups, deletion, settings
+from earned.web import gate as gates
 from earned.web import memory, returns, security
 from earned.web.deps import Form, Open, Page, upload_form
 from earned.web.page import PageContext, read_page
@@ -25,13 +26,13 @@ router = APIRouter()
 
 def _page(
     page: PageContext,
-    profile: Profile,
+    profile: Profile | None,
     *,
     message: str | None = None,
     error: str | None = None,
     status: int = 200,
 ) -> Response:
-    found = backups.listed(profile)
+    found = backups.listed(profile) if profile is not None else []
     return render(
         page,
         "data/index.html",
@@ -40,7 +41,7 @@ def _page(
             "region": page.region,
             "message": message,
             "error": error,
-            "backup_folder": backups.folder(profile),
+            "backup_folder": backups.folder(profile) if profile is not None else None,
             "newest_backup": found[0] if found else None,
             "backup_count": len(found),
             "keep_daily": backups.KEEP_DAILY,
@@ -50,9 +51,10 @@ def _page(
     )
 
 
-def _profile(request: Request) -> Profile:
-    vault: security.Vault = request.app.state.vault
-    return vault.profile
+def _profile(request: Request) -> Profile | None:
+    """The personal profile (backups live beside it); None in server mode."""
+    gate = gates.gate_of(request)
+    return gate.vault.profile if isinstance(gate, gates.PersonalGate) else None
 
 
 @router.get("/data")
@@ -136,11 +138,18 @@ async def set_region(request: Request, page: Page, store: Open, values: Form) ->
 @router.post("/data/backup")
 async def back_up_now(request: Request, page: Page, store: Open, values: Form) -> Response:
     """A backup made by the person (kept by delete-everything, never thinned)."""
+    profile = _profile(request)
+    if profile is None:
+        # Server mode: the database's keeper backs up the whole server; no file is here.
+        raise EarnedError(
+            "This journal lives on a server: whoever runs the server backs it up. You can "
+            "export everything above at any time.",
+            status=404,
+        )
     vault: security.Vault = request.app.state.vault
     key = vault.data_key
     if key is None:
         raise Locked()
-    profile = _profile(request)
     try:
         made = await run_in_threadpool(backups.write, profile, key, backups.folder(profile))
     except EarnedError as error:
@@ -154,7 +163,10 @@ async def back_up_now(request: Request, page: Page, store: Open, values: Form) -
 
 @router.post("/data/delete")
 async def delete_everything(request: Request, page: Page, store: Open, values: Form) -> Response:
-    """Irreversible: needs the passphrase and the typed word DELETE."""
+    """Irreversible: needs the passphrase (the password) and the typed word DELETE."""
+    gate = gates.gate_of(request)
+    if isinstance(gate, gates.ServerGate):
+        return await _delete_account(request, page, gate, values)
     vault: security.Vault = request.app.state.vault
     if values.get("confirm", "").strip() != "DELETE":
         return _page(
@@ -167,5 +179,32 @@ async def delete_everything(request: Request, page: Page, store: Open, values: F
     except EarnedError as error:
         return _page(page, vault.profile, error=error.message, status=400)
     response = RedirectResponse("/setup?deleted=1", status_code=303)
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+async def _delete_account(
+    request: Request, page: PageContext, gate: gates.ServerGate, values: dict[str, str]
+) -> Response:
+    """Server mode: the person's journal schema, then their account (sessions, invites,
+    sharing and the audit log go with it, by cascade)."""
+    from earned.store.server import accounts as account_store
+
+    who = gates.signed_in(request)
+    if values.get("confirm", "").strip() != "DELETE":
+        return _page(page, None, error="To delete everything, type DELETE in the box.", status=400)
+
+    def matches() -> bool:
+        with gate.server.session() as s:
+            return account_store.check_password(
+                session=s, account_id=who.id, password=values.get("passphrase", "")
+            )
+
+    if not await run_in_threadpool(matches):
+        return _page(
+            page, None, error="The password did not match. Nothing was deleted.", status=400
+        )
+    gate.server.remove_person(who.id)
+    response = RedirectResponse("/login?deleted=1", status_code=303)
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response

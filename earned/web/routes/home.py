@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from earned import onboarding
 from earned.store import activations, assessments, settings
 from earned.store import entries as entry_store
-from earned.web import security
+from earned.web import gate as gates
 from earned.web.deps import Page
 from earned.web.render import render
 from earned.web.routes import moment, roadmap
@@ -22,13 +22,18 @@ router = APIRouter()
 
 @router.get("/")
 def home(request: Request, page: Page) -> Response:
-    vault: security.Vault = request.app.state.vault
-    vault.profile.check_key_file()  # a journal without its key: a calm page, not a loop
-    if not vault.profile.exists:
-        return RedirectResponse("/setup", status_code=303)
-    store = vault.check(request.cookies.get(security.SESSION_COOKIE))
+    gate = gates.gate_of(request)
+    if isinstance(gate, gates.PersonalGate):
+        gate.vault.profile.check_key_file()  # a journal without its key: a calm page
+        if not gate.vault.profile.exists:
+            return RedirectResponse("/setup", status_code=303)
+    else:
+        signed = gates.account(request)
+        if signed is not None and signed.is_clinician:
+            return RedirectResponse("/clinic", status_code=303)  # a clinician has no journal
+    store = gate.store(request)
     if store is None:
-        return RedirectResponse("/unlock", status_code=303)
+        return RedirectResponse(gate.sign_in, status_code=303)
     with store.session() as s:
         if settings.get_setting(session=s, key=onboarding.SETTING) != onboarding.DONE:
             return RedirectResponse("/welcome", status_code=303)

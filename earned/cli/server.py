@@ -1,0 +1,165 @@
+"""`earned server …`: looking after a server (issue 14) from its own machine.
+
+Accounts are made here, not on a web page: whoever runs the server decides who may
+sign in. A forgotten password is reset here too (no e-mail is involved, ever).
+
+    earned server add NAME --role person|clinician [--display-name TEXT]
+    earned server password NAME      a new password; ends the account's rest and sessions
+    earned server two-step-off NAME  for a person who lost their authenticator phone
+    earned server list
+    earned server remove NAME        the account and, for a person, their whole journal
+
+The database comes from --database or $EARNED_DATABASE_URL; the new password from
+--password-file or $EARNED_NEW_PASSWORD, else it is typed twice.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from earned.cli.common import Command, new_password
+from earned.errors import EarnedError
+
+# typing.TYPE_CHECKING without importing typing; mypy knows the name.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+    from earned.store.server import Server
+
+DATABASE_ENV = "EARNED_DATABASE_URL"
+PASSWORD_ENV = "EARNED_NEW_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+ACTIONS = ("add", "password", "two-step-off", "list", "remove")
+
+
+def database_url(given: str | None) -> str:
+    url = given or os.environ.get(DATABASE_ENV)
+    if not url:
+        raise EarnedError(
+            f"Which database? Give --database postgresql+psycopg://USER@HOST/NAME, or set "
+            f"{DATABASE_ENV}.",
+            exit_code=2,
+        )
+    return url
+
+
+def database_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help=f"the server's PostgreSQL database (default: ${DATABASE_ENV})",
+    )
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=ACTIONS, help="what to do")
+    parser.add_argument("name", nargs="?", metavar="NAME", help="the account's user name")
+    parser.add_argument(
+        "--role", choices=("person", "clinician"), default="person", help="with add"
+    )
+    parser.add_argument("--display-name", metavar="TEXT", help="with add: the name others see")
+    parser.add_argument(
+        "--password-file",
+        type=_path,
+        metavar="FILE",
+        help=f"with add or password: read the new password from FILE (or ${PASSWORD_ENV})",
+    )
+    database_option(parser)
+
+
+def _path(value: str) -> object:
+    from pathlib import Path
+
+    return Path(value)
+
+
+def _open(args: argparse.Namespace) -> Server:
+    from earned.store.server import Server
+
+    return Server.open(database_url(args.database), pool_size=2)
+
+
+def _named(args: argparse.Namespace) -> str:
+    if not args.name:
+        raise EarnedError(f"Please name the account: earned server {args.action} NAME", exit_code=2)
+    return str(args.name)
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from earned import accounts
+    from earned.store.server import accounts as account_store
+    from earned.store.server import logins
+
+    server = _open(args)
+    try:
+        if args.action == "list":
+            with server.session() as s:
+                found = account_store.listed(session=s)
+            for a in found:
+                extras = " two-step" if a.has_totp else ""
+                left = accounts.resting(a, datetime.now(UTC))
+                extras += " resting" if left is not None else ""
+                print(f"{a.name:<{accounts.NAME_MAX}}  {a.role:<9}  {a.display_name}{extras}")
+            if not found:
+                print("No accounts yet. Add one with: earned server add NAME --role person")
+            return 0
+        name = accounts.check_name(_named(args))
+        if args.action == "add":
+            password = new_password(args.password_file, os.environ.get(PASSWORD_ENV), name)
+            with server.session() as s:
+                made = account_store.create(
+                    session=s,
+                    name=name,
+                    role=args.role,
+                    password=password,
+                    display_name=args.display_name,
+                    now=datetime.now(UTC),
+                )
+            if made.is_person:
+                server.create_journal(made.id)
+            print(f"Added {made.name} ({accounts.ROLE_WORDS[made.role]}). They can sign in now.")
+            return 0
+        with server.session() as s:
+            found_account = account_store.by_name(session=s, name=name)
+        if found_account is None:
+            raise EarnedError(f"There is no account called {name}.", exit_code=2)
+        if args.action == "password":
+            password = new_password(args.password_file, os.environ.get(PASSWORD_ENV), name)
+            with server.session() as s:
+                account_store.set_password(
+                    session=s, account_id=found_account.id, password=password
+                )
+            print(f"New password set for {name}; their other sessions are signed out.")
+        elif args.action == "two-step-off":
+            with server.session() as s:
+                account_store.turn_off_totp(session=s, account_id=found_account.id)
+                logins.end_all(session=s, account_id=found_account.id)
+            print(f"Two-step sign-in is off for {name}; they sign in with their password.")
+        elif args.action == "remove":
+            if found_account.is_person:
+                server.remove_person(found_account.id)
+            else:
+                with server.session() as s:
+                    account_store.remove(session=s, account_id=found_account.id)
+            print(f"Removed {name}" + (" and their journal." if found_account.is_person else "."))
+        return 0
+    finally:
+        server.close()
+        sys.stdout.flush()
+
+
+SERVER = Command(
+    "server",
+    "look after a server: accounts, passwords (server mode)",
+    "Accounts on an earned server (server mode, PostgreSQL): add people and clinicians, "
+    "set a new password for someone who forgot theirs, turn two-step sign-in off for "
+    "someone who lost their phone, list and remove accounts. Removing a person removes "
+    "their whole journal.",
+    cmd_server,
+    _options,
+)
+
+COMMANDS = (SERVER,)

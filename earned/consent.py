@@ -1,0 +1,95 @@
+"""Sharing with a clinician in server mode (issue 14): what can be shared, invite codes,
+and the rules a clinician's every read passes.
+
+A person invites a clinician with a one-time code and chooses, category by category,
+what the clinician may see; they can change or end it at any time, with effect on the
+clinician's next request (every read checks the current choice, nothing is cached). Every
+read a clinician makes is written to an audit log the person can read. Pure.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from earned.errors import EarnedError
+
+# What can be shared, in the order the sharing page lists them, with the words it uses.
+CATEGORIES: dict[str, str] = {
+    "results": "Questionnaire results (starting point and check-ins), with their changes",
+    "progress": "Progress signs (settling time, urges held, naming, time with steady people)",
+    "moments": "Details of logged moments (what set them off, intensity, urges, times)",
+    "journal": "Journal writing (reflections, origin story, letters)",
+    "practices": "Practices and ladder tries",
+    "prep": "Session-prep notes",
+}
+# Shared unless the person unticks them when inviting: the least that helps a clinician.
+DEFAULT = ("results", "progress")
+
+INVITE_LIFE = timedelta(days=7)
+# No 0/O, 1/I/L: read aloud or copied from a phone without a mistake.
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+_GROUPS = 3
+_GROUP = 4
+
+# Assigned practices: what a clinician may suggest, and how the person answers.
+ASSIGN_KINDS = ("rung", "practice")
+OPEN, DECLINED, DONE = "open", "declined", "done"
+ANSWERS = (DECLINED, DONE)
+ASSIGN_NOTE_MAX = 500
+
+
+@dataclass(frozen=True)
+class Link:
+    """A person's sharing with one clinician, as it stands."""
+
+    person_id: int
+    clinician_id: int
+    categories: frozenset[str]
+    since: datetime
+
+    def allows(self, category: str) -> bool:
+        return category in self.categories
+
+
+def check_categories(chosen: Collection[str]) -> frozenset[str]:
+    unknown = sorted(set(chosen) - set(CATEGORIES))
+    if unknown:
+        raise EarnedError("That choice of what to share was not understood. Nothing changed.")
+    return frozenset(chosen)
+
+
+def new_invite_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(_GROUPS * _GROUP))
+    return "-".join(raw[i : i + _GROUP] for i in range(0, len(raw), _GROUP))
+
+
+def normal_code(typed: str) -> str | None:
+    """An invite code as typed (any case, spaces or dashes anywhere) in its stored shape."""
+    letters = "".join(ch for ch in typed.upper() if ch.isalnum())
+    if len(letters) != _GROUPS * _GROUP or any(ch not in _ALPHABET for ch in letters):
+        return None
+    return "-".join(letters[i : i + _GROUP] for i in range(0, len(letters), _GROUP))
+
+
+BAD_CODE = (
+    "That invite code was not found, or it has been used or has expired. Please ask the "
+    "person for a new one."
+)
+
+
+def check_assignment(kind: str, key: str, note: str | None) -> tuple[str, str, str]:
+    if kind not in ASSIGN_KINDS or not key.strip():
+        raise EarnedError("Please choose a practice or a ladder step to suggest.")
+    text = (note or "").strip()
+    if len(text) > ASSIGN_NOTE_MAX:
+        raise EarnedError(f"Please keep the note under {ASSIGN_NOTE_MAX} characters.")
+    return kind, key.strip(), text
+
+
+def check_answer(answer: str) -> str:
+    if answer not in ANSWERS:
+        raise EarnedError("Please choose whether you tried it or would rather not.")
+    return answer

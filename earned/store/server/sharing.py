@@ -1,0 +1,268 @@
+"""What a person shares with which clinician (server mode): invite codes, the links with
+their categories, the audit log of every clinician read, assigned practices.
+
+The rules are earned/consent.py's. Each clinician read checks the link as it stands at
+that moment (`link`) and writes its audit row in the same transaction as the check, so a
+revoked link stops the very next read, and no read goes unrecorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from earned import consent
+from earned.accounts import Account
+from earned.consent import Link
+from earned.errors import EarnedError
+from earned.store.server.accounts import get
+from earned.store.server.models import (
+    AccountRow,
+    AssignmentRow,
+    AuditRow,
+    CareLinkRow,
+    InviteRow,
+)
+
+AUDIT_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Read:
+    """One line of the audit log, as the person sees it."""
+
+    at: datetime
+    clinician: str
+    category: str
+    what: str
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: int
+    clinician: str
+    kind: str
+    key: str
+    note: str
+    status: str
+    created_at: datetime
+    answered_at: datetime | None
+
+
+def _code_hash(code: str) -> str:
+    return hashlib.sha256(code.encode("ascii")).hexdigest()
+
+
+def _link(row: CareLinkRow) -> Link:
+    return Link(
+        person_id=row.person_id,
+        clinician_id=row.clinician_id,
+        categories=frozenset(row.categories),
+        since=row.since,
+    )
+
+
+def invite(*, session: Session, person_id: int, categories: frozenset[str], now: datetime) -> str:
+    """A new one-time code; the person reads it to their clinician. Only its hash is kept."""
+    code = consent.new_invite_code()
+    session.add(
+        InviteRow(
+            code_hash=_code_hash(code),
+            person_id=person_id,
+            categories=sorted(consent.check_categories(categories)),
+            created_at=now,
+            expires_at=now + consent.INVITE_LIFE,
+        )
+    )
+    return code
+
+
+def accept(*, session: Session, clinician: Account, code: str, now: datetime) -> Account:
+    """The clinician joins the person's care with what the invite shares; the code is spent."""
+    if not clinician.is_clinician:
+        raise EarnedError("Only a clinician's account can accept an invite.", status=403)
+    shaped = consent.normal_code(code)
+    row = None if shaped is None else session.get(InviteRow, _code_hash(shaped))
+    if row is None or row.expires_at <= now:
+        raise EarnedError(consent.BAD_CODE)
+    person = get(session=session, account_id=row.person_id)
+    session.delete(row)
+    if person is None or not person.is_person:
+        raise EarnedError(consent.BAD_CODE)
+    existing = session.get(CareLinkRow, (person.id, clinician.id))
+    if existing is not None:
+        existing.categories = sorted(set(existing.categories) | set(row.categories))
+    else:
+        session.add(
+            CareLinkRow(
+                person_id=person.id, clinician_id=clinician.id, categories=row.categories, since=now
+            )
+        )
+    return person
+
+
+def link(*, session: Session, person_id: int, clinician_id: int) -> Link | None:
+    row = session.get(CareLinkRow, (person_id, clinician_id))
+    return None if row is None else _link(row)
+
+
+def clinicians_of(*, session: Session, person_id: int) -> list[tuple[Link, Account]]:
+    rows = session.execute(
+        select(CareLinkRow, AccountRow)
+        .join(AccountRow, AccountRow.id == CareLinkRow.clinician_id)
+        .where(CareLinkRow.person_id == person_id)
+        .order_by(CareLinkRow.since)
+    ).all()
+    return [(_link(link_row), _as_account(acc)) for link_row, acc in rows]
+
+
+def caseload(*, session: Session, clinician_id: int) -> list[tuple[Link, Account]]:
+    rows = session.execute(
+        select(CareLinkRow, AccountRow)
+        .join(AccountRow, AccountRow.id == CareLinkRow.person_id)
+        .where(CareLinkRow.clinician_id == clinician_id)
+        .order_by(AccountRow.display_name)
+    ).all()
+    return [(_link(link_row), _as_account(acc)) for link_row, acc in rows]
+
+
+def _as_account(row: AccountRow) -> Account:
+    return Account(
+        id=row.id,
+        name=row.name,
+        role=row.role,
+        display_name=row.display_name,
+        has_totp=row.totp_secret is not None,
+        failed_logins=row.failed_logins,
+        resting_until=row.resting_until,
+        created_at=row.created_at,
+    )
+
+
+def set_categories(
+    *, session: Session, person_id: int, clinician_id: int, categories: frozenset[str]
+) -> None:
+    row = session.get(CareLinkRow, (person_id, clinician_id))
+    if row is None:
+        raise EarnedError("You are not sharing with that clinician.", status=404)
+    row.categories = sorted(consent.check_categories(categories))
+
+
+def revoke(*, session: Session, person_id: int, clinician_id: int) -> None:
+    """Stop sharing, at once: the clinician's next request finds no link."""
+    session.execute(
+        delete(CareLinkRow).where(
+            CareLinkRow.person_id == person_id, CareLinkRow.clinician_id == clinician_id
+        )
+    )
+
+
+def pending_invites(*, session: Session, person_id: int, now: datetime) -> int:
+    found = session.scalar(
+        select(func.count())
+        .select_from(InviteRow)
+        .where(InviteRow.person_id == person_id, InviteRow.expires_at > now)
+    )
+    return int(found or 0)
+
+
+def cancel_invites(*, session: Session, person_id: int) -> None:
+    session.execute(delete(InviteRow).where(InviteRow.person_id == person_id))
+
+
+def record_read(
+    *, session: Session, link: Link, clinician: Account, category: str, what: str, now: datetime
+) -> None:
+    session.add(
+        AuditRow(
+            person_id=link.person_id,
+            clinician_id=clinician.id,
+            clinician_name=clinician.display_name,
+            at=now,
+            category=category,
+            what=what[:120],
+        )
+    )
+
+
+def reads(
+    *, session: Session, person_id: int, limit: int = AUDIT_PAGE, before: int | None = None
+) -> list[tuple[int, Read]]:
+    """The person's audit log, newest first, a page at a time (by id)."""
+    query = select(AuditRow).where(AuditRow.person_id == person_id)
+    if before is not None:
+        query = query.where(AuditRow.id < before)
+    rows = session.scalars(query.order_by(AuditRow.id.desc()).limit(limit))
+    return [(r.id, Read(r.at, r.clinician_name, r.category, r.what)) for r in rows]
+
+
+def last_read(*, session: Session, person_id: int, clinician_id: int) -> datetime | None:
+    """When this clinician last read anything of this person's (their previous visit)."""
+    found = session.scalar(
+        select(func.max(AuditRow.at)).where(
+            AuditRow.person_id == person_id, AuditRow.clinician_id == clinician_id
+        )
+    )
+    return found if isinstance(found, datetime) else None
+
+
+def assign(
+    *,
+    session: Session,
+    link: Link,
+    clinician: Account,
+    kind: str,
+    key: str,
+    note: str,
+    now: datetime,
+) -> None:
+    kind, key, note = consent.check_assignment(kind, key, note)
+    session.add(
+        AssignmentRow(
+            person_id=link.person_id,
+            clinician_id=clinician.id,
+            clinician_name=clinician.display_name,
+            kind=kind,
+            key=key,
+            note=note,
+            status=consent.OPEN,
+            created_at=now,
+            answered_at=None,
+            seen=False,
+        )
+    )
+
+
+def assignments(*, session: Session, person_id: int, limit: int = 20) -> list[Assignment]:
+    rows = session.scalars(
+        select(AssignmentRow)
+        .where(AssignmentRow.person_id == person_id)
+        .order_by(AssignmentRow.id.desc())
+        .limit(limit)
+    )
+    return [
+        Assignment(
+            r.id, r.clinician_name, r.kind, r.key, r.note, r.status, r.created_at, r.answered_at
+        )
+        for r in rows
+    ]
+
+
+def answer(
+    *, session: Session, person_id: int, assignment_id: int, answer: str, now: datetime
+) -> None:
+    consent.check_answer(answer)
+    row = session.get(AssignmentRow, assignment_id)
+    # Another person's suggestion is "not found", the same as one that does not exist.
+    if row is None or row.person_id != person_id:
+        raise EarnedError("There is no such suggestion.", status=404)
+    row.status = answer
+    row.answered_at = now
+
+
+def display(account: Account) -> str:
+    return account.display_name or account.name

@@ -1,0 +1,49 @@
+"""The server-mode app (issue 14) built from the environment, so that each of several
+uvicorn worker processes can build its own: `earned serve --database … --workers N` sets
+these variables, then uvicorn imports `earned.web.server_app:from_env` in every worker.
+
+Each worker holds its own database pool and nothing else: sessions, rate-limit counts
+that matter (an account's rest) and sharing all live in PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+from fastapi import FastAPI
+
+from earned.web.security import LOOPBACK_NAMES, Door
+
+DATABASE_ENV = "EARNED_DATABASE_URL"
+PUBLIC_URL_ENV = "EARNED_PUBLIC_URL"
+PORT_ENV = "EARNED_PORT"
+POOL_ENV = "EARNED_POOL_SIZE"
+
+
+def door_for(public_url: str | None, port: int | None, extra: frozenset[str] = frozenset()) -> Door:
+    """Loopback on the bound port, plus the public address's host name (any port: a
+    reverse proxy in front answers on 443 and passes the name through)."""
+    names = set(LOOPBACK_NAMES) | set(extra)
+    if public_url:
+        host = urlsplit(public_url).hostname
+        if host:
+            names.add(host.lower())
+        # The proxy's port, not ours, is in the Host header: accept the name on any port.
+        return Door(frozenset(names), None)
+    return Door(frozenset(names), port)
+
+
+def from_env() -> FastAPI:
+    from earned.store.server import Server
+    from earned.web.app import create_server_app
+
+    url = os.environ[DATABASE_ENV]
+    public = os.environ.get(PUBLIC_URL_ENV) or None
+    port = os.environ.get(PORT_ENV)
+    server = Server.open(url, pool_size=int(os.environ.get(POOL_ENV, "10")))
+    return create_server_app(
+        server,
+        door=door_for(public, int(port) if port else None),
+        secure_cookies=bool(public and public.startswith("https://")),
+    )
