@@ -138,6 +138,9 @@ ROUTES = (
     progress,  # the four signs of change, and their trends
     handoff,  # the therapist hand-off PDF
 )
+# Password checks a server evaluates per minute, whoever sends them (each an Argon2id
+# derivation, ~0.14 s of a core): enough for a clinic's morning, not for a flood.
+SERVER_SIGN_INS_PER_MINUTE = 300
 # Server mode (issue 14): sign-in by account instead of unlock (auth), no backups of a
 # file to restore (restore), and sharing with clinicians.
 PERSONAL_ONLY = (auth, restore)
@@ -179,6 +182,7 @@ def create_server_app(
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.gate = gates.ServerGate(server, secure_cookies=secure_cookies)
     _wire(app, door, SERVER_ROUTES)
+    app.state.attempts = security.Attempts(per_minute=SERVER_SIGN_INS_PER_MINUTE)
     return app
 
 

@@ -83,3 +83,52 @@ class ServerWeb:
 
     def close(self) -> None:
         self._stack.close()
+
+
+# --- the server app's route table, and how to exercise its own routes ------------------------
+
+SERVER_SAMPLES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
+    # (method, path) -> (address with {ids}, form). Journal pages use routes.SAMPLES.
+    ("GET", "/login"): ("/login", {}),
+    ("POST", "/login"): ("/login", {"name": "nobody", "password": "not a real password"}),
+    ("POST", "/logout"): ("/logout", {}),
+    ("GET", "/account"): ("/account", {}),
+    ("POST", "/account/password"): (
+        "/account/password",
+        {"current": "not the password", "password": "x", "confirm": "x"},
+    ),
+    ("POST", "/account/two-step"): ("/account/two-step", {"step": "start"}),
+    ("POST", "/sharing/invite"): ("/sharing/invite", {"share_results": "1"}),
+    ("POST", "/sharing/invites/cancel"): ("/sharing/invites/cancel", {}),
+    ("POST", "/sharing/{clinician_id}"): ("/sharing/{clinician}", {"share_results": "1"}),
+    ("POST", "/sharing/{clinician_id}/stop"): ("/sharing/{clinician}/stop", {}),
+    ("GET", "/sharing/log"): ("/sharing/log", {}),
+    ("POST", "/suggestions/{assignment_id}"): ("/suggestions/{assignment}", {"answer": "done"}),
+    ("GET", "/clinic"): ("/clinic", {}),
+    ("POST", "/clinic/join"): ("/clinic/join", {"code": "AAAA-BBBB-CCCC"}),
+    ("GET", "/clinic/{person_id}"): ("/clinic/{account}", {}),
+    ("POST", "/clinic/{person_id}/suggest"): (
+        "/clinic/{account}/suggest",
+        {"kind": "practice", "key": "box breathing", "note": "when you can"},
+    ),
+}
+# Open to a browser that is not signed in (everything else sends it to /login).
+SERVER_PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/help"),
+                 ("GET", "/grounding"), ("GET", "/pause"),
+                 ("GET", "/checkin/{instrument_id}/answer")}  # fmt: skip
+
+
+def server_routes() -> list[tuple[str, str]]:
+    """(method, path) of every route the server-mode app serves (static files aside)."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from earned.web.app import SERVER_ROUTES
+
+    found = {
+        (method, context.path)
+        for module in SERVER_ROUTES
+        for context in iter_route_contexts(module.router.routes)
+        if isinstance(context.original_route, APIRoute) and context.path is not None
+        for method in context.methods or ()
+    }
+    return sorted(found, key=lambda r: (r[1], r[0]))
