@@ -1,0 +1,45 @@
+"""Sharing rules (earned/consent.py): categories, invite codes as typed, suggestions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from earned import consent
+from earned.errors import EarnedError
+
+
+def test_invite_codes_are_unambiguous_and_read_back_however_typed() -> None:
+    codes = {consent.new_invite_code() for _ in range(200)}
+    assert len(codes) == 200
+    for code in list(codes)[:20]:
+        assert not set(code) & set("01OIL")
+        assert consent.normal_code(code.lower().replace("-", " ")) == code
+        assert consent.normal_code(code[:-1]) is None
+    assert consent.normal_code("AAAA-BBBB-CCC0") is None  # a zero is never in a code
+
+
+def test_categories_are_checked_and_defaults_are_few() -> None:
+    assert consent.check_categories(["results", "journal"]) == {"results", "journal"}
+    with pytest.raises(EarnedError, match="Nothing changed"):
+        consent.check_categories(["results", "everything"])
+    assert set(consent.DEFAULT) < set(consent.CATEGORIES)
+    assert "journal" not in consent.DEFAULT  # words a person wrote are never shared unasked
+
+
+def test_a_link_allows_only_what_it_names() -> None:
+    link = consent.Link(1, 2, frozenset({"results"}), datetime(2026, 1, 1, tzinfo=UTC))
+    assert link.allows("results") and not link.allows("journal")
+
+
+def test_suggestions_and_answers() -> None:
+    assert consent.check_assignment("rung", " ask for help ", " gently ") == (
+        "rung", "ask for help", "gently")  # fmt: skip
+    with pytest.raises(EarnedError):
+        consent.check_assignment("homework", "x", None)
+    with pytest.raises(EarnedError):
+        consent.check_assignment("practice", "x", "y" * (consent.ASSIGN_NOTE_MAX + 1))
+    assert consent.check_answer("declined") == "declined"
+    with pytest.raises(EarnedError):
+        consent.check_answer("open")
