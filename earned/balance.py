@@ -47,7 +47,15 @@ def weeks_of(
 
 
 def over_focused(weeks: list[WeekMix]) -> bool:
-    return sum(w.focused for w in weeks) >= FOCUSED_WEEKS
+    """Mostly the wound in at least FOCUSED_WEEKS of the weeks, the latest among them.
+
+    The latest must be one: a person who has already turned to something steadying (or
+    who has stepped away from the app) this week needs no nudge towards what they are
+    doing. The held-out set (tests/fixtures/trends/balance.json, written by someone who
+    had not seen these rules) found that gap: five clear cases of a turn last week were
+    nudged before this condition; see docs/safety.md.
+    """
+    return bool(weeks) and weeks[-1].focused and sum(w.focused for w in weeks) >= FOCUSED_WEEKS
 
 
 def enabled(setting: str | None) -> bool:

@@ -11,7 +11,12 @@ from tests.support import T0
 
 
 def test_weeks_spent_mostly_on_the_wound_ask_for_balance() -> None:
-    assert over_focused([WeekMix(6, 0), WeekMix(5, 1), WeekMix(4, 1), WeekMix(2, 3)])
+    assert over_focused([WeekMix(6, 0), WeekMix(5, 1), WeekMix(2, 3), WeekMix(4, 1)])
+
+
+def test_a_turn_to_something_steadying_this_week_needs_no_nudge() -> None:
+    assert not over_focused([WeekMix(6, 0), WeekMix(5, 1), WeekMix(4, 1), WeekMix(2, 3)])
+    assert not over_focused([WeekMix(6, 0), WeekMix(5, 1), WeekMix(4, 1), WeekMix(0, 0)])
 
 
 def test_the_wound_alongside_steadying_practice_is_balance_already() -> None:
