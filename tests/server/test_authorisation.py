@@ -12,7 +12,7 @@ tried with real ids of the owner's records.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ class World:
     srv: ServerWeb
     ids: dict[str, str]
     names: dict[str, str]
+    signed: dict[str, TestClient] = field(default_factory=dict)  # one browser per role
 
     def snapshot(self) -> dict[str, Any]:
         """Everything in the owner's journal (exported_at aside)."""
@@ -111,13 +112,21 @@ def address(route: tuple[str, str], ids: dict[str, str]) -> tuple[str, dict[str,
     return sample.url.format(**ids), dict(sample.data), sample.htmx
 
 
-def browser(world: World, role: str) -> TestClient:
+def browser(world: World, role: str, route: tuple[str, str]) -> TestClient:
+    """A browser of `role`: kept for the module, but fresh for a route that may end its
+    session (signing out, or in as someone else)."""
     if role == "nobody":
         return world.srv.client()
+    fresh = route in SELF_ENDING or route[1] == "/login"
+    if not fresh and role in world.signed:
+        return world.signed[role]
     # Every browser here is "testclient" to the per-browser backoff, which the wrong
     # password of POST /login's sample starts; it is tested on its own (test_login.py).
     world.srv.app.state.attempts = security.Attempts(per_minute=10_000)
-    return world.srv.signed_in(world.names[role])
+    made = world.srv.signed_in(world.names[role])
+    if not fresh:
+        world.signed[role] = made
+    return made
 
 
 def ask(world: World, client: TestClient, route: tuple[str, str]) -> httpx2.Response:
@@ -148,7 +157,7 @@ def test_no_one_reads_or_changes_what_is_not_theirs(
     world: World, route: tuple[str, str], role: str
 ) -> None:
     before = world.snapshot()
-    response = ask(world, browser(world, role), route)
+    response = ask(world, browser(world, role, route), route)
     assert response.status_code < 500, response.text[:300]
     shown = response.text
     clinic_page = route[1].startswith("/clinic/{person_id}")
