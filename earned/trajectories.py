@@ -109,6 +109,16 @@ def ladder_sentence(span: LadderSpan) -> str:
     return text
 
 
+def ladder_since(now: datetime, zone: tzinfo | None, months: int = LADDER_MONTHS) -> datetime:
+    """The start of the ladder's window: the first day of the month `months` - 1 months
+    before this one, at midnight in the person's zone (so every month drawn is whole but
+    this one), as a UTC time."""
+    here = now.astimezone(zone or UTC)
+    index = here.year * 12 + here.month - 1 - (months - 1)
+    first = datetime(index // 12, index % 12 + 1, 1, tzinfo=zone or UTC)
+    return first.astimezone(UTC)
+
+
 def local_naive(moment: datetime, zone: tzinfo | None) -> datetime:
     """A stored UTC time as a naive local time (month boundaries in the person's zone)."""
     return moment.astimezone(zone or UTC).replace(tzinfo=None)

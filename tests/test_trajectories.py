@@ -101,3 +101,12 @@ def test_a_stored_time_falls_in_the_persons_own_month() -> None:
     assert trajectories.local_naive(late, ZoneInfo("Asia/Tokyo")).date() == date(2026, 5, 1)
     assert trajectories.local_naive(late, None).date() == date(2026, 4, 30)
     assert trajectories.local_naive(late, None).tzinfo is None
+
+
+def test_the_ladder_window_is_whole_months_in_the_persons_zone() -> None:
+    now = datetime(2026, 6, 3, 12, 0, tzinfo=ZoneInfo("UTC"))
+    assert trajectories.ladder_since(now, None) == datetime(2025, 7, 1, tzinfo=ZoneInfo("UTC"))
+    tokyo = trajectories.ladder_since(now, ZoneInfo("Asia/Tokyo"), months=1)
+    assert tokyo == datetime(2026, 5, 31, 15, 0, tzinfo=ZoneInfo("UTC"))  # 1 June, 00:00 there
+    january = datetime(2026, 1, 10, tzinfo=ZoneInfo("UTC"))
+    assert trajectories.ladder_since(january, None, months=3).date() == date(2025, 11, 1)

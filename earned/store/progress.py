@@ -234,7 +234,7 @@ def ladder_span(
     (the ladder page's own reader of three columns; also returned as read, for the ladder
     page's gap chart), those that went reasonably well (one count), and whether any try
     was ever planned (one indexed lookup)."""
-    since = now - timedelta(days=31 * months)
+    since = trajectories.ladder_since(now, zone, months)
     points = ladder.gap_points(session=session, since=since)
     well = session.scalar(
         select(func.count()).where(

@@ -84,7 +84,7 @@ class Part:
     heading: str | None
     sentence: str
     harder: bool = False
-    charts: list[Markup] = field(default_factory=list)
+    charts: list[tuple[str, Markup]] = field(default_factory=list)  # (caption or "", drawing)
     not_enough: bool = False
 
 
@@ -145,7 +145,9 @@ def _attachment(
             )
         else:
             summary = replace(results.summarise([]), steps=steps, overall=overall)
-        charts = [m for _sub, m in result_charts.over_time(summary, zone, prefix=f"{inst.id}-")]
+        names = {sub.id: sub.name for sub in inst.subscales}
+        drawn = result_charts.over_time(summary, zone, prefix=f"{inst.id}-")
+        charts = [(names[sub_id], m) for sub_id, m in drawn]
         section.parts.append(Part(heading, str(said[lean]), lean == "harder", charts))
     section.harder = any(p.harder for p in section.parts)
     return section
@@ -161,12 +163,13 @@ def _beliefs(
     for n, (belief, ratings) in enumerate(read or []):
         points = beliefs.series(ratings)
         if len(points) < trajectories.MIN_RESULTS:
-            section.parts.append(Part(belief.belief, str(words["not_enough"]), not_enough=True))
+            said_once = str(words["not_enough_rating"])
+            section.parts.append(Part(belief.belief, said_once, not_enough=True))
             continue
         chart = belief_pages.chart(points, zone, key=f"progress-belief-{n}")
         rose = trajectories.belief_rose(points)
         change = beliefs.change_words(points) or ""
-        section.parts.append(Part(belief.belief, change, rose, [chart] if chart else []))
+        section.parts.append(Part(belief.belief, change, rose, [("", chart)] if chart else []))
     section.harder = any(p.harder for p in section.parts)
     section.sentence = str(said["rose" if section.harder else "said"]) if section.parts else ""
     return section
@@ -206,10 +209,10 @@ def _ladder(
     if len(span.months) < trajectories.MIN_RESULTS:
         section.parts.append(Part(None, str(words["not_enough"]), not_enough=True))
         return section
-    charts = [tries_chart(span, str(said["tries_title"]))]
+    charts = [(str(said["tries_title"]), tries_chart(span, str(said["tries_title"])))]
     gap = ladder_pages.ladder_chart(points, zone)
     if gap is not None:
-        charts.append(gap)
+        charts.append((str(said["gap_title"]), gap))
     section.parts.append(Part(None, trajectories.ladder_sentence(span), charts=charts))
     return section
 
@@ -244,7 +247,8 @@ def _checkin(
         return section
     lean = trajectories.lean([entries[-1].change])
     chart = result_charts.checkin_over_time(entries, zone, key=f"progress-{inst.id}")
-    section.parts.append(Part(None, str(said[lean]), lean == "harder", [chart] if chart else []))
+    charts = [("", chart)] if chart else []
+    section.parts.append(Part(None, str(said[lean]), lean == "harder", charts))
     section.harder = lean == "harder"
     return section
 
