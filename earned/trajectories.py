@@ -75,6 +75,16 @@ def belief_rose(points: Sequence[Point]) -> bool:
 
 
 @dataclass(frozen=True)
+class BeliefSeries:
+    """One belief on the page: its id, its words, and its strength over time (oldest
+    first: the newest RATINGS_SHOWN ratings and its very first)."""
+
+    id: str
+    words: str
+    points: list[Point]
+
+
+@dataclass(frozen=True)
 class LadderSpan:
     """The ladder's last LADDER_MONTHS months: tries done month by month (those with a
     guess and a result), how many went reasonably well, and whether any try was ever

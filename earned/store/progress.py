@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from earned import trajectories, trends
 from earned.assessment import Assessment
-from earned.beliefs import Belief, Rating
+from earned.beliefs import Point
 from earned.ladder import GapPoint
 from earned.store import beliefs, ladder, people
 from earned.store.models import (
@@ -200,9 +200,11 @@ def recent_beliefs(
     session: Session,
     most: int = trajectories.BELIEFS_SHOWN,
     ratings: int = trajectories.RATINGS_SHOWN,
-) -> list[tuple[Belief, list[Rating]]]:
+) -> list[trajectories.BeliefSeries]:
     """The `most` active beliefs re-rated most recently, newest first, each with its newest
-    `ratings` ratings (and its first), oldest first (earned.store.beliefs.ratings)."""
+    `ratings` ratings and its very first (so "since the first rating" stays true), oldest
+    first. Three queries: the beliefs (grouped by the database), their words, and the
+    ratings shown, ranked both ways per belief by the database (three columns each)."""
     last = func.max(BeliefRatingRow.rated_at)
     ids = list(
         session.scalars(
@@ -214,13 +216,36 @@ def recent_beliefs(
             .limit(most)
         )
     )
-    return [
-        (
-            beliefs.get_belief(session=session, belief_id=belief_id),
-            beliefs.ratings(session=session, belief_id=belief_id, most=ratings),
+    if not ids:
+        return []
+    order = (BeliefRatingRow.rated_at, BeliefRatingRow.id)
+    ranked = (
+        select(
+            BeliefRatingRow.belief_id,
+            BeliefRatingRow.rated_at,
+            BeliefRatingRow.strength,
+            BeliefRatingRow.alternative_strength,
+            func.row_number()
+            .over(partition_by=BeliefRatingRow.belief_id, order_by=[o.desc() for o in order])
+            .label("newest"),
+            func.row_number()
+            .over(partition_by=BeliefRatingRow.belief_id, order_by=order)
+            .label("oldest"),
         )
-        for belief_id in ids
-    ]
+        .where(BeliefRatingRow.belief_id.in_(ids))
+        .subquery()
+    )
+    c = ranked.c
+    rows = session.execute(
+        select(c.belief_id, c.rated_at, c.strength, c.alternative_strength)
+        .where((c.newest <= ratings) | (c.oldest == 1))
+        .order_by(c.belief_id, c.oldest)
+    )
+    points: dict[str, list[Point]] = {belief_id: [] for belief_id in ids}
+    for belief_id, rated_at, strength, alternative in rows:
+        points[belief_id].append(Point(rated_at, strength, alternative))
+    said = beliefs.words_of(session=session, belief_ids=ids)
+    return [trajectories.BeliefSeries(i, said[i], points[i]) for i in ids]
 
 
 def ladder_span(

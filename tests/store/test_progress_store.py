@@ -207,11 +207,15 @@ def test_recent_beliefs_are_the_active_ones_rated_latest_with_their_ratings(stor
         belief_store.set_archived(session=s, belief_id=ids[3], archived=True, now=NOW)
     with store.session() as s:
         found = gather.recent_beliefs(session=s, most=2, ratings=5)
-    assert [b.id for b, _r in found] == [ids[2], ids[1]]  # put away: left out
-    assert [r.strength for r in found[0][1]] == [80, 75]  # oldest first
+    assert [b.id for b in found] == [ids[2], ids[1]]  # put away: left out
+    assert [b.words for b in found] == ["Belief number 2", "Belief number 1"]
+    assert [p.strength for p in found[0].points] == [80, 75]  # oldest first
     with store.session() as s:
+        belief_store.rate(session=s, belief_id=ids[2], strength=65, now=NOW - timedelta(hours=1))
         few = gather.recent_beliefs(session=s, most=1, ratings=1)
-    assert [r.strength for r in few[0][1]] == [80, 75]  # the newest, and the first before it
+    assert [p.strength for p in few[0].points] == [80, 65]  # the newest, and the very first
+    selects = _selects(store, lambda s: gather.recent_beliefs(session=s, most=3, ratings=5))
+    assert len(selects) == 3, selects
 
 
 def test_the_ladder_span_is_the_last_months_tries_in_the_persons_months(store: Store) -> None:

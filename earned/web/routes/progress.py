@@ -154,22 +154,20 @@ def _attachment(
 
 
 def _beliefs(
-    read: list[tuple[beliefs.Belief, list[beliefs.Rating]]] | None,
-    zone: tzinfo,
-    words: dict[str, Any],
+    read: list[trajectories.BeliefSeries] | None, zone: tzinfo, words: dict[str, Any]
 ) -> Section:
     said = words["sections"]["beliefs"]
     section = _section("beliefs", said)
-    for n, (belief, ratings) in enumerate(read or []):
-        points = beliefs.series(ratings)
+    for n, belief in enumerate(read or []):
+        points = belief.points
         if len(points) < trajectories.MIN_RESULTS:
             said_once = str(words["not_enough_rating"])
-            section.parts.append(Part(belief.belief, said_once, not_enough=True))
+            section.parts.append(Part(belief.words, said_once, not_enough=True))
             continue
         chart = belief_pages.chart(points, zone, key=f"progress-belief-{n}")
         rose = trajectories.belief_rose(points)
         change = beliefs.change_words(points) or ""
-        section.parts.append(Part(belief.belief, change, rose, [("", chart)] if chart else []))
+        section.parts.append(Part(belief.words, change, rose, [("", chart)] if chart else []))
     section.harder = any(p.harder for p in section.parts)
     section.sentence = str(said["rose" if section.harder else "said"]) if section.parts else ""
     return section
