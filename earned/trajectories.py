@@ -22,7 +22,7 @@ from earned.ladder import GapPoint, gap_summary, monthly_gaps
 
 ATTACHMENT = ("ecr", "ecrr")  # each compared only with its own earlier results
 CHECKINS = ("scssf", "who5", "phq9", "gad7")  # the order the page shows them in
-RESULTS_SHOWN = 20  # the newest results of one questionnaire a chart draws
+RESULTS_SHOWN = 12  # the newest results of one questionnaire a chart draws (three years, quarterly)
 BELIEFS_SHOWN = 3  # the beliefs re-rated most recently, each with its own chart
 RATINGS_SHOWN = 52  # the newest ratings of one of those beliefs (and its first)
 LADDER_MONTHS = 12  # the ladder's tries and gaps, month by month, this far back
