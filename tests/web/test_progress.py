@@ -259,3 +259,13 @@ def test_calm_mode_shows_the_trajectories_without_numbers_or_charts(
         shown = shown.replace(instruments.load(key).short_name, "")
     assert not re.search(r"\d", shown), shown
     assert doc.select("a", href="/results") and doc.select("a", href="/checkin")
+
+
+def test_a_newest_check_in_that_calls_for_care_brings_the_crisis_lines(
+    web: Web, unlocked: TestClient
+) -> None:
+    add_checkin(web, "gad7", NOW - timedelta(days=60), 3)  # 21 of 21: the most severe band
+    assert page(unlocked.get("/progress")).select("section.care-panel")
+    # A lighter check-in since: the newest no longer calls for it.
+    add_checkin(web, "gad7", NOW - timedelta(days=20), 1)
+    assert not page(unlocked.get("/progress")).select("section.care-panel")

@@ -102,6 +102,7 @@ class Section:
     sentence: str = ""
     harder: bool = False
     parts: list[Part] = field(default_factory=list)
+    care: bool = False  # the newest result calls for the crisis lines, as on its own page
 
 
 def _section(key: str, said: dict[str, Any], **values: Any) -> Section:
@@ -240,6 +241,7 @@ def _checkin(
     entries = entries[-trajectories.RESULTS_SHOWN :]
     if not entries:
         return section
+    section.care = checkin.calls_for_care(inst, entries[-1].step.scores)
     if len(entries) < trajectories.MIN_RESULTS:
         section.parts.append(Part(None, str(words["not_enough"]), not_enough=True))
         return section
@@ -293,6 +295,7 @@ def progress_page(page: Page, store: Open) -> Response:
                 "chart": chart(sign, weeks, stretches, said),
             }
         signs.append(shown)
+    trajectory_sections = sections(page.zone, page.calm, store)
     return render(
         page,
         "progress/index.html",
@@ -301,6 +304,7 @@ def progress_page(page: Page, store: Open) -> Response:
             "signs": signs,
             "window": trends.WINDOW_WEEKS,
             "more": trajectories.words(),
-            "sections": sections(page.zone, page.calm, store),
+            "sections": trajectory_sections,
+            "show_care": any(sec.care for sec in trajectory_sections),
         },
     )
