@@ -8,15 +8,27 @@ whole history.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from earned import trends
-from earned.store import people
-from earned.store.models import ActivationRow, UrgeDelayRow
+from earned import trajectories, trends
+from earned.assessment import Assessment
+from earned.beliefs import Point
+from earned.ladder import GapPoint
+from earned.store import beliefs, ladder, people
+from earned.store.models import (
+    ActivationRow,
+    AnswerRow,
+    AssessmentRow,
+    BeliefRatingRow,
+    BeliefRow,
+    LadderAttemptRow,
+    UrgeDelayRow,
+)
 from earned.store.recommits import naive_utc, raw_time
 
 
@@ -123,3 +135,140 @@ def signs(
         sign.key: READERS[sign.key](session=session, now=now, zone=zone, count=count)
         for sign in trends.SIGNS
     }
+
+
+# --- the trajectories below the signs (earned.trajectories) ----------------------------------
+
+
+def completed(
+    *, session: Session, instrument_ids: Sequence[str], most: int = trajectories.RESULTS_SHOWN
+) -> dict[str, tuple[list[Assessment], int]]:
+    """Per questionnaire, its newest `most` + 1 completed results, oldest first (the one
+    more so the oldest shown still has the one before it to be compared with), and how
+    many were read. Two queries in all: the results ranked per questionnaire by the
+    database, then only their answers' item and value."""
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=AssessmentRow.instrument,
+            order_by=(AssessmentRow.completed_at.desc(), AssessmentRow.id.desc()),
+        )
+        .label("rank")
+    )
+    ranked = (
+        select(
+            AssessmentRow.id,
+            AssessmentRow.instrument,
+            AssessmentRow.started_at,
+            AssessmentRow.completed_at,
+            rank,
+        )
+        .where(
+            AssessmentRow.instrument.in_(list(instrument_ids)),
+            AssessmentRow.completed_at.is_not(None),
+        )
+        .subquery()
+    )
+    found = {
+        row.id: Assessment(
+            id=row.id,
+            instrument_id=row.instrument,
+            started_at=row.started_at,
+            completed_at=row.completed_at,
+        )
+        for row in session.execute(
+            select(ranked.c.id, ranked.c.instrument, ranked.c.started_at, ranked.c.completed_at)
+            .where(ranked.c.rank <= most + 1)
+            .order_by(ranked.c.completed_at, ranked.c.id)
+        )
+    }
+    if found:
+        answers = select(AnswerRow.assessment_id, AnswerRow.item, AnswerRow.value).where(
+            AnswerRow.assessment_id.in_(list(found))
+        )
+        for assessment_id, item, value in session.execute(answers):
+            found[assessment_id].answers[item] = value
+    out: dict[str, tuple[list[Assessment], int]] = {}
+    for instrument_id in instrument_ids:
+        mine = [a for a in found.values() if a.instrument_id == instrument_id]
+        out[instrument_id] = (mine, len(mine))
+    return out
+
+
+def recent_beliefs(
+    *,
+    session: Session,
+    most: int = trajectories.BELIEFS_SHOWN,
+    ratings: int = trajectories.RATINGS_SHOWN,
+) -> list[trajectories.BeliefSeries]:
+    """The `most` active beliefs re-rated most recently, newest first, each with its newest
+    `ratings` ratings and its very first (so "since the first rating" stays true), oldest
+    first. Three queries: the beliefs (grouped by the database), their words, and the
+    ratings shown, ranked both ways per belief by the database (three columns each)."""
+    last = func.max(BeliefRatingRow.rated_at)
+    ids = list(
+        session.scalars(
+            select(BeliefRatingRow.belief_id)
+            .join(BeliefRow, BeliefRow.id == BeliefRatingRow.belief_id)
+            .where(BeliefRow.archived.is_(False))
+            .group_by(BeliefRatingRow.belief_id)
+            .order_by(last.desc(), BeliefRatingRow.belief_id)
+            .limit(most)
+        )
+    )
+    if not ids:
+        return []
+    order = (BeliefRatingRow.rated_at, BeliefRatingRow.id)
+    ranked = (
+        select(
+            BeliefRatingRow.belief_id,
+            BeliefRatingRow.rated_at,
+            BeliefRatingRow.strength,
+            BeliefRatingRow.alternative_strength,
+            func.row_number()
+            .over(partition_by=BeliefRatingRow.belief_id, order_by=[o.desc() for o in order])
+            .label("newest"),
+            func.row_number()
+            .over(partition_by=BeliefRatingRow.belief_id, order_by=order)
+            .label("oldest"),
+        )
+        .where(BeliefRatingRow.belief_id.in_(ids))
+        .subquery()
+    )
+    c = ranked.c
+    rows = session.execute(
+        select(c.belief_id, c.rated_at, c.strength, c.alternative_strength)
+        .where((c.newest <= ratings) | (c.oldest == 1))
+        .order_by(c.belief_id, c.oldest)
+    )
+    points: dict[str, list[Point]] = {belief_id: [] for belief_id in ids}
+    for belief_id, rated_at, strength, alternative in rows:
+        points[belief_id].append(Point(rated_at, strength, alternative))
+    said = beliefs.words_of(session=session, belief_ids=ids)
+    return [trajectories.BeliefSeries(i, said[i], points[i]) for i in ids]
+
+
+def ladder_span(
+    *,
+    session: Session,
+    now: datetime,
+    zone: tzinfo | None,
+    months: int = trajectories.LADDER_MONTHS,
+) -> tuple[trajectories.LadderSpan, list[GapPoint]]:
+    """The ladder's tries done over the last `months` months with their guess and result
+    (the ladder page's own reader of three columns; also returned as read, for the ladder
+    page's gap chart), those that went reasonably well (one count), and whether any try
+    was ever planned (one indexed lookup)."""
+    since = trajectories.ladder_since(now, zone, months)
+    points = ladder.gap_points(session=session, since=since)
+    well = session.scalar(
+        select(func.count()).where(
+            LadderAttemptRow.done_at >= since, LadderAttemptRow.went_well.is_(True)
+        )
+    )
+    ever = session.scalars(select(LadderAttemptRow.id).limit(1)).first() is not None
+    local = [
+        GapPoint(trajectories.local_naive(p.when, zone), p.predicted, p.actual, p.gap)
+        for p in points
+    ]
+    return trajectories.ladder_span(local, int(well or 0), ever=ever), points

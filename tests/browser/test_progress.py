@@ -1,6 +1,7 @@
 """The progress page in a real browser with the demo's 18 months: each of the four signs
 shows its chart (the narrow drawing on a phone, the wide one on a desktop) and its
-sentence; axe-core at phone width. Every request stays on 127.0.0.1 (checked at the end)."""
+sentence, and so does each trajectory the demo has begun; axe-core at phone width. Every
+request stays on 127.0.0.1 (checked at the end)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ from tests.support.browser import ARTIFACTS, DESKTOP, PHONE, Pages, Server, axe_
 from tests.support.journals import Template, copy_journal
 
 pytestmark = pytest.mark.browser
+
+# The trajectory sections the demo begins, and the charts each draws at least: the ECR's
+# anxiety and avoidance, one belief, the ladder's steps and gap, WHO-5, SCS-SF.
+CHARTED = {"attachment": 2, "beliefs": 1, "ladder": 2, "who5": 1, "scssf": 1}
 
 
 @pytest.fixture
@@ -54,6 +59,20 @@ def test_the_dashboard_shows_each_signs_chart_at_phone_and_desktop_size(
         expect(card.locator(f".chart-{hidden} svg")).to_be_hidden()
         # Points drawn: at least a few weeks of the demo's records in the window.
         assert card.locator(f".chart-{drawing} circle").count() >= trends.MIN_WEEKS, sign.key
+    # The trajectories: each begun section shows its charts at this width, the other
+    # drawing hidden; the check-ins never taken are one line each with the way to begin.
+    for key, least in CHARTED.items():
+        section = page.locator(f"#trajectory-{key}")
+        expect(section.get_by_role("heading", level=2)).to_be_visible()
+        shown = section.locator(f".chart-{drawing} svg")
+        assert shown.count() >= least, (key, shown.count())
+        for n in range(shown.count()):
+            expect(shown.nth(n)).to_be_visible()
+            box = shown.nth(n).bounding_box()
+            assert box is not None and box["width"] > 200 and box["height"] > 100, (key, n, box)
+        expect(section.locator(f".chart-{hidden} svg").first).to_be_hidden()
+    for key in ("phq9", "gad7"):
+        expect(page.locator(f"#none-{key} a[href='/checkin/{key}']")).to_be_visible()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     page.screenshot(path=str(ARTIFACTS / f"progress-demo-{size}.png"), full_page=True)

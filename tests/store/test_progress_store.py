@@ -3,13 +3,17 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from earned import trends
-from earned.store import Store, activations, people
+from earned import beliefs, instruments, ladder, trends
+from earned.store import Store, activations, assessments, people
+from earned.store import beliefs as belief_store
+from earned.store import ladder as ladder_store
 from earned.store import progress as gather
 from earned.store.ids import new_id
 from earned.store.models import ActivationRow, UrgeDelayRow
@@ -130,3 +134,121 @@ def test_each_time_sign_is_one_query_bounded_by_the_window(store: Store) -> None
         selects = [q for q in statements if q.lstrip().upper().startswith("SELECT")]
         assert len(selects) == 1, (reader.__name__, statements)
         assert ">=" in selects[0] and "<" in selects[0]  # the window, in SQL
+
+
+# --- the trajectories below the signs ------------------------------------------------------------
+
+
+def _checkin(store: Store, instrument_id: str, when: datetime, value: int) -> str:
+    inst = instruments.load(instrument_id)
+    with store.session() as s:
+        a = assessments.start_assessment(session=s, instrument_id=instrument_id, now=when)
+        for item in inst.items:
+            assessments.record_answer(
+                session=s, assessment_id=a.id, item=item.number, value=value, now=when, seq=None
+            )
+        assessments.complete_assessment(session=s, assessment_id=a.id, now=when)
+    return a.id
+
+
+def _selects(store: Store, read: Callable[[Session], object]) -> list[str]:
+    """The SELECT statements `read` sends."""
+    statements: list[str] = []
+    with store.session() as s:
+        engine = s.get_bind()
+
+        def seen(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            read(s)
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+    return [q for q in statements if q.lstrip().upper().startswith("SELECT")]
+
+
+def test_completed_reads_the_newest_of_each_questionnaire_and_one_before(store: Store) -> None:
+    made = [_checkin(store, "who5", NOW - timedelta(days=30 * (5 - n)), n % 6) for n in range(5)]
+    _checkin(store, "gad7", NOW - timedelta(days=3), 1)
+    with store.session() as s:  # one left unfinished: never read
+        assessments.start_assessment(session=s, instrument_id="who5", now=NOW)
+    with store.session() as s:
+        found = gather.completed(session=s, instrument_ids=("who5", "gad7", "phq9"), most=3)
+    who5, read = found["who5"]
+    assert read == 4  # the newest three and the one before them
+    assert [a.id for a in who5] == made[1:]  # oldest first
+    assert all(len(a.answers) == 5 and a.completed_at for a in who5)
+    assert who5[-1].answers == dict.fromkeys(range(1, 6), 4)
+    assert len(found["gad7"][0]) == 1 and found["phq9"] == ([], 0)
+    # Two queries however many results there are: the ranked results, then their answers.
+    selects = _selects(
+        store, lambda s: gather.completed(session=s, instrument_ids=("who5", "gad7"), most=3)
+    )
+    assert len(selects) == 2, selects
+    assert "row_number" in selects[0].lower()
+
+
+def test_recent_beliefs_are_the_active_ones_rated_latest_with_their_ratings(store: Store) -> None:
+    with store.session() as s:
+        ids = []
+        for n in range(4):
+            b = belief_store.add_belief(
+                session=s,
+                details=beliefs.check_details(belief=f"Belief number {n}"),
+                strength=80,
+                now=NOW - timedelta(days=100 - n),
+            )
+            ids.append(b.id)
+        for days, n, strength in ((20, 0, 60), (10, 1, 70), (5, 2, 75), (2, 3, 50), (1, 3, 40)):
+            belief_store.rate(
+                session=s, belief_id=ids[n], strength=strength, now=NOW - timedelta(days=days)
+            )
+        belief_store.set_archived(session=s, belief_id=ids[3], archived=True, now=NOW)
+    with store.session() as s:
+        found = gather.recent_beliefs(session=s, most=2, ratings=5)
+    assert [b.id for b in found] == [ids[2], ids[1]]  # put away: left out
+    assert [b.words for b in found] == ["Belief number 2", "Belief number 1"]
+    assert [p.strength for p in found[0].points] == [80, 75]  # oldest first
+    with store.session() as s:
+        belief_store.rate(session=s, belief_id=ids[2], strength=65, now=NOW - timedelta(hours=1))
+        few = gather.recent_beliefs(session=s, most=1, ratings=1)
+    assert [p.strength for p in few[0].points] == [80, 65]  # the newest, and the very first
+    selects = _selects(store, lambda s: gather.recent_beliefs(session=s, most=3, ratings=5))
+    assert len(selects) == 3, selects
+
+
+def test_the_ladder_span_is_the_last_months_tries_in_the_persons_months(store: Store) -> None:
+    with store.session() as s:
+        assert gather.ladder_span(session=s, now=NOW, zone=None)[0].ever is False
+        rung = ladder_store.add_rung(
+            session=s, title="Say what I need", difficulty=40, urge=None, now=NOW
+        )
+
+        def tried(when: datetime, predicted: int, actual: int, well: bool) -> None:
+            ladder_store.try_attempt(
+                session=s,
+                rung_id=rung.id,
+                predicted=predicted,
+                now=when,
+                planned_at=when,
+                after=ladder.check_after(actual, None, "yes" if well else "no"),
+            )
+
+        tried(NOW - timedelta(days=500), 90, 10, True)  # before the window: not read
+        tried(datetime(2026, 4, 30, 23, 30, tzinfo=UTC), 70, 40, True)  # 1 May in Tokyo
+        tried(NOW - timedelta(days=20), 60, 40, False)
+        tried(NOW - timedelta(days=2), 50, 45, True)
+        ladder_store.plan_attempt(session=s, rung_id=rung.id, predicted=30, now=NOW)
+    with store.session() as s:
+        span, points = gather.ladder_span(session=s, now=NOW, zone=ZoneInfo("Asia/Tokyo"))
+    assert span.ever and span.done == 3 and span.went_well == 2
+    assert [(m, n) for m, _gap, n in span.months] == [(date(2026, 5, 1), 2), (date(2026, 6, 1), 1)]
+    assert [p.gap for p in points] == [30, 20, 5]  # as read, for the ladder page's gap chart
+    with store.session() as s:
+        utc = gather.ladder_span(session=s, now=NOW, zone=None)[0]
+    assert [(m, n) for m, _gap, n in utc.months] == [
+        (date(2026, 4, 1), 1),
+        (date(2026, 5, 1), 1),
+        (date(2026, 6, 1), 1),
+    ]

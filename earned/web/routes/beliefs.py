@@ -144,8 +144,9 @@ async def create(page: Page, store: Open, values: Form) -> Response:
 # --- a belief's page ---------------------------------------------------------------------------
 
 
-def chart(points: list[rules.Point], zone: tzinfo) -> Markup | None:
-    """Strength over time, wide and narrow; None before there are two ratings."""
+def chart(points: list[rules.Point], zone: tzinfo, *, key: str = "belief") -> Markup | None:
+    """Strength over time, wide and narrow; None before there are two ratings. `key`
+    keeps the drawings' ids apart when several beliefs share a page (/progress)."""
     if len(points) < 2:
         return None
     dated = [
@@ -164,7 +165,7 @@ def chart(points: list[rules.Point], zone: tzinfo) -> Markup | None:
     )
     drawn = svg.over_time_both(
         dated,
-        key="belief",
+        key=key,
         title="How true it feels, over time",
         desc=desc,
         lo=rules.STRENGTH_MIN,
