@@ -6,6 +6,8 @@ welcome page) itself instead of depending on deps.store, which would always say 
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -62,6 +64,22 @@ def home(request: Request, page: Page) -> Response:
             "latest": done[-1] if done else None,
             "entries": entries,
             "first_visit": first_visit,
+            "suggested": _suggested(request),
             **in_the_moment,
         },
     )
+
+
+def _suggested(request: Request) -> list[Any]:
+    """Server mode: practices a clinician suggested that the person has not answered yet
+    (shown as offers, never as tasks); nothing in personal mode."""
+    gate = gates.gate_of(request)
+    who = gates.account(request)
+    if not isinstance(gate, gates.ServerGate) or who is None:
+        return []
+    from earned import consent
+    from earned.store.server import sharing
+
+    with gate.server.session() as s:
+        found = sharing.assignments(session=s, person_id=who.id, limit=3)
+    return [a for a in found if a.status == consent.OPEN]
