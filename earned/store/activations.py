@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from earned import episodes, parts, patterns
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
-from earned.store import keyset
+from earned.store import fields, keyset
 from earned.store.ids import existing, new_id
 from earned.store.models import ActivationRow, PartRow, PersonRow
 from earned.store.once import add_once, earlier
@@ -302,6 +302,43 @@ def _mentions(column: Any, text: str) -> Any:
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
+SEARCH_STEP = 200  # moments read at a time when a search cannot be the database's
+
+
+def _mentions_in(row: ActivationRow, wanted: str) -> bool:
+    words = (row.trigger, row.urge, row.action, row.person)
+    return any(wanted in w.lower() for w in words if w)
+
+
+def _searched_in_python(
+    session: Session,
+    query: Any,
+    text: str,
+    before: tuple[datetime, str] | None,
+    limit: int,
+) -> tuple[list[Activation], bool]:
+    """`history`'s search when the words are sealed (server mode, store/fields.py): the
+    database cannot look inside them, so the moments the other filters keep are read
+    newest first, SEARCH_STEP at a time, and kept when their words hold `text` (any
+    case), until a page and one more are found. Costs what it reads: up to the whole
+    history for a word never written."""
+    wanted = text.lower()
+    found: list[ActivationRow] = []
+    cursor = before
+    while True:
+        rows, more = keyset.newest_first(
+            session, query, ActivationRow.onset_at, ActivationRow.id, cursor, SEARCH_STEP
+        )
+        for row in rows:
+            if _mentions_in(row, wanted):
+                found.append(row)
+                if len(found) > limit:
+                    return [activation_of(r) for r in found[:limit]], True
+        if not more:
+            return [activation_of(r) for r in found], False
+        cursor = (rows[-1].onset_at, rows[-1].id)
+
+
 def history(
     *,
     session: Session,
@@ -323,6 +360,8 @@ def history(
         query = query.where(_listed(ActivationRow.emotions, where.emotion))
     if where.person is not None:
         query = query.where(func.lower(ActivationRow.person) == where.person.lower())
+    if where.contains is not None and fields.current() is not None:
+        return _searched_in_python(session, query, where.contains, before, limit)
     if where.contains is not None:
         text = where.contains
         query = query.where(
