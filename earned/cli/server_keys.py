@@ -24,6 +24,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
+    from earned.store import Store
+
 
 def _key_file(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -90,19 +92,34 @@ def _new_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _open(url: str) -> Store:
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from earned.store import Store
+
+    try:
+        return Store.url(url)
+    except (ArgumentError, OperationalError) as exc:
+        raise EarnedError(
+            f"Cannot open the database at --database ({type(exc).__name__}); no key was "
+            "added and nothing was changed."
+        ) from None
+
+
 def _rotate(args: argparse.Namespace) -> int:
-    from earned.store import Store, fields, reseal
+    from earned.store import fields, reseal
 
     rows = reseal.BATCH_ROWS if args.batch is None else args.batch
     if rows < 1:
         raise EarnedError("--batch must be a whole number of rows, 1 or more.", exit_code=2)
     ring = fields.read_file(args.key_file)
-    if not args.resume:
-        ring = ring.with_new_key()
-        fields.write_file(args.key_file, ring)  # first: a stopped run can still read all
-        print(f"Added key {ring.current} as the current one; kept {', '.join(ring.old_ids())}.")
-    store = Store.url(args.database)
+    store = _open(args.database)  # before a key is added: a wrong address adds none
     try:
+        if not args.resume:
+            ring = ring.with_new_key()
+            fields.write_file(args.key_file, ring)  # before any value is sealed under it
+            kept = ", ".join(ring.old_ids())
+            print(f"Added key {ring.current} as the current one; kept {kept} for reading.")
         with fields.installed(ring):
             done = reseal.reseal(store.session, rows=rows)
             print(f"Re-sealed {done.total} values under key {ring.current}.")
