@@ -32,11 +32,12 @@ from earned import (
     session_prep,
 )
 from earned.errors import EarnedError
+from earned.reports import export
 from earned.store import Store, activations, fields, reseal
 from earned.store import origin_links as link_store
 from earned.store.models import Base
 from tests.support import T0
-from tests.support.sealed import imported, raw, raw_table, words_in
+from tests.support.sealed import imported, raw, raw_table, without_time, words_in
 
 DOCS = Path(__file__).parents[2] / "docs" / "privacy-and-threat-model.md"
 
@@ -395,3 +396,21 @@ def test_a_sealed_json_value_opens_to_the_same_value(pattern: dict[str, str]) ->
         assert kind.process_result_value(stored, None) == pattern  # type: ignore[arg-type]
     with fields.installed(None):
         assert kind.process_bind_param(pattern, None) is pattern  # type: ignore[arg-type]
+
+
+def test_an_export_made_with_one_ring_imports_with_another_as_the_same_words(
+    stores: Any, ring: fields.Ring
+) -> None:
+    source = stores.new()
+    words = imported(source)
+    with source.session() as s:
+        exported = export.to_json(export.snapshot(session=s))
+    assert "sealed:v1:" not in exported  # an export holds the words, as in personal mode
+    other = fields.Ring("k2", {"k2": os.urandom(32)})
+    target = stores.new()
+    with fields.installed(other):
+        with target.session() as s:
+            export.restore(session=s, data=export.parse_json(exported))
+        with target.session() as s:
+            assert without_time(export.snapshot(session=s)) == words
+    assert all(str(v).startswith("sealed:v1:k2:") for _i, v in raw(target, "entries", "body"))
