@@ -9,10 +9,11 @@ typed `SealedText` / `SealedJSON` in earned/store/models.py is written as
 
     sealed:v1:<key id>:<base64 of nonce (12 bytes) + AES-256-GCM ciphertext + tag>
 
-with associated data naming the table, the column and the key id, so a token moved to
-another column or table does not open. (It does not name the row: a type decorator never
-sees the row. A token copied to another row of the same column opens there; see
-docs/privacy-and-threat-model.md.)
+with associated data naming the table, the column and the key id, and the person whose
+journal it is when the server names one (`owner(id)`), so a token moved to another column,
+table or person's journal does not open. (It does not name the row: a type decorator never
+sees the row. A token copied to another row of the same column of the same journal opens
+there; see docs/privacy-and-threat-model.md.)
 
 The ring is the current key id plus older keys still needed to read values sealed
 before a rotation (earned/store/reseal.py re-seals them; `earned server rotate-key`).
@@ -41,6 +42,7 @@ import secrets
 import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -108,14 +110,14 @@ class Ring:
     def only_current(self) -> Ring:
         return Ring(self.current, {self.current: self.keys[self.current]})
 
-    def seal(self, text: str, table: str, column: str) -> str:
+    def seal(self, text: str, table: str, column: str, owner: str = "") -> str:
         nonce = secrets.token_bytes(NONCE_BYTES)
         sealed = self._aead[self.current].encrypt(
-            nonce, text.encode("utf-8"), _aad(table, column, self.current)
+            nonce, text.encode("utf-8"), _aad(owner, table, column, self.current)
         )
         return f"{PREFIX}{self.current}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
-    def open(self, token: str, table: str, column: str) -> str:
+    def open(self, token: str, table: str, column: str, owner: str = "") -> str:
         key_id, blob = _parts(token, table, column)
         aead = self._aead.get(key_id)
         if aead is None:
@@ -126,21 +128,22 @@ class Ring:
             )
         try:
             plain = aead.decrypt(
-                blob[:NONCE_BYTES], blob[NONCE_BYTES:], _aad(table, column, key_id)
+                blob[:NONCE_BYTES], blob[NONCE_BYTES:], _aad(owner, table, column, key_id)
             )
         except InvalidTag:
             raise SealError(
                 f"Words stored in {table}.{column} do not open with their server key: they "
-                "were changed, or moved there from another column or table, after earned "
-                "sealed them. Nothing was shown."
+                "were changed, or moved there from another column, table or person's "
+                "journal, after earned sealed them. Nothing was shown."
             ) from None
         return plain.decode("utf-8")
 
 
 @functools.lru_cache(maxsize=1024)
-def _aad(table: str, column: str, key_id: str) -> bytes:
-    """The associated data: the format, the table, the column and the key id."""
-    return f"earned-field\x00v1\x00{table}\x00{column}\x00{key_id}".encode()
+def _aad(owner: str, table: str, column: str, key_id: str) -> bytes:
+    """The associated data: the format, whose journal (`owner`, "" when none is named),
+    the table, the column and the key id."""
+    return f"earned-field\x00v1\x00{owner}\x00{table}\x00{column}\x00{key_id}".encode()
 
 
 def _parts(token: str, table: str, column: str) -> tuple[str, bytes]:
@@ -204,6 +207,23 @@ def installed(ring: Ring | None) -> Iterator[Ring | None]:
         install(before)
 
 
+_owner: ContextVar[str] = ContextVar("earned_fields_owner", default="")
+
+
+@contextmanager
+def owner(name: str) -> Iterator[str]:
+    """Seal and open as the journal of `name` in this block (this thread or task, and the
+    worker threads it starts): the name is bound into every token, so words copied from
+    one person's journal into another's do not open there. The server names each person
+    by a stable id, the same every time their journal is opened (their tokens open only
+    under it); with no name (personal mode, the CLI's one database) it is ""."""
+    token = _owner.set(name)
+    try:
+        yield name
+    finally:
+        _owner.reset(token)
+
+
 def _no_ring(table: str, column: str) -> SealError:
     return SealError(
         f"Words stored in {table}.{column} are sealed with a server key, and no server key "
@@ -232,7 +252,7 @@ class SealedText(TypeDecorator[str]):
             return None
         ring = _ring
         if ring is not None:
-            return ring.seal(value, self.table, self.column)
+            return ring.seal(value, self.table, self.column, _owner.get())
         if value.startswith(PREFIX) and is_token(value):
             # Personal mode: these words would read back as a token needing a server key.
             raise SealError(
@@ -270,7 +290,7 @@ class SealedJSON(TypeDecorator[Any]):
         if value is None or ring is None:
             return value
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        return ring.seal(text, self.table, self.column)
+        return ring.seal(text, self.table, self.column, _owner.get())
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         if not isinstance(value, str) or not value.startswith(PREFIX):
@@ -284,7 +304,7 @@ def _open(value: str, table: str, column: str) -> str:
         if not is_token(value):
             return value  # personal mode: words that merely begin like a token
         raise _no_ring(table, column)
-    return ring.open(value, table, column)
+    return ring.open(value, table, column, _owner.get())
 
 
 # --- the key ring on disk and in the environment ----------------------------------------------

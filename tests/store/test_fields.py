@@ -414,3 +414,26 @@ def test_an_export_made_with_one_ring_imports_with_another_as_the_same_words(
         with target.session() as s:
             assert without_time(export.snapshot(session=s)) == words
     assert all(str(v).startswith("sealed:v1:k2:") for _i, v in raw(target, "entries", "body"))
+
+
+def test_a_token_copied_into_another_persons_journal_does_not_open(
+    stores: Any, ring: fields.Ring
+) -> None:
+    alice, bob = stores.new(), stores.new()  # two journals (two schemas in server mode)
+    with fields.owner("alice"):
+        alice_entry = _one_entry(alice, "what only Alice wrote")
+    with fields.owner("bob"):
+        bob_entry = _one_entry(bob, "what Bob wrote")
+    token = raw(alice, "entries", "body")[0][1]
+    assert token is not None
+    _set_raw(bob, "entries", "body", bob_entry, token)
+    with fields.owner("bob"), pytest.raises(fields.SealError, match="person's journal") as caught:
+        _body_of(bob, bob_entry)
+    assert "Alice" not in str(caught.value)
+    with pytest.raises(fields.SealError, match=r"entries\.body do not open"):
+        _body_of(alice, alice_entry)  # no owner named: not Alice's journal either
+    with fields.owner("alice"):
+        assert _body_of(alice, alice_entry) == "what only Alice wrote"
+        with fields.owner("bob"), pytest.raises(fields.SealError):
+            _body_of(alice, alice_entry)  # inside a block for Bob: Bob's
+        assert _body_of(alice, alice_entry) == "what only Alice wrote"  # put back after it

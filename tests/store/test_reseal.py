@@ -135,3 +135,16 @@ def test_nothing_is_resealed_without_a_ring(store: Store) -> None:
 
     with pytest.raises(EarnedError, match="No server key ring is installed"):
         reseal.reseal(store.session)
+
+
+def test_a_reseal_inside_a_persons_block_keeps_their_name_bound(
+    store: Store, first: fields.Ring
+) -> None:
+    with fields.installed(first), fields.owner("person-1"):
+        before = imported(store)
+    second = first.with_new_key()
+    with fields.installed(second), fields.owner("person-1"):
+        assert reseal.reseal(store.session, rows=BATCH).total == sum(key_ids(store).values())
+        assert snapshot(store) == before
+    with fields.installed(second), pytest.raises(fields.SealError, match="person's journal"):
+        snapshot(store)  # the same words, read without naming whose journal it is
