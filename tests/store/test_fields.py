@@ -437,3 +437,67 @@ def test_a_token_copied_into_another_persons_journal_does_not_open(
         with fields.owner("bob"), pytest.raises(fields.SealError):
             _body_of(alice, alice_entry)  # inside a block for Bob: Bob's
         assert _body_of(alice, alice_entry) == "what only Alice wrote"  # put back after it
+
+
+def _pages(store: Store, where: episodes.Filter) -> list[str]:
+    """Every moment `where` keeps, newest first, read five at a time."""
+    seen: list[str] = []
+    before = None
+    while True:
+        with store.session() as s:
+            found, more = activations.history(session=s, where=where, before=before, limit=5)
+        seen += [a.id for a in found]
+        if not more:
+            return seen
+        before = (found[-1].onset_at, found[-1].id)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        episodes.Filter(tag="sam"),
+        episodes.Filter(tag="weekend"),
+        episodes.Filter(emotion="lonely"),
+        episodes.Filter(contains="ANSWER"),
+        episodes.Filter(tag="sam", contains="read"),
+        episodes.Filter(emotion="desperate", person="Sam"),
+        episodes.Filter(contains="never written anywhere"),
+    ],
+    ids=repr,
+)
+def test_the_history_filters_find_the_same_moments_sealed_or_not(
+    stores: Any, where: episodes.Filter
+) -> None:
+    plain = stores.new()
+    imported(plain)
+    expected = _pages(plain, where)
+    assert expected or where.contains == "never written anywhere"
+    with fields.installed(fields.Ring("k1", {"k1": os.urandom(32)})):
+        sealed = stores.new()
+        imported(sealed)
+        assert _pages(sealed, where) == expected
+
+
+def test_the_commonest_words_and_the_hand_off_are_the_same_sealed_or_not(stores: Any) -> None:
+    from datetime import UTC, date
+
+    from earned.store import handoff
+
+    def read(store: Store) -> tuple[Any, ...]:
+        since = T0 - timedelta(days=365)
+        with store.session() as s:
+            return (
+                activations.top_words(session=s, since=since),
+                activations.top_words(session=s, since=since, column="tags", most=5),
+                activations.recent_tags(session=s),
+                handoff.gather(session=s, start=date(2025, 12, 1), end=date(2026, 1, 31), zone=UTC),
+            )
+
+    plain = stores.new()
+    imported(plain)
+    expected = read(plain)
+    assert expected[0][0] == ("desperate", 10) and expected[3].moments.words
+    with fields.installed(fields.Ring("k1", {"k1": os.urandom(32)})):
+        sealed = stores.new()
+        imported(sealed)
+        assert read(sealed) == expected
