@@ -409,3 +409,16 @@ def load(path: Path | None = None) -> Ring | None:
     if from_env:
         return from_json(from_env, f"The {ENV} variable")
     return read_file(path) if path is not None else None
+
+
+def load_required(path: Path | None = None) -> Ring:
+    """`load`, for server mode: without a ring the words would be stored as written, so
+    no ring is a clear error instead."""
+    ring = load(path)
+    if ring is None:
+        raise EarnedError(
+            "Server mode seals the words people write, and no server key ring was given: "
+            f"set {ENV} or give a key file (make one with `earned server new-key --key-file "
+            "PATH`). Nothing was started."
+        )
+    return ring

@@ -322,6 +322,9 @@ def test_the_environment_variable_comes_before_the_file(
     monkeypatch.delenv(fields.ENV, raising=False)
     assert fields.load(path) == on_disk
     assert fields.load(None) is None
+    with pytest.raises(EarnedError, match="no server key ring was given"):
+        fields.load_required(None)
+    assert fields.load_required(path) == on_disk
     in_env = fields.Ring("k9", {"k9": os.urandom(32)})
     monkeypatch.setenv(fields.ENV, fields.to_json(in_env).decode())
     assert fields.load(path) == in_env
