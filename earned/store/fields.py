@@ -386,7 +386,13 @@ def write_file(path: Path, ring: Ring) -> None:
     """Replace the key file with `ring`, atomically (mode 0600)."""
     from earned.store.keys import write_atomic
 
-    write_atomic(path, to_json(ring), unchanged=_UNCHANGED)
+    try:
+        write_atomic(path, to_json(ring), unchanged=_UNCHANGED)
+    except OSError as exc:  # no such folder, no permission: before anything was written
+        raise EarnedError(
+            f"The server key file {path} cannot be written ({exc.strerror}). Nothing was "
+            f"changed: {_UNCHANGED}"
+        ) from None
 
 
 def create_file(path: Path) -> Ring:

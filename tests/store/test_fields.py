@@ -312,6 +312,8 @@ def test_the_key_file_is_private_never_overwritten_and_checked(tmp_path: Path) -
         fields.read_file(path)
     with pytest.raises(EarnedError, match="No server key file"):
         fields.read_file(tmp_path / "missing.json")
+    with pytest.raises(EarnedError, match="cannot be written"):
+        fields.create_file(tmp_path / "no-such-folder" / "keys.json")
 
 
 def test_the_environment_variable_comes_before_the_file(
