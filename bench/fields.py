@@ -1,14 +1,16 @@
 """Benchmark: what server mode's field encryption costs when reading moments.
 
-Writes the same 1,000 activations (trigger, urge, what I did and a pattern sentence each:
-four sealed values a row) into two fresh SQLCipher files, one without a key ring
-(personal mode: plain values) and one with a ring installed (every value sealed), then
+Writes the same 1,000 activations (trigger, urge, what I did, a pattern sentence, tags and
+emotion words each: six sealed values a row) into two fresh SQLCipher files, one without a
+key ring (personal mode: plain values) and one with a ring installed (all sealed), then
 times reading all of them back through the store (`activations.list_activations`), the
 median of --runs reads each (alternated), and prints the ratio.
 
     uv run python bench/fields.py [--rows 1000] [--runs 25]
 
-Takes a few seconds. Also printed: the write of the 1,000 rows, each way.
+Takes about 15 s on a busy machine. Also printed: the write of the 1,000 rows, each way.
+Measured (2 shared cores, 2026-11-30): 34.5 ms plain, 53.5 ms sealed: x1.55, about
+3-4 µs per sealed value (AES-GCM, base64 and the key-id check).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from earned.episodes import Pattern  # noqa: E402
 from earned.store import Store, activations, fields  # noqa: E402
 
+SEALED = 6  # sealed values per activation
 START = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
 TRIGGER = "He read my message at nine and still has not answered; the two ticks stayed blue."
 URGE = "Send another message asking if everything is all right between us."
@@ -51,6 +54,8 @@ def fill(store: Store, rows: int) -> float:
                 now=START + timedelta(hours=n),
                 trigger=f"{TRIGGER} ({n})",
                 urge=URGE,
+                tags=["work", "evening"],
+                emotions=["anxious", "lonely", "hurt"],
             )
             activations.update_details(
                 session=s,
@@ -97,7 +102,7 @@ def main() -> int:
     finally:
         for store in stores.values():
             store.close()
-    print(f"{args.rows} activations, 4 sealed values each, SQLCipher; median of {args.runs}")
+    print(f"{args.rows} activations, 6 sealed values each, SQLCipher; median of {args.runs}")
     median = {k: statistics.median(v) for k, v in took.items()}
     for installed, label in labels.items():
         print(
@@ -105,7 +110,7 @@ def main() -> int:
             f"   (write {wrote[installed] * 1000:7.0f} ms)"
         )
     plain, sealed = median[None], median[ring]
-    per_value = (sealed - plain) / (4 * args.rows) * 1e6
+    per_value = (sealed - plain) / (SEALED * args.rows) * 1e6
     print(f"  ratio sealed / plain: x{sealed / plain:.2f}  (+{per_value:.1f} µs per sealed value)")
     return 0
 
