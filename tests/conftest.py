@@ -74,6 +74,17 @@ def agent_runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         shutil.rmtree(base, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def no_server_key_ring_left() -> Iterator[None]:
+    """A test that installs a server key ring (earned.store.fields) puts it back: the ring
+    is process-wide, and pytest-xdist runs the next test in the same process."""
+    yield
+    fields = sys.modules.get("earned.store.fields")
+    if fields is not None and fields.current() is not None:
+        fields.install(None)
+        pytest.fail("a test left a server key ring installed (use fields.installed)")
+
+
 @pytest.fixture
 def ecr_csv() -> Path:
     require(ECR_CSV.exists(), f"{ECR_CSV} is not present")

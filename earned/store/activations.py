@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from earned import episodes, parts, patterns
 from earned.episodes import Activation, Pattern
 from earned.errors import EarnedError
-from earned.store import keyset
+from earned.store import fields, keyset
 from earned.store.ids import existing, new_id
 from earned.store.models import ActivationRow, PartRow, PersonRow
 from earned.store.once import add_once, earlier
@@ -257,6 +257,8 @@ def top_words(
     database (SQLite's json_each, PostgreSQL's json_array_elements_text): a year of
     moments costs one aggregate query, not thousands of decoded rows."""
     listed = getattr(ActivationRow, column)
+    if fields.current() is not None:
+        return _top_words_in_python(session, listed, since, most)
     dialect = session.get_bind().dialect.name
     each = (
         func.json_array_elements_text(listed) if dialect == "postgresql" else func.json_each(listed)
@@ -272,6 +274,20 @@ def top_words(
         .limit(most)
     )
     return [(str(w), int(n)) for w, n in session.execute(query)]
+
+
+def _top_words_in_python(
+    session: Session, listed: Any, since: datetime, most: int
+) -> list[tuple[str, int]]:
+    """`top_words` when the word lists are sealed (server mode, store/fields.py): the
+    database cannot look inside them, so the window's lists are read and counted here
+    (most used first, then by the word, as the database orders them)."""
+    counts = Counter(
+        word
+        for (words,) in session.execute(select(listed).where(ActivationRow.onset_at >= since))
+        for word in words or []
+    )
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]
 
 
 def recurring_patterns(
@@ -302,6 +318,56 @@ def _mentions(column: Any, text: str) -> Any:
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
+SEARCH_STEP = 200  # moments read at a time when a search cannot be the database's
+
+
+def _holds(words: list[str] | None, wanted: str) -> bool:
+    """`_listed` in Python: the list has the word (in any case, as SQLite's LIKE)."""
+    return any(w.lower() == wanted for w in words or [])
+
+
+def _matches(row: ActivationRow, where: episodes.Filter) -> bool:
+    """The tag, emotion and word-search filters of `where`, as `history` asks the
+    database for them."""
+    if where.tag is not None and not _holds(row.tags, where.tag.lower()):
+        return False
+    if where.emotion is not None and not _holds(row.emotions, where.emotion.lower()):
+        return False
+    if where.contains is None:
+        return True
+    wanted = where.contains.lower()
+    words = (row.trigger, row.urge, row.action, row.person)
+    return any(wanted in w.lower() for w in words if w)
+
+
+def _searched_in_python(
+    session: Session,
+    query: Any,
+    where: episodes.Filter,
+    before: tuple[datetime, str] | None,
+    limit: int,
+) -> tuple[list[Activation], bool]:
+    """`history`'s tag, emotion and word filters when the words are sealed (server mode,
+    store/fields.py): the database cannot look inside them, so the moments the other
+    filters keep are read newest first, SEARCH_STEP at a time, and kept when they match,
+    until a page and one more are found. Costs what it reads: up to the whole history
+    for a word never written."""
+    found: list[ActivationRow] = []
+    cursor = before
+    while True:
+        rows, more = keyset.newest_first(
+            session, query, ActivationRow.onset_at, ActivationRow.id, cursor, SEARCH_STEP
+        )
+        for row in rows:
+            if _matches(row, where):
+                found.append(row)
+                if len(found) > limit:
+                    return [activation_of(r) for r in found[:limit]], True
+        if not more:
+            return [activation_of(r) for r in found], False
+        cursor = (rows[-1].onset_at, rows[-1].id)
+
+
 def history(
     *,
     session: Session,
@@ -317,12 +383,14 @@ def history(
         query = query.where(ActivationRow.onset_at >= where.since)
     if where.until is not None:
         query = query.where(ActivationRow.onset_at < where.until)
+    if where.person is not None:
+        query = query.where(func.lower(ActivationRow.person) == where.person.lower())
+    if fields.current() is not None and (where.tag or where.emotion or where.contains):
+        return _searched_in_python(session, query, where, before, limit)
     if where.tag is not None:
         query = query.where(_listed(ActivationRow.tags, where.tag))
     if where.emotion is not None:
         query = query.where(_listed(ActivationRow.emotions, where.emotion))
-    if where.person is not None:
-        query = query.where(func.lower(ActivationRow.person) == where.person.lower())
     if where.contains is not None:
         text = where.contains
         query = query.where(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ from earned import patterns
 from earned.assessment import Step, trajectory
 from earned.patterns import Recurring
 from earned.session_prep import Note
-from earned.store import assessments
+from earned.store import assessments, fields
 from earned.store.models import (
     ActivationRow,
     BeliefRatingRow,
@@ -80,19 +81,17 @@ def bounds(start: date, end: date, zone: tzinfo) -> tuple[datetime, datetime]:
     return first, after
 
 
-def _moments(session: Session, lo: datetime, hi: datetime) -> Moments:
-    within = (ActivationRow.onset_at >= lo, ActivationRow.onset_at < hi)
-    rows = session.execute(
-        select(ActivationRow.onset_at, ActivationRow.intensity, ActivationRow.settled_at).where(
-            *within
-        )
-    ).all()
-    minutes = [
-        (settled - onset).total_seconds() / 60
-        for onset, _i, settled in rows
-        if settled is not None and settled >= onset
-    ]
+def _feeling_words(session: Session, within: tuple[Any, ...]) -> list[tuple[str, int]]:
+    """The period's commonest feeling words, most used first: counted by the database
+    (json_each / json_array_elements_text), or here when the word lists are sealed
+    (server mode, store/fields.py), in the same order."""
     listed = ActivationRow.emotions
+    if fields.current() is not None:
+        counts = Counter(
+            w for (ws,) in session.execute(select(listed).where(*within)) for w in ws or []
+        )
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[: rules.MOST_WORDS]
     dialect = session.get_bind().dialect.name
     each = (
         func.json_array_elements_text(listed) if dialect == "postgresql" else func.json_each(listed)
@@ -107,6 +106,22 @@ def _moments(session: Session, lo: datetime, hi: datetime) -> Moments:
         .order_by(func.count().desc(), word)
         .limit(rules.MOST_WORDS)
     )
+    return [(str(w), int(n)) for w, n in top]
+
+
+def _moments(session: Session, lo: datetime, hi: datetime) -> Moments:
+    within = (ActivationRow.onset_at >= lo, ActivationRow.onset_at < hi)
+    rows = session.execute(
+        select(ActivationRow.onset_at, ActivationRow.intensity, ActivationRow.settled_at).where(
+            *within
+        )
+    ).all()
+    minutes = [
+        (settled - onset).total_seconds() / 60
+        for onset, _i, settled in rows
+        if settled is not None and settled >= onset
+    ]
+    top = _feeling_words(session, within)
     found = session.execute(
         select(ActivationRow.onset_at, ActivationRow.pattern)
         .where(*within, ActivationRow.pattern.is_not(None))
@@ -136,7 +151,7 @@ def _moments(session: Session, lo: datetime, hi: datetime) -> Moments:
         median_intensity=rules.median([float(i) for _o, i, _s in rows]),
         median_minutes=rules.median(minutes),
         settled=len(minutes),
-        words=[(str(w), int(n)) for w, n in top],
+        words=top,
         patterns=recurring,
         written=written,
     )

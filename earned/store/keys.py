@@ -118,8 +118,11 @@ def _wrap(passphrase: str, data_key: bytes, params: KdfParams) -> dict[str, Any]
     }
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` so that a crash leaves the old or the new content."""
+def write_atomic(path: Path, data: bytes, *, unchanged: str | None = None) -> None:
+    """Replace `path` with `data` so that a crash leaves the old or the new content.
+
+    `unchanged` is what the refusal says stayed as it was (the server key ring's own
+    words; by default, the passphrase)."""
     # A name of this process's own, and gone again if writing fails (a full disk once
     # left a stray temp key file behind).
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -134,8 +137,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
         reason = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or "")
         raise EarnedError(
-            f"The key file could not be written ({reason}). Nothing was changed: your "
-            "passphrase is still the one it was."
+            f"The key file could not be written ({reason}). Nothing was changed: "
+            + (unchanged or "your passphrase is still the one it was.")
         ) from None
     if os.environ.get("EARNED_FAULT") == "after-temp-key":
         os._exit(86)  # fault injection for the crash-safety test only

@@ -21,6 +21,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from earned.store.fields import SealedJSON, SealedText
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC on the way in and out, on SQLite (naive text) and PostgreSQL."""
@@ -87,7 +89,7 @@ class EntryRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32), index=True)
     prompt: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(SealedText("entries", "body"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -107,15 +109,17 @@ class ActivationRow(Base):
     client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     onset_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     intensity: Mapped[int] = mapped_column(Integer)
-    trigger: Mapped[str | None] = mapped_column(Text, nullable=True)
-    tags: Mapped[list[str]] = mapped_column(JSON)
+    trigger: Mapped[str | None] = mapped_column(SealedText("activations", "trigger"), nullable=True)
+    tags: Mapped[list[str]] = mapped_column(SealedJSON("activations", "tags"))
     body: Mapped[list[str]] = mapped_column(JSON)
-    emotions: Mapped[list[str]] = mapped_column(JSON)
-    urge: Mapped[str | None] = mapped_column(Text, nullable=True)
-    action: Mapped[str | None] = mapped_column(Text, nullable=True)
+    emotions: Mapped[list[str]] = mapped_column(SealedJSON("activations", "emotions"))
+    urge: Mapped[str | None] = mapped_column(SealedText("activations", "urge"), nullable=True)
+    action: Mapped[str | None] = mapped_column(SealedText("activations", "action"), nullable=True)
     person: Mapped[str | None] = mapped_column(String(120), nullable=True)
     named_in_moment: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    pattern: Mapped[dict[str, str] | None] = mapped_column(JSON, nullable=True)
+    pattern: Mapped[dict[str, str] | None] = mapped_column(
+        SealedJSON("activations", "pattern"), nullable=True
+    )
     peak_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     peak_intensity: Mapped[int | None] = mapped_column(Integer, nullable=True)
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -136,7 +140,7 @@ class UrgeDelayRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
-    urge: Mapped[str] = mapped_column(Text)
+    urge: Mapped[str] = mapped_column(SealedText("urge_delays", "urge"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
@@ -153,7 +157,7 @@ class PracticeRow(Base):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     seconds: Mapped[int] = mapped_column(Integer)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(SealedText("practices", "note"), nullable=True)
 
 
 class ToolRow(Base):
@@ -191,7 +195,7 @@ class PersonRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(32))
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(SealedText("people", "note"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -206,7 +210,7 @@ class PersonRatingRow(Base):
     consistency: Mapped[int] = mapped_column(Integer)
     availability: Mapped[int] = mapped_column(Integer)
     safety: Mapped[int] = mapped_column(Integer)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(SealedText("person_ratings", "note"), nullable=True)
 
 
 class RuptureRow(Base):
@@ -220,10 +224,10 @@ class RuptureRow(Base):
     # The name as it was: the record stays readable if the person is removed.
     person_name: Mapped[str] = mapped_column(String(120))
     happened_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    what: Mapped[str] = mapped_column(Text)
+    what: Mapped[str] = mapped_column(SealedText("ruptures", "what"))
     reached_out: Mapped[str | None] = mapped_column(String(16), nullable=True)
     repaired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    outcome: Mapped[str | None] = mapped_column(Text, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(SealedText("ruptures", "outcome"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -237,7 +241,7 @@ class LadderRungRow(Base):
     template: Mapped[str | None] = mapped_column(String(64), nullable=True)
     difficulty: Mapped[int] = mapped_column(Integer)
     # The urge an urge-delay timer names when it counts as an attempt on this rung.
-    urge: Mapped[str | None] = mapped_column(Text, nullable=True)
+    urge: Mapped[str | None] = mapped_column(SealedText("ladder_rungs", "urge"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -250,10 +254,14 @@ class LadderAttemptRow(Base):
     rung_id: Mapped[str] = mapped_column(String(32), _ref("ladder_rungs", cascade=True), index=True)
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     predicted: Mapped[int] = mapped_column(Integer)
-    feared: Mapped[str | None] = mapped_column(Text, nullable=True)
+    feared: Mapped[str | None] = mapped_column(
+        SealedText("ladder_attempts", "feared"), nullable=True
+    )
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     actual: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    happened: Mapped[str | None] = mapped_column(Text, nullable=True)
+    happened: Mapped[str | None] = mapped_column(
+        SealedText("ladder_attempts", "happened"), nullable=True
+    )
     went_well: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     person_id: Mapped[str | None] = mapped_column(
         String(32), _ref("people"), nullable=True, index=True
@@ -270,10 +278,10 @@ class PartRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    protects: Mapped[str | None] = mapped_column(Text, nullable=True)
-    fears: Mapped[str | None] = mapped_column(Text, nullable=True)
-    needs: Mapped[str | None] = mapped_column(Text, nullable=True)
-    relations: Mapped[str | None] = mapped_column(Text, nullable=True)
+    protects: Mapped[str | None] = mapped_column(SealedText("parts", "protects"), nullable=True)
+    fears: Mapped[str | None] = mapped_column(SealedText("parts", "fears"), nullable=True)
+    needs: Mapped[str | None] = mapped_column(SealedText("parts", "needs"), nullable=True)
+    relations: Mapped[str | None] = mapped_column(SealedText("parts", "relations"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -283,14 +291,20 @@ class BeliefRow(Base):
     __tablename__ = "beliefs"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    belief: Mapped[str] = mapped_column(Text)
-    origin: Mapped[str | None] = mapped_column(Text, nullable=True)
+    belief: Mapped[str] = mapped_column(SealedText("beliefs", "belief"))
+    origin: Mapped[str | None] = mapped_column(SealedText("beliefs", "origin"), nullable=True)
     origin_entry_id: Mapped[str | None] = mapped_column(
         String(32), _ref("entries"), nullable=True, index=True
     )
-    evidence_for: Mapped[str | None] = mapped_column(Text, nullable=True)
-    evidence_against: Mapped[str | None] = mapped_column(Text, nullable=True)
-    alternative: Mapped[str | None] = mapped_column(Text, nullable=True)
+    evidence_for: Mapped[str | None] = mapped_column(
+        SealedText("beliefs", "evidence_for"), nullable=True
+    )
+    evidence_against: Mapped[str | None] = mapped_column(
+        SealedText("beliefs", "evidence_against"), nullable=True
+    )
+    alternative: Mapped[str | None] = mapped_column(
+        SealedText("beliefs", "alternative"), nullable=True
+    )
     rerate_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -306,7 +320,7 @@ class BeliefRatingRow(Base):
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     strength: Mapped[int] = mapped_column(Integer)
     alternative_strength: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(SealedText("belief_ratings", "note"), nullable=True)
 
 
 class SessionNoteRow(Base):
@@ -315,11 +329,15 @@ class SessionNoteRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     session_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    since_last: Mapped[str | None] = mapped_column(Text, nullable=True)
-    to_bring: Mapped[str | None] = mapped_column(Text, nullable=True)
+    since_last: Mapped[str | None] = mapped_column(
+        SealedText("session_notes", "since_last"), nullable=True
+    )
+    to_bring: Mapped[str | None] = mapped_column(
+        SealedText("session_notes", "to_bring"), nullable=True
+    )
     # What the person picked to bring: [{"kind": ..., "id": ..., "text": ...}], the words
     # copied so the note stays whole if the record is later deleted.
-    picked: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    picked: Mapped[list[dict[str, str]]] = mapped_column(SealedJSON("session_notes", "picked"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -329,9 +347,9 @@ class OriginLinkRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     entry_id: Mapped[str] = mapped_column(String(32), _ref("entries", cascade=True), index=True)
-    passage: Mapped[str] = mapped_column(Text)
+    passage: Mapped[str] = mapped_column(SealedText("origin_links", "passage"))
     target_kind: Mapped[str] = mapped_column(String(16))
-    target: Mapped[str] = mapped_column(Text)
+    target: Mapped[str] = mapped_column(SealedText("origin_links", "target"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -341,6 +359,6 @@ class RecommitRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     client_token: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
     made_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    noticed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    noticed: Mapped[str | None] = mapped_column(SealedText("recommits", "noticed"), nullable=True)
     practice: Mapped[str] = mapped_column(String(64))
-    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    note: Mapped[str | None] = mapped_column(SealedText("recommits", "note"), nullable=True)

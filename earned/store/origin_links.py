@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from itertools import islice
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from earned import origin_links as rules
 from earned import patterns
-from earned.store import activations
+from earned.store import activations, fields
 from earned.store import beliefs as belief_store
 from earned.store.ids import existing, new_id
 from earned.store.models import ActivationRow, EntryRow, OriginLinkRow
@@ -107,6 +108,11 @@ def for_entries(*, session: Session, entry_ids: Iterable[str]) -> dict[str, list
 def to(*, session: Session, kind: str, target: str | None = None) -> list[rules.Link]:
     """Links to one kind of thing (to one `target` of it, if given), oldest first."""
     query = select(OriginLinkRow).where(OriginLinkRow.target_kind == kind)
+    if target is not None and fields.current() is not None:
+        # Sealed targets (server mode, store/fields.py) cannot be compared by the
+        # database: the kind's links are read in order and compared here.
+        ordered = session.scalars(query.order_by(OriginLinkRow.created_at, OriginLinkRow.id))
+        return [_link(r) for r in islice((r for r in ordered if r.target == target), MOST_LINKS)]
     if target is not None:
         query = query.where(OriginLinkRow.target == target)
     rows = session.scalars(
