@@ -95,9 +95,10 @@ def test_a_weak_password_and_a_missing_database_are_clear(
 
 
 @contextmanager
-def serving(database: str, *extra: str) -> Iterator[str]:
+def serving(database: str, key_file: Path, *extra: str) -> Iterator[str]:
+    argv = ["serve", "--port", "0", "--database", database, "--key-file", str(key_file)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "earned", "serve", "--port", "0", "--database", database, *extra],
+        [sys.executable, "-m", "earned", *argv, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -147,7 +148,9 @@ def test_the_server_signs_people_in_on_any_worker(
         made = call(capsys, "server", "add", name, "--password-file", str(password_file),
                     "--database", database)  # fmt: skip
         assert made.code == 0
-    with serving(database, "--workers", workers) as url:
+    key_file = password_file.parent / "keys.json"
+    assert call(capsys, "server", "new-key", "--key-file", str(key_file)).code == 0
+    with serving(database, key_file, "--workers", workers) as url:
         # Several fresh browsers: with two workers, sign-ins land on both.
         assert [_sign_in(url, name) for name in ("ada", "ben", "ada", "ben")] == [303] * 4
 
@@ -155,3 +158,11 @@ def test_the_server_signs_people_in_on_any_worker(
 def test_serve_refuses_workers_without_a_database(capsys: pytest.CaptureFixture[str]) -> None:
     said = call(capsys, "serve", "--workers", "2")
     assert said.code == 2 and "server mode" in said.err
+
+
+def test_a_server_without_its_key_ring_does_not_start(
+    capsys: pytest.CaptureFixture[str], database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("EARNED_SERVER_KEYS", raising=False)
+    said = call(capsys, "serve", "--port", "0", "--database", database)
+    assert said.code != 0 and "key ring" in said.err and "Nothing was started" in said.err

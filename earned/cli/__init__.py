@@ -19,7 +19,8 @@ One module per group of commands, each command's options beside its handler:
     inner.py            parts, practise (the parts map, secure figure, compassion break)
     reminders.py        reminders (a calendar file of gentle reminders)
     completion.py       completion (the shell's Tab completion, from argcomplete)
-    server_keys.py      server (new-key, rotate-key: server mode's field-encryption keys)
+    server.py           server (accounts on a server; with server_keys.py its key ring)
+    server_keys.py      (the new-key and rotate-key actions of `earned server`)
     common.py           what they share: Command, passphrases, the profile, times, text
     care.py             the crisis lines printed after a worrying entry
 
@@ -97,7 +98,6 @@ COMMAND_MODULES = {
     "practise": "inner",
     "reminders": "reminders",  # issue 13: calendar reminders
     "completion": "completion",
-    "server": "server_keys",  # issue 14: server mode's key ring (new-key, rotate-key)
 }
 # Commands that never import the heavy stack: after them the process ends at once.
 QUICK_COMMANDS = frozenset({"log", "settle", "peak", "open", "wait", "lock"})

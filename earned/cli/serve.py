@@ -92,6 +92,13 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "(postgresql+psycopg://USER@HOST/NAME); add accounts with `earned server add`",
     )
     parser.add_argument(
+        "--key-file",
+        type=_path,
+        metavar="PATH",
+        help="server mode: the key ring that seals what people write (make it with "
+        "`earned server new-key`; or the ring itself in $EARNED_SERVER_KEYS)",
+    )
+    parser.add_argument(
         "--public-url",
         metavar="URL",
         help="server mode behind an HTTPS reverse proxy: the address people open "
@@ -111,13 +118,19 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _path(value: str) -> object:
+    from pathlib import Path
+
+    return Path(value)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.database:
         return serve_server(args)
-    if args.workers != 1 or args.public_url:
+    if args.workers != 1 or args.public_url or args.key_file:
         raise EarnedError(
-            "--workers and --public-url are for server mode (with --database). Your own "
-            "journal is served by one process, on this computer.",
+            "--workers, --key-file and --public-url are for server mode (with --database). "
+            "Your own journal is served by one process, on this computer.",
             exit_code=2,
         )
     host: str = args.host
@@ -188,7 +201,11 @@ def serve_server(args: argparse.Namespace) -> int:
         )
     if args.workers < 1 or args.workers > 64:
         raise EarnedError("Please choose between 1 and 64 workers.", exit_code=2)
-    # Migrate (and check the address) once, before any worker starts or the address prints.
+    from earned.store import fields
+
+    # The key ring, then the database (migrated once), before any worker starts or the
+    # address prints: a missing ring or a wrong address is said at once.
+    fields.load_required(args.key_file)
     Server.open(args.database, pool_size=1).close()
     sock = bind(host, args.port)
     try:
@@ -201,6 +218,8 @@ def serve_server(args: argparse.Namespace) -> int:
         os.environ[server_app.PORT_ENV] = str(port)
         if args.public_url:
             os.environ[server_app.PUBLIC_URL_ENV] = args.public_url
+        if args.key_file:
+            os.environ[server_app.KEY_FILE_ENV] = str(args.key_file)
         config = uvicorn.Config(
             "earned.web.server_app:from_env",
             factory=True,

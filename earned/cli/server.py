@@ -8,6 +8,8 @@ sign in. A forgotten password is reset here too (no e-mail is involved, ever).
     earned server two-step-off NAME  for a person who lost their authenticator phone
     earned server list
     earned server remove NAME        the account and, for a person, their whole journal
+    earned server new-key --key-file PATH       the key ring that seals journal words
+    earned server rotate-key --key-file PATH    a new key, every journal re-sealed under it
 
 The database comes from --database or $EARNED_DATABASE_URL; the new password from
 --password-file or $EARNED_NEW_PASSWORD, else it is typed twice.
@@ -25,6 +27,7 @@ from earned.errors import EarnedError
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Callable
 
     from earned.store.server import Server
 
@@ -53,19 +56,41 @@ def database_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=ACTIONS, help="what to do")
-    parser.add_argument("name", nargs="?", metavar="NAME", help="the account's user name")
-    parser.add_argument(
-        "--role", choices=("person", "clinician"), default="person", help="with add"
+    from earned.cli import server_keys
+
+    actions = parser.add_subparsers(
+        dest="action",
+        metavar="ACTION",
+        title="actions",
+        help="add, password, two-step-off, list, remove, new-key or rotate-key",
     )
-    parser.add_argument("--display-name", metavar="TEXT", help="with add: the name others see")
-    parser.add_argument(
-        "--password-file",
-        type=_path,
-        metavar="FILE",
-        help=f"with add or password: read the new password from FILE (or ${PASSWORD_ENV})",
-    )
-    database_option(parser)
+    actions.required = True
+    helps = {
+        "add": "add a person or a clinician (asks for the password twice)",
+        "password": "a new password; ends the account's rest and its sessions",
+        "two-step-off": "turn two-step sign-in off, for someone who lost their phone",
+        "list": "list the accounts",
+        "remove": "remove an account (a person's whole journal too)",
+    }
+    for action in ACTIONS:
+        one = actions.add_parser(action, help=helps[action], description=helps[action])
+        if action != "list":
+            one.add_argument("name", metavar="NAME", help="the account's user name")
+        if action == "add":
+            one.add_argument(
+                "--role", choices=("person", "clinician"), default="person", help="who it is for"
+            )
+            one.add_argument("--display-name", metavar="TEXT", help="the name others see")
+        if action in ("add", "password"):
+            one.add_argument(
+                "--password-file",
+                type=_path,
+                metavar="FILE",
+                help=f"read the new password from FILE (or ${PASSWORD_ENV})",
+            )
+        database_option(one)
+        one.set_defaults(handler=cmd_accounts)
+    server_keys.add_actions(actions)
 
 
 def _path(value: str) -> object:
@@ -81,12 +106,15 @@ def _open(args: argparse.Namespace) -> Server:
 
 
 def _named(args: argparse.Namespace) -> str:
-    if not args.name:
-        raise EarnedError(f"Please name the account: earned server {args.action} NAME", exit_code=2)
     return str(args.name)
 
 
 def cmd_server(args: argparse.Namespace) -> int:
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
+
+
+def cmd_accounts(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
     from earned import accounts
@@ -153,11 +181,12 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 SERVER = Command(
     "server",
-    "look after a server: accounts, passwords (server mode)",
-    "Accounts on an earned server (server mode, PostgreSQL): add people and clinicians, "
-    "set a new password for someone who forgot theirs, turn two-step sign-in off for "
-    "someone who lost their phone, list and remove accounts. Removing a person removes "
-    "their whole journal.",
+    "look after a server: accounts, passwords, the key ring (server mode)",
+    "An earned server (server mode, PostgreSQL): add people and clinicians, set a new "
+    "password for someone who forgot theirs, turn two-step sign-in off for someone who "
+    "lost their phone, list and remove accounts (removing a person removes their whole "
+    "journal); make the key ring that seals what people write (new-key) and rotate it "
+    "(rotate-key).",
     cmd_server,
     _options,
 )

@@ -1,11 +1,12 @@
-"""`earned server`: the server key ring that seals journal words in server mode
-(earned/store/fields.py, earned/store/reseal.py).
+"""`earned server new-key | rotate-key` (actions of earned/cli/server.py): the server key
+ring that seals journal words in server mode (earned/store/fields.py, store/reseal.py).
 
     earned server new-key --key-file PATH
     earned server rotate-key --key-file PATH --database URL [--resume] [--retire-old]
 
 rotate-key writes the ring with a new current key first (the old keys kept, so every
-value still opens), then re-seals the database's values under it, batch by batch, each
+value still opens), then re-seals every person's journal (each under its own owner, as
+Store.session names it) under it, batch by batch, each
 batch committed on its own. Killed half-way, `--resume` finishes under the same current
 key instead of adding another. `--retire-old` then drops the older keys, but only when
 no value in the database still uses them; servers still running with the old ring seal
@@ -16,15 +17,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from earned.cli.common import Command
 from earned.errors import EarnedError
 
 # typing.TYPE_CHECKING without importing typing; mypy knows the name.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-
-    from earned.store import Store
+    from typing import Any
 
 
 def _key_file(parser: argparse.ArgumentParser) -> None:
@@ -37,11 +36,8 @@ def _key_file(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _options(parser: argparse.ArgumentParser) -> None:
-    actions = parser.add_subparsers(
-        dest="action", metavar="ACTION", title="actions", help="new-key or rotate-key"
-    )
-    actions.required = True
+def add_actions(actions: Any) -> None:
+    """The new-key and rotate-key actions, on `earned server`'s subparsers."""
     new = actions.add_parser(
         "new-key",
         help="make the first key ring (never over an existing file)",
@@ -50,19 +46,20 @@ def _options(parser: argparse.ArgumentParser) -> None:
         "it sealed cannot be read.",
     )
     _key_file(new)
+    new.set_defaults(handler=new_key)
     rotate = actions.add_parser(
         "rotate-key",
-        help="add a new current key and re-seal every value under it",
+        help="add a new current key and re-seal every journal under it",
         description="Add a new current key to the ring (older keys kept for reading), then "
-        "re-seal every sealed value of --database under it, in batches each committed on "
-        "its own. Restart the servers with the new ring before --retire-old.",
+        "re-seal every sealed value of every person's journal in --database under it, in "
+        "batches each committed on its own. Restart the servers with the new ring before "
+        "--retire-old.",
     )
     _key_file(rotate)
     rotate.add_argument(
         "--database",
-        required=True,
         metavar="URL",
-        help="the database whose values to re-seal, e.g. postgresql+psycopg://…",
+        help="the server's database (default: $EARNED_DATABASE_URL)",
     )
     rotate.add_argument(
         "--resume",
@@ -81,9 +78,10 @@ def _options(parser: argparse.ArgumentParser) -> None:
         metavar="ROWS",
         help="values re-sealed per transaction (default 500)",
     )
+    rotate.set_defaults(handler=rotate_key)
 
 
-def _new_key(args: argparse.Namespace) -> int:
+def new_key(args: argparse.Namespace) -> int:
     from earned.store import fields
 
     ring = fields.create_file(args.key_file)
@@ -92,75 +90,53 @@ def _new_key(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(url: str) -> Store:
-    from sqlalchemy.exc import ArgumentError, OperationalError
-
-    from earned.store import Store
-
-    try:
-        return Store.url(url)
-    except (ArgumentError, OperationalError) as exc:
-        raise EarnedError(
-            f"Cannot open the database at --database ({type(exc).__name__}); no key was "
-            "added and nothing was changed."
-        ) from None
-
-
-def _rotate(args: argparse.Namespace) -> int:
+def rotate_key(args: argparse.Namespace) -> int:
+    from earned.cli.server import database_url
     from earned.store import fields, reseal
+    from earned.store.server import Server
 
     rows = reseal.BATCH_ROWS if args.batch is None else args.batch
     if rows < 1:
         raise EarnedError("--batch must be a whole number of rows, 1 or more.", exit_code=2)
     ring = fields.read_file(args.key_file)
-    store = _open(args.database)  # before a key is added: a wrong address adds none
+    # Before a key is added: a wrong address adds none.
+    server = Server.open(database_url(args.database), pool_size=2)
     try:
         if not args.resume:
             ring = ring.with_new_key()
             fields.write_file(args.key_file, ring)  # before any value is sealed under it
             kept = ", ".join(ring.old_ids())
             print(f"Added key {ring.current} as the current one; kept {kept} for reading.")
+        left = unknown = plain = total = 0
         with fields.installed(ring):
-            done = reseal.reseal(store.session, rows=rows)
-            print(f"Re-sealed {done.total} values under key {ring.current}.")
-            if not args.retire_old:
-                return 0
-            with store.session() as session:
-                found = reseal.usage(session, ring)
+            journals = server.journal_schemas()
+            for schema in journals:
+                store = server.journal(int(schema.removeprefix("journal_")))
+                # Each journal under its own owner (Store.session names it).
+                total += reseal.reseal(store.session, rows=rows).total
+                if args.retire_old:
+                    with store.session() as session:
+                        found = reseal.usage(session, ring)
+                    left += found.under(ring.old_ids())
+                    unknown += found.unknown
+                    plain += found.plain
+        print(f"Re-sealed {total} values in {len(journals)} journals under key {ring.current}.")
     finally:
-        store.close()
-    left = found.under(ring.old_ids())
+        server.close()
+    if not args.retire_old:
+        return 0
     if left:
         raise EarnedError(
             f"The older keys were kept: {left} values still use them (a server still "
             "running with the old ring seals under its old key). Restart the servers with "
             "the new ring, then run `earned server rotate-key --resume --retire-old`."
         )
-    if found.unknown or found.plain:
+    if unknown or plain:
         print(
-            f"Note: {found.unknown} values use keys not in the ring (they cannot be read) "
-            f"and {found.plain} are not sealed."
+            f"Note: {unknown} values use keys not in the ring (they cannot be read) "
+            f"and {plain} are not sealed."
         )
     old = ring.old_ids()
     fields.write_file(args.key_file, ring.only_current())
     print(f"Retired {', '.join(old) if old else 'no keys'}; the ring holds {ring.current} only.")
     return 0
-
-
-def cmd_server(args: argparse.Namespace) -> int:
-    handlers = {"new-key": _new_key, "rotate-key": _rotate}
-    return handlers[args.action](args)
-
-
-SERVER = Command(
-    "server",
-    "server mode's key ring: make it, rotate it",
-    "The key ring that seals journal words in server mode. Actions: new-key (make the "
-    "first ring), rotate-key (add a key and re-seal a database under it; --resume, "
-    "--retire-old). Example: earned server rotate-key --key-file /etc/earned/keys.json "
-    "--database postgresql+psycopg://earned@db/earned",
-    cmd_server,
-    _options,
-)
-
-COMMANDS = (SERVER,)

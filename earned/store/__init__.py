@@ -45,16 +45,20 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One transaction: committed if the block finishes, rolled back if it raises."""
-        with self._sessions.begin() as session:
-            if self.schema is not None:
-                from earned.store.schemas import quoted
+        if self.schema is None:
+            with self._sessions.begin() as session:
+                yield session
+            return
+        from earned.store import fields
+        from earned.store.schemas import quoted
 
-                # This transaction sees this person's tables and no others: not the
-                # server's, not another person's (SET LOCAL ends with the transaction, so
-                # a pooled connection carries nothing over to the next person).
-                session.connection().exec_driver_sql(
-                    f"SET LOCAL search_path TO {quoted(self.schema)}"
-                )
+        # Sealed words (store/fields.py) are bound to whose journal they are in: a token
+        # copied into another person's schema does not open there.
+        with fields.owner(self.schema), self._sessions.begin() as session:
+            # This transaction sees this person's tables and no others: not the server's,
+            # not another person's (SET LOCAL ends with the transaction, so a pooled
+            # connection carries nothing over to the next person).
+            session.connection().exec_driver_sql(f"SET LOCAL search_path TO {quoted(self.schema)}")
             yield session
 
     def close(self) -> None:

@@ -402,10 +402,15 @@ def create_file(path: Path) -> Ring:
             f"{path} already exists; a server key file is never overwritten (its keys "
             "would be lost with the words they sealed). Use `earned server rotate-key`."
         )
-    first = _new_id({})
-    ring = Ring(first, {first: secrets.token_bytes(KEY_BYTES)})
+    ring = new_ring()
     write_file(path, ring)
     return ring
+
+
+def new_ring() -> Ring:
+    """A ring of one new random key (kept nowhere: create_file writes one to a file)."""
+    first = _new_id({})
+    return Ring(first, {first: secrets.token_bytes(KEY_BYTES)})
 
 
 def load(path: Path | None = None) -> Ring | None:

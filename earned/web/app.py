@@ -179,6 +179,11 @@ def create_server_app(
     by account instead of unlock, and sharing with clinicians. Holds nothing in memory
     between requests but the database pool, so any number of workers can serve it.
     """
+    from earned.store import fields
+
+    if fields.current() is None:
+        # Without a ring the words people write would be stored as written.
+        raise EarnedError("Server mode needs its key ring installed (store/fields.py).")
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.gate = gates.ServerGate(server, secure_cookies=secure_cookies)
     _wire(app, door, SERVER_ROUTES)

@@ -19,6 +19,7 @@ DATABASE_ENV = "EARNED_DATABASE_URL"
 PUBLIC_URL_ENV = "EARNED_PUBLIC_URL"
 PORT_ENV = "EARNED_PORT"
 POOL_ENV = "EARNED_POOL_SIZE"
+KEY_FILE_ENV = "EARNED_SERVER_KEY_FILE"  # or the ring itself in fields.ENV
 
 
 def door_for(public_url: str | None, port: int | None, extra: frozenset[str] = frozenset()) -> Door:
@@ -35,9 +36,14 @@ def door_for(public_url: str | None, port: int | None, extra: frozenset[str] = f
 
 
 def from_env() -> FastAPI:
+    from pathlib import Path
+
+    from earned.store import fields
     from earned.store.server import Server
     from earned.web.app import create_server_app
 
+    key_file = os.environ.get(KEY_FILE_ENV)
+    fields.install(fields.load_required(Path(key_file) if key_file else None))
     url = os.environ[DATABASE_ENV]
     public = os.environ.get(PUBLIC_URL_ENV) or None
     port = os.environ.get(PORT_ENV)

@@ -22,8 +22,9 @@ DEMO["belief_ratings"][0]["note"] = "it felt a little less true after the call" 
 
 def raw(store: Store, table: str, column: str) -> list[tuple[str, str | None]]:
     """(id, the stored text) of every row, read without any column type."""
+    where = f'"{store.schema}".{table}' if store.schema else table  # a server's journal
     with store.engine.connect() as conn:
-        found = conn.execute(text(f"SELECT id, CAST({column} AS TEXT) FROM {table} ORDER BY id"))
+        found = conn.execute(text(f"SELECT id, CAST({column} AS TEXT) FROM {where} ORDER BY id"))
         return [(str(i), v) for i, v in found]
 
 

@@ -11,7 +11,7 @@ import httpx2
 from fastapi.testclient import TestClient
 
 from earned.accounts import Account
-from earned.store import Store
+from earned.store import Store, fields
 from earned.store.server import Server
 from earned.store.server import accounts as account_store
 from earned.web.app import create_server_app
@@ -22,6 +22,8 @@ from .journals import fresh_pg_database
 from .web import BASE, csrf_of, location
 
 PASSWORD = PASSPHRASE  # the same rules; one strong phrase for every test account
+# The key rings server-mode apps under test hold (tests/conftest.py lets them stay).
+HELD: list[fields.Ring] = []
 
 
 class ServerWeb:
@@ -29,6 +31,11 @@ class ServerWeb:
 
     def __init__(self, *, public_url: str | None = None) -> None:
         self._stack = ExitStack()
+        # Server mode seals what people write: a ring of its own, for this app's life.
+        self.ring = fields.new_ring()
+        HELD.append(self.ring)
+        self._stack.callback(HELD.remove, self.ring)
+        self._stack.enter_context(fields.installed(self.ring))
         url = self._stack.enter_context(fresh_pg_database(kind="server"))
         self.server = Server.open(url, pool_size=4)
         self._stack.callback(self.server.close)
