@@ -127,8 +127,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def cluster() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster on 127.0.0.1 (as scripts/test starts one); its URL."""
+def cluster() -> Iterator[tuple[str, int | None]]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 (as scripts/test starts one): its URL
+    and its postmaster's process id (its backends are the postmaster's children)."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     initdb = Path(found[-1]) if found else Path(shutil.which("initdb") or "initdb")
     bin_dir = initdb.parent
@@ -154,7 +155,8 @@ def cluster() -> Iterator[str]:
               "-t", "30", "-o", f"-c listen_addresses=127.0.0.1 -p {port} -k {work / 'sock'}",
               "start")  # fmt: skip
         try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+            postmaster = int((work / "data" / "postmaster.pid").read_text().split()[0])
+            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", postmaster
         finally:
             as_pg(str(bin_dir / "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop")
     finally:
@@ -659,13 +661,16 @@ class User:
         self._check(saved, 200, tally, SAVED)
 
     async def mixed(self, offset: int, until: float, tally: Tally) -> None:
-        n = offset
+        # Each page in turn from this user's own starting point, and after every nine
+        # pages a new moment: every page gets its share, whatever the run's length.
+        n, page = 0, offset
         while time.perf_counter() < until:
             n += 1
             if n % POST_EVERY == 0 and self.csrf:
                 await self.capture(tally)
             else:
-                await self.get(MIXED[n % len(MIXED)], tally)
+                await self.get(MIXED[page % len(MIXED)], tally)
+                page += 1
 
     async def trivial(self, until: float, tally: Tally) -> None:
         while time.perf_counter() < until:
@@ -681,6 +686,7 @@ class Phase:
     seconds: float
     generator_cpu: float  # seconds of CPU this process used
     server_cpu: float  # seconds of CPU the server's processes used
+    database_cpu: float | None  # of PostgreSQL's, when it was started here
 
     @property
     def rate(self) -> float:
@@ -688,8 +694,19 @@ class Phase:
 
 
 async def run_phases(
-    port: int, server_pid: int, names: list[str], seconds: float, trivial_seconds: float
+    port: int,
+    pids: tuple[int, int | None],
+    names: list[str],
+    seconds: float,
+    trivial_seconds: float,
 ) -> tuple[Phase, Phase]:
+    """Sign the people in, warm up, then the mixed phase and the trivial phase. `pids`: the
+    server's process and PostgreSQL's postmaster (None: not ours to watch)."""
+    server_pid, postmaster = pids
+
+    def database_cpu() -> float:
+        return 0.0 if postmaster is None else cpu_seconds(postmaster)
+
     users = [User(port, name) for name in names]
     try:
         # Signing in, a few at a time (each is an Argon2id check); then one round of every
@@ -713,7 +730,7 @@ async def run_phases(
 
         async def phase(kind: str, length: float) -> Phase:
             tally = Tally()
-            cpu0, srv0 = _own_cpu(), cpu_seconds(server_pid)
+            cpu0, srv0, db0 = _own_cpu(), cpu_seconds(server_pid), database_cpu()
             began = time.perf_counter()
             until = began + length
             if kind == "mixed":
@@ -721,7 +738,8 @@ async def run_phases(
             else:
                 await asyncio.gather(*(u.trivial(until, tally) for u in users))
             took = time.perf_counter() - began
-            return Phase(tally, took, _own_cpu() - cpu0, cpu_seconds(server_pid) - srv0)
+            db = None if postmaster is None else database_cpu() - db0
+            return Phase(tally, took, _own_cpu() - cpu0, cpu_seconds(server_pid) - srv0, db)
 
         return await phase("mixed", seconds), await phase("trivial", trivial_seconds)
     finally:
@@ -762,11 +780,16 @@ def report(outcome: Outcome, users: int) -> None:
         f"{t.rate:.1f} req/s")  # fmt: skip
     flag = "" if outcome.ratio >= GOAL_RATIO else f"  UNDER GOAL ({GOAL_RATIO})"
     say(f"  ratio mixed / trivial: {outcome.ratio:.2f}{flag}")
-    say(f"  CPU, mixed phase: server {m.server_cpu / m.seconds:.2f} cores, this load "
-        f"generator {m.generator_cpu / m.seconds:.2f} cores (of {os.cpu_count()})")  # fmt: skip
+    db = "" if m.database_cpu is None else f"PostgreSQL {m.database_cpu / m.seconds:.2f}, "
+    say(f"  CPU in the mixed phase, in cores: server {m.server_cpu / m.seconds:.2f}, {db}"
+        f"this load generator {m.generator_cpu / m.seconds:.2f} (of {os.cpu_count()} on "
+        f"this machine, load average {os.getloadavg()[0]:.1f})")  # fmt: skip
     say(f"  {'page':<22} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     rows = {**m.tally.times, f"{TRIVIAL} (trivial)": t.tally.times.get(TRIVIAL, [])}
-    for page, times in rows.items():
+    order = [*MIXED, "POST /moment", SAVED]
+    for page, times in sorted(
+        rows.items(), key=lambda r: order.index(r[0]) if r[0] in order else 99
+    ):
         if not times:
             continue
         ms = [x * 1000 for x in times]
@@ -779,14 +802,19 @@ def report(outcome: Outcome, users: int) -> None:
 
 
 def measure(
-    url: str, work: Path, workers: int, names: list[str], args: argparse.Namespace
+    url: str,
+    work: Path,
+    workers: int,
+    names: list[str],
+    args: argparse.Namespace,
+    postmaster: int | None,
 ) -> Outcome:
     env = server_env(work, url)
     log = work / f"serve-{workers}.log"
     proc, port = start_server(env, workers, log)
     try:
         mixed, trivial = asyncio.run(
-            run_phases(port, proc.pid, names, args.seconds, args.trivial_seconds)
+            run_phases(port, (proc.pid, postmaster), names, args.seconds, args.trivial_seconds)
         )
     finally:
         stop_server(proc)
@@ -822,7 +850,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="earned-load-"))
     given = args.database or os.environ.get("EARNED_TEST_PG_URL")
     try:
-        with cluster() if not given else _given(given) as server_url:
+        with cluster() if not given else _given(given) as (server_url, postmaster):
             say(f"  PostgreSQL: {'given' if given else 'a throwaway cluster started here'}")
             with fresh_database(server_url) as url:
                 say(f"building {args.people:,} people × {args.days} days")
@@ -836,7 +864,7 @@ def main() -> int:
                     names = [
                         name_of((run * args.users + i) % args.people) for i in range(args.users)
                     ]
-                    outcome = measure(url, work, workers, names, args)
+                    outcome = measure(url, work, workers, names, args, postmaster)
                     report(outcome, args.users)
                     outcomes.append(outcome)
     finally:
@@ -854,8 +882,8 @@ def main() -> int:
 
 
 @contextmanager
-def _given(url: str) -> Iterator[str]:
-    yield url
+def _given(url: str) -> Iterator[tuple[str, int | None]]:
+    yield url, None  # someone else's server: its CPU is not ours to read
 
 
 if __name__ == "__main__":
