@@ -72,7 +72,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -323,8 +323,8 @@ def clone_journals(url: str, ids: list[int]) -> None:
 
 # One journal's year, set-based. Run with the search_path on the journal's schema.
 FILL = (
-    # 4 activations a day, at about 01:00, 07:00, 13:00, 19:00 (+ up to 5 h), each peaking
-    # a third of the way and settled 3 to 180 minutes later (one in 31 left unmarked).
+    # 4 activations a day, one in each quarter of the day (UTC), each peaking a third of
+    # the way and settled 3 to 180 minutes later (one in 31 left unmarked).
     """
     INSERT INTO activations (id, client_token, onset_at, intensity, trigger, tags, body,
         emotions, urge, action, person, named_in_moment, pattern, peak_at, peak_intensity,
@@ -401,7 +401,8 @@ def fill_journals(url: str, ids: list[int], days: int) -> None:
 
     from earned import journal, onboarding, zones
 
-    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days + 1)
+    midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight - timedelta(days=days + 1)  # so the newest records are a day old
     values: dict[str, object] = {
         "start": start,
         "days": days,
@@ -550,20 +551,21 @@ def stop_server(proc: subprocess.Popen[str]) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its children (the workers), from /proc."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
-    pids = [pid]
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    for p in pids:
+    """User + system CPU of a process and of its children, living (the server's workers,
+    PostgreSQL's backends) and ended (a backend whose connection was closed), from /proc."""
+
+    def stat(p: int) -> list[int]:
         try:
             fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
-    return total
+        except OSError:  # ended in between
+            return [0, 0, 0, 0]
+        return [int(f) for f in fields[11:15]]  # utime stime cutime cstime
+
+    ticks = sum(stat(pid))  # its own, and its ended children's (once waited for)
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        ticks += sum(sum(stat(int(c))[:2]) for c in children.read_text().split())
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # --- the simulated people ---------------------------------------------------------------------
@@ -680,13 +682,57 @@ class User:
         await self.client.aclose()
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Counters read before and after a phase."""
+
+    generator_cpu: float  # seconds of CPU this process used
+    server_cpu: float  # seconds of CPU the server's processes used
+    database_cpu: float | None  # of PostgreSQL's, when it was started here
+    connections: int | None  # connections made to the database (pg_stat_database.sessions)
+
+    def __sub__(self, before: Reading) -> Reading:
+        def less(a: float | None, b: float | None) -> float | None:
+            return None if a is None or b is None else a - b
+
+        connections = less(self.connections, before.connections)
+        return Reading(
+            self.generator_cpu - before.generator_cpu,
+            self.server_cpu - before.server_cpu,
+            less(self.database_cpu, before.database_cpu),
+            None if connections is None else int(connections),
+        )
+
+
+@dataclass(frozen=True)
+class Watch:
+    """Where the counters come from: the server's process, PostgreSQL's postmaster (None:
+    someone else's server), and a connection held open for the whole run."""
+
+    server_pid: int
+    postmaster: int | None
+    conn: Connection
+
+    def read(self) -> Reading:
+        made = self.conn.execute(
+            text(
+                "SELECT to_jsonb(d) ->> 'sessions' FROM pg_stat_database d "
+                "WHERE datname = current_database()"
+            )
+        ).scalar()  # PostgreSQL 14 and later count the sessions; before, None
+        return Reading(
+            _own_cpu(),
+            cpu_seconds(self.server_pid),
+            None if self.postmaster is None else cpu_seconds(self.postmaster),
+            None if made is None else int(made),
+        )
+
+
 @dataclass
 class Phase:
     tally: Tally
     seconds: float
-    generator_cpu: float  # seconds of CPU this process used
-    server_cpu: float  # seconds of CPU the server's processes used
-    database_cpu: float | None  # of PostgreSQL's, when it was started here
+    used: Reading
 
     @property
     def rate(self) -> float:
@@ -694,18 +740,9 @@ class Phase:
 
 
 async def run_phases(
-    port: int,
-    pids: tuple[int, int | None],
-    names: list[str],
-    seconds: float,
-    trivial_seconds: float,
+    port: int, watch: Watch, names: list[str], seconds: float, trivial_seconds: float
 ) -> tuple[Phase, Phase]:
-    """Sign the people in, warm up, then the mixed phase and the trivial phase. `pids`: the
-    server's process and PostgreSQL's postmaster (None: not ours to watch)."""
-    server_pid, postmaster = pids
-
-    def database_cpu() -> float:
-        return 0.0 if postmaster is None else cpu_seconds(postmaster)
+    """Sign the people in, warm up, then the mixed phase and the trivial phase."""
 
     users = [User(port, name) for name in names]
     try:
@@ -730,7 +767,7 @@ async def run_phases(
 
         async def phase(kind: str, length: float) -> Phase:
             tally = Tally()
-            cpu0, srv0, db0 = _own_cpu(), cpu_seconds(server_pid), database_cpu()
+            before = watch.read()
             began = time.perf_counter()
             until = began + length
             if kind == "mixed":
@@ -738,8 +775,7 @@ async def run_phases(
             else:
                 await asyncio.gather(*(u.trivial(until, tally) for u in users))
             took = time.perf_counter() - began
-            db = None if postmaster is None else database_cpu() - db0
-            return Phase(tally, took, _own_cpu() - cpu0, cpu_seconds(server_pid) - srv0, db)
+            return Phase(tally, took, watch.read() - before)
 
         return await phase("mixed", seconds), await phase("trivial", trivial_seconds)
     finally:
@@ -780,10 +816,18 @@ def report(outcome: Outcome, users: int) -> None:
         f"{t.rate:.1f} req/s")  # fmt: skip
     flag = "" if outcome.ratio >= GOAL_RATIO else f"  UNDER GOAL ({GOAL_RATIO})"
     say(f"  ratio mixed / trivial: {outcome.ratio:.2f}{flag}")
-    db = "" if m.database_cpu is None else f"PostgreSQL {m.database_cpu / m.seconds:.2f}, "
-    say(f"  CPU in the mixed phase, in cores: server {m.server_cpu / m.seconds:.2f}, {db}"
-        f"this load generator {m.generator_cpu / m.seconds:.2f} (of {os.cpu_count()} on "
+    used = m.used
+    db = "" if used.database_cpu is None else f"PostgreSQL {used.database_cpu / m.seconds:.2f}, "
+    say(f"  CPU in the mixed phase, in cores: server {used.server_cpu / m.seconds:.2f}, {db}"
+        f"this load generator {used.generator_cpu / m.seconds:.2f} (of {os.cpu_count()} on "
         f"this machine, load average {os.getloadavg()[0]:.1f})")  # fmt: skip
+    for name, phase in (("mixed", m), ("trivial", t)):
+        made = phase.used.connections
+        if made is not None:
+            # The server's pools keep their connections: a steady flow of new ones means
+            # connections opened for one request and closed after it (each a new backend).
+            say(f"  new database connections in the {name} phase: {made:,} "
+                f"({made / phase.seconds:.1f}/s)")  # fmt: skip
     say(f"  {'page':<22} {'requests':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     rows = {**m.tally.times, f"{TRIVIAL} (trivial)": t.tally.times.get(TRIVIAL, [])}
     order = [*MIXED, "POST /moment", SAVED]
@@ -811,13 +855,19 @@ def measure(
 ) -> Outcome:
     env = server_env(work, url)
     log = work / f"serve-{workers}.log"
+    from sqlalchemy import create_engine
+
+    watcher = create_engine(url, pool_size=1, isolation_level="AUTOCOMMIT")
     proc, port = start_server(env, workers, log)
     try:
-        mixed, trivial = asyncio.run(
-            run_phases(port, (proc.pid, postmaster), names, args.seconds, args.trivial_seconds)
-        )
+        with watcher.connect() as conn:
+            watch = Watch(proc.pid, postmaster, conn)
+            mixed, trivial = asyncio.run(
+                run_phases(port, watch, names, args.seconds, args.trivial_seconds)
+            )
     finally:
         stop_server(proc)
+        watcher.dispose()
     told = log.read_text().strip()
     if told:
         say(f"  the server said on stderr (--workers {workers}):")
