@@ -27,8 +27,11 @@ It prints the build time and database size, then per worker count: requests/s of
 mixed pages and of the trivial page and their ratio (goal: at least 0.3), p50/p95/p99
 latency per page, and the errors (any 5xx, any other unexpected status, any connection
 error or timeout, and any redirect to /login, which would mean a session was lost), and
-at the end the scale-out ratio (throughput with 2 workers / with 1). Exits 1 on any
-error or a ratio under 0.3.
+at the end the scale-out ratio (throughput with 2 workers / with 1). Beside them, the
+CPU used by the server, by PostgreSQL (when started here) and by this generator, and
+the new database connections each phase made (a pool that keeps its connections makes
+none; a steady flow means connections opened for one request and closed after it).
+Exits 1 on any error or a ratio under 0.3.
 
     uv run python bench/load.py [--people 1000] [--days 365] [--users 50] [--seconds 60]
                                 [--trivial-seconds 20] [--database URL]
