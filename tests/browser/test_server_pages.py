@@ -152,6 +152,12 @@ def test_every_server_page_fits_a_phone_and_passes_axe(
         else:  # the page itself, not the sign-in page it would lead to
             assert page.url == site.url + url, (url, page.url)
         expect(page.get_by_role("link", name="Get help now")).to_be_visible()
+        if sample.role == "clinician":  # no tab bar: the top row keeps both destinations
+            nav = page.get_by_role("navigation", name="Main")
+            expect(nav.get_by_role("link", name="Caseload")).to_be_visible()
+            expect(nav.get_by_role("link", name="Account")).to_be_visible()
+        elif sample.role == "person":
+            expect(page.get_by_role("link", name="Account & sharing")).to_be_visible()
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
             shot = SHOTS / f"server-{sample.label}-{size}-{scheme}.png"
