@@ -46,10 +46,12 @@ class ServerPage:
     url: str
     label: str
     submit: str | None = None
+    fill: tuple[tuple[str, str], ...] = ()  # (field's label, what is typed) before submit
 
 
 INVITE: Route = ("POST", "/sharing/invite")  # the page with the new invite code
 TWO_STEP: Route = ("POST", "/account/two-step")  # the new key for an authenticator app
+JOIN: Route = ("POST", "/clinic/join")  # a code that is not (or no longer) valid
 SERVER_PAGES: dict[Route, ServerPage] = {
     ("GET", "/login"): ServerPage("nobody", "/login", "login"),
     ("GET", "/account"): ServerPage("person", "/account", "account"),
@@ -60,10 +62,17 @@ SERVER_PAGES: dict[Route, ServerPage] = {
     TWO_STEP: ServerPage(
         "person", "/account", "account-two-step", submit="Set up two-step sign-in"
     ),
+    JOIN: ServerPage(
+        "clinician",
+        "/clinic",
+        "clinic-join-refused",
+        submit="Accept",
+        fill=(("Invite code", "AAAA-BBBB-CCCC"),),
+    ),
 }
 
 SERVER_ONLY = [r for r in server_routes() if r[0] == "GET" and r not in set(ROUTES)]
-CHECKED = [*SERVER_ONLY, INVITE, TWO_STEP]
+CHECKED = [*SERVER_ONLY, INVITE, TWO_STEP, JOIN]
 SHOTS = ARTIFACTS / "pages"
 PERSON, OTHER, CLINICIAN = "ada", "ben", "cleo"
 PHQ9_ITEM_9 = {f"q{n}": "1" for n in range(1, 10)}  # item 9 above 0: the caseload's alert
@@ -147,6 +156,8 @@ def test_every_server_page_fits_a_phone_and_passes_axe(
         page.goto(site.url + url)
         page.wait_for_load_state()
         if sample.submit is not None:
+            for field, typed in sample.fill:
+                page.get_by_label(field).fill(typed)
             page.get_by_role("button", name=sample.submit).click()
             expect(page).to_have_url(re.compile(re.escape(site.url + route[1]) + "(#.*)?$"))
         else:  # the page itself, not the sign-in page it would lead to
