@@ -25,6 +25,15 @@ CATEGORIES: dict[str, str] = {
     "practices": "Practices and ladder tries",
     "prep": "Session-prep notes",
 }
+# The short names a clinician's caseload shows for each.
+SHORT: dict[str, str] = {
+    "results": "results",
+    "progress": "progress signs",
+    "moments": "moments",
+    "journal": "journal writing",
+    "practices": "practices",
+    "prep": "session prep",
+}
 # Shared unless the person unticks them when inviting: the least that helps a clinician.
 DEFAULT = ("results", "progress")
 
@@ -80,8 +89,12 @@ BAD_CODE = (
 )
 
 
-def check_assignment(kind: str, key: str, note: str | None) -> tuple[str, str, str]:
-    if kind not in ASSIGN_KINDS or not key.strip():
+def check_assignment(
+    kind: str, key: str, note: str | None, offered: dict[str, tuple[str, ...]]
+) -> tuple[str, str, str]:
+    """A suggestion's kind, what it is (one of `offered[kind]`: what the person's app
+    offers of that kind) and the clinician's note."""
+    if kind not in ASSIGN_KINDS or key.strip() not in offered.get(kind, ()):
         raise EarnedError("Please choose a practice or a ladder step to suggest.")
     text = (note or "").strip()
     if len(text) > ASSIGN_NOTE_MAX:

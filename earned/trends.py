@@ -140,15 +140,18 @@ def p_words(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.3f}" if p < 0.1 else f"= {p:.2f}"
 
 
-def sentence(sign: Sign, found: Trend) -> str:
-    """One plain sentence on what the weeks of `sign` say."""
+def sentence(sign: Sign, found: Trend, *, about: str = "you") -> str:
+    """One plain sentence on what the weeks of `sign` say: to the person (`about="you"`),
+    or about them to the clinician they share it with (`about="them"`)."""
     said = words()
     if not found.enough:
         return str(said["not_enough"]).format(weeks=found.weeks, needed=MIN_WEEKS)
     way = improving(sign, found)
     if way is None or found.slope is None or found.p is None:
         return str(said["flat"])
-    text = said["signs"][sign.key]["better" if way else "harder"]
+    text = said["signs"][sign.key][
+        ("better" if way else "harder") + ("_them" if about == "them" else "")
+    ]
     return str(text).format(weeks=found.span, amount=amount(sign, found.slope), p=p_words(found.p))
 
 

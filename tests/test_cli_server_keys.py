@@ -76,7 +76,7 @@ def test_new_key_makes_a_private_ring_and_never_overwrites_it(key_file: Path, ru
     ring = fields.read_file(key_file)
     assert len(ring.keys) == 1
     again = run("server", "new-key", "--key-file", str(key_file), passphrase=None)
-    assert again.code == 1 and "never overwritten" in again.err
+    assert again.code == 1 and "not overwritten" in again.err
     assert fields.read_file(key_file) == ring
 
 

@@ -33,13 +33,22 @@ def test_a_link_allows_only_what_it_names() -> None:
     assert link.allows("results") and not link.allows("journal")
 
 
+OFFERED = {"practice": ("Box breathing",), "rung": ("ask for help",)}
+
+
 def test_suggestions_and_answers() -> None:
-    assert consent.check_assignment("rung", " ask for help ", " gently ") == (
+    assert consent.check_assignment("rung", " ask for help ", " gently ", OFFERED) == (
         "rung", "ask for help", "gently")  # fmt: skip
     with pytest.raises(EarnedError):
-        consent.check_assignment("homework", "x", None)
+        consent.check_assignment("homework", "x", None, OFFERED)
+    with pytest.raises(EarnedError):  # a step of another kind, or nothing the app offers
+        consent.check_assignment("practice", "ask for help", None, OFFERED)
     with pytest.raises(EarnedError):
-        consent.check_assignment("practice", "x", "y" * (consent.ASSIGN_NOTE_MAX + 1))
+        consent.check_assignment("practice", "<b>anything</b>", None, OFFERED)
+    with pytest.raises(EarnedError):
+        consent.check_assignment(
+            "practice", "Box breathing", "y" * (consent.ASSIGN_NOTE_MAX + 1), OFFERED
+        )
     assert consent.check_answer("declined") == "declined"
     with pytest.raises(EarnedError):
         consent.check_answer("open")

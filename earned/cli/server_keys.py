@@ -40,7 +40,7 @@ def add_actions(actions: Any) -> None:
     """The new-key and rotate-key actions, on `earned server`'s subparsers."""
     new = actions.add_parser(
         "new-key",
-        help="make the first key ring (never over an existing file)",
+        help="make the first key ring (an existing file is left as it is)",
         description="Make a new server key ring with one key, written to --key-file with "
         "mode 0600. Keep it apart from the database and back it up: without it, the words "
         "it sealed cannot be read.",

@@ -157,8 +157,8 @@ def _parts(token: str, table: str, column: str) -> tuple[str, bytes]:
             blob = b""
     if len(blob) < NONCE_BYTES + TAG_BYTES:
         raise SealError(
-            f"A sealed value in {table}.{column} is damaged (it is not a whole token), so "
-            "it cannot be read. Nothing was shown."
+            f"A sealed value in {table}.{column} is not a whole sealed token, so it cannot "
+            "be read. Nothing was shown."
         )
     return fields[2], blob
 
@@ -353,7 +353,9 @@ def from_json(text: str | bytes, where: str) -> Ring:
         }
         return Ring(str(body["current"]), keys)
     except (KeyError, AttributeError, TypeError, ValueError, binascii.Error):
-        raise EarnedError(f"{where} is damaged: its keys cannot be read.") from None
+        raise EarnedError(
+            f"{where} cannot be read as a key ring: its keys are not whole."
+        ) from None
 
 
 def read_file(path: Path) -> Ring:
@@ -399,7 +401,7 @@ def create_file(path: Path) -> Ring:
     """A new ring with one key, written to `path`; never over an existing file."""
     if path.exists() or path.is_symlink():
         raise EarnedError(
-            f"{path} already exists; a server key file is never overwritten (its keys "
+            f"{path} already exists; a server key file is not overwritten (its keys "
             "would be lost with the words they sealed). Use `earned server rotate-key`."
         )
     ring = new_ring()

@@ -101,8 +101,7 @@ def test_a_person_shares_with_their_clinician_then_stops(
     expect(them.get_by_role("heading", name="Starting point and check-ins")).to_be_visible()
     expect(them.get_by_role("heading", name="Recent journal writing")).to_be_visible()
     expect(them.get_by_role("heading", name="Recent moments")).to_have_count(0)  # not shared
-    them.get_by_label("Kind").select_option(label="A practice")
-    them.get_by_label("Which").select_option(label="Box breathing")
+    them.get_by_label("What to suggest").select_option(label="Box breathing")
     them.get_by_label("A note for them (optional)").fill("Before the Monday call, if it helps.")
     them.get_by_role("button", name="Suggest").click()
     expect(them).to_have_url(f"{url}/clinic/{person_id}?suggested=1")

@@ -114,7 +114,7 @@ def furnish(srv: ServerWeb) -> dict[str, str]:
         code = made.text.split('class="invite-code"><code>')[1].split("<")[0]
         assert location(srv.post(clinician, "/clinic/join", {"code": code})).startswith("/clinic/")
     srv.post(owner, "/sharing/invite", {"share_results": "1"})  # one code not yet used
-    suggested = {"kind": "practice", "key": "Box breathing", "note": "Before the Monday call"}
+    suggested = {"choice": "practice|Box breathing", "note": "Before the Monday call"}
     srv.post(clinician, f"/clinic/{ada.id}/suggest", suggested)
     assert clinician.get("/clinic").status_code == 200  # looks, for the log
     assert clinician.get(f"/clinic/{ada.id}").status_code == 200

@@ -87,7 +87,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, journal_template: Template) 
                 assert found is not None
             srv.post(owner, f"/sharing/{found.id}/stop")
     srv.post(srv.signed_in("cleo"), f"/clinic/{ada.id}/suggest",
-             {"kind": "practice", "key": "box breathing"})  # fmt: skip
+             {"choice": "practice|Box breathing"})  # fmt: skip
     with srv.server.session() as s:
         from earned.store.server import sharing
 

@@ -46,7 +46,7 @@ def test_a_suggestion_is_an_offer_on_the_home_page(srv: ServerWeb) -> None:
     clinician = srv.signed_in("cleo")
     srv.post(clinician, "/clinic/join", {"code": code})
     sent = srv.post(clinician, f"/clinic/{ada.id}/suggest",
-                    {"kind": "practice", "key": "Box breathing", "note": "before bed"})  # fmt: skip
+                    {"choice": "practice|Box breathing", "note": "before bed"})  # fmt: skip
     assert location(sent) == f"/clinic/{ada.id}?suggested=1"
     home = person.get("/").text
     assert "An idea from your clinician" in home and "Box breathing" in home

@@ -116,7 +116,7 @@ SERVER_SAMPLES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
     ("GET", "/clinic/{person_id}"): ("/clinic/{account}", {}),
     ("POST", "/clinic/{person_id}/suggest"): (
         "/clinic/{account}/suggest",
-        {"kind": "practice", "key": "box breathing", "note": "when you can"},
+        {"choice": "practice|Box breathing", "note": "when you can"},
     ),
 }
 # Open to a browser that is not signed in (everything else sends it to /login).

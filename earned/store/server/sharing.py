@@ -219,8 +219,9 @@ def assign(
     key: str,
     note: str,
     now: datetime,
+    offered: dict[str, tuple[str, ...]],
 ) -> None:
-    kind, key, note = consent.check_assignment(kind, key, note)
+    kind, key, note = consent.check_assignment(kind, key, note, offered)
     session.add(
         AssignmentRow(
             person_id=link.person_id,

@@ -20,6 +20,7 @@ from earned.web.render import render
 from earned.web.routes import sharing
 
 router = APIRouter()
+IDLE_MINUTES = int(accounts.IDLE.total_seconds() // 60)
 
 
 def home_of(account: accounts.Account) -> str:
@@ -32,7 +33,9 @@ def login_page(request: Request, page: Page, next: str = "") -> Response:
     if who is not None:
         return RedirectResponse(home_of(who), status_code=303)
     return render(
-        page, "account/login.html", {"next": next if returns.local_page(request, next) else ""}
+        page,
+        "account/login.html",
+        {"next": next if returns.local_page(request, next) else "", "idle_minutes": IDLE_MINUTES},
     )
 
 
@@ -42,7 +45,11 @@ async def login(request: Request, page: Page, values: Form) -> Response:
     attempts: security.Attempts = request.app.state.attempts
     client = request.client.host if request.client else "unknown"
     asked = values.get("next", "")
-    shown = {"next": asked, "name": values.get("name", "")[: accounts.NAME_MAX]}
+    shown = {
+        "next": asked,
+        "name": values.get("name", "")[: accounts.NAME_MAX],
+        "idle_minutes": IDLE_MINUTES,
+    }
     wait = attempts.wait(client)
     if wait > 0:
         from earned.web.routes.auth import too_many_tries

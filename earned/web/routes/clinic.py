@@ -116,7 +116,9 @@ def _signs_glance(store: Store) -> list[str]:
     said = []
     for sign in trends.SIGNS:
         found = trends.trend(series[sign.key])
-        said.append(f"{words['signs'][sign.key]['name']}: {trends.sentence(sign, found)}")
+        said.append(
+            f"{words['signs'][sign.key]['name']}: {trends.sentence(sign, found, about='them')}"
+        )
     return said
 
 
@@ -145,7 +147,7 @@ def caseload(request: Request, page: Page) -> Response:
     return render(
         page,
         "clinic/index.html",
-        {"glances": glances, "categories": consent.CATEGORIES, "me": who},
+        {"glances": glances, "categories": consent.CATEGORIES, "short": consent.SHORT, "me": who},
     )
 
 
@@ -161,7 +163,13 @@ async def join(request: Request, page: Page, values: Form) -> Response:
         return render(
             page,
             "clinic/index.html",
-            {"glances": [], "categories": consent.CATEGORIES, "me": who, "error": error.message},
+            {
+                "glances": [],
+                "categories": consent.CATEGORIES,
+                "me": who,
+                "error": error.message,
+                "typed": values.get("code", "")[:40],  # the code as typed, to correct
+            },
             status=400,
         )
     return RedirectResponse(f"/clinic/{person.id}", status_code=303)
@@ -182,6 +190,9 @@ def person_page(request: Request, page: Page, person_id: str) -> Response:
         with _shared(request, who, pid, "results", "results and check-ins") as j, j.session() as s:
             every = assessments.list_assessments(session=s)
         summary = results.summarise(every)
+        with gate.server.session() as s:
+            visit = sharing.last_read(session=s, person_id=pid, clinician_id=who.id)
+        shown["flag"] = _results_glance(gate.server.journal(pid), visit)[1]
         shown["steps"] = summary.steps
         shown["checkins"] = {
             key: checkin.history(every, key) for key in CHECKINS if key in checkin.available()
@@ -203,9 +214,18 @@ def person_page(request: Request, page: Page, person_id: str) -> Response:
     if found.allows("prep"):
         with _shared(request, who, pid, "prep", "session-prep notes") as j, j.session() as s:
             shown["notes"], _ = session_notes.notes_page(session=s, limit=5)
+    shown["offered"] = offered()
     shown["kinds"] = regulation.PRACTICE_KINDS
-    shown["rungs"] = ladder.templates()
     return render(page, "clinic/person.html", shown)
+
+
+def offered() -> dict[str, tuple[str, ...]]:
+    """What a clinician may suggest, by kind: the practices and the suggested ladder steps
+    the person's own app offers (so a suggestion always leads somewhere they can find)."""
+    return {
+        "practice": tuple(regulation.PRACTICE_KINDS.values()),
+        "rung": tuple(t.title for t in ladder.templates().values()),
+    }
 
 
 @router.post("/clinic/{person_id}/suggest")
@@ -220,8 +240,10 @@ async def suggest(request: Request, person_id: str, values: Form) -> Response:
             session=s,
             link=found,
             clinician=who,
-            kind=values.get("kind", ""),
-            key=values.get("key", ""),
+            # One choice, "kind|what" (so a kind never meets another kind's step).
+            kind=values.get("choice", "").partition("|")[0],
+            key=values.get("choice", "").partition("|")[2],
+            offered=offered(),
             note=values.get("note", ""),
             now=datetime.now(UTC),
         )
