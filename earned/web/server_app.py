@@ -39,7 +39,7 @@ def from_env() -> FastAPI:
     from pathlib import Path
 
     from earned.store import fields
-    from earned.store.server import Server
+    from earned.store.server import WEB_POOL, Server
     from earned.web.app import create_server_app
 
     key_file = os.environ.get(KEY_FILE_ENV)
@@ -47,7 +47,8 @@ def from_env() -> FastAPI:
     url = os.environ[DATABASE_ENV]
     public = os.environ.get(PUBLIC_URL_ENV) or None
     port = os.environ.get(PORT_ENV)
-    server = Server.open(url, pool_size=int(os.environ.get(POOL_ENV, "10")))
+    pool = int(os.environ.get(POOL_ENV, str(WEB_POOL)))
+    server = Server.open(url, pool_size=pool)
     return create_server_app(
         server,
         door=door_for(public, int(port) if port else None),

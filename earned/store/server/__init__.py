@@ -24,6 +24,10 @@ from earned.store.schemas import SERVER as SCHEMA
 from earned.store.schemas import is_journal, journal_schema, quoted
 
 HEAD = "s0001"
+# Connections a web worker keeps: as many as requests it runs at once (Starlette's thread
+# pool holds 40), so none is made and dropped per request. Two workers: 80 of PostgreSQL's
+# default 100; more workers need a larger max_connections or a pooler (PgBouncer).
+WEB_POOL = 40
 # pg_advisory_xact_lock key: one migration at a time, whichever worker starts first.
 _MIGRATION_LOCK = 0x6561726E  # "earn"
 
@@ -41,6 +45,11 @@ class Server:
 
     @classmethod
     def open(cls, url: str, *, pool_size: int = 10) -> Server:
+        """The server database, migrated. `pool_size` connections are kept open for reuse
+        and none are made beyond it (a request waits for one instead): connections made
+        and dropped under load each cost PostgreSQL a new backend (bench/load.py saw
+        3-18 a second with an overflow). A web worker passes WEB_POOL, the size of the
+        thread pool its pages run on."""
         if not is_postgres_url(url):
             raise EarnedError(
                 "Server mode keeps many people's journals in PostgreSQL: give a database "
@@ -54,7 +63,7 @@ class Server:
             else url,
             pool_pre_ping=True,
             pool_size=pool_size,
-            max_overflow=pool_size,
+            max_overflow=0,
         )
         try:
             migrate(engine)
