@@ -179,6 +179,20 @@ def new_passphrase(file: Path | None, from_env: str | None) -> str:
     return first
 
 
+DATABASE_ENV = "EARNED_DATABASE_URL"  # server mode's database, for `earned server`
+
+
+def database_url(given: str | None) -> str:
+    url = given or os.environ.get(DATABASE_ENV)
+    if not url:
+        raise EarnedError(
+            f"Which database? Give --database postgresql+psycopg://USER@HOST/NAME, or set "
+            f"{DATABASE_ENV}.",
+            exit_code=2,
+        )
+    return url
+
+
 def new_password(file: Path | None, from_env: str | None, whose: str) -> str:
     """A server account's new password: from a file or the environment, else typed twice;
     checked by the same rules as a passphrase (earned.accounts.check_password)."""

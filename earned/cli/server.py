@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 
-from earned.cli.common import Command, new_password
+from earned.cli.common import DATABASE_ENV, Command, database_url, new_password
 from earned.errors import EarnedError
 
 # typing.TYPE_CHECKING without importing typing; mypy knows the name.
@@ -31,20 +31,8 @@ if TYPE_CHECKING:
 
     from earned.store.server import Server
 
-DATABASE_ENV = "EARNED_DATABASE_URL"
 PASSWORD_ENV = "EARNED_NEW_PASSWORD"  # noqa: S105 - the name of a variable, not a password
 ACTIONS = ("add", "password", "two-step-off", "list", "remove")
-
-
-def database_url(given: str | None) -> str:
-    url = given or os.environ.get(DATABASE_ENV)
-    if not url:
-        raise EarnedError(
-            f"Which database? Give --database postgresql+psycopg://USER@HOST/NAME, or set "
-            f"{DATABASE_ENV}.",
-            exit_code=2,
-        )
-    return url
 
 
 def database_option(parser: argparse.ArgumentParser) -> None:

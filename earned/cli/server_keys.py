@@ -91,7 +91,7 @@ def new_key(args: argparse.Namespace) -> int:
 
 
 def rotate_key(args: argparse.Namespace) -> int:
-    from earned.cli.server import database_url
+    from earned.cli.common import database_url
     from earned.store import fields, reseal
     from earned.store.server import Server
 
