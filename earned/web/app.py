@@ -56,6 +56,7 @@ from earned.web.routes import (
     parts,
     patterns,
     people,
+    phone,  # issue 14: the app on a phone's home screen
     practise,
     progress,
     regulate,
@@ -125,6 +126,7 @@ ROUTES = (
     reminder_pages,  # calendar reminders (.ics)
     progress,  # the four signs of change, and their trends
     handoff,  # the therapist hand-off PDF
+    phone,  # issue 14: manifest, service worker, offline page, urge timers kept offline
 )
 
 
