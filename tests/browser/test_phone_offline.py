@@ -128,3 +128,23 @@ def test_what_waits_on_the_phone_waits_through_a_lock_until_unlocked(
     )
     with opened(ready_server) as store, store.session() as s:
         assert [a.intensity for a in activations.list_activations(session=s)] == [8]
+
+
+def test_words_that_suggest_danger_bring_the_help_lines_when_sent(
+    ready_server: Server, pages: Pages
+) -> None:
+    page = pages.open(**PHONE)
+    unlock(page, ready_server)
+    controlled(page)
+    page.context.set_offline(True)
+    page.goto(ready_server.url + "/offline")
+    page.get_by_label("The urge to… (in your own words)").fill("hurt myself")
+    page.get_by_role("button", name="Start the timer").click()
+    page.get_by_role("button", name="I acted on it").click()
+    status = page.locator("[data-queue-status]")
+    expect(status).to_have_text("1 saved on this phone, sending when you're back online.")
+
+    page.context.set_offline(False)
+    expect(status).to_contain_text("1 sent from this phone and saved in your journal.")
+    expect(status).to_contain_text("You do not have to carry it alone")
+    expect(status.get_by_role("link", name="Get help now")).to_have_attribute("href", "/help")

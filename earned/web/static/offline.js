@@ -24,6 +24,8 @@
     refused: "earned could not save this one from the phone:",
     letGo: "Let this one go",
     sent: (n) => `${n} sent from this phone and saved in your journal.`,
+    care: "Something you wrote on the phone sounds very hard. You do not have to carry it alone:",
+    help: "Get help now",
     running: "An urge timer is running on this phone.",
     open: "Open it",
     unlock: "Unlock earned",
@@ -148,7 +150,7 @@
     el.append(p);
     return p;
   };
-  const show = async (sent) => {
+  const show = async (sent, care = false) => {
     const items = await all();
     const el = note();
     if (!el) return;
@@ -156,6 +158,7 @@
     const count = (state) => items.filter((i) => i.state === state).length;
     const onOfflinePage = Boolean(document.querySelector("[data-urge-running]"));
     if (sent) line(el, WORDS.sent(sent));
+    if (care) line(el, WORDS.care, "/help", WORDS.help);
     if (count("waiting")) line(el, WORDS.waiting(count("waiting")));
     if (count("locked")) line(el, WORDS.locked(count("locked")), "/unlock", WORDS.unlock);
     if (count("expired")) line(el, WORDS.expired(count("expired")), "/unlock", WORDS.unlock);
@@ -208,7 +211,7 @@
   const flush = async () => {
     if (sending) return;
     sending = true;
-    let sent = 0;
+    let sent = 0, care = false;
     try {
       const ready = (await all()).filter((i) => ["waiting", "locked", "expired"].includes(i.state))
         .sort((a, b) => a.made.localeCompare(b.made));
@@ -229,6 +232,9 @@
         } else if (response.ok) {
           await remove(item.token);
           sent += 1;
+          // earned read the words as it does any form's: words that suggest danger bring
+          // the care panel's address (care=1), shown here since this page stays.
+          if (new URL(response.url).searchParams.get("care") === "1") care = true;
         } else if (response.status >= 500) {
           break;  // not saved; tried again on the next page or when the connection returns
         } else {
@@ -239,7 +245,7 @@
       // Still no connection: everything stays, and is tried again when it returns.
     } finally {
       sending = false;
-      await show(sent);
+      await show(sent, care);
     }
   };
 
