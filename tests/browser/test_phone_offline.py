@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from earned import content
 from earned.store import Store, activations, personal, urge_timers
+from earned.web.routes import phone
 from tests.support import PASSPHRASE
 from tests.support.browser import PHONE, Pages, Server, unlock
 
@@ -84,6 +85,22 @@ def test_offline_moments_and_an_urge_timer_are_saved_once_with_their_times(
     expect(status).to_have_text("3 sent from this phone and saved in your journal.")
     page.reload()  # nothing left to send: sent once, not again
     expect(status).to_be_hidden()
+
+    # What the worker keeps after all that browsing: the shell, under one versioned name,
+    # and not one page of the journal.
+    kept = page.evaluate(
+        """async () => {
+            const names = await caches.keys();
+            const urls = [];
+            for (const name of names) {
+                const cache = await caches.open(name);
+                for (const r of await cache.keys()) urls.push(new URL(r.url).pathname);
+            }
+            return { names, urls: urls.sort() };
+        }"""
+    )
+    assert kept["names"] == [f"earned-shell-{phone.shell_version()}"]
+    assert kept["urls"] == sorted(phone.SHELL)
 
     with opened(ready_server) as store, store.session() as s:
         moments = activations.list_activations(session=s)
