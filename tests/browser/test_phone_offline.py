@@ -165,3 +165,37 @@ def test_words_that_suggest_danger_bring_the_help_lines_when_sent(
     expect(status).to_contain_text("1 sent from this phone and saved in your journal.")
     expect(status).to_contain_text("You do not have to carry it alone")
     expect(status.get_by_role("link", name="Get help now")).to_have_attribute("href", "/help")
+
+
+STALE_SESSION = (
+    '<!doctype html><html><body hx-headers=\'{"X-CSRF-Token": "stale"}\'>'
+    '<main><form method="post" action="/lock"></form></main></body></html>'
+)
+
+
+def test_an_expired_token_keeps_the_items_and_asks_to_open_earned(
+    ready_server: Server, pages: Pages
+) -> None:
+    page = pages.open(**PHONE)
+    unlock(page, ready_server)
+    controlled(page)
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Save intensity 5", exact=True).click()
+    status = page.locator("[data-queue-status]")
+    expect(status).to_have_text("1 saved on this phone, sending when you're back online.")
+
+    # The session as read at sending time carries a token earned no longer accepts.
+    page.route("**/help", lambda route: route.fulfill(body=STALE_SESSION, content_type="text/html"))
+    page.context.set_offline(False)
+    expect(status).to_contain_text("1 saved on this phone could not be sent yet")
+    expect(status.get_by_role("link", name="Unlock earned")).to_be_visible()
+    with opened(ready_server) as store, store.session() as s:
+        assert activations.list_activations(session=s) == []
+
+    page.unroute("**/help")
+    page.goto(ready_server.url + "/")  # opening earned again sends it
+    expect(page.locator("[data-queue-status]")).to_have_text(
+        "1 sent from this phone and saved in your journal."
+    )
+    with opened(ready_server) as store, store.session() as s:
+        assert [a.intensity for a in activations.list_activations(session=s)] == [5]
