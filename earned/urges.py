@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Literal, get_args
 
 from earned import imported
-from earned.episodes import MAX_SHORT_TEXT
+from earned.episodes import FUTURE_GRACE, MAX_SHORT_TEXT
 from earned.errors import EarnedError
 from earned.text import check_text
 
@@ -77,15 +77,46 @@ def check_urge(value: str | None) -> str:
     return text
 
 
-def ending(timer: UrgeDelay, *, outcome: object, now: datetime) -> tuple[datetime, str] | None:
+def ending(
+    timer: UrgeDelay, *, outcome: object, now: datetime, at: datetime | None = None
+) -> tuple[datetime, str] | None:
     """(end time, outcome) for stopping `timer`, or None if it has already ended.
 
-    A second stop (a double tap, a retried request) changes nothing: the first end
-    stands. A clock that moved backwards cannot give a negative hold.
+    `at`: when it ended, if not now (a stop kept on a phone while it was offline, sent
+    later with the phone's time); never in the future. A second stop (a double tap, a
+    retried request) changes nothing: the first end stands. A clock that moved backwards
+    cannot give a negative hold.
     """
     if timer.ended_at is not None:
         return None  # even a bad outcome on a second tap is answered with the first end
-    return max(now, timer.started_at), check_outcome(outcome)
+    end = now if at is None else at
+    if end > now + FUTURE_GRACE:
+        raise EarnedError("That end time is in the future; nothing was changed.")
+    return max(end, timer.started_at), check_outcome(outcome)
+
+
+@dataclass
+class WholeTimer:
+    """A timer started and ended on a phone while it was offline, sent as one: its urge,
+    when it started and ended (the phone's times), and how it ended."""
+
+    urge: str
+    started_at: datetime
+    ended_at: datetime
+    outcome: str
+
+
+def check_whole(
+    *, urge: str | None, started_at: datetime, ended_at: datetime, outcome: object, now: datetime
+) -> WholeTimer:
+    """A whole timer kept offline: the urge as a new timer's, both times not in the future
+    (the same grace as a moment's), the end not before the start, an outcome."""
+    text = check_urge(urge)
+    if started_at > now + FUTURE_GRACE or ended_at > now + FUTURE_GRACE:
+        raise EarnedError("That timer's time is in the future; nothing was saved.")
+    if ended_at < started_at:
+        raise EarnedError("That timer ends before it starts; nothing was saved.")
+    return WholeTimer(text, started_at, ended_at, check_outcome(outcome))
 
 
 def calls_for_care(timer: UrgeDelay) -> bool:

@@ -98,3 +98,73 @@ def test_stopping_a_timer_twice_keeps_the_first_end() -> None:
     assert ending(ended, outcome="acted", now=start) is None
     with pytest.raises(EarnedError):
         ending(running, outcome="gave in", now=start)
+
+
+# --- kept on a phone while offline: an end with its own time, a whole timer ------------------
+
+NOW = START + timedelta(hours=2)
+
+
+def test_an_end_kept_offline_keeps_the_phones_time() -> None:
+    at = START + timedelta(minutes=7)
+    assert ending(timer(), outcome="waited", now=NOW, at=at) == (at, "waited")
+
+
+def test_an_end_in_the_future_is_refused_and_within_the_grace_is_kept() -> None:
+    with pytest.raises(EarnedError, match="in the future"):
+        ending(timer(), outcome="waited", now=NOW, at=NOW + timedelta(minutes=3))
+    near = NOW + timedelta(minutes=1)
+    assert ending(timer(), outcome="waited", now=NOW, at=near) == (near, "waited")
+
+
+def test_an_end_kept_before_the_start_holds_zero_not_less() -> None:
+    end = ending(timer(), outcome="acted", now=NOW, at=START - timedelta(seconds=30))
+    assert end == (START, "acted")
+
+
+def test_a_second_end_with_a_time_still_changes_nothing() -> None:
+    assert ending(timer(timedelta(minutes=3), "waited"), outcome="acted", now=NOW, at=NOW) is None
+
+
+def whole(**changes: object) -> urges.WholeTimer:
+    values: dict[str, object] = {
+        "urge": "  text him again ",
+        "started_at": START,
+        "ended_at": START + timedelta(minutes=4),
+        "outcome": "passed",
+        "now": NOW,
+    }
+    values.update(changes)
+    return urges.check_whole(**values)  # type: ignore[arg-type]
+
+
+def test_a_whole_timer_keeps_its_times_and_cleans_its_urge() -> None:
+    w = whole()
+    assert (w.urge, w.started_at, w.ended_at, w.outcome) == (
+        "text him again",
+        START,
+        START + timedelta(minutes=4),
+        "passed",
+    )
+
+
+def test_a_whole_timer_may_end_as_it_starts() -> None:
+    assert whole(ended_at=START).ended_at == START
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"started_at": NOW + timedelta(minutes=3)}, "in the future"),
+        ({"ended_at": NOW + timedelta(minutes=3)}, "in the future"),
+        ({"ended_at": START - timedelta(seconds=1)}, "ends before it starts"),
+        ({"outcome": "gave in"}, "how it ended"),
+        ({"urge": "   "}, "What is the urge"),
+        ({"urge": "x" * 10_000}, "urge"),
+    ],
+)
+def test_a_whole_timer_is_refused_by_the_domains_rules(
+    changes: dict[str, object], message: str
+) -> None:
+    with pytest.raises(EarnedError, match=message):
+        whole(**changes)

@@ -45,6 +45,36 @@ def start_urge(
     return _urge_of(add_once(session, row))
 
 
+def add_whole(
+    *,
+    session: Session,
+    urge: str,
+    started_at: datetime,
+    ended_at: datetime,
+    outcome: str,
+    now: datetime,
+    client_token: str | None = None,
+) -> UrgeDelay:
+    """A timer started and ended while a phone was offline, saved at once (urges.check_whole);
+    the same client token sent again returns the first record."""
+    token = check_token(client_token)
+    existing = earlier(session, UrgeDelayRow, token)
+    if existing is not None:
+        return _urge_of(existing)
+    whole = urges.check_whole(
+        urge=urge, started_at=started_at, ended_at=ended_at, outcome=outcome, now=now
+    )
+    row = UrgeDelayRow(
+        id=new_id(),
+        client_token=token,
+        urge=whole.urge,
+        started_at=whole.started_at,
+        ended_at=whole.ended_at,
+        outcome=whole.outcome,
+    )
+    return _urge_of(add_once(session, row))
+
+
 def _urge_row(session: Session, urge_id: str) -> UrgeDelayRow:
     return existing(session, UrgeDelayRow, urge_id, "urge timer")
 
@@ -53,10 +83,12 @@ def get_urge(*, session: Session, urge_id: str) -> UrgeDelay:
     return _urge_of(_urge_row(session, urge_id))
 
 
-def end_urge(*, session: Session, urge_id: str, outcome: str, now: datetime) -> UrgeDelay:
-    """Stop the timer (see urges.ending: stopping it twice changes nothing)."""
+def end_urge(
+    *, session: Session, urge_id: str, outcome: str, now: datetime, at: datetime | None = None
+) -> UrgeDelay:
+    """Stop the timer, now or `at` (see urges.ending: stopping it twice changes nothing)."""
     row = _urge_row(session, urge_id)
-    end = urges.ending(_urge_of(row), outcome=outcome, now=now)
+    end = urges.ending(_urge_of(row), outcome=outcome, now=now, at=at)
     if end is not None:
         row.ended_at, row.outcome = end
         session.flush()

@@ -62,6 +62,7 @@ from earned.web.routes import (
     parts,
     patterns,
     people,
+    phone,  # issue 14: the app on a phone's home screen
     practise,
     progress,
     regulate,
@@ -137,6 +138,7 @@ ROUTES = (
     reminder_pages,  # calendar reminders (.ics)
     progress,  # the four signs of change, and their trends
     handoff,  # the therapist hand-off PDF
+    phone,  # issue 14: manifest, service worker, offline page, urge timers kept offline
 )
 # Password checks a server evaluates per minute, whoever sends them (each an Argon2id
 # derivation, ~0.14 s of a core): enough for a clinic's morning, not for a flood.

@@ -26,7 +26,7 @@ from tests.support.web import ECR, PROMPTS, Web, location, values_for
 
 Route = tuple[str, str]  # (method, path as the app declares it)
 State = Literal["fresh", "locked", "unlocked"]
-Kind = Literal["page", "fragment", "redirect", "download"]
+Kind = Literal["page", "fragment", "redirect", "download", "file"]
 
 
 def app_routes() -> list[Route]:
@@ -50,7 +50,8 @@ class Sample:
     """How to exercise one route: an address (ids in braces, from `seeded`), a valid form
     for a write, what comes back, and in which states it is used.
 
-    kind: a full page, an htmx fragment, a redirect (303) or a download.
+    kind: a full page, an htmx fragment, a redirect (303), a download, or a file the browser
+    reads itself (the web app manifest, the service worker).
     states: where the route is exercised for the first two checks; a public route is
     tried before setup ("fresh") or by a browser without the session ("locked") too.
     htmx: sent as htmx sends it (HX-Request, the token in X-CSRF-Token).
@@ -337,6 +338,20 @@ SAMPLES: dict[Route, Sample] = {
     ("POST", "/reminders"): Sample(
         "/reminders", "download", {"breathing-mon": "1", "breathing-at": "08:30"}
     ),
+    # issue 14: the app on a phone's home screen, and an urge timer kept whole offline
+    ("GET", "/manifest.webmanifest"): Sample("/manifest.webmanifest", "file", states=ALL_STATES),
+    ("GET", "/sw.js"): Sample("/sw.js", "file", states=ALL_STATES),
+    ("GET", "/offline"): Sample("/offline", states=("fresh", "locked")),
+    ("POST", "/urge/whole"): Sample(
+        "/urge/whole",
+        "redirect",
+        {
+            "urge": "leave",
+            "started": "2026-01-05T10:00:00Z",
+            "ended": "2026-01-05T10:04:30Z",
+            "outcome": "waited",
+        },
+    ),
 }
 
 # Routes a browser without the unlocked session may use. Everything else must send it to
@@ -355,6 +370,11 @@ PUBLIC: set[Route] = {
     ("POST", "/restore"),
     # Only a redirect to the check-in form (which needs the unlock); it reads nothing.
     ("GET", "/checkin/{instrument_id}/answer"),
+    # The phone's shell: nothing of the journal in them (the offline page is rendered as a
+    # locked browser sees it, whoever asks).
+    ("GET", "/manifest.webmanifest"),
+    ("GET", "/sw.js"),
+    ("GET", "/offline"),
 }
 PRIVATE = [r for r in ROUTES if r not in PUBLIC]
 # Home checks the lock itself (it also sends a first visit to /setup) and answers htmx

@@ -160,12 +160,15 @@ def capture_page(page: Page, store: Open) -> Response:
 
 @router.post("/moment")
 async def capture(request: Request, store: Open, values: Form) -> Response:
-    """One tap: intensity (and the form's token, so a double tap saves once)."""
+    """One tap: intensity (and the form's token, so a double tap saves once). `at`: when it
+    happened, if not now (a capture kept on a phone while offline, sent with its time)."""
+    onset = local_time(values, "at")
     with store.session() as s:
         a = activations.log_activation(
             session=s,
             intensity=values.get("intensity", ""),
             now=deps.now(),
+            onset=onset,
             client_token=values.get("client_token"),
         )
     return RedirectResponse(f"/moment/{a.id}/saved", status_code=303)
@@ -567,9 +570,10 @@ def urge_timer(page: Page, store: Open, urge_id: str) -> Response:
 
 @router.post("/urge/{urge_id}/end")
 async def urge_end(request: Request, store: Open, urge_id: str, values: Form) -> Response:
+    at = local_time(values, "at")  # when it ended, if not now (kept on a phone offline)
     with store.session() as s:
         timer = urge_timers.end_urge(
-            session=s, urge_id=urge_id, outcome=values.get("outcome", ""), now=deps.now()
+            session=s, urge_id=urge_id, outcome=values.get("outcome", ""), now=deps.now(), at=at
         )
     done = f"/urge/{urge_id}"
     if urges.calls_for_care(timer):
