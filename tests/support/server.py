@@ -122,7 +122,8 @@ SERVER_SAMPLES: dict[tuple[str, str], tuple[str, dict[str, str]]] = {
 # Open to a browser that is not signed in (everything else sends it to /login).
 SERVER_PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/help"),
                  ("GET", "/grounding"), ("GET", "/pause"),
-                 ("GET", "/checkin/{instrument_id}/answer")}  # fmt: skip
+                 ("GET", "/checkin/{instrument_id}/answer"), ("GET", "/manifest.webmanifest"),
+                 ("GET", "/sw.js"), ("GET", "/offline")}  # fmt: skip
 
 
 def server_routes() -> list[tuple[str, str]]:
