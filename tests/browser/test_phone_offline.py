@@ -133,11 +133,12 @@ def test_what_waits_on_the_phone_waits_through_a_lock_until_unlocked(
     unlock(elsewhere, ready_server)
 
     page.context.set_offline(False)
-    expect(status).to_contain_text("1 saved on this phone, waiting until you unlock earned.")
+    waiting = "1 saved on this phone, waiting until you unlock earned (or sign in)."
+    expect(status).to_contain_text(waiting)
     with opened(ready_server) as store, store.session() as s:
         assert activations.list_activations(session=s) == []
 
-    status.get_by_role("link", name="Unlock earned").click()
+    status.get_by_role("link", name="Open earned").click()
     page.get_by_label("Passphrase").fill(PASSPHRASE)
     page.get_by_role("button", name="Unlock").click()
     expect(page.locator("[data-queue-status]")).to_have_text(
@@ -188,7 +189,7 @@ def test_an_expired_token_keeps_the_items_and_asks_to_open_earned(
     page.route("**/help", lambda route: route.fulfill(body=STALE_SESSION, content_type="text/html"))
     page.context.set_offline(False)
     expect(status).to_contain_text("1 saved on this phone could not be sent yet")
-    expect(status.get_by_role("link", name="Unlock earned")).to_be_visible()
+    expect(status.get_by_role("link", name="Open earned")).to_be_visible()
     with opened(ready_server) as store, store.session() as s:
         assert activations.list_activations(session=s) == []
 

@@ -19,8 +19,8 @@
 
   const WORDS = {
     waiting: (n) => `${n} saved on this phone, sending when you're back online.`,
-    locked: (n) => `${n} saved on this phone, waiting until you unlock earned. They stay here meanwhile.`,
-    expired: (n) => `${n} saved on this phone could not be sent yet: please open earned and unlock it, and they will go.`,
+    locked: (n) => `${n} saved on this phone, waiting until you unlock earned (or sign in). They stay here meanwhile.`,
+    expired: (n) => `${n} saved on this phone could not be sent yet: please open earned and unlock it (or sign in), and they will go.`,
     refused: "earned could not save this one from the phone:",
     letGo: "Let this one go",
     sent: (n) => `${n} sent from this phone and saved in your journal.`,
@@ -28,7 +28,7 @@
     help: "Get help now",
     running: "An urge timer is running on this phone.",
     open: "Open it",
-    unlock: "Unlock earned",
+    unlock: "Open earned",
     what: { moment: "a moment", whole: "an urge timer", end: "the end of an urge timer" },
   };
 
@@ -160,8 +160,8 @@
     if (sent) line(el, WORDS.sent(sent));
     if (care) line(el, WORDS.care, "/help", WORDS.help);
     if (count("waiting")) line(el, WORDS.waiting(count("waiting")));
-    if (count("locked")) line(el, WORDS.locked(count("locked")), "/unlock", WORDS.unlock);
-    if (count("expired")) line(el, WORDS.expired(count("expired")), "/unlock", WORDS.unlock);
+    if (count("locked")) line(el, WORDS.locked(count("locked")), signIn(), WORDS.unlock);
+    if (count("expired")) line(el, WORDS.expired(count("expired")), signIn(), WORDS.unlock);
     for (const item of items.filter((i) => i.state === "refused")) {
       const p = line(el, `${WORDS.refused} ${WORDS.what[item.kind] || ""}. ${item.message || ""}`);
       const button = document.createElement("button");
@@ -196,11 +196,15 @@
   // --- sending ----------------------------------------------------------------------------
   // This browser's session as earned sees it now: unlocked or not, and the token its forms
   // carry (a page of earned, read without showing it). Throws without a connection.
+  // Where this earned signs a browser in: /unlock for a journal of one's own, /login on a
+  // server with accounts (base.html says which on <body>).
+  const signIn = () => document.body.dataset.signIn || "/unlock";
   const session = async () => {
     const response = await fetch("/help", { credentials: "same-origin", cache: "no-store" });
     const doc = new DOMParser().parseFromString(await response.text(), "text/html");
     const headers = JSON.parse(doc.body.getAttribute("hx-headers") || "{}");
-    return { unlocked: Boolean(doc.querySelector('form[action="/lock"]')), csrf: headers["X-CSRF-Token"] || "" };
+    const open = doc.querySelector('form[action="/lock"], form[action="/logout"]');
+    return { unlocked: Boolean(open), csrf: headers["X-CSRF-Token"] || "" };
   };
   const messageOf = (html) => {
     const doc = new DOMParser().parseFromString(html, "text/html");
@@ -225,7 +229,7 @@
         const body = new URLSearchParams({ ...item.fields, csrf: now.csrf || item.csrf });
         if (item.kind !== "end") body.set("client_token", item.token);
         const response = await fetch(item.url, { method: "POST", body, credentials: "same-origin" });
-        if (new URL(response.url).pathname === "/unlock") {
+        if (["/unlock", "/login"].includes(new URL(response.url).pathname)) {
           await put({ ...item, state: "locked" });
         } else if (response.status === 403) {
           await put({ ...item, state: "expired" });
