@@ -17,7 +17,10 @@ def nice_step(span: float, most: int) -> float:
     `most` intervals."""
     if span <= 0 or not math.isfinite(span):
         return 1.0
-    raw = span / max(1, most)
+    # A span near the smallest float divides to 0 (or a subnormal whose power of ten is
+    # 0): no chart is drawn that fine, so the step never goes below 1e-300 (hypothesis
+    # found 0 to 5e-324).
+    raw = max(span / max(1, most), 1e-300)
     power = 10.0 ** math.floor(math.log10(raw))
     for m in NICE_STEPS:
         if m * power >= raw - 1e-12 * power:

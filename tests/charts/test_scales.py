@@ -84,3 +84,8 @@ def test_date_ticks_stay_inside_ascend_and_are_few(first: date, days: int, most:
     assert [d for d, _ in ticks] == sorted({d for d, _ in ticks})
     assert len(ticks) <= max(most, 1) + 1
     assert all(label for _d, label in ticks)
+
+
+def test_a_range_near_the_smallest_float_still_has_a_step() -> None:
+    assert nice_step(5e-324, 2) == 1e-300
+    assert nice_ticks(0.0, 5e-324, 1) == [0.0]
