@@ -82,6 +82,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from capture import compile_bytecode  # noqa: E402 - bench/ is not a package
 from journal import EMOTIONS, PASSPHRASE, PRACTICE_KINDS, TAGS, TRIGGERS, URGES  # noqa: E402
 
+from earned.store import fields  # noqa: E402 - the key ring the server seals words with
+
 # The accounts' password, shared by all (invented, for a throw-away database).
 PASSWORD = PASSPHRASE
 MIXED = (
@@ -334,10 +336,9 @@ FILL = (
         settled_at, created_at, updated_at, person_id, part_id)
     SELECT md5('a' || n), NULL, t.onset, t.i, (CAST(:triggers AS text[]))[1 + n % 8],
         CASE WHEN n % 3 = 0 THEN '[]'::json
-             ELSE json_build_array((CAST(:tags AS text[]))[1 + n % 4]) END,
+             ELSE to_json((CAST(:tag_tokens AS text[]))[1 + n % 4]) END,
         '[]'::json,
-        json_build_array((CAST(:emotions AS text[]))[1 + n % 8],
-                         (CAST(:emotions AS text[]))[1 + (n % 8 + 1 + (n / 8) % 7) % 8]),
+        to_json((CAST(:emotion_pairs AS text[]))[1 + (n % 8) * 7 + (n / 8) % 7]),
         (CAST(:urges AS text[]))[1 + n % 6], NULL, NULL, n % 2 = 0, NULL,
         t.onset + t.len / 3, least(10, t.i + 1),
         CASE WHEN n % 31 = 0 THEN NULL ELSE t.onset + t.len END,
@@ -353,7 +354,7 @@ FILL = (
     """
     INSERT INTO urge_delays (id, client_token, urge, started_at, ended_at, outcome,
         activation_id)
-    SELECT md5('u' || d), NULL, a.urge, a.onset_at,
+    SELECT md5('u' || d), NULL, (CAST(:delay_urges AS text[]))[1 + (d * 4) % 6], a.onset_at,
         a.onset_at + (60 + floor(random() * 1800)) * interval '1 second',
         (ARRAY['waited', 'passed', 'acted'])[1 + d % 3], a.id
     FROM generate_series(0, :days - 1) AS d JOIN activations a ON a.id = md5('a' || d * 4)
@@ -398,6 +399,41 @@ FILL = (
 )
 
 
+# The server's key ring for this run: the words are sealed as the server seals them
+# (earned/store/fields.py), so every page opens them as it would on a real server.
+_RINGS: list[fields.Ring] = []
+
+
+def ring() -> fields.Ring:
+    if not _RINGS:
+        _RINGS.append(fields.new_ring())
+    return _RINGS[0]
+
+
+def sealed_words(owner: str) -> dict[str, list[str]]:
+    """The words of one journal, sealed under its owner (its schema), column by column."""
+    import json
+
+    def seal(text: str, table: str, column: str) -> str:
+        return ring().seal(text, table, column, owner)
+
+    def listed(words: list[str]) -> str:  # as fields.SealedJSON writes a list
+        return json.dumps(words, ensure_ascii=False, separators=(",", ":"))
+
+    return {
+        "triggers": [seal(t, "activations", "trigger") for t in TRIGGERS],
+        "urges": [seal(u, "activations", "urge") for u in URGES],
+        "delay_urges": [seal(u, "urge_delays", "urge") for u in URGES],
+        "words": [seal(w, "entries", "body") for w in ENTRY_WORDS],
+        "tag_tokens": [seal(listed([t]), "activations", "tags") for t in TAGS[:4]],
+        "emotion_pairs": [
+            seal(listed([EMOTIONS[a], EMOTIONS[(a + 1 + b) % 8]]), "activations", "emotions")
+            for a in range(8)
+            for b in range(7)
+        ],
+    }
+
+
 def fill_journals(url: str, ids: list[int], days: int) -> None:
     """Each journal's year, two connections at a time (PostgreSQL does the work)."""
     from sqlalchemy import create_engine, text
@@ -427,13 +463,14 @@ def fill_journals(url: str, ids: list[int], days: int) -> None:
     def fill(part: list[int]) -> None:
         with engine.connect() as conn:
             for account_id in part:
+                mine = values | sealed_words(schema_of(account_id))
                 with conn.begin():
                     # A throw-away build: no wait for the WAL flush at each commit.
                     conn.exec_driver_sql("SET LOCAL synchronous_commit TO off")
                     conn.exec_driver_sql(f'SET LOCAL search_path TO "{schema_of(account_id)}"')
                     for statement in statements:
                         names = set(statement.compile().params)
-                        conn.execute(statement, {k: v for k, v in values.items() if k in names})
+                        conn.execute(statement, {k: v for k, v in mine.items() if k in names})
 
     try:
         with ThreadPoolExecutor(2) as pool:
@@ -477,6 +514,7 @@ def check_records(url: str, account_id: int) -> dict[str, int]:
 
     server = Server.open(url, pool_size=2)
     scratch = 2**31 - 1  # an account id nobody has
+    fields.install(ring())  # this process reads the sealed words as the server does
     try:
         with server.journal(account_id).session() as s:
             data = export.snapshot(session=s)
@@ -517,7 +555,12 @@ def server_env(work: Path, url: str) -> dict[str, str]:
         "XDG_RUNTIME_DIR": str(work),
         "EARNED_KDF_PROFILE": "test",  # the accounts' hashes were made at this cost
         "EARNED_DATABASE_URL": url,
+        "EARNED_SERVER_KEYS": ring_json(),  # the ring the journals were sealed with
     }
+
+
+def ring_json() -> str:
+    return fields.to_json(ring()).decode()
 
 
 def start_server(env: dict[str, str], workers: int, log: Path) -> tuple[subprocess.Popen[str], int]:

@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,9 +64,10 @@ class Server:
     profile: paths.Profile
 
 
-def serve(profile: paths.Profile) -> Iterator[Server]:
-    """Run create_app(profile) under uvicorn in a thread on a socket bound here (no port race)."""
-    app = create_app(profile)
+def serve_app(app: Any) -> Generator[str, None, None]:
+    """Run `app` under uvicorn in a thread on a socket bound here (no port race); yields
+    its address once it answers. Personal mode (serve) and server mode
+    (server_browser.serve_server) both start theirs this way."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -89,12 +90,22 @@ def serve(profile: paths.Profile) -> Iterator[Server]:
             raise RuntimeError("the test server did not start")
         time.sleep(0.02)
     try:
-        yield Server(url, profile)
+        yield url
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        app.state.vault.close()
         sock.close()
+
+
+def serve(profile: paths.Profile) -> Iterator[Server]:
+    """Run create_app(profile) under uvicorn in a thread (serve_app)."""
+    app = create_app(profile)
+    running = serve_app(app)
+    try:
+        yield Server(next(running), profile)
+    finally:
+        running.close()  # the server stops first, then the journal it had open closes
+        app.state.vault.close()
 
 
 @dataclass

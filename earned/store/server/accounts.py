@@ -35,7 +35,7 @@ def _decoy() -> str:
     return hasher().hash("earned decoy password")
 
 
-def _account(row: AccountRow) -> Account:
+def account_of(row: AccountRow) -> Account:
     return Account(
         id=row.id,
         name=row.name,
@@ -77,21 +77,21 @@ def create(
         session.flush()
     except IntegrityError:
         raise EarnedError(f"There is already an account called {name}.") from None
-    return _account(row)
+    return account_of(row)
 
 
 def get(*, session: Session, account_id: int) -> Account | None:
     row = session.get(AccountRow, account_id)
-    return None if row is None else _account(row)
+    return None if row is None else account_of(row)
 
 
 def by_name(*, session: Session, name: str) -> Account | None:
     row = session.scalar(select(AccountRow).where(AccountRow.name == name.strip().lower()))
-    return None if row is None else _account(row)
+    return None if row is None else account_of(row)
 
 
 def listed(*, session: Session) -> list[Account]:
-    return [_account(r) for r in session.scalars(select(AccountRow).order_by(AccountRow.name))]
+    return [account_of(r) for r in session.scalars(select(AccountRow).order_by(AccountRow.name))]
 
 
 def sign_in(
@@ -109,7 +109,7 @@ def sign_in(
     if row is None:
         _check(_decoy(), password)
         return EarnedError(accounts.WRONG, status=400)
-    left = accounts.resting(_account(row), now)
+    left = accounts.resting(account_of(row), now)
     if left is not None:
         return EarnedError(accounts.rest_message(left), status=429)
     if not _check(row.password_hash, password):
@@ -124,7 +124,7 @@ def sign_in(
     row.resting_until = None
     if hasher().check_needs_rehash(row.password_hash):
         row.password_hash = hasher().hash(password)
-    return _account(row)
+    return account_of(row)
 
 
 def _check(stored: str, password: str) -> bool:

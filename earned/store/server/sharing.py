@@ -19,7 +19,7 @@ from earned import consent
 from earned.accounts import Account
 from earned.consent import Link
 from earned.errors import EarnedError
-from earned.store.server.accounts import get
+from earned.store.server.accounts import account_of, get
 from earned.store.server.models import (
     AccountRow,
     AssignmentRow,
@@ -117,7 +117,7 @@ def clinicians_of(*, session: Session, person_id: int) -> list[tuple[Link, Accou
         .where(CareLinkRow.person_id == person_id)
         .order_by(CareLinkRow.since)
     ).all()
-    return [(_link(link_row), _as_account(acc)) for link_row, acc in rows]
+    return [(_link(link_row), account_of(acc)) for link_row, acc in rows]
 
 
 def caseload(*, session: Session, clinician_id: int) -> list[tuple[Link, Account]]:
@@ -127,20 +127,7 @@ def caseload(*, session: Session, clinician_id: int) -> list[tuple[Link, Account
         .where(CareLinkRow.clinician_id == clinician_id)
         .order_by(AccountRow.display_name)
     ).all()
-    return [(_link(link_row), _as_account(acc)) for link_row, acc in rows]
-
-
-def _as_account(row: AccountRow) -> Account:
-    return Account(
-        id=row.id,
-        name=row.name,
-        role=row.role,
-        display_name=row.display_name,
-        has_totp=row.totp_secret is not None,
-        failed_logins=row.failed_logins,
-        resting_until=row.resting_until,
-        created_at=row.created_at,
-    )
+    return [(_link(link_row), account_of(acc)) for link_row, acc in rows]
 
 
 def set_categories(
