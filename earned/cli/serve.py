@@ -101,8 +101,8 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--public-url",
         metavar="URL",
-        help="server mode behind an HTTPS reverse proxy: the address people open "
-        "(https://earned.example.org); its name is accepted and cookies are marked Secure",
+        help="behind an HTTPS reverse proxy: the address you open (https://earned.example.org "
+        "or a Tailscale name); its name is accepted and cookies are marked Secure",
     )
     parser.add_argument(
         "--workers",
@@ -127,10 +127,10 @@ def _path(value: str) -> object:
 def cmd_serve(args: argparse.Namespace) -> int:
     if args.database:
         return serve_server(args)
-    if args.workers != 1 or args.public_url or args.key_file:
+    if args.workers != 1 or args.key_file:
         raise EarnedError(
-            "--workers, --key-file and --public-url are for server mode (with --database). "
-            "Your own journal is served by one process, on this computer.",
+            "--workers and --key-file are for server mode (with --database). Your own "
+            "journal is served by one process.",
             exit_code=2,
         )
     host: str = args.host
@@ -160,11 +160,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
         memory.few_arenas()  # before uvicorn starts its worker threads (web/memory.py)
 
+        from earned.web.server_app import door_for
+
         port = sock.getsockname()[1]
-        # Only this server's own addresses: loopback names on the port it holds, and with
-        # --allow-remote the host it was told to listen on.
+        # Only this server's own addresses: loopback names on the port it holds, with
+        # --allow-remote the host it was told to listen on, and with --public-url the
+        # name an HTTPS proxy in front passes on (your own phone; see the README).
         names = LOOPBACK_NAMES | ({host.strip("[]").lower()} if remote else set())
-        app = create_app(prof, door=Door(frozenset(names), port))
+        door = (
+            door_for(args.public_url, port, frozenset(names))
+            if args.public_url
+            else Door(frozenset(names), port)
+        )
+        secure = bool(args.public_url and args.public_url.startswith("https://"))
+        app = create_app(prof, door=door, secure_cookies=secure)
         config = uvicorn.Config(
             app,
             host=host,
@@ -174,9 +183,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             access_log=False,
             log_level="warning",
             server_header=False,
+            # A proxy on this machine says whether the browser came over HTTPS.
+            proxy_headers=bool(args.public_url),
+            forwarded_allow_ips="127.0.0.1",
         )
         shown = f"[{host}]" if ":" in host else host
         print(f"earned is running at http://{shown}:{port}/", flush=True)
+        if args.public_url:
+            print(f"Open it at {args.public_url} (through your HTTPS proxy)", flush=True)
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()

@@ -159,15 +159,17 @@ def create_app(
     *,
     idle_lock_seconds: int = security.IDLE_LOCK_SECONDS,
     door: security.Door | None = None,
+    secure_cookies: bool = False,
 ) -> FastAPI:
     """Build the app for one personal profile. Nothing is opened until unlock.
 
     `door` says which Host names (and port) it answers to: loopback names by default;
     `earned serve` gives the port it bound, so other local ports are other sites.
+    `secure_cookies`: behind an HTTPS proxy (your own phone, `serve --public-url`).
     """
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     app.state.vault = security.Vault(profile, idle_lock_seconds=idle_lock_seconds)
-    app.state.gate = gates.PersonalGate(app.state.vault)
+    app.state.gate = gates.PersonalGate(app.state.vault, secure_cookies=secure_cookies)
     _wire(app, door, ROUTES)
     return app
 
@@ -329,9 +331,8 @@ def set_csrf_cookie(request: Request, response: Response) -> None:
 
 
 def secure_cookies(request: Request) -> bool:
-    """Whether cookies are marked Secure: in server mode behind HTTPS (serve --public-url)."""
-    gate = gates.gate_of(request)
-    return isinstance(gate, gates.ServerGate) and gate.secure_cookies
+    """Whether cookies are marked Secure: behind HTTPS (serve --public-url https://…)."""
+    return gates.gate_of(request).secure_cookies
 
 
 def secure_headers(request: Request, response: Response) -> None:

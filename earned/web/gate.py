@@ -41,8 +41,10 @@ class PersonalGate:
     mode = PERSONAL
     sign_in = "/unlock"
 
-    def __init__(self, vault: security.Vault) -> None:
+    def __init__(self, vault: security.Vault, *, secure_cookies: bool = False) -> None:
         self.vault = vault
+        # Behind HTTPS (one person's own phone, through a reverse proxy): Secure cookies.
+        self.secure_cookies = secure_cookies
 
     def identify(self, request: Request) -> Who | None:
         session = request.cookies.get(security.SESSION_COOKIE)

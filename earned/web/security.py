@@ -152,11 +152,16 @@ class Door:
 
     names: frozenset[str] = LOOPBACK_NAMES
     port: int | None = None
+    # Names admitted on any port: the public name an HTTPS proxy in front passes on (its
+    # port, 443 or another, is not ours to know). Loopback names keep to `port`.
+    public: frozenset[str] = frozenset()
 
     def admits(self, host: str | None) -> bool:
         if not host:
             return False
         name, port = split_host(host)
+        if name in self.public and port != -1:
+            return True
         return name in self.names and (self.port is None or port in (None, self.port))
 
     def same_site(self, origin: str | None, fetch_site: str | None) -> bool:

@@ -23,16 +23,11 @@ KEY_FILE_ENV = "EARNED_SERVER_KEY_FILE"  # or the ring itself in fields.ENV
 
 
 def door_for(public_url: str | None, port: int | None, extra: frozenset[str] = frozenset()) -> Door:
-    """Loopback on the bound port, plus the public address's host name (any port: a
-    reverse proxy in front answers on 443 and passes the name through)."""
-    names = set(LOOPBACK_NAMES) | set(extra)
-    if public_url:
-        host = urlsplit(public_url).hostname
-        if host:
-            names.add(host.lower())
-        # The proxy's port, not ours, is in the Host header: accept the name on any port.
-        return Door(frozenset(names), None)
-    return Door(frozenset(names), port)
+    """Loopback names (and `extra`) on the bound port, plus the public address's host name
+    on any port (a reverse proxy in front answers on 443 and passes the name through)."""
+    host = urlsplit(public_url).hostname if public_url else None
+    public = frozenset({host.lower()}) if host else frozenset()
+    return Door(frozenset(LOOPBACK_NAMES | extra), port, public)
 
 
 def from_env() -> FastAPI:

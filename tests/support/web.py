@@ -71,11 +71,16 @@ class Web:
     """
 
     def __init__(
-        self, root: Path, template: Template, *, idle_lock_seconds: int | None = None
+        self,
+        root: Path,
+        template: Template,
+        *,
+        idle_lock_seconds: int | None = None,
+        **app_options: Any,
     ) -> None:
         self.profile: Profile = profile("t", root)
         self.template = template
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = dict(app_options)  # create_app's door, secure_cookies
         if idle_lock_seconds is not None:
             kwargs["idle_lock_seconds"] = idle_lock_seconds
         self.app = create_app(self.profile, **kwargs)
@@ -93,7 +98,8 @@ class Web:
         starts a thread and a loop per request, which cost a few milliseconds each.
         """
         kwargs.setdefault("follow_redirects", False)
-        return self._clients.enter_context(TestClient(self.app, base_url=BASE, **kwargs))
+        kwargs.setdefault("base_url", BASE)
+        return self._clients.enter_context(TestClient(self.app, **kwargs))
 
     # going through the pages
 

@@ -145,3 +145,14 @@ def test_a_journal_without_its_key_file_is_named_as_such_not_a_redirect_loop(
         assert r.status_code == 500, address
         assert "its key file (journal.key) is missing" in r.text
     assert web.profile.database.exists()
+
+
+def test_a_public_name_is_admitted_on_any_port_and_loopback_keeps_to_its_own() -> None:
+    from earned.web.server_app import door_for
+
+    door = door_for("https://Earned.Example.org/", 8765)
+    assert door.admits("earned.example.org") and door.admits("earned.example.org:443")
+    assert door.admits("127.0.0.1:8765") and not door.admits("127.0.0.1:8766")
+    assert not door.admits("example.org") and not door.admits("earned.example.org:x1")
+    assert door.same_site("https://earned.example.org", None)
+    assert not door.same_site("https://evil.example", None)

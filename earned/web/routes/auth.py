@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from earned import passphrases, zones
 from earned.errors import EarnedError
 from earned.store import Store, backups, personal, settings
+from earned.web import gate as gates
 from earned.web import returns, security
 from earned.web.deps import Form, Page
 from earned.web.render import render
@@ -31,7 +32,14 @@ def _signed_in(request: Request, store: Store, data_key: bytes, to: str) -> Resp
     # follows (app.set_csrf_cookie) so both ways of reading it agree at once.
     request.state.csrf = security.bound_csrf(vault.csrf_key, token)
     response = RedirectResponse(to, status_code=303)
-    response.set_cookie(security.SESSION_COOKIE, token, httponly=True, samesite="strict", path="/")
+    response.set_cookie(
+        security.SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        path="/",
+        secure=gates.gate_of(request).secure_cookies,
+    )
     return response
 
 
