@@ -131,7 +131,13 @@ def test_accepted_connections_get_tcp_nodelay() -> None:
                 await asyncio.sleep(0.01)
             writer.close()
 
-    asyncio.run(main())
+    # In a thread of its own: in this process a session-wide browser (Playwright's sync
+    # API) may keep an event loop running on the main thread, and asyncio.run refuses then.
+    import threading
+
+    runner = threading.Thread(target=lambda: asyncio.run(main()))
+    runner.start()
+    runner.join(timeout=30)
     assert seen and seen[0] != 0
 
 
