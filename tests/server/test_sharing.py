@@ -74,6 +74,12 @@ def test_a_risky_phq9_answer_is_flagged_on_the_caseload_once_new(srv: ServerWeb)
     assert "Please check in" not in clinician.get("/clinic").text
     answers = {f"q{n}": "1" for n in range(1, 10)}
     srv.post(person, "/checkin/phq9", answers)
+    # On the person's own page too: new at the first look after the answer, then not.
+    page_first = clinician.get(f"/clinic/{ada.id}").text
+    assert "Please check in" in page_first and "new since your last look" in page_first
+    page_again = clinician.get(f"/clinic/{ada.id}").text
+    assert "Please check in" in page_again and "new since your last look" not in page_again
+    srv.post(person, "/checkin/phq9", answers)  # a newer one, for the caseload's turn
     first = clinician.get("/clinic").text
     assert "Please check in" in first and "new since your last look" in first
     later = clinician.get("/clinic").text

@@ -250,7 +250,3 @@ def answer(
         raise EarnedError("There is no such suggestion.", status=404)
     row.status = answer
     row.answered_at = now
-
-
-def display(account: Account) -> str:
-    return account.display_name or account.name

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from earned import accounts, checkin, consent, ladder, numbers, regulation, results, trends
+from earned.assessment import Assessment
 from earned.consent import Link
 from earned.errors import EarnedError
 from earned.store import Store, activations, assessments, entries, practices, session_notes
@@ -84,7 +85,7 @@ class Glance:
 
 
 def _results_glance(store: Store, since_visit: datetime | None) -> tuple[list[str], str | None]:
-    now = datetime.now(UTC)
+    """The caseload's line on the starting point, and the PHQ-9 flag."""
     with store.session() as s:
         ecr = assessments.list_assessments(session=s, instrument_id=results.INSTRUMENT)
         phq = assessments.list_assessments(session=s, instrument_id="phq9")
@@ -95,18 +96,24 @@ def _results_glance(store: Store, since_visit: datetime | None) -> tuple[list[st
             said.append(f"{sub}: {change.verdict} since the first result")
     elif summary.steps:
         said.append("one starting point so far")
-    flag = None
-    for entry in reversed(checkin.history(phq, "phq9")):
+    return said, _flag(phq, since_visit)
+
+
+def _flag(every: list[Assessment], since_visit: datetime | None) -> str | None:
+    """The newest PHQ-9 of the last FLAG_DAYS with item 9 above 0, in words (marked new when
+    it came after the clinician's last look); None without one. Other instruments among
+    `every` are left out."""
+    now = datetime.now(UTC)
+    for entry in reversed(checkin.history(every, "phq9")):
         done = entry.assessment.completed_at
         if done is None or now - done > timedelta(days=FLAG_DAYS):
             break
         if entry.step.scores.alerts:
             new = since_visit is None or done > since_visit
-            flag = f"PHQ-9 item 9 answered above 0 on {done:%d %b %Y}" + (
+            return f"PHQ-9 item 9 answered above 0 on {done:%d %b %Y}" + (
                 " (new since your last look)" if new else ""
             )
-            break
-    return said, flag
+    return None
 
 
 def _signs_glance(store: Store) -> list[str]:
@@ -183,6 +190,8 @@ def person_page(request: Request, page: Page, person_id: str) -> Response:
     with gate.server.session() as s:
         found = sharing.link(session=s, person_id=pid, clinician_id=who.id)
         person = None if found is None else account_store.get(session=s, account_id=pid)
+        # Read before this look is written to the log, so "new since your last look" means it.
+        visit = sharing.last_read(session=s, person_id=pid, clinician_id=who.id)
     if found is None or person is None:
         raise EarnedError(NOT_SHARED, status=404)
     shown: dict[str, Any] = {"person": person, "link": found, "categories": consent.CATEGORIES}
@@ -190,9 +199,7 @@ def person_page(request: Request, page: Page, person_id: str) -> Response:
         with _shared(request, who, pid, "results", "results and check-ins") as j, j.session() as s:
             every = assessments.list_assessments(session=s)
         summary = results.summarise(every)
-        with gate.server.session() as s:
-            visit = sharing.last_read(session=s, person_id=pid, clinician_id=who.id)
-        shown["flag"] = _results_glance(gate.server.journal(pid), visit)[1]
+        shown["flag"] = _flag(every, visit)
         shown["steps"] = summary.steps
         shown["checkins"] = {
             key: checkin.history(every, key) for key in CHECKINS if key in checkin.available()
