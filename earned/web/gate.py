@@ -93,6 +93,14 @@ class ServerGate:
     def peek(self, request: Request) -> Store | None:
         return self.store(request)
 
+    def password_matches(self, account_id: int, password: str) -> bool:
+        """Whether `password` is the account's (Argon2id: call it off the event loop), as
+        every change that asks for it again (two-step off, delete everything) checks."""
+        from earned.store.server import accounts
+
+        with self.server.session() as s:
+            return accounts.check_password(session=s, account_id=account_id, password=password)
+
 
 Gate = PersonalGate | ServerGate
 

@@ -188,7 +188,7 @@ async def two_step(request: Request, page: Page, values: Form) -> Response:
             request, page, message="Two-step sign-in is on. You will be asked for a code."
         )
     if step == "off":
-        ok = await run_in_threadpool(_password_matches, gate, who.id, values.get("current", ""))
+        ok = await run_in_threadpool(gate.password_matches, who.id, values.get("current", ""))
         if not ok:
             return _account_page(
                 request, page, error="The password did not match. Nothing changed.", status=400
@@ -197,8 +197,3 @@ async def two_step(request: Request, page: Page, values: Form) -> Response:
             account_store.turn_off_totp(session=s, account_id=who.id)
         return _account_page(request, page, message="Two-step sign-in is off.")
     return _account_page(request, page, error="That choice was not understood.", status=400)
-
-
-def _password_matches(gate: gates.ServerGate, account_id: int, password: str) -> bool:
-    with gate.server.session() as s:
-        return account_store.check_password(session=s, account_id=account_id, password=password)

@@ -188,19 +188,11 @@ async def _delete_account(
 ) -> Response:
     """Server mode: the person's journal schema, then their account (sessions, invites,
     sharing and the audit log go with it, by cascade)."""
-    from earned.store.server import accounts as account_store
-
     who = gates.signed_in(request)
     if values.get("confirm", "").strip() != "DELETE":
         return _page(page, None, error="To delete everything, type DELETE in the box.", status=400)
 
-    def matches() -> bool:
-        with gate.server.session() as s:
-            return account_store.check_password(
-                session=s, account_id=who.id, password=values.get("passphrase", "")
-            )
-
-    if not await run_in_threadpool(matches):
+    if not await run_in_threadpool(gate.password_matches, who.id, values.get("passphrase", "")):
         return _page(
             page, None, error="The password did not match. Nothing was deleted.", status=400
         )
