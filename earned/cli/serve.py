@@ -4,6 +4,7 @@ printed. uvicorn and FastAPI are imported only once the socket is held."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from earned.cli.common import Command, chosen
 from earned.errors import EarnedError
@@ -93,7 +94,7 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--key-file",
-        type=_path,
+        type=Path,
         metavar="PATH",
         help="server mode: the key ring that seals what people write (make it with "
         "`earned server new-key`; or the ring itself in $EARNED_SERVER_KEYS)",
@@ -116,12 +117,6 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow a --host that other computers can reach (not recommended; no HTTPS)",
     )
-
-
-def _path(value: str) -> object:
-    from pathlib import Path
-
-    return Path(value)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

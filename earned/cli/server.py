@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from earned.cli.common import DATABASE_ENV, Command, database_url, new_password
 from earned.errors import EarnedError
@@ -72,7 +73,7 @@ def _options(parser: argparse.ArgumentParser) -> None:
         if action in ("add", "password"):
             one.add_argument(
                 "--password-file",
-                type=_path,
+                type=Path,
                 metavar="FILE",
                 help=f"read the new password from FILE (or ${PASSWORD_ENV})",
             )
@@ -81,20 +82,10 @@ def _options(parser: argparse.ArgumentParser) -> None:
     server_keys.add_actions(actions)
 
 
-def _path(value: str) -> object:
-    from pathlib import Path
-
-    return Path(value)
-
-
 def _open(args: argparse.Namespace) -> Server:
     from earned.store.server import Server
 
     return Server.open(database_url(args.database), pool_size=2)
-
-
-def _named(args: argparse.Namespace) -> str:
-    return str(args.name)
 
 
 def cmd_server(args: argparse.Namespace) -> int:
@@ -122,7 +113,7 @@ def cmd_accounts(args: argparse.Namespace) -> int:
             if not found:
                 print("No accounts yet. Add one with: earned server add NAME --role person")
             return 0
-        name = accounts.check_name(_named(args))
+        name = accounts.check_name(str(args.name))
         if args.action == "add":
             password = new_password(args.password_file, os.environ.get(PASSWORD_ENV), name)
             with server.session() as s:
