@@ -94,9 +94,7 @@ class Server:
 
     def drop_journal(self, account_id: int) -> None:
         with self.engine.begin() as conn:
-            conn.exec_driver_sql(
-                f"DROP SCHEMA IF EXISTS {quoted(journal_schema(account_id))} CASCADE"
-            )
+            _drop_journal(conn, account_id)
 
     def remove_person(self, account_id: int) -> None:
         """Their journal and their account (with sessions, invites, sharing and audit log),
@@ -104,9 +102,7 @@ class Server:
         from earned.store.server import accounts
 
         with self.session() as s:
-            s.connection().exec_driver_sql(
-                f"DROP SCHEMA IF EXISTS {quoted(journal_schema(account_id))} CASCADE"
-            )
+            _drop_journal(s.connection(), account_id)
             accounts.remove(session=s, account_id=account_id)
 
     def journal_schemas(self) -> list[str]:
@@ -118,6 +114,10 @@ class Server:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _drop_journal(conn: Connection, account_id: int) -> None:
+    conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {quoted(journal_schema(account_id))} CASCADE")
 
 
 def _config(location: Path, conn: Connection) -> object:
