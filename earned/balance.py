@@ -11,6 +11,7 @@ the last WEEKS are. It is an offer, never a judgement, and the person can turn i
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,16 +34,22 @@ class WeekMix:
         return self.wound >= WOUND_MIN and self.capacity <= CAPACITY_SHARE * self.wound
 
 
+def edges(now: datetime) -> list[datetime]:
+    """Where the WEEKS seven-day windows ending at `now` begin, oldest first, then `now`."""
+    start = now - timedelta(days=7 * WEEKS)
+    return [start + timedelta(days=7 * k) for k in range(WEEKS)] + [now]
+
+
 def weeks_of(
     now: datetime, wound: Iterable[datetime], capacity: Iterable[datetime]
 ) -> list[WeekMix]:
-    """WEEKS seven-day windows ending at `now`, oldest first."""
-    start = now - timedelta(days=7 * WEEKS)
+    """WEEKS seven-day windows ending at `now`, oldest first, from the records' times."""
+    bounds = edges(now)
     counts = [[0, 0] for _ in range(WEEKS)]
     for which, times in ((0, wound), (1, capacity)):
         for moment in times:
-            if start <= moment < now:
-                counts[int((moment - start).total_seconds() // (7 * 86400))][which] += 1
+            if bounds[0] <= moment < bounds[-1]:
+                counts[bisect_right(bounds, moment) - 1][which] += 1
     return [WeekMix(w, c) for w, c in counts]
 
 
