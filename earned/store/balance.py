@@ -38,7 +38,7 @@ def _counted() -> Any:
         (CAPACITY, LadderAttemptRow.planned_at, None),
         (CAPACITY, EntryRow.created_at, EntryRow.kind == "letter"),
     ]
-    edges = [bindparam(f"e{k}") for k in range(balance.WEEKS + 1)]
+    edges: list[Any] = [bindparam(f"e{k}") for k in range(balance.WEEKS + 1)]
     parts = []
     for kind, column, condition in sources:
         weeks = [

@@ -164,7 +164,9 @@ def activity(*, session: Session, now: datetime) -> dict[str, roadmap.Activity]:
 def _counted() -> tuple[tuple[str, ...], Any]:
     """Each source's step, and the one statement counting them all (i = source's place)."""
     sources = [(key, source) for key, group in _sources().items() for source in group]
-    week, lately, now = bindparam("week"), bindparam("lately"), bindparam("now")
+    week: Any = bindparam("week")
+    lately: Any = bindparam("lately")
+    now: Any = bindparam("now")
     counted = union_all(
         *(
             _counts(column, condition, week)
@@ -186,18 +188,9 @@ def _asked(quiet: tuple[int, ...]) -> Any:
 def _latest_start(session: Session) -> dict[str, tuple[float, float | None]] | None:
     """(mean, percentile) per subscale of the latest finished starting-point result (one
     row by the index on completion, then its answers)."""
-    latest_id = session.scalar(
-        select(AssessmentRow.id)
-        .where(
-            AssessmentRow.instrument.in_(START_INSTRUMENTS),
-            AssessmentRow.completed_at.is_not(None),
-        )
-        .order_by(AssessmentRow.completed_at.desc())
-        .limit(1)
-    )
-    if latest_id is None:
+    latest = assessments.latest_completed(session=session, instruments=START_INSTRUMENTS)
+    if latest is None:
         return None
-    latest = assessments.get_assessment(session=session, assessment_id=latest_id)
     scores = latest.result()
     if not isinstance(scores, Scores):
         return None

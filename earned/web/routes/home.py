@@ -40,16 +40,12 @@ def home(request: Request, page: Page) -> Response:
         if settings.get_setting(session=s, key=onboarding.SETTING) != onboarding.DONE:
             return RedirectResponse("/welcome", status_code=303)
         unfinished = assessments.unfinished_assessment(session=s, instrument_id="ecr")
-        done = [
-            a
-            for a in assessments.list_assessments(session=s, instrument_id="ecr")
-            if a.completed_at
-        ]
+        latest = assessments.latest_completed(session=s, instruments=("ecr",))
         entries = entry_store.list_entries(session=s, limit=3)
         in_the_moment = moment.home_context(s)
         # Nothing written, answered or logged yet: a first visit, not a return.
         first_visit = not (
-            done or unfinished or entries or activations.list_activations(session=s, limit=1)
+            latest or unfinished or entries or activations.list_activations(session=s, limit=1)
         )
     # The roadmap's one suggestion, once the person has begun (not in calm mode, where
     # the home page shows only practices, capture and help).
@@ -61,7 +57,7 @@ def home(request: Request, page: Page) -> Response:
             "suggestion": nudge.get("suggestion"),
             "roadmap_words": nudge.get("roadmap_words"),
             "unfinished": unfinished,
-            "latest": done[-1] if done else None,
+            "latest": latest,
             "entries": entries,
             "first_visit": first_visit,
             "suggested": _suggested(request),
