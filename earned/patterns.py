@@ -159,16 +159,20 @@ def count_named(
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """`named_counts` from (onset, named in the moment) pairs."""
     window = timedelta(days=window_days)
-    named = [0, 0]
-    answered = [0, 0]
+    groups: tuple[list[bool | None], list[bool | None]] = ([], [])
     for onset, answer in answers:
         age = now - onset
         which = 0 if timedelta(0) <= age < window else 1 if window <= age < 2 * window else None
-        if which is None or answer is None:
-            continue
-        answered[which] += 1
-        named[which] += bool(answer)
-    return (named[0], answered[0]), (named[1], answered[1])
+        if which is not None:
+            groups[which].append(answer)
+    return tally(groups[0]), tally(groups[1])
+
+
+def tally(answers: Iterable[bool | None]) -> tuple[int, int]:
+    """(named in the moment, answered): an unanswered question is left out, not counted
+    as "not named"."""
+    given = [answer for answer in answers if answer is not None]
+    return sum(given), len(given)
 
 
 def named_share(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -186,44 +187,51 @@ def mondays(today: date, count: int = WINDOW_WEEKS) -> list[date]:
     return [this_week - timedelta(weeks=count - 1 - i) for i in range(count)]
 
 
-def local_day(moment: datetime, zone: tzinfo | None) -> datetime:
-    """A stored (naive UTC or aware) time as the person's naive local time."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(zone).replace(tzinfo=None) if zone else aware.replace(tzinfo=None)
+def week_edges(weeks: Sequence[date], zone: tzinfo | None) -> list[float]:
+    """When each of `weeks` begins in the person's zone (their Monday, 00:00) and when the
+    last one ends, as POSIX seconds: a record's week is then one bisection of its time
+    (week_of), with no local date made for each record."""
+    where = zone or UTC
+    mondays = [*weeks, weeks[-1] + timedelta(weeks=1)]
+    return [datetime.combine(day, time(0), tzinfo=where).timestamp() for day in mondays]
 
 
-def _monday(moment: datetime) -> date:
-    day = moment.date()
-    return day - timedelta(days=day.weekday())
+def week_of(edges: Sequence[float], seconds: float) -> int | None:
+    """Which week (index into the weeks of week_edges) holds `seconds`, or None."""
+    if not edges[0] <= seconds < edges[-1]:
+        return None
+    return bisect_right(edges, seconds) - 1
 
 
 def weekly_medians(
-    values: Iterable[tuple[datetime, float]], weeks: Sequence[date]
+    values: Iterable[tuple[float, float]], weeks: Sequence[date], zone: tzinfo | None
 ) -> list[tuple[date, float | None]]:
-    """The median of each week's values ((local time, value) pairs); None for a week with
-    none. Values outside `weeks` are ignored."""
-    by_week: dict[date, list[float]] = {week: [] for week in weeks}
-    for moment, value in values:
-        slot = by_week.get(_monday(moment))
-        if slot is not None:
-            slot.append(value)
-    return [(week, statistics.median(v) if v else None) for week, v in by_week.items()]
+    """The median of each week's values ((POSIX seconds, value) pairs, weeks in the
+    person's zone); None for a week with none. Values outside `weeks` are ignored."""
+    edges = week_edges(weeks, zone)
+    groups: list[list[float]] = [[] for _ in weeks]
+    for seconds, value in values:
+        which = week_of(edges, seconds)
+        if which is not None:
+            groups[which].append(value)
+    return [
+        (week, statistics.median(v) if v else None) for week, v in zip(weeks, groups, strict=True)
+    ]
 
 
 def weekly_named(
-    answers: Iterable[tuple[datetime, bool | None]], weeks: Sequence[date]
+    answers: Iterable[tuple[float, bool | None]], weeks: Sequence[date], zone: tzinfo | None
 ) -> list[tuple[date, float | None]]:
     """The share of moments named while they happened, per week, by the patterns page's
-    own rule (earned.patterns.count_named: unanswered moments are left out, and a week
-    with no answers has no share rather than 0). `answers` are (local onset, named)."""
-    by_week: dict[date, list[tuple[datetime, bool | None]]] = {week: [] for week in weeks}
-    for onset, answer in answers:
-        slot = by_week.get(_monday(onset))
-        if slot is not None:
-            slot.append((onset, answer))
-    out: list[tuple[date, float | None]] = []
-    for week, group in by_week.items():
-        end = datetime.combine(week + timedelta(weeks=1), time(0))
-        counted = patterns.count_named(group, now=end, window_days=7)[0]
-        out.append((week, patterns.shares((counted, (0, 0)))[0]))
-    return out
+    own rule (earned.patterns.tally: unanswered moments are left out, and a week with no
+    answers has no share rather than 0). `answers` are (onset in POSIX seconds, named)."""
+    edges = week_edges(weeks, zone)
+    groups: list[list[bool | None]] = [[] for _ in weeks]
+    for seconds, answer in answers:
+        which = week_of(edges, seconds)
+        if which is not None:
+            groups[which].append(answer)
+    return [
+        (week, patterns.shares((patterns.tally(group), (0, 0)))[0])
+        for week, group in zip(weeks, groups, strict=True)
+    ]

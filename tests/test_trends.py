@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from earned import recommit, trends
 from earned.trends import SIGN, harder_stretches, sentence, trend
@@ -135,3 +138,38 @@ def test_p_values_are_said_plainly() -> None:
     assert trends.p_words(0.0042) == "= 0.004"
     assert trends.p_words(0.047) == "= 0.047"
     assert trends.p_words(0.31) == "= 0.31"
+
+
+# --- a record's week: the Monday of its local date, found by bisecting week edges ----------
+
+# Zones whose clocks change at local midnight (Santiago, Havana, Beirut) as well as the
+# usual ones: a week edge that does not exist, or happens twice, must still fall between
+# the right records.
+ZONES = ["UTC", "Europe/Berlin", "America/Santiago", "America/Havana", "Asia/Beirut",
+         "Pacific/Auckland", "Asia/Kolkata", "America/St_Johns"]  # fmt: skip
+
+
+@given(
+    zone=st.sampled_from(ZONES),
+    moment=st.datetimes(min_value=datetime(2019, 1, 1), max_value=datetime(2027, 12, 31)),
+)
+@example(zone="America/Santiago", moment=datetime(2022, 9, 11, 4, 0))  # 00:00 skipped
+@example(zone="America/Santiago", moment=datetime(2022, 4, 3, 2, 59, 59, 999999))
+@example(zone="Europe/Berlin", moment=datetime(2025, 11, 23, 23, 0))  # Monday 00:00 local
+def test_a_records_week_is_the_monday_of_its_local_date(zone: str, moment: datetime) -> None:
+    where = ZoneInfo(zone)
+    utc = moment.replace(tzinfo=UTC)
+    local = utc.astimezone(where).date()
+    mondays = trends.mondays(local + timedelta(days=14), 5)  # its week lies inside
+    expected = mondays.index(local - timedelta(days=local.weekday()))
+    edges = trends.week_edges(mondays, where)
+    assert trends.week_of(edges, (moment - datetime(1970, 1, 1)).total_seconds()) == expected
+
+
+def test_a_record_outside_the_weeks_has_no_week() -> None:
+    mondays = trends.mondays(MONDAY, 3)
+    edges = trends.week_edges(mondays, None)
+    assert trends.week_of(edges, edges[0] - 1e-6) is None
+    assert trends.week_of(edges, edges[-1]) is None
+    assert trends.week_of(edges, edges[-1] - 1e-6) == 2
+    assert trends.week_of(edges, edges[0]) == 0

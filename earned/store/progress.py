@@ -20,6 +20,7 @@ from earned.assessment import Assessment
 from earned.beliefs import Point
 from earned.ladder import GapPoint
 from earned.store import beliefs, ladder, people
+from earned.store.instants import seconds, seconds_of
 from earned.store.models import (
     ActivationRow,
     AnswerRow,
@@ -29,7 +30,6 @@ from earned.store.models import (
     LadderAttemptRow,
     UrgeDelayRow,
 )
-from earned.store.recommits import naive_utc, raw_time
 
 
 def _window(
@@ -50,7 +50,7 @@ def _weekly_minutes(
     by the week of their start (one query of the two columns)."""
     weeks, since, until = _window(now, zone, count)
     rows = session.execute(
-        select(raw_time(start), raw_time(end)).where(
+        select(seconds_of(start), seconds_of(end)).where(
             start >= since, start < until, end.is_not(None)
         )
     )
@@ -58,10 +58,9 @@ def _weekly_minutes(
     for began_raw, ended_raw in rows:
         if ended_raw is None:
             continue
-        began, ended = naive_utc(began_raw), naive_utc(ended_raw)
-        minutes = max(0.0, (ended - began).total_seconds() / 60)
-        values.append((trends.local_day(began, zone), minutes))
-    return list(trends.weekly_medians(values, weeks))
+        began = seconds(began_raw)
+        values.append((began, max(0.0, (seconds(ended_raw) - began) / 60)))
+    return trends.weekly_medians(values, weeks, zone)
 
 
 def recovery(
@@ -98,14 +97,13 @@ def named(
     """The share of moments named while they happened, per week (of those answered)."""
     weeks, since, until = _window(now, zone, count)
     rows = session.execute(
-        select(raw_time(ActivationRow.onset_at), ActivationRow.named_in_moment).where(
+        select(seconds_of(ActivationRow.onset_at), ActivationRow.named_in_moment).where(
             ActivationRow.onset_at >= since,
             ActivationRow.onset_at < until,
             ActivationRow.named_in_moment.is_not(None),
         )
     )
-    answers = [(trends.local_day(naive_utc(onset), zone), answer) for onset, answer in rows]
-    return list(trends.weekly_named(answers, weeks))
+    return trends.weekly_named(((seconds(at), answer) for at, answer in rows), weeks, zone)
 
 
 def with_available(
