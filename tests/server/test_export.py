@@ -108,6 +108,10 @@ def _audited(srv: ServerWeb, person_id: int) -> int:
 def test_the_json_export_carries_the_persons_own_sharing_record(
     srv: ServerWeb, scene: Scene
 ) -> None:
+    # The page says what the files hold.
+    assert (
+        "every look they took" in page(scene.person.get("/data")).one("p", id="export-sharing").text
+    )
     raw = scene.person.get("/data/export.json")
     assert raw.status_code == 200
     _never_leaks(raw.content, scene)
