@@ -63,6 +63,16 @@ class Link:
         return category in self.categories
 
 
+# Said when an imported file carries a server's sharing record (its clinicians, their
+# looks, suggestions, invites): it is a record of what happened there, not a permission.
+# Consent is given to a clinician on one server and cannot travel with a file.
+NOT_CARRIED = (
+    "The file's record of sharing with clinicians was left out: sharing is chosen on the "
+    "server where it happened and cannot move with a file. To share again, invite your "
+    "clinician again."
+)
+
+
 def check_categories(chosen: Collection[str]) -> frozenset[str]:
     unknown = sorted(set(chosen) - set(CATEGORIES))
     if unknown:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from earned import assessment, imported, instruments, journal, people
 from earned.errors import EarnedError
-from earned.reports import faults, readable, tables
+from earned.reports import faults, readable, sharing, summary, tables
 from earned.store import settings
 from earned.store.models import AnswerRow, AssessmentRow, EntryRow
 
@@ -172,6 +172,10 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
     """
     counts = {"assessments": 0, "entries": 0, "skipped": 0}
     counts.update({t.key: 0 for t in tables.TABLES})
+    # A server's sharing record (reports/sharing.py) is a record of consent given there,
+    # never a permission here: none of it is read, whatever it holds, and the summary says so.
+    if sharing.KEY in data:
+        counts[summary.SHARING_LEFT_OUT] = 1
     current = snapshot(session=session)
     have_a = {a["id"]: a for a in current["assessments"]}
     have_e = {e["id"]: e for e in current["entries"]}

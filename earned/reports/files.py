@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from earned.errors import EarnedError
@@ -21,19 +22,25 @@ class Format:
     name: str
     extension: str
     media_type: str
-    write: Callable[[dict[str, Any]], bytes]
+    # (the export, the person's time zone for readable times: None, this computer's)
+    write: Callable[[dict[str, Any], tzinfo | None], bytes]
 
 
-def _fhir(data: dict[str, Any]) -> bytes:
+def _fhir(data: dict[str, Any], zone: tzinfo | None) -> bytes:
     from earned.reports import fhir  # fhir.resources only when a FHIR export is asked for
 
     return fhir.to_fhir_json(data)
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("json", "json", "application/json", lambda d: export.to_json(d).encode("utf-8")),
-    Format("csv", "zip", "application/zip", readable.to_csv_zip),
-    Format("md", "md", "text/markdown; charset=utf-8", lambda d: readable.to_markdown(d).encode()),
+    Format("json", "json", "application/json", lambda d, z: export.to_json(d).encode("utf-8")),
+    Format("csv", "zip", "application/zip", lambda d, z: readable.to_csv_zip(d)),
+    Format(
+        "md",
+        "md",
+        "text/markdown; charset=utf-8",
+        lambda d, z: readable.to_markdown(d, z).encode(),
+    ),
     # Completed questionnaires as a FHIR R4 Bundle (reports/fhir.py), for a clinician's system.
     Format("fhir", "fhir.json", "application/fhir+json", _fhir),
 )
@@ -58,8 +65,9 @@ def find(fmt: str) -> Format:
     raise EarnedError("Exports come as JSON, CSV (zip), Markdown or FHIR.", exit_code=2, status=404)
 
 
-def export_file(data: dict[str, Any], fmt: str) -> ExportFile:
-    """`data` (from export.snapshot) as a file in the format `fmt` (see find()).
+def export_file(data: dict[str, Any], fmt: str, zone: tzinfo | None = None) -> ExportFile:
+    """`data` (from export.snapshot) as a file in the format `fmt` (see find()), readable
+    times in `zone` (None: this computer's, the person's own in personal mode).
 
     Builds the whole file in memory: a journal's export is a few megabytes at most.
     """
@@ -68,5 +76,5 @@ def export_file(data: dict[str, Any], fmt: str) -> ExportFile:
     return ExportFile(
         filename=f"earned-{day}.{chosen.extension}",
         media_type=chosen.media_type,
-        body=chosen.write(data),
+        body=chosen.write(data, zone),
     )

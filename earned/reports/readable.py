@@ -24,6 +24,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from earned import (
+    consent,
     durations,
     instruments,
     journal,
@@ -39,7 +40,7 @@ from earned import (
 from earned.episodes import pattern_of
 from earned.instruments.model import Instrument, Subscale
 from earned.instruments.scoring import Scores
-from earned.reports import tables
+from earned.reports import sharing, tables
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -152,6 +153,11 @@ def to_csv_zip(data: dict[str, Any]) -> bytes:
     for table in tables.TABLES:
         columns = [c.key for c in table.model.__table__.columns]
         files[f"{table.key}.csv"] = _csv(data.get(table.key, []), columns)
+    # --- server mode: the person's sharing record (reports/sharing.py); none in personal mode
+    shared = data.get(sharing.KEY)
+    if isinstance(shared, dict):
+        for part, (name, fields) in sharing.FILES.items():
+            files[name] = _csv(shared.get(part, []), list(fields))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in files.items():
@@ -514,6 +520,70 @@ def _people(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     return [*lines, ""]
 
 
+# --- server mode: sharing with clinicians ---
+
+
+def _categories(keys: list[str]) -> str:
+    return ", ".join(consent.SHORT.get(k, k) for k in keys) or "nothing"
+
+
+def _sharing(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
+    """The server's record of the person's sharing (reports/sharing.py): clinicians, every
+    look, suggestions, unused invites. Only in a server-mode export."""
+    shared = data.get(sharing.KEY)
+    if not isinstance(shared, dict):
+        return []
+    lines = ["## Sharing with clinicians", "", clean(str(shared.get("note", ""))), ""]
+    lines += ["### Clinicians", ""]
+    for c in shared.get("clinicians", []):
+        last = c.get("last_look_or_suggestion")
+        seen = f"; last look or suggestion {_local(last, zone)}" if last else ""
+        if c.get("sharing_now"):
+            lines.append(
+                clean(
+                    f"- {c['clinician']}: sharing since {_local(c['since'], zone)}: "
+                    f"{_categories(c.get('categories', []))}{seen}"
+                )
+            )
+        else:
+            lines.append(clean(f"- {c['clinician']}: no longer shared with{seen}"))
+    if not shared.get("clinicians"):
+        lines.append("No clinician yet.")
+    lines += ["", "### Every look a clinician took", ""]
+    for r in shared.get("looks", []):
+        what = consent.SHORT.get(r["category"], r["category"])
+        lines.append(clean(f"- {_local(r['at'], zone)}: {r['clinician']} saw {r['what']} ({what})"))
+    if not shared.get("looks"):
+        lines.append("No clinician has looked at anything.")
+    lines += ["", "### Suggestions", ""]
+    answers = {consent.OPEN: "not answered", consent.DONE: "tried", consent.DECLINED: "left"}
+    for a in shared.get("suggestions", []):
+        kind = "a ladder step" if a["kind"] == "rung" else "a practice"
+        note = f' ("{a["note"]}")' if a.get("note") else ""
+        answer = answers.get(a["answer"], a["answer"])
+        if a.get("answered_at"):
+            answer += f" {_local(a['answered_at'], zone)}"
+        lines.append(
+            clean(
+                f"- {_local(a['suggested_at'], zone)}: {a['clinician']} suggested {kind}, "
+                f"{a['what']}{note}: {answer}"
+            )
+        )
+    if not shared.get("suggestions"):
+        lines.append("No suggestions.")
+    lines += ["", "### Invite codes not yet used", ""]
+    exported = datetime.fromisoformat(data["exported_at"])
+    for i in shared.get("invites", []):
+        state = "open until" if datetime.fromisoformat(i["expires_at"]) > exported else "expired"
+        lines.append(
+            f"- Made {_local(i['created_at'], zone)}, {state} {_local(i['expires_at'], zone)}: "
+            f"{_categories(i.get('categories', []))}"
+        )
+    if not shared.get("invites"):
+        lines.append("None.")
+    return [*lines, ""]
+
+
 def _settings(data: dict[str, Any]) -> list[str]:
     chosen = data.get("settings", {})
     lines = ["## Settings", ""]
@@ -542,6 +612,7 @@ def to_markdown(data: dict[str, Any], zone: tzinfo | None = None) -> str:
         _beliefs,
         _session_notes,
         _recommits,
+        _sharing,
     ):
         lines += part(data, zone)
     lines += _settings(data)

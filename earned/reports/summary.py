@@ -8,6 +8,8 @@ app and the CLI show. Pure: no store, no web.
 
 from __future__ import annotations
 
+from earned import consent
+
 # Section key in restore()'s counts → (one, many), in the order they are mentioned.
 SECTIONS: dict[str, tuple[str, str]] = {
     "assessments": ("questionnaire", "questionnaires"),
@@ -31,6 +33,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "ruptures": ("rupture", "ruptures"),
 }
 SKIPPED = "skipped"
+# Set (to 1) when the file carried a server's sharing record, which import leaves out.
+SHARING_LEFT_OUT = "sharing_left_out"
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -42,16 +46,22 @@ def _listed(parts: list[str]) -> str:
 
 
 def import_summary(counts: dict[str, int]) -> str:
-    """One or two sentences: what was added, by section, then what was already here.
+    """What was added, by section, then what was already here, then (when the file came
+    from a server) that its sharing record was left out, and why.
 
     Sections with nothing added are left out. A section this module has no words for (a
     table added later) is still counted, under its key, rather than silently dropped.
     """
+    said = _added(counts)
+    return f"{said} {consent.NOT_CARRIED}" if counts.get(SHARING_LEFT_OUT) else said
+
+
+def _added(counts: dict[str, int]) -> str:
     parts = [_count(counts[k], *words) for k, words in SECTIONS.items() if counts.get(k)]
     parts += [
         f"{n} {key.replace('_', ' ')}"
         for key, n in counts.items()
-        if n and key not in SECTIONS and key != SKIPPED
+        if n and key not in SECTIONS and key not in (SKIPPED, SHARING_LEFT_OUT)
     ]
     skipped = counts.get(SKIPPED, 0)
     if skipped == 1:

@@ -53,6 +53,41 @@ class Assignment:
     answered_at: datetime | None
 
 
+@dataclass(frozen=True)
+class Invite:
+    """An invite code not yet used (the code itself is never kept, only its hash)."""
+
+    categories: frozenset[str]
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Shared:
+    """One clinician in a person's sharing record. A link as it stands has its categories
+    and when it began; a stopped link leaves no row (revoke deletes it), so a clinician
+    no longer shared with is known only by the name their looks and suggestions were
+    written with, and when the last of those was."""
+
+    clinician: str
+    sharing_now: bool
+    categories: frozenset[str]  # empty once stopped
+    since: datetime | None  # None once stopped
+    last_at: datetime | None  # their last look or suggestion; None: neither yet
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything the server keeps about a person's sharing, for their own export: their
+    links as they stand, clinicians no longer shared with, every look (oldest first),
+    every suggestion and every unused invite."""
+
+    clinicians: list[Shared]
+    reads: list[Read]
+    suggestions: list[Assignment]
+    invites: list[Invite]
+
+
 def _code_hash(code: str) -> str:
     return hashlib.sha256(code.encode("ascii")).hexdigest()
 
@@ -232,12 +267,7 @@ def assignments(*, session: Session, person_id: int, limit: int = 20) -> list[As
         .order_by(AssignmentRow.id.desc())
         .limit(limit)
     )
-    return [
-        Assignment(
-            r.id, r.clinician_name, r.kind, r.key, r.note, r.status, r.created_at, r.answered_at
-        )
-        for r in rows
-    ]
+    return [_assignment(r) for r in rows]
 
 
 def answer(
@@ -250,3 +280,61 @@ def answer(
         raise EarnedError("There is no such suggestion.", status=404)
     row.status = answer
     row.answered_at = now
+
+
+def _assignment(r: AssignmentRow) -> Assignment:
+    return Assignment(
+        r.id, r.clinician_name, r.kind, r.key, r.note, r.status, r.created_at, r.answered_at
+    )
+
+
+def record(*, session: Session, person_id: int) -> Record:
+    """The person's whole sharing record (their own rows only), oldest first: what their
+    data export carries in server mode. The audit log is read whole, as the journal is."""
+    links = clinicians_of(session=session, person_id=person_id)
+    linked = {link.clinician_id for link, _ in links}
+    audit = list(
+        session.scalars(
+            select(AuditRow).where(AuditRow.person_id == person_id).order_by(AuditRow.id)
+        )
+    )
+    suggested = list(
+        session.scalars(
+            select(AssignmentRow)
+            .where(AssignmentRow.person_id == person_id)
+            .order_by(AssignmentRow.id)
+        )
+    )
+    # Each clinician's last look or suggestion, by account id (None: account gone) and
+    # name; those with no link now are the ones no longer shared with.
+    last: dict[tuple[int | None, str], datetime] = {}
+    for key, at in [((r.clinician_id, r.clinician_name), r.at) for r in audit] + [
+        ((r.clinician_id, r.clinician_name), r.created_at) for r in suggested
+    ]:
+        last[key] = max(at, last.get(key, at))
+    now_shared = [
+        Shared(
+            clinician=account.display_name,
+            sharing_now=True,
+            categories=link.categories,
+            since=link.since,
+            last_at=max(
+                (at for (who, _), at in last.items() if who == link.clinician_id), default=None
+            ),
+        )
+        for link, account in links
+    ]
+    stopped = [
+        Shared(clinician=name, sharing_now=False, categories=frozenset(), since=None, last_at=at)
+        for (who, name), at in sorted(last.items(), key=lambda kv: (kv[1], kv[0][1]))
+        if who not in linked
+    ]
+    invites = session.scalars(
+        select(InviteRow).where(InviteRow.person_id == person_id).order_by(InviteRow.created_at)
+    )
+    return Record(
+        clinicians=now_shared + stopped,
+        reads=[Read(r.at, r.clinician_name, r.category, r.what) for r in audit],
+        suggestions=[_assignment(r) for r in suggested],
+        invites=[Invite(frozenset(r.categories), r.created_at, r.expires_at) for r in invites],
+    )

@@ -4,17 +4,19 @@ import, delete everything."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from earned import content, crisis, pacing
+from earned import content, crisis, pacing, zones
 from earned.errors import EarnedError, Locked
 from earned.paths import Profile
-from earned.reports import export, files, summary
+from earned.reports import export, files, sharing, summary
 from earned.store import backups, deletion, settings
+from earned.store.server import sharing as server_sharing
 from earned.web import gate as gates
 from earned.web import memory, returns, security
 from earned.web.deps import Form, Open, Page, upload_form
@@ -83,14 +85,29 @@ async def set_calm(request: Request, store: Open, values: Form) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+def _with_sharing(request: Request, data: dict[str, Any]) -> None:
+    """Server mode: the person's own sharing record (clinicians, every look, suggestions,
+    unused invites) joins their export (reports/sharing.py)."""
+    gate = gates.server_gate(request)
+    who = gates.signed_in(request)
+    with gate.server.session() as s:
+        found = server_sharing.record(session=s, person_id=who.id)
+    data[sharing.KEY] = sharing.section(found)
+
+
 @router.get("/data/export.{fmt}")
-def download(store: Open, fmt: str) -> Response:
+def download(request: Request, store: Open, fmt: str) -> Response:
     files.find(fmt)  # an unknown format is refused before the journal is read
     # One export built at a time, and its memory given back once sent (web/memory.py).
     with memory.one_at_a_time:
         with store.session() as s:
             data = export.snapshot(session=s)
-        out = files.export_file(data, fmt)
+        zone = None  # personal mode: this computer's clock, the person's own
+        if isinstance(gates.gate_of(request), gates.ServerGate):
+            _with_sharing(request, data)
+            # The server's clock is not the person's: theirs, as every page shows times.
+            zone = zones.zone_of(data["settings"].get(zones.SETTING))
+        out = files.export_file(data, fmt, zone)
         del data
     return Response(
         out.body,
