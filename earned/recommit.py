@@ -26,7 +26,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from earned import content, imported
@@ -199,21 +199,25 @@ def windows(now: datetime, count: int = WINDOWS) -> list[tuple[datetime, datetim
     ]
 
 
+WEEK_SECONDS = 7 * 86400
+
+
 def bucket(
-    now: datetime,
-    moments: Iterable[tuple[datetime, int, datetime | None]],
-    timers: Iterable[tuple[datetime, datetime]],
+    now: float,
+    moments: Iterable[tuple[float, int, float | None]],
+    timers: Iterable[tuple[float, float]],
     count: int = WINDOWS,
 ) -> list[Week]:
     """Weeks from activations (onset, strongest rating, settled time or None) and ended
-    urge timers (started, ended), in `count` windows ending at `now`."""
-    start = now - timedelta(days=7 * count)
+    urge timers (started, ended), in `count` windows ending at `now`. Times are POSIX
+    seconds (the store reads them so: a float per record, not a datetime)."""
+    start = now - WEEK_SECONDS * count
     weeks = [Week() for _ in range(count)]
 
-    def slot(moment: datetime) -> Week | None:
+    def slot(moment: float) -> Week | None:
         if not start <= moment < now:
             return None
-        return weeks[int((moment - start).total_seconds() // (7 * 86400))]
+        return weeks[int((moment - start) // WEEK_SECONDS)]
 
     for onset, strength, settled in moments:
         week = slot(onset)
@@ -221,11 +225,11 @@ def bucket(
             continue
         week.intensity.append(strength)
         if settled is not None:
-            week.recovery_minutes.append((settled - onset).total_seconds() / 60)
+            week.recovery_minutes.append((settled - onset) / 60)
     for started, ended in timers:
         week = slot(started)
         if week is not None:
-            week.held_minutes.append(max(0.0, (ended - started).total_seconds() / 60))
+            week.held_minutes.append(max(0.0, (ended - started) / 60))
     return weeks
 
 
@@ -258,14 +262,15 @@ class LongRun:
         return f"{what} {then} in the earliest three months shown, and {lately} in the last three."
 
 
-def long_run(now: datetime, values: Iterable[tuple[datetime, float]], measure: str) -> LongRun:
-    """`values` (time, value in the measure's units), any order, all before `now`."""
+def long_run(now: float, values: Iterable[tuple[float, float]], measure: str) -> LongRun:
+    """`values` (POSIX seconds, value in the measure's units), any order, all before `now`
+    (POSIX seconds); each week is shown by when it began, as naive UTC."""
     by_week: dict[int, list[float]] = {}
     for moment, value in values:
         if moment < now:
-            by_week.setdefault(int((now - moment).total_seconds() // (7 * 86400)), []).append(value)
+            by_week.setdefault(int((now - moment) // WEEK_SECONDS), []).append(value)
     weekly = tuple(
-        (now - timedelta(days=7 * (ago + 1)), float(statistics.median(v)))
+        (_naive_utc(now - WEEK_SECONDS * (ago + 1)), float(statistics.median(v)))
         for ago, v in sorted(by_week.items(), reverse=True)
     )
     pooled_first = [x for ago in sorted(by_week, reverse=True)[:SPAN_WEEKS] for x in by_week[ago]]
@@ -276,6 +281,10 @@ def long_run(now: datetime, values: Iterable[tuple[datetime, float]], measure: s
         statistics.median(pooled_first) if pooled_first else None,
         statistics.median(pooled_last) if pooled_last else None,
     )
+
+
+def _naive_utc(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC).replace(tzinfo=None)
 
 
 # --- the words ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ held-out set written without them is tests/test_recommit_heldout.py)."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -90,24 +90,29 @@ def test_a_very_regular_person_is_not_flagged_for_a_small_wobble() -> None:
 
 
 def test_bucket_puts_records_in_seven_day_windows_ending_now() -> None:
-    now = T0
+    now = T0.timestamp()  # the rules take POSIX seconds, as the store reads them
+    day, minute = 86400, 60
     moments = [
-        (now - timedelta(days=1), 6, now - timedelta(days=1) + timedelta(minutes=30)),
-        (now - timedelta(days=8), 4, None),
-        (now - timedelta(days=400), 9, None),  # too old: not read into any window
+        (now - day, 6, now - day + 30 * minute),
+        (now - 8 * day, 4, None),
+        (now - 400 * day, 9, None),  # too old: not read into any window
+        (now - 21 * day, 5, None),  # the oldest window's first instant: counted
+        (now, 7, None),  # `now` itself is after the last window
     ]
-    timers = [(now - timedelta(days=2), now - timedelta(days=2) + timedelta(minutes=12))]
+    timers = [(now - 2 * day, now - 2 * day + 12 * minute)]
     weeks = bucket(now, moments, timers, count=3)
-    assert [w.intensity for w in weeks] == [[], [4], [6]]
+    assert [w.intensity for w in weeks] == [[5], [4], [6]]
     assert weeks[-1].recovery_minutes == [30.0]
     assert weeks[-1].held_minutes == [12.0]
 
 
 def test_the_long_run_reads_first_and_last_months() -> None:
-    now = T0
-    values = [(now - timedelta(days=7 * ago + 1), 80.0 if ago > 40 else 30.0) for ago in range(60)]
+    now = T0.timestamp()
+    values = [(now - (7 * ago + 1) * 86400, 80.0 if ago > 40 else 30.0) for ago in range(60)]
     run = long_run(now, values, "recovery")
     assert len(run.weekly) == 60
+    # Each week is shown by when it began, as naive UTC: the newest began 7 days ago.
+    assert run.weekly[-1][0] == (T0 - timedelta(days=7)).astimezone(UTC).replace(tzinfo=None)
     assert run.first == 80.0 and run.last == 30.0
     sentence = run.sentence()
     assert sentence is not None and "about 80 min" in sentence and "about 30 min" in sentence

@@ -5,14 +5,14 @@ Persistence only: the rules, and what counts as a slip, are earned.recommit's.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from earned import recommit as rules
 from earned.store.ids import new_id
+from earned.store.instants import seconds, seconds_of
 from earned.store.models import ActivationRow, RecommitRow, UrgeDelayRow
 from earned.store.once import add_once, earlier
 from earned.tokens import check_token
@@ -58,52 +58,39 @@ def made_since(*, session: Session, since: datetime) -> bool:
     return found is not None
 
 
-def naive_utc(value: Any) -> datetime:
-    """A stored time as naive UTC, read without the column type's processing (most of the
-    cost of reading years of moments): SQLite gives its text, PostgreSQL an aware time."""
-    if isinstance(value, str):
-        return datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value.astimezone(UTC).replace(tzinfo=None)
-
-
-def raw_time(column: Any) -> Any:
-    """A time column read as the driver gives it, for naive_utc (no type processing)."""
-    return type_coerce(column, String)
-
-
-def _moments(session: Session, since: datetime | None, now: datetime) -> list[tuple[Any, ...]]:
-    """(onset, strongest rating, settled or None) of the moments from `since` to `now`, as
-    naive UTC (`now` must be naive UTC too)."""
+def _moments(
+    session: Session, since: datetime | None, now: datetime
+) -> list[tuple[float, int, float | None]]:
+    """(onset, strongest rating, settled or None) of the moments from `since` to `now`, in
+    POSIX seconds (store/instants.py)."""
     query = select(
-        raw_time(ActivationRow.onset_at),
+        seconds_of(ActivationRow.onset_at),
         ActivationRow.intensity,
         ActivationRow.peak_intensity,
-        raw_time(ActivationRow.settled_at),
-    ).where(ActivationRow.onset_at < now.replace(tzinfo=UTC))
+        seconds_of(ActivationRow.settled_at),
+    ).where(ActivationRow.onset_at < now)
     if since is not None:
-        query = query.where(ActivationRow.onset_at >= since.replace(tzinfo=UTC))
+        query = query.where(ActivationRow.onset_at >= since)
     return [
-        (naive_utc(onset), max(first, peak or 0), None if settled is None else naive_utc(settled))
+        (seconds(onset), max(first, peak or 0), None if settled is None else seconds(settled))
         for onset, first, peak, settled in session.execute(query)
     ]
 
 
 def weeks(*, session: Session, now: datetime, count: int = rules.SHORT_READ) -> list[rules.Week]:
     """The detector's weeks: only the records of the last `count` windows are read."""
-    naive_now = now.astimezone(UTC).replace(tzinfo=None)
-    since = naive_now - timedelta(days=7 * count)
+    since = now - timedelta(days=7 * count)
     timers = session.execute(
-        select(raw_time(UrgeDelayRow.started_at), raw_time(UrgeDelayRow.ended_at)).where(
-            UrgeDelayRow.started_at >= since.replace(tzinfo=UTC),
+        select(seconds_of(UrgeDelayRow.started_at), seconds_of(UrgeDelayRow.ended_at)).where(
+            UrgeDelayRow.started_at >= since,
             UrgeDelayRow.started_at < now,
             UrgeDelayRow.ended_at.is_not(None),
         )
     )
     return rules.bucket(
-        naive_now,
-        _moments(session, since, naive_now),
-        ((naive_utc(started), naive_utc(ended)) for started, ended in timers if ended is not None),
+        now.timestamp(),
+        _moments(session, since, now),
+        ((seconds(started), seconds(ended)) for started, ended in timers if ended is not None),
         count,
     )
 
@@ -120,16 +107,16 @@ def finding(*, session: Session, now: datetime) -> rules.Finding:
 def long_runs(*, session: Session, now: datetime) -> list[rules.LongRun]:
     """Strength and settling time, week by week, over the last rules.LONG_RUN_WEEKS (two
     years): what the recommit page shows, and all it reads (four columns, no row objects,
-    no type processing). The weeks' times are naive UTC."""
-    naive_now = now.astimezone(UTC).replace(tzinfo=None)
-    since = naive_now - timedelta(weeks=rules.LONG_RUN_WEEKS)
-    strength: list[tuple[datetime, float]] = []
-    settling: list[tuple[datetime, float]] = []
-    for onset, strongest, settled in _moments(session, since, naive_now):
+    times as POSIX seconds)."""
+    since = now - timedelta(weeks=rules.LONG_RUN_WEEKS)
+    strength: list[tuple[float, float]] = []
+    settling: list[tuple[float, float]] = []
+    for onset, strongest, settled in _moments(session, since, now):
         strength.append((onset, float(strongest)))
         if settled is not None:
-            settling.append((onset, (settled - onset).total_seconds() / 60))
+            settling.append((onset, (settled - onset) / 60))
+    at = now.timestamp()
     return [
-        rules.long_run(naive_now, strength, "intensity"),
-        rules.long_run(naive_now, settling, "recovery"),
+        rules.long_run(at, strength, "intensity"),
+        rules.long_run(at, settling, "recovery"),
     ]
