@@ -280,12 +280,16 @@ def _top_words_in_python(
     session: Session, listed: Any, since: datetime, most: int
 ) -> list[tuple[str, int]]:
     """`top_words` when the word lists are sealed (server mode, store/fields.py): the
-    database cannot look inside them, so the window's lists are read and counted here
-    (most used first, then by the word, as the database orders them)."""
+    database cannot look inside them, so the window's lists are read as stored text,
+    opened and counted here (most used first, then by the word, as the database orders
+    them)."""
+    table, column = ActivationRow.__tablename__, listed.key
     counts = Counter(
         word
-        for (words,) in session.execute(select(listed).where(ActivationRow.onset_at >= since))
-        for word in words or []
+        for (text,) in session.execute(
+            select(fields.json_text(listed)).where(ActivationRow.onset_at >= since)
+        )
+        for word in fields.open_json_text(text, table, column) or []
     )
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:most]
 

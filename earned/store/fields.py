@@ -50,6 +50,9 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import JSON, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DontWrapMixin
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from earned.errors import EarnedError
 
@@ -296,6 +299,33 @@ class SealedJSON(TypeDecorator[Any]):
         if not isinstance(value, str) or not value.startswith(PREFIX):
             return value  # the columns hold lists and objects; a string is a token
         return json.loads(_open(value, self.table, self.column))
+
+
+class json_text(FunctionElement[Any]):
+    """A SealedJSON column as its stored text: the sealed token itself, or the plain JSON
+    text of a value written without a ring (read it with open_json_text). Reading years of
+    word lists, the column type parsed each value twice (the JSON holding the token, then
+    the opened words); this parses once."""
+
+    name = "json_text"
+    inherit_cache = True
+
+
+@compiles(json_text)
+def _json_text_sqlite(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_extract({compiler.process(element.clauses, **kw)}, '$')"
+
+
+@compiles(json_text, "postgresql")
+def _json_text_postgresql(element: json_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} #>> '{{}}')"
+
+
+def open_json_text(text: str | None, table: str, column: str) -> Any:
+    """The value a json_text() column holds (None for SQL or JSON null)."""
+    if text is None:
+        return None
+    return json.loads(_open(text, table, column) if text.startswith(PREFIX) else text)
 
 
 def _open(value: str, table: str, column: str) -> str:

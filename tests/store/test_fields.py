@@ -506,3 +506,27 @@ def test_the_commonest_words_and_the_hand_off_are_the_same_sealed_or_not(stores:
         sealed = stores.new()
         imported(sealed)
         assert read(sealed) == expected
+
+
+def test_the_commonest_words_count_lists_written_before_the_ring_and_after(stores: Any) -> None:
+    """A journal begun without a ring holds plain word lists; sealing starts with the ring.
+    The sealed reading of the commonest words (stored text, opened here) counts both, and
+    a moment without words adds nothing."""
+    store = stores.new()
+
+    def log(words: list[str] | None, days_ago: int) -> None:
+        when = T0 - timedelta(days=days_ago)
+        with store.session() as s:
+            activations.log_activation(session=s, intensity=5, now=when, emotions=words)
+
+    log(["lonely", "afraid"], 3)
+    log(["lonely"], 2)
+    with fields.installed(fields.Ring("k1", {"k1": os.urandom(32)})):
+        log(["afraid", "lonely"], 1)
+        log(None, 1)
+        log(["calm"], 400)  # outside the window
+        stored = [v or "" for _id, v in raw(store, "activations", "emotions")]
+        assert sum(fields.PREFIX in v for v in stored) == 3  # the three written with it
+        with store.session() as s:
+            found = activations.top_words(session=s, since=T0 - timedelta(days=30))
+    assert found == [("lonely", 3), ("afraid", 2)]
