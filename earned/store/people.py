@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, union_all, update
 from sqlalchemy.orm import Session
 
 from earned import people as rules
@@ -359,23 +359,18 @@ def moments_with(*, session: Session, person_id: str) -> int:
 
 def interactions_since(*, session: Session, since: datetime) -> list[Interaction]:
     """(time, person id) of every moment, rupture and ladder try linked to a person since
-    `since`; earned.people.weekly_share takes any such pairs."""
-    moments = session.execute(
-        select(ActivationRow.onset_at, ActivationRow.person_id).where(
-            ActivationRow.person_id.is_not(None), ActivationRow.onset_at >= since
+    `since`, in one statement; earned.people.weekly_share takes any such pairs."""
+    linked = union_all(
+        *(
+            select(when, person).where(person.is_not(None), when >= since)
+            for when, person in (
+                (ActivationRow.onset_at, ActivationRow.person_id),
+                (RuptureRow.happened_at, RuptureRow.person_id),
+                (LadderAttemptRow.planned_at, LadderAttemptRow.person_id),
+            )
         )
     )
-    ruptures = session.execute(
-        select(RuptureRow.happened_at, RuptureRow.person_id).where(
-            RuptureRow.person_id.is_not(None), RuptureRow.happened_at >= since
-        )
-    )
-    tries = session.execute(
-        select(LadderAttemptRow.planned_at, LadderAttemptRow.person_id).where(
-            LadderAttemptRow.person_id.is_not(None), LadderAttemptRow.planned_at >= since
-        )
-    )
-    return [(when, pid) for when, pid in [*moments, *ruptures, *tries] if pid is not None]
+    return [(when, pid) for when, pid in session.execute(linked) if pid is not None]
 
 
 def weekly_share(
