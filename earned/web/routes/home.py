@@ -47,9 +47,9 @@ def home(request: Request, page: Page) -> Response:
         first_visit = not (
             latest or unfinished or entries or activations.list_activations(session=s, limit=1)
         )
-    # The roadmap's one suggestion, once the person has begun (not in calm mode, where
-    # the home page shows only practices, capture and help).
-    nudge = {} if first_visit or page.calm else roadmap.overview(store)
+        # The roadmap's one suggestion, once the person has begun (not in calm mode,
+        # where the home page shows only practices, capture and help).
+        nudge = {} if first_visit or page.calm else roadmap.overview(s)
     return render(
         page,
         "home.html",

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from earned import balance, recommit, roadmap
 from earned.charts import svg
@@ -24,13 +25,13 @@ from earned.web.render import render
 router = APIRouter()
 
 
-def overview(store: Store) -> dict[str, Any]:
-    """The steps with their activity and the one suggestion (also the home page's card)."""
+def overview(s: Session) -> dict[str, Any]:
+    """The steps with their activity and the one suggestion (also the home page's card),
+    read in the caller's transaction."""
     now = deps.now()
-    with store.session() as s:
-        activity = gather.activity(session=s, now=now)
-        signals = gather.signals(session=s, now=now, moments_lately=activity["notice"].lately)
-        balance_on = balance.enabled(settings.get_setting(session=s, key=balance.SETTING))
+    activity = gather.activity(session=s, now=now)
+    signals = gather.signals(session=s, now=now, moments_lately=activity["notice"].lately)
+    balance_on = balance.enabled(settings.get_setting(session=s, key=balance.SETTING))
     return {
         "steps": [(step, activity[step.key]) for step in roadmap.steps()],
         "suggestion": roadmap.suggest(signals),
@@ -41,7 +42,9 @@ def overview(store: Store) -> dict[str, Any]:
 
 @router.get("/roadmap")
 def roadmap_page(page: Page, store: Open) -> Response:
-    return render(page, "roadmap/index.html", overview(store))
+    with store.session() as s:
+        found = overview(s)
+    return render(page, "roadmap/index.html", found)
 
 
 @router.post("/roadmap/balance")
