@@ -13,6 +13,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -181,6 +182,48 @@ def test_the_page_of_history_is_read_by_its_index(server: Server) -> None:
             )
         )
     assert "ix_sharing_events_person_at" in plan
+
+
+def test_an_older_servers_links_keep_when_they_began_after_the_upgrade() -> None:
+    """A server at s0001 has care links and no history: the upgrade writes when each began
+    (care_links.since), with what it shares, so a later stop does not lose that date."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    import earned.store.server as server_module
+
+    with fresh_pg_database(kind="server") as url:
+        engine = create_engine(url, poolclass=NullPool)
+        with engine.begin() as conn:
+            conn.exec_driver_sql("CREATE SCHEMA earned_server")
+            cfg = Config()
+            cfg.set_main_option(
+                "script_location", str(Path(server_module.__file__).with_name("migrations"))
+            )
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "s0001")
+            for n, (name, role) in enumerate((("ada", "person"), ("lee", "clinician")), 1):
+                conn.exec_driver_sql(
+                    "INSERT INTO earned_server.accounts (id, name, role, display_name, "
+                    "password_hash, failed_logins, created_at) "
+                    f"VALUES ({n}, '{name}', '{role}', 'Dr {name}', 'x', 0, '{T0.isoformat()}')"
+                )
+            conn.exec_driver_sql(
+                "INSERT INTO earned_server.care_links (person_id, clinician_id, categories, "
+                f"since) VALUES (1, 2, '[\"results\"]', '{T0.isoformat()}')"
+            )
+        engine.dispose()
+        upgraded = Server.open(url, pool_size=1)
+        try:
+            with upgraded.session() as s:
+                found = sharing.events(session=s, person_id=1)
+        finally:
+            upgraded.close()
+    assert [e for _, e in found] == [
+        consent.Event(T0, "Dr lee", consent.BEGAN, frozenset({"results"}))
+    ]
 
 
 # --- through the server-mode app --------------------------------------------------------------

@@ -36,6 +36,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_sharing_events_person_at", "sharing_events", ["person_id", "at"], schema=SCHEMA
     )
+    # Links made before this history was kept: when each began is known (care_links.since)
+    # and would be lost at a stop, so it is written now, with what is shared at the upgrade
+    # (changes before it were not kept; the docs say so).
+    op.execute(
+        f"INSERT INTO {SCHEMA}.sharing_events "  # noqa: S608 - earned's own schema name
+        "(person_id, clinician_id, clinician_name, kind, categories, at) "
+        "SELECT l.person_id, l.clinician_id, a.display_name, 'began', l.categories, l.since "
+        f"FROM {SCHEMA}.care_links l JOIN {SCHEMA}.accounts a ON a.id = l.clinician_id "
+        "ORDER BY l.since"
+    )
 
 
 def downgrade() -> None:
