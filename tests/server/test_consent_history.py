@@ -323,6 +323,10 @@ def test_the_log_pages_through_a_long_history(srv: ServerWeb, ada: Account) -> N
     rest = _history(person, earlier)
     assert len(rest) == stored - consent.EVENTS_PAGE
     assert rest[-1].endswith("Began sharing results with Dr Lee")
+    # The account page says since when on the person's clock (the day may not be UTC's).
+    began = _events(srv, ada.id)[0]
+    hint = f"sharing since {_on_clock(began.at, '%-d %b %Y')}"
+    assert hint in page(person.get("/account")).text
 
 
 def test_a_clinicians_removed_account_leaves_the_persons_history(
@@ -416,3 +420,13 @@ def test_every_export_format_carries_the_persons_own_history(srv: ServerWeb, ada
         unzipped = b"".join(z.read(n) for n in z.namelist())
     for body in (person.get("/data/export.json").content, unzipped, text.encode()):
         assert b"Dr Bram" not in body and b"journal writing" not in body
+
+
+def test_a_clinicians_name_is_shown_as_words_never_as_markup(srv: ServerWeb, ada: Account) -> None:
+    named = '"><script>alert(1)</script>'
+    srv.add("lee", "clinician", display_name=named)
+    person = srv.signed_in("ada")
+    _join_web(srv, "lee", _invite(srv, person, "results"))
+    shown = person.get("/sharing/log").text
+    assert "<script>alert(1)" not in shown
+    assert "with &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in shown
