@@ -63,6 +63,59 @@ class Link:
         return category in self.categories
 
 
+# The history of consent: when sharing with a clinician began, changed and stopped. The
+# server keeps each with what was shared after it (store/server/sharing.py), so the trail
+# outlives the link and the clinician's account; the person reads it on their sharing log
+# (newest first, EVENTS_PAGE at a time) and in their export.
+BEGAN, CHANGED, STOPPED = "began", "changed", "stopped"
+EVENT_KINDS = (BEGAN, CHANGED, STOPPED)
+EVENTS_PAGE = 20
+
+
+@dataclass(frozen=True)
+class Event:
+    """One step of a person's sharing with one clinician."""
+
+    at: datetime
+    clinician: str
+    kind: str
+    categories: frozenset[str]  # shared after it; empty once stopped
+
+    @property
+    def words(self) -> str:
+        return event_words(self.kind, self.clinician, self.categories)
+
+
+def change_kind(before: Collection[str] | None, after: Collection[str]) -> str | None:
+    """The event a new or changed choice makes (`before` None: there was no link), or None
+    when it changes nothing, which leaves no trace."""
+    if before is None:
+        return BEGAN
+    return None if set(before) == set(after) else CHANGED
+
+
+def listed(categories: Collection[str]) -> str:
+    """'results, moments and journal writing', in the sharing page's order."""
+    names = [SHORT[k] for k in CATEGORIES if k in categories] + sorted(
+        set(categories) - set(CATEGORIES)
+    )
+    if not names:
+        return "nothing"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def event_words(kind: str, clinician: str, categories: Collection[str]) -> str:
+    """The sentence the log and the export's Markdown give an event (no date: each says
+    its own in the person's zone)."""
+    if kind == BEGAN:
+        return f"Began sharing {listed(categories)} with {clinician}"
+    if kind == CHANGED:
+        return f"Changed what {clinician} sees to {listed(categories)}"
+    if kind == STOPPED:
+        return f"Stopped sharing with {clinician}"
+    return f"{kind.capitalize()}: {clinician}, {listed(categories)}"
+
+
 # Said when an imported file carries a server's sharing record (its clinicians, their
 # looks, suggestions, invites): it is a record of what happened there, not a permission.
 # Consent is given to a clinician on one server and cannot travel with a file.

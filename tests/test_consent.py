@@ -52,3 +52,27 @@ def test_suggestions_and_answers() -> None:
     assert consent.check_answer("declined") == "declined"
     with pytest.raises(EarnedError):
         consent.check_answer("open")
+
+
+def test_a_change_is_an_event_only_when_it_changes_something() -> None:
+    assert consent.change_kind(None, ["results"]) == consent.BEGAN
+    assert consent.change_kind(["results", "progress"], ["progress", "results"]) is None
+    assert consent.change_kind(["results"], ["results", "journal"]) == consent.CHANGED
+    assert consent.change_kind(["results"], []) == consent.CHANGED  # shared nothing, not ended
+
+
+def test_events_read_as_sentences_in_the_sharing_pages_order() -> None:
+    at = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
+    began = consent.Event(at, "Dr Lee", consent.BEGAN, frozenset({"progress", "results"}))
+    assert began.words == "Began sharing results and progress signs with Dr Lee"
+    assert (
+        consent.event_words(consent.CHANGED, "Dr Lee", ["journal", "moments", "results"])
+        == "Changed what Dr Lee sees to results, moments and journal writing"
+    )
+    assert (
+        consent.event_words(consent.CHANGED, "Dr Lee", []) == "Changed what Dr Lee sees to nothing"
+    )
+    assert consent.event_words(consent.STOPPED, "Dr Lee", []) == "Stopped sharing with Dr Lee"
+    # A kind or category from a later version is still said, never an error.
+    assert "paused" in consent.event_words("paused", "Dr Lee", ["later-kind"]).lower()
+    assert "later-kind" in consent.listed(["results", "later-kind"])

@@ -98,7 +98,7 @@ def cmd_accounts(args: argparse.Namespace) -> int:
 
     from earned import accounts
     from earned.store.server import accounts as account_store
-    from earned.store.server import logins
+    from earned.store.server import logins, sharing
 
     server = _open(args)
     try:
@@ -150,6 +150,10 @@ def cmd_accounts(args: argparse.Namespace) -> int:
                 server.remove_person(found_account.id)
             else:
                 with server.session() as s:
+                    # Each person they shared with keeps when it stopped (consent history).
+                    sharing.stop_all_of(
+                        session=s, clinician_id=found_account.id, now=datetime.now(UTC)
+                    )
                     account_store.remove(session=s, account_id=found_account.id)
             print(f"Removed {name}" + (" and their journal." if found_account.is_person else "."))
         return 0

@@ -528,8 +528,9 @@ def _categories(keys: list[str]) -> str:
 
 
 def _sharing(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
-    """The server's record of the person's sharing (reports/sharing.py): clinicians, every
-    look, suggestions, unused invites. Only in a server-mode export."""
+    """The server's record of the person's sharing (reports/sharing.py): clinicians, when
+    sharing began, changed and stopped, every look, suggestions, unused invites. Only in a
+    server-mode export."""
     shared = data.get(sharing.KEY)
     if not isinstance(shared, dict):
         return []
@@ -549,6 +550,12 @@ def _sharing(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
             lines.append(clean(f"- {c['clinician']}: no longer shared with{seen}"))
     if not shared.get("clinicians"):
         lines.append("No clinician yet.")
+    lines += ["", "### When sharing began, changed and stopped", ""]
+    for e in shared.get("changes", []):
+        said = consent.event_words(e["change"], e["clinician"], e.get("categories", []))
+        lines.append(clean(f"- {_local(e['at'], zone)}: {said}"))
+    if not shared.get("changes"):
+        lines.append("No sharing yet.")
     lines += ["", "### Every look a clinician took", ""]
     for r in shared.get("looks", []):
         what = consent.SHORT.get(r["category"], r["category"])

@@ -1,9 +1,10 @@
 """Server mode: the person's own sharing record as a section of their export.
 
 On a server (issue 14) the journal is not all there is about a person: the server keeps
-which clinicians they share with and what (care links), every look a clinician took (the
-audit log), the practices clinicians suggested with the person's answers, and invite
-codes not yet used. Their export carries it all, under KEY, as JSON-ready data made by
+which clinicians they share with and what (care links), when sharing with each began,
+changed and stopped (the consent history), every look a clinician took (the audit log),
+the practices clinicians suggested with the person's answers, and invite codes not yet
+used. Their export carries it all, under KEY, as JSON-ready data made by
 `section` from the store's record (store/server/sharing.record); the CSV zip and the
 Markdown document are made from that, like every other section (reports/readable.py).
 
@@ -42,15 +43,17 @@ FILES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("suggested_at", "clinician", "kind", "what", "note", "answer", "answered_at"),
     ),
     "invites": ("sharing_invites.csv", ("created_at", "expires_at", "categories")),
+    # When sharing began, changed and stopped (kinds: consent.EVENT_KINDS), with what was
+    # shared after each (empty once stopped).
+    "changes": ("sharing_changes.csv", ("at", "clinician", "change", "categories")),
 }
 
 NOTE = (
     "What this server keeps about your sharing with clinicians: who you share with and "
-    "what, every look a clinician took, their suggestions and your answers, and invite "
-    "codes not yet used (never the code itself). The server keeps when sharing with a "
-    "clinician began, not when what you share was changed or when it stopped; a clinician "
-    "you no longer share with is listed by their looks and suggestions. A record only: "
-    "importing this file elsewhere does not share anything."
+    "what, when sharing with each clinician began, changed and stopped, every look a "
+    "clinician took, their suggestions and your answers, and invite codes not yet used "
+    "(never the code itself). A record only: importing this file elsewhere does not "
+    "share anything."
 )
 
 
@@ -100,5 +103,14 @@ def section(record: Record) -> dict[str, Any]:
                 "categories": _keys(i.categories),
             }
             for i in record.invites
+        ],
+        "changes": [
+            {
+                "at": _ts(e.at),
+                "clinician": e.clinician,
+                "change": e.kind,
+                "categories": _keys(e.categories),
+            }
+            for e in record.events
         ],
     }

@@ -118,6 +118,13 @@ def furnish(srv: ServerWeb) -> dict[str, str]:
     srv.post(clinician, f"/clinic/{ada.id}/suggest", suggested)
     assert clinician.get("/clinic").status_code == 200  # looks, for the log
     assert clinician.get(f"/clinic/{ada.id}").status_code == 200
+    # A clinician shared with before, what they saw changed, then stopped: the log's history.
+    olga = srv.add("olga", "clinician", display_name="Dr Olga Reyes-Whitfield")
+    made = srv.post(owner, "/sharing/invite", {"share_results": "1", "share_journal": "1"})
+    code = made.text.split('class="invite-code"><code>')[1].split("<")[0]
+    assert location(srv.post(srv.signed_in("olga"), "/clinic/join", {"code": code}))
+    srv.post(owner, f"/sharing/{olga.id}", {"share_results": "1", "share_progress": "1"})
+    srv.post(owner, f"/sharing/{olga.id}/stop")
     return {"person": str(ada.id)}
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from earned import consent
+from earned.consent import Event
 from earned.reports import readable, sharing, summary, tables
 from earned.store.server.sharing import Assignment, Invite, Read, Record, Shared
 from tests.support import T0
@@ -34,6 +35,12 @@ RECORD = Record(
         Invite(frozenset({"journal"}), T0 - timedelta(days=30), T0 - timedelta(days=23)),
         Invite(frozenset({"moments"}), T0, T0 + consent.INVITE_LIFE),
     ],
+    events=[
+        Event(T0 - timedelta(days=2), "Dr Olga", consent.BEGAN, frozenset({"practices"})),
+        Event(T0, "Dr Cleo", consent.BEGAN, frozenset({"results", "progress"})),
+        Event(T0 + timedelta(hours=3), "Dr Cleo", consent.CHANGED, frozenset({"results"})),
+        Event(T0 + timedelta(days=2), "Dr Olga", consent.STOPPED, frozenset()),
+    ],
 )
 
 
@@ -53,6 +60,13 @@ def test_the_section_is_plain_data_in_utc_with_categories_in_the_pages_order() -
     for part, (_, columns) in sharing.FILES.items():
         assert all(tuple(row) == columns for row in made[part]), part
     assert [i["categories"] for i in made["invites"]] == [["journal"], ["moments"]]
+    assert [(e["at"], e["clinician"], e["change"], e["categories"]) for e in made["changes"]] == [
+        ("2026-02-28T09:30:00+00:00", "Dr Olga", "began", ["practices"]),
+        ("2026-03-02T09:30:00+00:00", "Dr Cleo", "began", ["results", "progress"]),
+        ("2026-03-02T12:30:00+00:00", "Dr Cleo", "changed", ["results"]),
+        ("2026-03-04T09:30:00+00:00", "Dr Olga", "stopped", []),
+    ]
+    assert "not when" not in made["note"]  # the times are kept now; the note no longer says not
 
 
 def test_the_markdown_section_reads_on_the_persons_clock() -> None:
@@ -71,11 +85,21 @@ def test_the_markdown_section_reads_on_the_persons_clock() -> None:
     ) in part
     assert "expired Sat 7 Feb 2026, 10:30: journal writing" in part
     assert "open until Mon 9 Mar 2026, 10:30: moments" in part
+    history = part[part.index("### When sharing began") : part.index("### Every look")]
+    assert [ln for ln in history.splitlines() if ln.startswith("- ")] == [
+        "- Sat 28 Feb 2026, 10:30: Began sharing practices with Dr Olga",
+        "- Mon 2 Mar 2026, 10:30: Began sharing results and progress signs with Dr Cleo",
+        "- Mon 2 Mar 2026, 13:30: Changed what Dr Cleo sees to results",
+        "- Wed 4 Mar 2026, 10:30: Stopped sharing with Dr Olga",
+    ]
 
 
 def test_an_empty_record_says_so_in_every_part() -> None:
-    text = readable.to_markdown(_data(sharing=sharing.section(Record([], [], [], []))), MADRID)
-    for said in ("No clinician yet.", "No clinician has looked", "No suggestions.", "None."):
+    text = readable.to_markdown(_data(sharing=sharing.section(Record([], [], [], [], []))), MADRID)
+    for said in (
+        "No clinician yet.", "No sharing yet.", "No clinician has looked", "No suggestions.",
+        "None.",
+    ):  # fmt: skip
         assert said in text
 
 
@@ -98,6 +122,10 @@ def test_the_csv_tables_keep_stored_values() -> None:
         "2026-03-03T09:30:00+00:00",
     ]
     assert rows["suggestions"][0]["answered_at"] == ""
+    assert [(r["change"], r["categories"]) for r in rows["changes"]] == [
+        ("began", "practices"), ("began", "results; progress"), ("changed", "results"),
+        ("stopped", ""),
+    ]  # fmt: skip
 
 
 def test_an_import_summary_says_the_sharing_record_was_left_out() -> None:

@@ -4,6 +4,8 @@ home page, and a risky PHQ-9 answer flagged on the caseload."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from earned import consent
 from tests.support.html import page
 from tests.support.server import ServerWeb
@@ -89,8 +91,13 @@ def test_a_risky_phq9_answer_is_flagged_on_the_caseload_once_new(srv: ServerWeb)
         from earned.store.server import sharing
 
         links = sharing.clinicians_of(session=s, person_id=ada.id)
-        sharing.set_categories(session=s, person_id=ada.id, clinician_id=links[0][1].id,
-                               categories=frozenset({"practices"}))  # fmt: skip
+        sharing.set_categories(
+            session=s,
+            person_id=ada.id,
+            clinician_id=links[0][1].id,
+            categories=frozenset({"practices"}),
+            now=datetime.now(UTC),
+        )
     assert "Please check in" not in clinician.get("/clinic").text
 
 

@@ -23,7 +23,7 @@ from earned.store import engine as engines
 from earned.store.schemas import SERVER as SCHEMA
 from earned.store.schemas import is_journal, journal_schema, quoted
 
-HEAD = "s0001"
+HEAD = "s0002"
 # Connections a web worker keeps: as many as requests it runs at once (Starlette's thread
 # pool holds 40), so none is made and dropped per request. Two workers: 80 of PostgreSQL's
 # default 100; more workers need a larger max_connections or a pooler (PgBouncer).

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from earned.store.models import UTCDateTime
@@ -109,3 +119,26 @@ class AssignmentRow(ServerBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     seen: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SharingEventRow(ServerBase):
+    """When a person's sharing with a clinician began, changed or stopped (the kinds are
+    earned/consent.py's), with what was shared after it: the consent trail, kept when the
+    care link is changed or deleted. Written in the same transaction as the change."""
+
+    __tablename__ = "sharing_events"
+    # A person's history newest first, a page at a time: the page costs what it shows.
+    __table_args__ = (Index("ix_sharing_events_person_at", "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    # Goes with the person's account (delete everything).
+    person_id: Mapped[int] = mapped_column(Integer, ForeignKey("accounts.id", ondelete="CASCADE"))
+    # Kept as a name once the clinician's account is gone, so the history stays readable.
+    clinician_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+    clinician_name: Mapped[str] = mapped_column(String(80))
+    kind: Mapped[str] = mapped_column(String(16))
+    # What was shared after the event (as care_links keeps it); empty once stopped.
+    categories: Mapped[list[str]] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

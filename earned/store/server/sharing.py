@@ -1,5 +1,7 @@
 """What a person shares with which clinician (server mode): invite codes, the links with
-their categories, the audit log of every clinician read, assigned practices.
+their categories, the history of when each began, changed and stopped (written in the
+same transaction as the change), the audit log of every clinician read, assigned
+practices.
 
 The rules are earned/consent.py's. Each clinician read checks the link as it stands at
 that moment (`link`) and writes its audit row in the same transaction as the check, so a
@@ -12,12 +14,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from earned import consent
 from earned.accounts import Account
-from earned.consent import Link
+from earned.consent import Event, Link
 from earned.errors import EarnedError
 from earned.store.server.accounts import account_of, get
 from earned.store.server.models import (
@@ -26,6 +28,7 @@ from earned.store.server.models import (
     AuditRow,
     CareLinkRow,
     InviteRow,
+    SharingEventRow,
 )
 
 AUDIT_PAGE = 50
@@ -66,8 +69,9 @@ class Invite:
 class Shared:
     """One clinician in a person's sharing record. A link as it stands has its categories
     and when it began; a stopped link leaves no row (revoke deletes it), so a clinician
-    no longer shared with is known only by the name their looks and suggestions were
-    written with, and when the last of those was."""
+    no longer shared with is known by the name their history (began, changed, stopped),
+    looks and suggestions were written with, and when their last look or suggestion was;
+    when it began and stopped is in Record.events."""
 
     clinician: str
     sharing_now: bool
@@ -80,12 +84,14 @@ class Shared:
 class Record:
     """Everything the server keeps about a person's sharing, for their own export: their
     links as they stand, clinicians no longer shared with, every look (oldest first),
-    every suggestion and every unused invite."""
+    every suggestion, every unused invite, and when sharing began, changed and stopped
+    (oldest first)."""
 
     clinicians: list[Shared]
     reads: list[Read]
     suggestions: list[Assignment]
     invites: list[Invite]
+    events: list[Event]
 
 
 def _code_hash(code: str) -> str:
@@ -129,14 +135,26 @@ def accept(*, session: Session, clinician: Account, code: str, now: datetime) ->
     if person is None or not person.is_person:
         raise EarnedError(consent.BAD_CODE)
     existing = session.get(CareLinkRow, (person.id, clinician.id))
+    before = None if existing is None else list(existing.categories)
     if existing is not None:
         existing.categories = sorted(set(existing.categories) | set(row.categories))
+        after = list(existing.categories)
     else:
+        after = sorted(row.categories)
         session.add(
             CareLinkRow(
                 person_id=person.id, clinician_id=clinician.id, categories=row.categories, since=now
             )
         )
+    _event(
+        session=session,
+        person_id=person.id,
+        clinician_id=clinician.id,
+        name=clinician.display_name,
+        kind=consent.change_kind(before, after),
+        categories=after,
+        now=now,
+    )
     return person
 
 
@@ -166,21 +184,116 @@ def caseload(*, session: Session, clinician_id: int) -> list[tuple[Link, Account
 
 
 def set_categories(
-    *, session: Session, person_id: int, clinician_id: int, categories: frozenset[str]
+    *,
+    session: Session,
+    person_id: int,
+    clinician_id: int,
+    categories: frozenset[str],
+    now: datetime,
 ) -> None:
     row = session.get(CareLinkRow, (person_id, clinician_id))
     if row is None:
         raise EarnedError("You are not sharing with that clinician.", status=404)
+    before = list(row.categories)
     row.categories = sorted(consent.check_categories(categories))
+    _event(
+        session=session,
+        person_id=person_id,
+        clinician_id=clinician_id,
+        name=_name(session, clinician_id),
+        kind=consent.change_kind(before, row.categories),
+        categories=list(row.categories),
+        now=now,
+    )
 
 
-def revoke(*, session: Session, person_id: int, clinician_id: int) -> None:
-    """Stop sharing, at once: the clinician's next request finds no link."""
-    session.execute(
-        delete(CareLinkRow).where(
-            CareLinkRow.person_id == person_id, CareLinkRow.clinician_id == clinician_id
+def revoke(*, session: Session, person_id: int, clinician_id: int, now: datetime) -> None:
+    """Stop sharing, at once: the clinician's next request finds no link. The history
+    keeps when it stopped (stopping what was not shared leaves no trace)."""
+    gone = session.execute(
+        delete(CareLinkRow)
+        .where(CareLinkRow.person_id == person_id, CareLinkRow.clinician_id == clinician_id)
+        .returning(CareLinkRow.person_id)
+    ).first()
+    if gone is not None:
+        _event(
+            session=session,
+            person_id=person_id,
+            clinician_id=clinician_id,
+            name=_name(session, clinician_id),
+            kind=consent.STOPPED,
+            categories=[],
+            now=now,
+        )
+
+
+def stop_all_of(*, session: Session, clinician_id: int, now: datetime) -> None:
+    """Before a clinician's account is removed (its links go with it, by cascade): each
+    person they shared with keeps when that sharing stopped."""
+    people = session.scalars(
+        select(CareLinkRow.person_id).where(CareLinkRow.clinician_id == clinician_id)
+    )
+    for person_id in list(people):
+        revoke(session=session, person_id=person_id, clinician_id=clinician_id, now=now)
+
+
+def _name(session: Session, account_id: int) -> str:
+    found = session.get(AccountRow, account_id)
+    return "" if found is None else found.display_name
+
+
+def _event(
+    *,
+    session: Session,
+    person_id: int,
+    clinician_id: int,
+    name: str,
+    kind: str | None,
+    categories: list[str],
+    now: datetime,
+) -> None:
+    """One step of the consent trail, in the caller's transaction (None: nothing changed)."""
+    if kind is None:
+        return
+    session.add(
+        SharingEventRow(
+            person_id=person_id,
+            clinician_id=clinician_id,
+            clinician_name=name,
+            kind=kind,
+            categories=sorted(categories),
+            at=now,
         )
     )
+
+
+def _as_event(row: SharingEventRow) -> Event:
+    return Event(row.at, row.clinician_name, row.kind, frozenset(row.categories))
+
+
+def events(
+    *,
+    session: Session,
+    person_id: int,
+    limit: int = consent.EVENTS_PAGE,
+    before: int | None = None,
+) -> list[tuple[int, Event]]:
+    """When the person's sharing began, changed and stopped, newest first, a page at a
+    time: `before` is the id of the last event of the page before (an id of another
+    person's, or of none, starts from the newest). Read by the index on (person_id, at)."""
+    query = select(SharingEventRow).where(SharingEventRow.person_id == person_id)
+    anchor = None if before is None else session.get(SharingEventRow, before)
+    if anchor is not None and anchor.person_id == person_id:
+        query = query.where(
+            or_(
+                SharingEventRow.at < anchor.at,
+                and_(SharingEventRow.at == anchor.at, SharingEventRow.id < anchor.id),
+            )
+        )
+    rows = session.scalars(
+        query.order_by(SharingEventRow.at.desc(), SharingEventRow.id.desc()).limit(limit)
+    )
+    return [(r.id, _as_event(r)) for r in rows]
 
 
 def pending_invites(*, session: Session, person_id: int, now: datetime) -> int:
@@ -305,6 +418,13 @@ def record(*, session: Session, person_id: int) -> Record:
             .order_by(AssignmentRow.id)
         )
     )
+    history = list(
+        session.scalars(
+            select(SharingEventRow)
+            .where(SharingEventRow.person_id == person_id)
+            .order_by(SharingEventRow.at, SharingEventRow.id)
+        )
+    )
     # Each clinician's last look or suggestion, by account id (None: account gone) and
     # name; those with no link now are the ones no longer shared with.
     last: dict[tuple[int | None, str], datetime] = {}
@@ -329,6 +449,13 @@ def record(*, session: Session, person_id: int) -> Record:
         for (who, name), at in sorted(last.items(), key=lambda kv: (kv[1], kv[0][1]))
         if who not in linked
     ]
+    # Stopped before any look or suggestion: known by the history alone.
+    seen = set(last)
+    for r in history:
+        key = (r.clinician_id, r.clinician_name)
+        if r.clinician_id not in linked and key not in seen:
+            seen.add(key)
+            stopped.append(Shared(r.clinician_name, False, frozenset(), None, None))
     invites = session.scalars(
         select(InviteRow).where(InviteRow.person_id == person_id).order_by(InviteRow.created_at)
     )
@@ -337,4 +464,5 @@ def record(*, session: Session, person_id: int) -> Record:
         reads=[Read(r.at, r.clinician_name, r.category, r.what) for r in audit],
         suggestions=[_assignment(r) for r in suggested],
         invites=[Invite(frozenset(r.categories), r.created_at, r.expires_at) for r in invites],
+        events=[_as_event(r) for r in history],
     )

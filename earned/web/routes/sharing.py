@@ -93,6 +93,7 @@ async def change(request: Request, clinician_id: str, values: Form) -> Response:
             person_id=who.id,
             clinician_id=_clinician_id(clinician_id),
             categories=_chosen(values),
+            now=datetime.now(UTC),
         )
     return RedirectResponse("/account?saved=1#sharing", status_code=303)
 
@@ -101,20 +102,35 @@ async def change(request: Request, clinician_id: str, values: Form) -> Response:
 async def stop(request: Request, clinician_id: str, values: Form) -> Response:
     who = _person(request)
     with server_gate(request).server.session() as s:
-        sharing.revoke(session=s, person_id=who.id, clinician_id=_clinician_id(clinician_id))
+        sharing.revoke(
+            session=s,
+            person_id=who.id,
+            clinician_id=_clinician_id(clinician_id),
+            now=datetime.now(UTC),
+        )
     return RedirectResponse("/account?stopped=1#sharing", status_code=303)
 
 
 @router.get("/sharing/log")
-def log(request: Request, page: Page, before: str = "") -> Response:
+def log(request: Request, page: Page, before: str = "", changes_before: str = "") -> Response:
+    """Every look a clinician took, and when sharing began, changed and stopped: each
+    newest first, a page at a time (`before`, `changes_before`: the last id shown)."""
     who = _person(request)
     with server_gate(request).server.session() as s:
         found = sharing.reads(session=s, person_id=who.id, before=numbers.whole(before))
+        changes = sharing.events(session=s, person_id=who.id, before=numbers.whole(changes_before))
     more = found[-1][0] if len(found) == sharing.AUDIT_PAGE else None
+    more_changes = changes[-1][0] if len(changes) == consent.EVENTS_PAGE else None
     return render(
         page,
         "account/log.html",
-        {"reads": [r for _, r in found], "more": more, "categories": consent.CATEGORIES},
+        {
+            "reads": [r for _, r in found],
+            "more": more,
+            "categories": consent.CATEGORIES,
+            "changes": [e for _, e in changes],
+            "more_changes": more_changes,
+        },
     )
 
 
