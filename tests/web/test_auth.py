@@ -21,6 +21,10 @@ from tests.support.web import (
     values_for,
 )
 
+# Personal mode's own door (tests/web/conftest.py runs the journal pages on both back ends;
+# server mode's sign-in is tests/server/test_login.py).
+pytestmark = pytest.mark.personal_only("setup, unlock and lock")
+
 WRONG_PASSPHRASE = "That passphrase does not unlock this journal. Nothing was changed"
 
 

@@ -180,8 +180,7 @@ def test_weekly_counts_with_frozen_time(
 ) -> None:
     now = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
     monday = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         for when in (
             monday,
