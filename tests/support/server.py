@@ -146,7 +146,7 @@ class ServerWeb(App):
 
     @property
     def store(self) -> Store:
-        assert self.person is not None, "nobody is signed in yet: unlocked_client() first"
+        assert self.person is not None, "no person yet: unlocked_client() makes one"
         return self.journal(self.person)
 
 
