@@ -3,12 +3,14 @@ it, accounts made as `earned server add` makes them, and browsers signed in to t
 
 from __future__ import annotations
 
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx2
 from fastapi.testclient import TestClient
+from sqlalchemy import make_url
 
 from earned.accounts import Account
 from earned.store import Store, fields
@@ -19,27 +21,88 @@ from earned.web.server_app import door_for
 
 from . import PASSPHRASE
 from .journals import fresh_pg_database
-from .web import BASE, csrf_of, location
+from .web import App, location
 
 PASSWORD = PASSPHRASE  # the same rules; one strong phrase for every test account
+PERSON = "robin"  # the person unlocked_client() signs in as
 # The key rings server-mode apps under test hold (tests/conftest.py lets them stay).
 HELD: list[fields.Ring] = []
 
 
-class ServerWeb:
-    """One server-mode app on its own PostgreSQL database; closed by close()."""
+@dataclass(frozen=True)
+class ServerTemplate:
+    """A migrated server database holding PERSON's account and journal, closed, to copy
+    (`CREATE DATABASE ... TEMPLATE`), and the ring their words are sealed with."""
 
-    def __init__(self, *, public_url: str | None = None) -> None:
+    database: str
+    ring: fields.Ring
+    person: Account
+
+
+@contextmanager
+def server_template() -> Iterator[ServerTemplate]:
+    """One server database made ready for unlocked_client(); dropped afterwards.
+
+    Migrating the server tables and a person's journal schema costs about 0.3 s; a copy
+    of a database that holds both costs a fraction of it (see tests/web/conftest.py).
+    """
+    ring = fields.new_ring()
+    HELD.append(ring)
+    try:
+        with fresh_pg_database(kind="srvtemplate") as url:
+            with fields.installed(ring):
+                server = Server.open(url, pool_size=1)
+                try:
+                    person = _add(server, PERSON)
+                finally:
+                    server.close()  # no connection left: PostgreSQL copies only idle databases
+            name = make_url(url).database
+            assert name is not None
+            yield ServerTemplate(name, ring, person)
+    finally:
+        HELD.remove(ring)
+
+
+def _add(
+    server: Server, name: str, role: str = "person", display_name: str | None = None
+) -> Account:
+    """An account made as `earned server add` makes it (a person with their journal)."""
+    with server.session() as s:
+        made = account_store.create(
+            session=s,
+            name=name,
+            role=role,
+            password=PASSWORD,
+            display_name=display_name,
+            now=datetime.now(UTC),
+        )
+    if made.is_person:
+        server.create_journal(made.id)
+    return made
+
+
+class ServerWeb(App):
+    """One server-mode app on its own PostgreSQL database (a copy of `template`, if given,
+    with PERSON in it already); closed by close()."""
+
+    door = "/login"
+
+    def __init__(
+        self, *, public_url: str | None = None, template: ServerTemplate | None = None
+    ) -> None:
         self._stack = ExitStack()
-        # Server mode seals what people write: a ring of its own, for this app's life.
-        self.ring = fields.new_ring()
+        # Server mode seals what people write: a ring for this app's life (the template's,
+        # when the database is a copy: its words were sealed with it).
+        self.ring = template.ring if template is not None else fields.new_ring()
         HELD.append(self.ring)
         self._stack.callback(HELD.remove, self.ring)
         self._stack.enter_context(fields.installed(self.ring))
-        url = self._stack.enter_context(fresh_pg_database(kind="server"))
+        copied = template.database if template is not None else None
+        url = self._stack.enter_context(fresh_pg_database(copied, kind="server"))
         self.server = Server.open(url, pool_size=4)
         self._stack.callback(self.server.close)
         self.url = url
+        self.person: Account | None = template.person if template is not None else None
         self.app = create_server_app(
             self.server,
             door=door_for(public_url, None),
@@ -47,31 +110,10 @@ class ServerWeb:
         )
 
     def add(self, name: str, role: str = "person", display_name: str | None = None) -> Account:
-        with self.server.session() as s:
-            made = account_store.create(
-                session=s,
-                name=name,
-                role=role,
-                password=PASSWORD,
-                display_name=display_name,
-                now=datetime.now(UTC),
-            )
-        if made.is_person:
-            self.server.create_journal(made.id)
-        return made
+        return _add(self.server, name, role, display_name)
 
     def journal(self, account: Account) -> Store:
         return self.server.journal(account.id)
-
-    def client(self, **kwargs: Any) -> TestClient:
-        kwargs.setdefault("follow_redirects", False)
-        kwargs.setdefault("base_url", BASE)
-        return self._stack.enter_context(TestClient(self.app, **kwargs))
-
-    def post(
-        self, client: TestClient, url: str, data: dict[str, str] | None = None, **kwargs: Any
-    ) -> httpx2.Response:
-        return client.post(url, data={"csrf": csrf_of(client), **(data or {})}, **kwargs)
 
     def sign_in(
         self, client: TestClient, name: str, password: str = PASSWORD, code: str = ""
@@ -88,8 +130,24 @@ class ServerWeb:
                 assert location(self.post(client, "/welcome")) == "/"
         return client
 
-    def close(self) -> None:
-        self._stack.close()
+    # the journal pages' interface (App): PERSON is the person in the journal
+
+    def unlocked_client(self) -> TestClient:
+        """A browser signed in as PERSON (made now if the database is not a copy)."""
+        if self.person is None:
+            self.person = self.add(PERSON)
+        return self.signed_in(PERSON)
+
+    def enter(self, client: TestClient) -> httpx2.Response:
+        return self.sign_in(client, PERSON)
+
+    def leave(self, client: TestClient) -> httpx2.Response:
+        return self.post(client, "/logout")
+
+    @property
+    def store(self) -> Store:
+        assert self.person is not None, "no person yet: unlocked_client() makes one"
+        return self.journal(self.person)
 
 
 # --- the server app's route table, and how to exercise its own routes ------------------------

@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from earned import instruments, journal
 from earned.assessment import Assessment
 from earned.journal import Entry
 from earned.paths import Profile, profile
-from earned.store import assessments, entries, personal, settings
+from earned.store import Store, assessments, entries, personal, settings
 from earned.web import security
 from earned.web.app import CSP, create_app
 
@@ -63,33 +64,20 @@ def error_text(response: httpx2.Response) -> str:
 # --- the app under test ----------------------------------------------------------------
 
 
-class Web:
-    """One app on one temporary profile, with helpers that go through HTTP like a person.
+class App:
+    """One app under test, in either mode, with helpers that go through HTTP like a person.
 
-    `template` is the journal that unlocked_client() copies in (see support.journals);
-    the setup page itself is exercised by set_up() in the tests that are about it.
+    Personal mode (`Web`: one journal in an SQLCipher file) and server mode
+    (tests/support/server.py `ServerWeb`: accounts on PostgreSQL) serve the same journal
+    pages; a test written against this interface runs on either (tests/web/conftest.py
+    runs the journal-page tests on both). What differs is how a browser gets in
+    (`unlocked_client`), where a browser that is not in is sent (`door`), and where the
+    person's journal is (`store`).
     """
 
-    def __init__(
-        self,
-        root: Path,
-        template: Template,
-        *,
-        idle_lock_seconds: int | None = None,
-        **app_options: Any,
-    ) -> None:
-        self.profile: Profile = profile("t", root)
-        self.template = template
-        kwargs: dict[str, Any] = dict(app_options)  # create_app's door, secure_cookies
-        if idle_lock_seconds is not None:
-            kwargs["idle_lock_seconds"] = idle_lock_seconds
-        self.app = create_app(self.profile, **kwargs)
-        self._clients = ExitStack()
-
-    @property
-    def vault(self) -> security.Vault:
-        vault: security.Vault = self.app.state.vault
-        return vault
+    app: FastAPI
+    door: str  # where a browser that has not unlocked / signed in is sent
+    _stack: ExitStack
 
     def client(self, **kwargs: Any) -> TestClient:
         """A new browser (its own cookies), kept open until close().
@@ -99,7 +87,28 @@ class Web:
         """
         kwargs.setdefault("follow_redirects", False)
         kwargs.setdefault("base_url", BASE)
-        return self._clients.enter_context(TestClient(self.app, **kwargs))
+        return self._stack.enter_context(TestClient(self.app, **kwargs))
+
+    def unlocked_client(self) -> TestClient:
+        """A browser in the person's journal (unlocked, or signed in), past the welcome page."""
+        raise NotImplementedError
+
+    @property
+    def store(self) -> Store:
+        """The person's journal (open)."""
+        raise NotImplementedError
+
+    def enter(self, client: TestClient) -> httpx2.Response:
+        """Through the door with this browser: unlock, or sign in as the person."""
+        raise NotImplementedError
+
+    def leave(self, client: TestClient) -> httpx2.Response:
+        """Out through the footer's button: Lock now, or Sign out."""
+        raise NotImplementedError
+
+    def sent_to_door(self, response: httpx2.Response) -> bool:
+        """A redirect to this mode's door (with `next`, the page asked for, after a GET)."""
+        return location(response).partition("?")[0] == self.door
 
     # going through the pages
 
@@ -108,24 +117,6 @@ class Web:
     ) -> httpx2.Response:
         """A form POST carrying the right CSRF token."""
         return client.post(url, data={"csrf": csrf_of(client), **(data or {})}, **kwargs)
-
-    def set_up(self, client: TestClient, passphrase: str = PASSPHRASE) -> httpx2.Response:
-        return self.post(client, "/setup", {"passphrase": passphrase, "confirm": passphrase})
-
-    def unlock(self, client: TestClient, passphrase: str = PASSPHRASE) -> httpx2.Response:
-        return self.post(client, "/unlock", {"passphrase": passphrase})
-
-    def unlocked_client(self) -> TestClient:
-        """A browser on a journal set up with PASSPHRASE, unlocked and past the welcome page.
-
-        The journal is a copy of the template, unlocked through the unlock page; only
-        then is the welcome page passed, as after the setup page.
-        """
-        copy_journal(self.template, self.profile)
-        client = self.client()
-        assert location(self.unlock(client)) == "/"
-        assert location(self.post(client, "/welcome")) == "/"
-        return client
 
     def start(self, client: TestClient, **data: str) -> str:
         """POST /assess/start; returns the assessment id."""
@@ -166,19 +157,11 @@ class Web:
         )
         return self.entries()[0].id
 
-    # looking at what was stored (through the open journal, or by unlocking it directly)
+    # looking at what was stored
 
     def _read(self, fn: Any) -> Any:
-        store = self.vault.store
-        if store is not None:
-            with store.session() as s:
-                return fn(s)
-        opened, _key = personal.unlock(self.profile, PASSPHRASE)
-        try:
-            with opened.session() as s:
-                return fn(s)
-        finally:
-            opened.close()
+        with self.store.session() as s:
+            return fn(s)
 
     def entries(self, kind: str | None = None) -> list[Entry]:
         result: list[Entry] = self._read(lambda s: entries.list_entries(session=s, kind=kind))
@@ -193,7 +176,82 @@ class Web:
         return result
 
     def close(self) -> None:
-        self._clients.close()
+        self._stack.close()
+
+
+class Web(App):
+    """Personal mode: one app on one temporary profile.
+
+    `template` is the journal that unlocked_client() copies in (see support.journals);
+    the setup page itself is exercised by set_up() in the tests that are about it.
+    """
+
+    door = "/unlock"
+
+    def __init__(
+        self,
+        root: Path,
+        template: Template,
+        *,
+        idle_lock_seconds: int | None = None,
+        **app_options: Any,
+    ) -> None:
+        self.profile: Profile = profile("t", root)
+        self.template = template
+        kwargs: dict[str, Any] = dict(app_options)  # create_app's door, secure_cookies
+        if idle_lock_seconds is not None:
+            kwargs["idle_lock_seconds"] = idle_lock_seconds
+        self.app = create_app(self.profile, **kwargs)
+        self._stack = ExitStack()
+
+    @property
+    def vault(self) -> security.Vault:
+        vault: security.Vault = self.app.state.vault
+        return vault
+
+    @property
+    def store(self) -> Store:
+        store = self.vault.store
+        assert store is not None, "the journal is locked"
+        return store
+
+    def set_up(self, client: TestClient, passphrase: str = PASSPHRASE) -> httpx2.Response:
+        return self.post(client, "/setup", {"passphrase": passphrase, "confirm": passphrase})
+
+    def unlock(self, client: TestClient, passphrase: str = PASSPHRASE) -> httpx2.Response:
+        return self.post(client, "/unlock", {"passphrase": passphrase})
+
+    def enter(self, client: TestClient) -> httpx2.Response:
+        return self.unlock(client)
+
+    def leave(self, client: TestClient) -> httpx2.Response:
+        return self.post(client, "/lock")
+
+    def unlocked_client(self) -> TestClient:
+        """A browser on a journal set up with PASSPHRASE, unlocked and past the welcome page.
+
+        The journal is a copy of the template, unlocked through the unlock page; only
+        then is the welcome page passed, as after the setup page.
+        """
+        copy_journal(self.template, self.profile)
+        client = self.client()
+        assert location(self.unlock(client)) == "/"
+        assert location(self.post(client, "/welcome")) == "/"
+        return client
+
+    def _read(self, fn: Any) -> Any:
+        """Through the open journal, or (locked) by unlocking the file directly."""
+        if self.vault.store is not None:
+            return super()._read(fn)
+        opened, _key = personal.unlock(self.profile, PASSPHRASE)
+        try:
+            with opened.session() as s:
+                return fn(s)
+        finally:
+            opened.close()
+
+    def close(self) -> None:
+        super().close()
         self.vault.close()
 
 

@@ -25,7 +25,6 @@ from tests.support.web import (
     csrf_of,
     error_text,
     location,
-    sent_to_unlock,
     set_cookie_headers,
 )
 
@@ -263,7 +262,7 @@ def test_non_ascii_tokens_are_refused_not_crashed(web: Web, unlocked: TestClient
     forged = web.client()
     r = forged.get("/reflect", headers=[(b"cookie", "earned_session=é".encode())])
     assert r.status_code == 303
-    assert sent_to_unlock(r)
+    assert web.sent_to_door(r)
     r = forged.get("/help", headers=[(b"cookie", "earned_session=é".encode())])
     assert r.status_code == 200
     assert web.entries() == []
@@ -354,6 +353,7 @@ def _no_more_pages(web: Web) -> None:
         dbapi_conn.execute(f"PRAGMA max_page_count = {pages}")
 
 
+@pytest.mark.personal_only("the SQLCipher file itself")
 def test_a_full_disk_is_named_and_the_words_come_back(
     web: Web, unlocked: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -381,6 +381,7 @@ def database_wal(web: Web) -> Path:
     return web.profile.database.with_name(web.profile.database.name + "-wal")
 
 
+@pytest.mark.personal_only("the SQLCipher file itself")
 def test_a_journal_damaged_while_unlocked_is_named_not_a_generic_500(
     web: Web, unlocked: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -430,6 +431,7 @@ def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sqlcipher, "BUSY_TIMEOUT_MS", 300)
 
 
+@pytest.mark.personal_only("the SQLCipher file itself")
 def test_pages_answer_while_a_terminal_capture_holds_the_write_lock(
     short_busy_timeout: None, web: Web, unlocked: TestClient
 ) -> None:
@@ -453,6 +455,7 @@ def test_pages_answer_while_a_terminal_capture_holds_the_write_lock(
     assert len(web.entries()) == 1
 
 
+@pytest.mark.personal_only("the SQLCipher file itself")
 def test_a_write_kept_waiting_past_the_busy_timeout_is_busy_not_a_bug(
     short_busy_timeout: None, web: Web, unlocked: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -21,6 +21,11 @@ from tests.support.web import (
     values_for,
 )
 
+# Personal mode's own door: the tests of it that unlock run once (tests/web/conftest.py runs
+# the journal pages, such as home here, on both back ends; server mode's sign-in is
+# tests/server/test_login.py).
+PERSONAL = pytest.mark.personal_only("setup, unlock and lock")
+
 WRONG_PASSPHRASE = "That passphrase does not unlock this journal. Nothing was changed"
 
 
@@ -79,6 +84,7 @@ def test_setup_success_sets_a_strict_httponly_session_cookie(web: Web, client: T
     assert client.get("/welcome").status_code == 200
 
 
+@PERSONAL
 def test_setup_is_refused_once_a_journal_exists(web: Web, unlocked: TestClient) -> None:
     key_before = web.profile.key_file.read_bytes()
     other = web.client()
@@ -163,6 +169,7 @@ def test_welcome_then_home(web: Web, client: TestClient) -> None:
     assert page(client.get("/")).one("h1").text == "Welcome back"
 
 
+@PERSONAL
 def test_after_unlocking_the_person_lands_on_the_page_they_asked_for(
     web: Web, unlocked: TestClient
 ) -> None:
@@ -200,6 +207,7 @@ def test_home_follows_the_assessment_and_shows_recent_writing(
 # --- unlock ------------------------------------------------------------------------------
 
 
+@PERSONAL
 def test_unlock_page(web: Web, unlocked: TestClient) -> None:
     other = web.client()
     assert sent_to_unlock(other.get("/"))
@@ -211,6 +219,7 @@ def test_unlock_page(web: Web, unlocked: TestClient) -> None:
     assert not p.select("form", action="/lock")
 
 
+@PERSONAL
 def test_unlock_with_the_wrong_passphrase_changes_nothing(web: Web, unlocked: TestClient) -> None:
     web.add_reflection(unlocked, "kept safe")
     assert sent_to_unlock(web.post(unlocked, "/lock"))
@@ -237,6 +246,7 @@ def test_unlock_with_the_wrong_passphrase_changes_nothing(web: Web, unlocked: Te
     assert [e.body for e in web.entries()] == ["kept safe"]
 
 
+@PERSONAL
 def test_unlock_in_a_second_browser_ends_the_first_session(web: Web, unlocked: TestClient) -> None:
     other = web.client()
     assert location(web.unlock(other)) == "/"
@@ -247,6 +257,7 @@ def test_unlock_in_a_second_browser_ends_the_first_session(web: Web, unlocked: T
 # --- lock and idle lock --------------------------------------------------------------------
 
 
+@PERSONAL
 def test_lock(web: Web, unlocked: TestClient) -> None:
     web.add_reflection(unlocked, "still here after locking")
     r = web.post(unlocked, "/lock")
@@ -263,6 +274,7 @@ def test_lock(web: Web, unlocked: TestClient) -> None:
     assert "still here after locking" in unlocked.get(f"/reflect/{PROMPTS[0]}").text
 
 
+@PERSONAL
 def test_a_stolen_old_token_does_not_work_after_lock(web: Web, unlocked: TestClient) -> None:
     old = unlocked.cookies.get(security.SESSION_COOKIE)
     web.post(unlocked, "/lock")
@@ -282,6 +294,7 @@ def test_idle_lock(make_web: Callable[..., Web]) -> None:
     assert r.headers["HX-Redirect"] == "/unlock"
 
 
+@PERSONAL
 def test_no_idle_lock_within_the_timeout(web: Web, unlocked: TestClient) -> None:
     for _ in range(3):
         assert unlocked.get("/reflect").status_code == 200

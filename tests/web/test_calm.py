@@ -15,7 +15,7 @@ from earned.reports import export
 from earned.store import activations, practices, toolkit
 from earned.web import deps
 from tests.support.html import Page, page
-from tests.support.web import Web, location, sent_to_unlock, values_for
+from tests.support.web import Web, location, values_for
 
 NOTE = pacing.words()["calm"]["note"]
 
@@ -32,8 +32,7 @@ def seed(web: Web, client: TestClient) -> dict[str, str]:
     something to hide. Returns the ids the tests look up."""
     first = web.complete(client, values_for("high"))
     second = web.complete(client, values_for("low"))
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     now = deps.now()
     with store.session() as s:
         for days in (3, 2):
@@ -284,9 +283,9 @@ def test_home_in_calm_mode_is_practices_capture_and_help(web: Web, unlocked: Tes
 
 def test_calm_mode_is_kept_across_lock_and_unlock(web: Web, unlocked: TestClient) -> None:
     toggle(web, unlocked, "on")
-    web.post(unlocked, "/lock")
-    assert sent_to_unlock(unlocked.get("/"))
-    web.unlock(unlocked)
+    web.leave(unlocked)
+    assert web.sent_to_door(unlocked.get("/"))
+    web.enter(unlocked)
     assert page(unlocked.get("/")).select("section.practices")
 
 

@@ -92,8 +92,7 @@ def test_after_an_interaction_only_the_answers_are_read(web: Web, unlocked: Test
 
 
 def test_the_region_setting_chooses_the_lines(web: Web, unlocked: TestClient) -> None:
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         settings.set_setting(session=s, key="region", value="uk-ie")
     _, landed = lands(unlocked, web.post(unlocked, f"/reflect/{PROMPTS[0]}", {"body": "kms"}))

@@ -324,8 +324,7 @@ def test_an_unknown_saved_region_shows_the_default_as_chosen(
     web: Web, unlocked: TestClient
 ) -> None:
     # e.g. from an old import: the settings page offers what Get help now shows first.
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         settings.set_setting(session=s, key="region", value="atlantis")
     p = page(unlocked.get("/data"))
@@ -341,8 +340,12 @@ def test_unknown_region_is_refused(web: Web, unlocked: TestClient, region: str) 
 
 
 # --- delete everything ------------------------------------------------------------------------
+# Delete everything removes the profile folder and stops the key agent; server mode's delete
+# (the account and its schema) is tests/server/test_delete.py.
+PERSONAL_DELETE = pytest.mark.personal_only("delete everything: the profile folder")
 
 
+@PERSONAL_DELETE
 @pytest.mark.parametrize(
     "confirm,passphrase,message",
     [
@@ -365,6 +368,7 @@ def test_delete_needs_the_word_and_the_passphrase(
     assert unlocked.get("/reflect").status_code == 200
 
 
+@PERSONAL_DELETE
 def test_delete_everything(web: Web, unlocked: TestClient) -> None:
     _journal_with_things(web, unlocked)
     assert web.profile.folder.is_dir()
@@ -384,6 +388,7 @@ def test_delete_everything(web: Web, unlocked: TestClient) -> None:
     assert json.loads(unlocked.get("/data/export.json").content)["entries"] == []
 
 
+@PERSONAL_DELETE
 def test_delete_everything_locks_the_terminal_too(web: Web, unlocked: TestClient) -> None:
     # As after `earned unlock`: the key agent holds this journal's key for the quick commands.
     opened, key = personal.unlock(web.profile, PASSPHRASE)
@@ -397,6 +402,7 @@ def test_delete_everything_locks_the_terminal_too(web: Web, unlocked: TestClient
     assert not agent.socket_path(web.profile).exists()
 
 
+@PERSONAL_DELETE
 def test_a_refused_delete_leaves_the_terminal_unlocked(web: Web, unlocked: TestClient) -> None:
     opened, key = personal.unlock(web.profile, PASSPHRASE)
     opened.close()

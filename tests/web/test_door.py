@@ -13,6 +13,10 @@ from earned.store import activations
 from earned.web import security
 from tests.support.web import Web, csrf_of, location, sent_to_unlock
 
+# The personal app's door (tests/web/conftest.py runs the journal pages on both back ends;
+# the server app's CSRF and sign-in checks are tests/server/).
+pytestmark = pytest.mark.personal_only("the personal app's door")
+
 
 @pytest.mark.parametrize(
     ("host", "admitted"),

@@ -25,8 +25,7 @@ BELIEF = "I have to earn my place with people"
 def seed(web: Web) -> tuple[str, str]:
     """Sam in the people ledger, a moment about Sam and a belief, all this week: (moment
     id, belief id). Names become initials where the app knows them as names."""
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     now = deps.now()
     with store.session() as s:
         people.add_person(session=s, name="Sam", role=ROLE, now=now)

@@ -79,8 +79,7 @@ def test_the_care_panel_shows_the_context_s_region_first(region: str) -> None:
 
 
 def _save(web: Web, **chosen: str) -> None:
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         for key, value in chosen.items():
             settings.set_setting(session=s, key=key, value=value)

@@ -317,7 +317,7 @@ def test_a_whole_timer_sent_while_locked_goes_to_unlock_and_waits(
 ) -> None:
     other = web.client()
     r = web.post(other, "/urge/whole", whole())
-    assert location(r) == "/unlock"
+    assert location(r) == web.door
     assert stored_urges(web) == []
 
 

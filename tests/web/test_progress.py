@@ -27,8 +27,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 def log_weeks(web: Web, minutes: list[float], *, named: list[bool] | None = None) -> None:
     """Three moments a week, oldest week first, ending this week: each settled after the
     week's minutes, and named in the moment as `named` says for the week."""
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         for w, settle in enumerate(minutes):
             for day in range(3):
@@ -121,8 +120,7 @@ def test_calm_mode_rests_the_charts_and_figures(web: Web, unlocked: TestClient) 
 
 def restore_demo(web: Web) -> None:
     """The demo's 18 months, ending at NOW."""
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         export.restore(session=s, data=demo.generate(7, NOW - timedelta(days=550), 18))
 
@@ -137,8 +135,7 @@ def card(html: str, section_id: str) -> Page:
 def add_checkin(web: Web, instrument_id: str, when: datetime, level: int) -> None:
     """A completed check-in answering every item `level` (before any reverse keying)."""
     inst = instruments.load(instrument_id)
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         a = assessments.start_assessment(session=s, instrument_id=instrument_id, now=when)
         for item in inst.items:

@@ -142,9 +142,10 @@ def test_regulate_js_only_on_the_timed_pages(unlocked: TestClient) -> None:
     assert "matchMedia" in r.text and "prefers-reduced-motion" in r.text
 
 
-def test_the_nav_links_to_regulate_when_unlocked_only(web: Web, client: TestClient) -> None:
-    assert not page(client.get("/help")).select("a", href="/regulate")
-    unlocked = web.unlocked_client()
+def test_the_nav_links_to_regulate_when_unlocked_only(
+    stranger: TestClient, unlocked: TestClient
+) -> None:
+    assert not page(stranger.get("/help")).select("a", href="/regulate")
     links = page(unlocked.get("/")).select("a", href="/regulate")
     assert [a.text for a in links] == ["Practise", "Practise"]  # header, and phone tab bar
 
@@ -180,8 +181,7 @@ def test_weekly_counts_with_frozen_time(
 ) -> None:
     now = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday
     monday = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         for when in (
             monday,

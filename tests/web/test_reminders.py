@@ -26,8 +26,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def prepare(web: Web, *, rerate_days: int | None = 7) -> str:
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         settings.set_setting(session=s, key=zones.SETTING, value="Europe/Madrid")
         made = belief_store.add_belief(

@@ -27,8 +27,7 @@ def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
 def log_weeks(web: Web, levels: list[int]) -> None:
     """One moment a day for each week's level, oldest week first, ending now; settled
     after an hour."""
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     weeks = len(levels)
     with store.session() as s:
         for w, level in enumerate(levels):
@@ -148,8 +147,7 @@ def test_weeks_on_the_wound_suggest_balance_and_the_check_can_be_turned_off(
     web: Web, unlocked: TestClient
 ) -> None:
     web.complete(unlocked, values_for("mid"))
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         for week in range(4):
             for day in range(4):

@@ -62,8 +62,7 @@ def test_help_lists_every_crisis_line(web: Web, state: str) -> None:
 
 def test_help_ignores_an_unknown_saved_region(web: Web, unlocked: TestClient) -> None:
     # A region no longer in crisis.toml (e.g. from an old import) falls back to the default.
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         settings.set_setting(session=s, key="region", value="atlantis")
     p = page(unlocked.get("/help"))

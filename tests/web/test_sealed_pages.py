@@ -16,17 +16,23 @@ from sqlalchemy import text
 from earned import episodes
 from earned.store import activations, fields
 from tests.support.html import page
-from tests.support.web import Web
+from tests.support.server import ServerWeb
+from tests.support.web import App
 
 
 @pytest.fixture(autouse=True)
-def ring() -> Iterator[fields.Ring]:
+def ring(web: App) -> Iterator[fields.Ring]:
+    """The ring the words are sealed with: server mode's own, or one installed in personal
+    mode (as the CLI on a server's database has one)."""
+    if isinstance(web, ServerWeb):
+        yield web.ring
+        return
     made = fields.Ring("k1", {"k1": os.urandom(32)})
     with fields.installed(made):
         yield made
 
 
-def seed(web: Web, count: int) -> list[str]:
+def seed(web: App, count: int) -> list[str]:
     made: list[str] = []
 
     def add(s: Any) -> None:
@@ -49,12 +55,12 @@ def ids_on(p: Any) -> list[str]:
 
 
 def test_sealed_words_show_whole_and_the_search_pages_through_them(
-    web: Web, unlocked: TestClient, monkeypatch: pytest.MonkeyPatch
+    web: App, unlocked: TestClient, ring: fields.Ring, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(activations, "SEARCH_STEP", 7)  # several reads per page
     made = seed(web, 4 * episodes.HISTORY_PAGE + 8)  # a page and two of matches
     stored = web._read(lambda s: s.execute(text("SELECT trigger FROM activations")).scalars().all())
-    assert stored and all(t.startswith("sealed:v1:k1:") for t in stored)
+    assert stored and all(t.startswith(f"sealed:v1:{ring.current}:") for t in stored)
     assert not any("Late again" in t for t in stored)
     expected = [made[n] for n in reversed(range(len(made))) if n % 4 == 0]
     seen: list[str] = []

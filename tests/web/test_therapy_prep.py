@@ -16,8 +16,7 @@ from tests.support.web import Web
 
 def write(web: Web, n: int) -> list[str]:
     """`n` notes, a day apart, the newest written now; their ids, oldest first."""
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     now = deps.now()
     made = []
     with store.session() as s:

@@ -24,8 +24,7 @@ PATTERN = Pattern("abandoned", "the silence", "him leaving", "being left", "send
 
 def moment(web: Web, days_ago: float, trigger: str, pattern: Pattern | None = None) -> str:
     """A moment logged `days_ago`, with a pattern sentence if given; its id."""
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     now = deps.now()
     with store.session() as s:
         a = activations.log_activation(

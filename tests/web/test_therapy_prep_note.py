@@ -22,8 +22,7 @@ def a_note(web: Web, client: TestClient, **data: str) -> str:
 
 
 def a_moment(web: Web, trigger: str) -> str:
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         a = activations.log_activation(
             session=s, intensity=6, now=deps.now() - timedelta(hours=2), trigger=trigger
@@ -54,8 +53,7 @@ def test_a_note_is_shown_whole_and_printable(web: Web, unlocked: TestClient) -> 
 def test_the_copied_words_stay_when_the_moment_is_deleted(web: Web, unlocked: TestClient) -> None:
     moment = a_moment(web, "the long silence")
     note = a_note(web, unlocked, pick=f"activation:{moment}", to_bring="x")
-    store = web.vault.store
-    assert store is not None
+    store = web.store
     with store.session() as s:
         activations.delete_activation(session=s, activation_id=moment)
     assert "the long silence" in page(unlocked.get(f"/therapy/prep/{note}")).text
