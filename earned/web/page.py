@@ -63,11 +63,10 @@ def page_context(request: Request) -> PageContext:
 def read_page(request: Request) -> PageContext:
     """Build the page context afresh; for a route that has just changed the settings.
 
-        Costs one short read transaction (three primary-key reads of the settings table and one
-    indexed look for a completed starting point) for an
-        unlocked browser and none for a locked one. If the read fails the page still renders,
-        with calm mode off and the default region, rather than turning a page (often an error
-        page, or "Get help now") into a 500.
+    Costs one short read transaction (one read of three settings and one indexed look for
+    a completed starting point) for an unlocked browser and none for a locked one. If the
+    read fails the page still renders, with calm mode off and the default region, rather
+    than turning a page (often an error page, or "Get help now") into a 500.
     """
     # The answer app.guard found for this request (gate.py): no session read of its own,
     # and nothing touched (deps.store() touches the idle timer for the routes that need it).
@@ -77,9 +76,12 @@ def read_page(request: Request) -> PageContext:
     if store is not None:
         try:
             with store.session() as s:
-                calm = pacing.is_calm(settings.get_setting(session=s, key=pacing.CALM_MODE))
-                saved_region = settings.get_setting(session=s, key=crisis.SETTING)
-                saved_zone = settings.get_setting(session=s, key=zones.SETTING)
+                found = settings.get_settings(
+                    session=s, keys=(pacing.CALM_MODE, crisis.SETTING, zones.SETTING)
+                )
+                calm = pacing.is_calm(found.get(pacing.CALM_MODE))
+                saved_region = found.get(crisis.SETTING)
+                saved_zone = found.get(zones.SETTING)
                 has_result = assessments.has_completed(session=s, instrument_id=results.INSTRUMENT)
         except Exception as exc:
             calm, saved_region, saved_zone, has_result = False, None, None, False

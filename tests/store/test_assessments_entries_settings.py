@@ -290,6 +290,12 @@ def test_settings(store: Store) -> None:
         assert settings.get_setting(session=s, key="region", default="GB") == "IE"
         assert settings.all_settings(session=s) == {"breathing": "box", "region": "IE"}
         assert list(settings.all_settings(session=s)) == ["breathing", "region"]
+        # Several at once: only those set, in one read.
+        assert settings.get_settings(session=s, keys=("region", "zone", "breathing")) == {
+            "region": "IE",
+            "breathing": "box",
+        }
+        assert settings.get_settings(session=s, keys=()) == {}
     assert count(store, SettingRow) == 2
 
 
