@@ -173,8 +173,9 @@ def restore(*, session: Session, data: dict[str, Any]) -> dict[str, int]:
     counts = {"assessments": 0, "entries": 0, "skipped": 0}
     counts.update({t.key: 0 for t in tables.TABLES})
     # A server's sharing record (reports/sharing.py) is a record of consent given there,
-    # never a permission here: none of it is read, whatever it holds, and the summary says so.
-    if sharing.KEY in data:
+    # never a permission here: none of it is read, whatever it holds, and the summary says
+    # so when it held anything.
+    if sharing.carries_anything(data.get(sharing.KEY)):
         counts[summary.SHARING_LEFT_OUT] = 1
     current = snapshot(session=session)
     have_a = {a["id"]: a for a in current["assessments"]}

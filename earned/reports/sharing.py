@@ -66,6 +66,17 @@ def _keys(chosen: frozenset[str]) -> list[str]:
     return [k for k in consent.CATEGORIES if k in chosen] + sorted(chosen - set(consent.CATEGORIES))
 
 
+def carries_anything(value: object) -> bool:
+    """Whether an imported file's sharing section holds anything import leaves out (and
+    says so): a record with any clinician, look, suggestion, invite or change, or anything
+    not shaped like a record at all. An empty record, or none, needs no word."""
+    if value is None:
+        return False
+    if isinstance(value, dict):
+        return any(part for key, part in value.items() if key != "note")
+    return True
+
+
 def section(record: Record) -> dict[str, Any]:
     """The person's sharing record as JSON-ready data, oldest first."""
     return {
