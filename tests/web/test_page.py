@@ -122,7 +122,7 @@ def test_unreadable_settings_still_give_a_help_page(
     def broken(**kwargs: object) -> None:
         raise RuntimeError("the settings say something private")
 
-    monkeypatch.setattr(settings, "get_setting", broken)
+    monkeypatch.setattr(settings, "get_settings", broken)
     with caplog.at_level(logging.WARNING, logger="earned.web"):
         r = unlocked.get("/help")
     assert r.status_code == 200
