@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,14 +37,6 @@ ZONE = "Pacific/Auckland"  # 13 hours ahead of the server's UTC in November, on 
 
 
 # --- the store, with frozen times ----------------------------------------------------------
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with fresh_pg_database(kind="server") as url:
-        opened = Server.open(url, pool_size=2)
-        yield opened
-        opened.close()
 
 
 def _account(server: Server, name: str, role: str = "person", shown: str | None = None) -> Account:
@@ -229,18 +220,6 @@ def test_an_older_servers_links_keep_when_they_began_after_the_upgrade() -> None
 # --- through the server-mode app --------------------------------------------------------------
 
 
-def _invite(srv: ServerWeb, person: TestClient, *categories: str) -> str:
-    made = srv.post(person, "/sharing/invite", {f"share_{c}": "1" for c in categories})
-    assert made.status_code == 200
-    return page(made).one("p.invite-code").text.strip()
-
-
-def _join_web(srv: ServerWeb, clinician: str, code: str) -> TestClient:
-    browser = srv.signed_in(clinician)
-    assert srv.post(browser, "/clinic/join", {"code": code}).status_code == 303
-    return browser
-
-
 def _history(browser: TestClient, address: str = "/sharing/log") -> list[str]:
     shown = browser.get(address)
     assert shown.status_code == 200
@@ -279,12 +258,12 @@ def test_the_log_shows_the_history_newest_first_on_the_persons_clock(
     person = srv.signed_in("ada")
     assert _history(person) == []
     assert "not shared with a clinician yet" in person.get("/sharing/log").text
-    _join_web(srv, "lee", _invite(srv, person, "results", "progress"))
+    srv.join("lee", srv.invite(person, "results", "progress"))
     srv.post(person, f"/sharing/{lee.id}", {"share_results": "1"})
     srv.post(person, f"/sharing/{lee.id}", {"share_results": "1"})  # saved again, unchanged
     srv.post(person, f"/sharing/{lee.id}/stop")
     ben = srv.signed_in("ben")
-    _join_web(srv, "bram", _invite(srv, ben, "journal"))
+    srv.join("bram", srv.invite(ben, "journal"))
     began, changed, stopped = _events(srv, ada.id)
     assert [began.kind, changed.kind, stopped.kind] == list(consent.EVENT_KINDS)
     assert (began.categories, changed.categories, stopped.categories) == (
@@ -310,7 +289,7 @@ def test_the_log_shows_the_history_newest_first_on_the_persons_clock(
 def test_the_log_pages_through_a_long_history(srv: ServerWeb, ada: Account) -> None:
     lee = srv.add("lee", "clinician", display_name="Dr Lee")
     person = srv.signed_in("ada")
-    _join_web(srv, "lee", _invite(srv, person, "results"))
+    srv.join("lee", srv.invite(person, "results"))
     for n in range(consent.EVENTS_PAGE + 2):
         chosen = {"share_results": "1"} | ({"share_moments": "1"} if n % 2 == 0 else {})
         assert srv.post(person, f"/sharing/{lee.id}", chosen).status_code == 303
@@ -336,7 +315,7 @@ def test_a_clinicians_removed_account_leaves_the_persons_history(
     when it began and when it stopped, by name, after the account is gone."""
     lee = srv.add("lee", "clinician", display_name="Dr Lee")
     person = srv.signed_in("ada")
-    _join_web(srv, "lee", _invite(srv, person, "results"))
+    srv.join("lee", srv.invite(person, "results"))
     gone = call(capsys, "server", "remove", "lee", "--database", srv.url)
     assert gone.code == 0, gone.err
     rows = _events(srv, ada.id)
@@ -357,8 +336,8 @@ def test_deleting_everything_takes_the_persons_history_and_no_one_elses(
     srv.add("lee", "clinician", display_name="Dr Lee")
     ben = srv.add("ben", display_name="Ben")
     person, bens = srv.signed_in("ada"), srv.signed_in("ben")
-    _join_web(srv, "lee", _invite(srv, person, "results"))
-    _join_web(srv, "lee", _invite(srv, bens, "results"))
+    srv.join("lee", srv.invite(person, "results"))
+    srv.join("lee", srv.invite(bens, "results"))
     assert len(_events(srv, ada.id)) == len(_events(srv, ben.id)) == 1
     done = srv.post(person, "/data/delete", {"confirm": "DELETE", "passphrase": PASSWORD})
     assert done.status_code == 303
@@ -377,10 +356,10 @@ def test_every_export_format_carries_the_persons_own_history(srv: ServerWeb, ada
     srv.add("ben", display_name="Ben")
     srv.add("bram", "clinician", display_name="Dr Bram")
     person = srv.signed_in("ada")
-    _join_web(srv, "lee", _invite(srv, person, "results", "progress"))
+    srv.join("lee", srv.invite(person, "results", "progress"))
     srv.post(person, f"/sharing/{lee.id}", {"share_results": "1"})
     srv.post(person, f"/sharing/{lee.id}/stop")
-    _join_web(srv, "bram", _invite(srv, srv.signed_in("ben"), "journal"))
+    srv.join("bram", srv.invite(srv.signed_in("ben"), "journal"))
     rows = _events(srv, ada.id)
     # JSON: the stored values, oldest first; the note no longer says the times are not kept.
     shared = json.loads(person.get("/data/export.json").content)[report.KEY]
@@ -426,7 +405,7 @@ def test_a_clinicians_name_is_shown_as_words_never_as_markup(srv: ServerWeb, ada
     named = '"><script>alert(1)</script>'
     srv.add("lee", "clinician", display_name=named)
     person = srv.signed_in("ada")
-    _join_web(srv, "lee", _invite(srv, person, "results"))
+    srv.join("lee", srv.invite(person, "results"))
     shown = person.get("/sharing/log").text
     assert "<script>alert(1)" not in shown
     assert "with &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in shown

@@ -36,18 +36,6 @@ ZONE = "Pacific/Auckland"  # far from the server's clock (UTC in tests), on purp
 BENS = ("Dr Bram", "only for Ben's eyes")  # what must never reach Ada's export
 
 
-def _invite(srv: ServerWeb, person: TestClient, *categories: str) -> str:
-    made = srv.post(person, "/sharing/invite", {f"share_{c}": "1" for c in categories})
-    assert made.status_code == 200
-    return page(made).one("p.invite-code").text.strip()
-
-
-def _join(srv: ServerWeb, clinician: str, code: str) -> TestClient:
-    browser = srv.signed_in(clinician)
-    assert srv.post(browser, "/clinic/join", {"code": code}).status_code == 303
-    return browser
-
-
 @dataclass
 class Scene:
     ada: Account
@@ -70,10 +58,10 @@ def scene(srv: ServerWeb) -> Scene:
         settings.set_setting(session=s, key=zones.SETTING, value=ZONE)
     person = srv.signed_in("ada")
     srv.post(person, "/moment", {"intensity": "6"})
-    cleo = _join(srv, "cleo", _invite(srv, person, "results", "moments"))
+    cleo = srv.join("cleo", srv.invite(person, "results", "moments"))
     assert cleo.get(f"/clinic/{ada.id}").status_code == 200
     assert cleo.get(f"/clinic/{ada.id}").status_code == 200
-    olga = _join(srv, "olga", _invite(srv, person, "practices"))
+    olga = srv.join("olga", srv.invite(person, "practices"))
     assert olga.get(f"/clinic/{ada.id}").status_code == 200
     srv.post(olga, f"/clinic/{ada.id}/suggest",
              {"choice": "practice|Box breathing", "note": "before bed"})  # fmt: skip
@@ -84,10 +72,10 @@ def scene(srv: ServerWeb) -> Scene:
     ]
     srv.post(person, answer, {"answer": consent.DONE})
     srv.post(person, f"/sharing/{olga_account.id}/stop")
-    open_code = _invite(srv, person, "prep")
+    open_code = srv.invite(person, "prep")
     # Ben's sharing, on the same server.
     ben = srv.signed_in("ben")
-    bram = _join(srv, "bram", _invite(srv, ben, "practices"))
+    bram = srv.join("bram", srv.invite(ben, "practices"))
     assert bram.get(f"/clinic/{ben_account.id}").status_code == 200
     srv.post(bram, f"/clinic/{ben_account.id}/suggest",
              {"choice": "practice|Box breathing", "note": BENS[1]})  # fmt: skip

@@ -4,7 +4,6 @@ own schema, and the account, session and sharing rules as stored."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,18 +18,9 @@ from earned.store.models import Base
 from earned.store.server import Server, journal_schema, logins, sharing
 from earned.store.server import accounts as account_store
 from earned.store.server.models import ServerBase
-from tests.support.journals import fresh_pg_database
 from tests.support.server import PASSWORD
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def server() -> Iterator[Server]:
-    with fresh_pg_database(kind="server") as url:
-        opened = Server.open(url, pool_size=2)
-        yield opened
-        opened.close()
 
 
 def _differences(server: Server, metadata: object, schema_name: str) -> list[object]:

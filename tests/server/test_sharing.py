@@ -12,18 +12,12 @@ from tests.support.server import ServerWeb
 from tests.support.web import error_text, location
 
 
-def _invite(srv: ServerWeb, person: object, *categories: str) -> str:
-    made = srv.post(person, "/sharing/invite", {f"share_{c}": "1" for c in categories})  # type: ignore[arg-type]
-    assert made.status_code == 200
-    return page(made).one("p.invite-code").text.strip()
-
-
 def test_an_invite_shares_only_what_was_ticked(srv: ServerWeb) -> None:
     ada = srv.add("ada", display_name="Ada")
     srv.add("cleo", "clinician", display_name="Dr Cleo")
     person = srv.signed_in("ada")
     srv.post(person, "/moment", {"intensity": "7"})
-    code = _invite(srv, person, "results")
+    code = srv.invite(person, "results")
     assert consent.normal_code(code) == code
     nothing = srv.post(person, "/sharing/invite", {})
     assert nothing.status_code == 400 and "tick at least one" in error_text(nothing)
@@ -44,7 +38,7 @@ def test_a_suggestion_is_an_offer_on_the_home_page(srv: ServerWeb) -> None:
     ada = srv.add("ada")
     srv.add("cleo", "clinician", display_name="Dr Cleo")
     person = srv.signed_in("ada")
-    code = _invite(srv, person, "practices")
+    code = srv.invite(person, "practices")
     clinician = srv.signed_in("cleo")
     srv.post(clinician, "/clinic/join", {"code": code})
     sent = srv.post(clinician, f"/clinic/{ada.id}/suggest",
@@ -70,7 +64,7 @@ def test_a_risky_phq9_answer_is_flagged_on_the_caseload_once_new(srv: ServerWeb)
     ada = srv.add("ada", display_name="Ada")
     srv.add("cleo", "clinician")
     person = srv.signed_in("ada")
-    code = _invite(srv, person, "results")
+    code = srv.invite(person, "results")
     clinician = srv.signed_in("cleo")
     srv.post(clinician, "/clinic/join", {"code": code})
     assert "Please check in" not in clinician.get("/clinic").text

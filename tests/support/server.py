@@ -20,6 +20,7 @@ from earned.web.app import create_server_app
 from earned.web.server_app import door_for
 
 from . import PASSPHRASE
+from .html import page
 from .journals import fresh_pg_database
 from .web import App, location
 
@@ -129,6 +130,18 @@ class ServerWeb(App):
             if welcome.status_code == 303 and location(welcome) == "/welcome":
                 assert location(self.post(client, "/welcome")) == "/"
         return client
+
+    def invite(self, person: TestClient, *categories: str) -> str:
+        """The invite code the sharing page makes for `categories` (keys of consent.CATEGORIES)."""
+        made = self.post(person, "/sharing/invite", {f"share_{c}": "1" for c in categories})
+        assert made.status_code == 200, made.text[:500]
+        return page(made).one("p.invite-code").text.strip()
+
+    def join(self, clinician: str, code: str) -> TestClient:
+        """A browser signed in as `clinician` that has joined with `code`."""
+        browser = self.signed_in(clinician)
+        assert self.post(browser, "/clinic/join", {"code": code}).status_code == 303
+        return browser
 
     # the journal pages' interface (App): PERSON is the person in the journal
 
