@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from fastapi.responses import Response
+
 from earned.paths import Profile
 from earned.store import Store
 
@@ -106,6 +108,15 @@ class Vault:
             if time.monotonic() - self.last_seen > self.idle_lock_seconds:
                 return False
             return _same(token, self.token)
+
+
+def set_session_cookie(response: Response, token: str, *, secure: bool) -> None:
+    """The session cookie, with its flags in one place for both modes: never readable by
+    script (HttpOnly), never sent by another site's request (SameSite=Strict), and only
+    over https when the app is served there (Secure)."""
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="strict", path="/", secure=secure
+    )
 
 
 def _same(a: str, b: str) -> bool:

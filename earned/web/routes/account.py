@@ -90,14 +90,7 @@ def start_session(request: Request, account: accounts.Account, to: str) -> Respo
         token, csrf = logins.start(session=s, account_id=account.id, now=datetime.now(UTC))
     request.state.csrf = csrf  # the csrf cookie set with this response agrees at once
     response = RedirectResponse(to or home_of(account), status_code=303)
-    response.set_cookie(
-        security.SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        path="/",
-        secure=gate.secure_cookies,
-    )
+    security.set_session_cookie(response, token, secure=gate.secure_cookies)
     return response
 
 

@@ -32,14 +32,7 @@ def _signed_in(request: Request, store: Store, data_key: bytes, to: str) -> Resp
     # follows (app.set_csrf_cookie) so both ways of reading it agree at once.
     request.state.csrf = security.bound_csrf(vault.csrf_key, token)
     response = RedirectResponse(to, status_code=303)
-    response.set_cookie(
-        security.SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        path="/",
-        secure=gates.gate_of(request).secure_cookies,
-    )
+    security.set_session_cookie(response, token, secure=gates.gate_of(request).secure_cookies)
     return response
 
 
