@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -163,24 +164,36 @@ def link(*, session: Session, person_id: int, clinician_id: int) -> Link | None:
     return None if row is None else _link(row)
 
 
-def clinicians_of(*, session: Session, person_id: int) -> list[tuple[Link, Account]]:
+def _links(
+    session: Session, mine: Any, other: Any, account_id: int, order: Any
+) -> list[tuple[Link, Account]]:
+    """The links whose `mine` side is `account_id`, each with the account on its `other`
+    side, in `order`."""
     rows = session.execute(
         select(CareLinkRow, AccountRow)
-        .join(AccountRow, AccountRow.id == CareLinkRow.clinician_id)
-        .where(CareLinkRow.person_id == person_id)
-        .order_by(CareLinkRow.since)
+        .join(AccountRow, AccountRow.id == other)
+        .where(mine == account_id)
+        .order_by(order)
     ).all()
     return [(_link(link_row), account_of(acc)) for link_row, acc in rows]
+
+
+def clinicians_of(*, session: Session, person_id: int) -> list[tuple[Link, Account]]:
+    """A person's links and their clinicians, oldest first."""
+    return _links(
+        session, CareLinkRow.person_id, CareLinkRow.clinician_id, person_id, CareLinkRow.since
+    )
 
 
 def caseload(*, session: Session, clinician_id: int) -> list[tuple[Link, Account]]:
-    rows = session.execute(
-        select(CareLinkRow, AccountRow)
-        .join(AccountRow, AccountRow.id == CareLinkRow.person_id)
-        .where(CareLinkRow.clinician_id == clinician_id)
-        .order_by(AccountRow.display_name)
-    ).all()
-    return [(_link(link_row), account_of(acc)) for link_row, acc in rows]
+    """A clinician's links and their people, by name."""
+    return _links(
+        session,
+        CareLinkRow.clinician_id,
+        CareLinkRow.person_id,
+        clinician_id,
+        AccountRow.display_name,
+    )
 
 
 def set_categories(
