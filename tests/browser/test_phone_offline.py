@@ -19,7 +19,7 @@ from earned import content
 from earned.store import Store, activations, personal, urge_timers
 from earned.web.routes import phone
 from tests.support import PASSPHRASE
-from tests.support.browser import PHONE, Pages, Server, unlock
+from tests.support.browser import PHONE, Pages, Server, controlled, unlock
 
 pytestmark = pytest.mark.browser
 
@@ -35,21 +35,18 @@ def opened(server: Server) -> Iterator[Store]:
         store.close()
 
 
-def controlled(page: Page) -> None:
-    """Wait until the service worker has installed the shell and is active, then load the
-    page again: a page loaded after that is the worker's (the first one may stay outside
-    it, as in any browser; clients.claim() does not always reach it)."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
+def ready_phone(pages: Pages, server: Server) -> Page:
+    """A phone-sized browser in the unlocked journal, its pages the service worker's."""
+    page = pages.open(**PHONE)
+    unlock(page, server)
+    controlled(page)
+    return page
 
 
 def test_offline_moments_and_an_urge_timer_are_saved_once_with_their_times(
     ready_server: Server, pages: Pages, artifacts: Path
 ) -> None:
-    page = pages.open(**PHONE)
-    unlock(page, ready_server)
-    controlled(page)
+    page = ready_phone(pages, ready_server)
     status = page.locator("[data-queue-status]")
     first_line = content.load("crisis")["regions"]["us"]["lines"][0]["name"]
 
@@ -120,9 +117,7 @@ def test_offline_moments_and_an_urge_timer_are_saved_once_with_their_times(
 def test_what_waits_on_the_phone_waits_through_a_lock_until_unlocked(
     ready_server: Server, pages: Pages
 ) -> None:
-    page = pages.open(**PHONE)
-    unlock(page, ready_server)
-    controlled(page)
+    page = ready_phone(pages, ready_server)
     page.context.set_offline(True)
     page.get_by_role("button", name="Save intensity 8", exact=True).click()
     status = page.locator("[data-queue-status]")
@@ -151,9 +146,7 @@ def test_what_waits_on_the_phone_waits_through_a_lock_until_unlocked(
 def test_words_that_suggest_danger_bring_the_help_lines_when_sent(
     ready_server: Server, pages: Pages
 ) -> None:
-    page = pages.open(**PHONE)
-    unlock(page, ready_server)
-    controlled(page)
+    page = ready_phone(pages, ready_server)
     page.context.set_offline(True)
     page.goto(ready_server.url + "/offline")
     page.get_by_label("The urge to… (in your own words)").fill("hurt myself")
@@ -177,9 +170,7 @@ STALE_SESSION = (
 def test_an_expired_token_keeps_the_items_and_asks_to_open_earned(
     ready_server: Server, pages: Pages
 ) -> None:
-    page = pages.open(**PHONE)
-    unlock(page, ready_server)
-    controlled(page)
+    page = ready_phone(pages, ready_server)
     page.context.set_offline(True)
     page.get_by_role("button", name="Save intensity 5", exact=True).click()
     status = page.locator("[data-queue-status]")

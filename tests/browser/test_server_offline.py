@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from earned.store import activations
-from tests.support.browser import PHONE, Pages
+from tests.support.browser import PHONE, Pages, controlled
 from tests.support.server import ServerWeb
 from tests.support.server_browser import serve_server, sign_in
 
@@ -29,10 +29,14 @@ def served() -> Iterator[tuple[ServerWeb, str]]:
         srv.close()
 
 
-def _controlled(page: Page) -> None:
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()
-    assert page.evaluate("navigator.serviceWorker.controller !== null")
+def _phone(pages: Pages, url: str, name: str) -> Page:
+    """A phone-sized browser signed in as `name` for the first time (past the welcome
+    page), its pages the service worker's."""
+    page = pages.open(**PHONE)
+    sign_in(page, url, name, lands="/welcome")
+    page.get_by_role("button", name="I'm ready").click()
+    controlled(page)
+    return page
 
 
 def _intensities(srv: ServerWeb, name: str) -> list[int]:
@@ -49,10 +53,7 @@ def test_offline_moments_reach_the_persons_own_journal_once(
     served: tuple[ServerWeb, str], pages: Pages
 ) -> None:
     srv, url = served
-    page = pages.open(**PHONE)
-    sign_in(page, url, "ada", lands="/welcome")
-    page.get_by_role("button", name="I'm ready").click()
-    _controlled(page)
+    page = _phone(pages, url, "ada")
     status = page.locator("[data-queue-status]")
 
     page.context.set_offline(True)
@@ -72,10 +73,7 @@ def test_signed_out_meanwhile_they_wait_for_the_next_sign_in(
     served: tuple[ServerWeb, str], pages: Pages
 ) -> None:
     srv, url = served
-    page = pages.open(**PHONE)
-    sign_in(page, url, "ada", lands="/welcome")
-    page.get_by_role("button", name="I'm ready").click()
-    _controlled(page)
+    page = _phone(pages, url, "ada")
     status = page.locator("[data-queue-status]")
     page.context.set_offline(True)
     page.get_by_role("button", name="Save intensity 7", exact=True).click()

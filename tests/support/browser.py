@@ -247,3 +247,12 @@ def unlock(page: Page, server: Server) -> None:
     page.get_by_label("Passphrase").fill(PASSPHRASE)
     page.get_by_role("button", name="Unlock").click()
     expect(page).to_have_url(server.url + "/")
+
+
+def controlled(page: Page) -> None:
+    """Wait until the service worker has installed the shell and is active, then load the
+    page again: a page loaded after that is the worker's (the first one may stay outside
+    it, as in any browser; clients.claim() does not always reach it)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
