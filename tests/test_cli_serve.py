@@ -4,14 +4,10 @@ binds and prints, and a real server answering HTTP with no request log."""
 from __future__ import annotations
 
 import importlib.util
-import select
 import socket
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,7 +15,7 @@ import pytest
 from earned.cli import serve
 from earned.errors import EarnedError
 from tests.support import require
-from tests.support.cli import call, env
+from tests.support.cli import call, serving
 
 pytestmark = pytest.mark.usefixtures("no_ambient_secrets")
 
@@ -67,32 +63,9 @@ def test_a_taken_explicit_port_is_a_clear_error(taken_port: int) -> None:
         serve.bind("127.0.0.1", taken_port)
 
 
-@contextmanager
-def serving() -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """`earned serve --port 0` as its own process: (the address it printed, the process)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "earned", "serve", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env(),
-    )
-    try:
-        assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 30)
-        assert ready, "no address printed within 30 s"
-        line = proc.stdout.readline()
-        assert line.startswith("earned is running at http://127.0.0.1:"), line
-        yield line.removeprefix("earned is running at ").strip(), proc
-    finally:
-        if proc.returncode is None:
-            proc.terminate()
-            proc.communicate(timeout=15)
-
-
 def test_serve_answers_http(data_dir: Path) -> None:
     require(importlib.util.find_spec("earned.web.app") is not None, "earned.web.app not written")
-    with serving() as (url, proc):
+    with serving("--port", "0") as (url, proc):
         assert url.endswith("/")
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
@@ -143,7 +116,7 @@ def test_accepted_connections_get_tcp_nodelay() -> None:
 
 def test_several_requests_on_one_connection_are_all_answered(data_dir: Path) -> None:
     """Keep-alive works end to end: one raw socket, several requests, each answered."""
-    with serving() as (url, _proc):
+    with serving("--port", "0") as (url, _proc):
         port = int(url.rstrip("/").rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -169,7 +142,7 @@ def test_several_requests_on_one_connection_are_all_answered(data_dir: Path) -> 
 def test_the_served_app_answers_only_its_own_address_and_port(data_dir: Path) -> None:
     """`earned serve` opens the door only for loopback names on the port it bound: a
     rebinding Host, or a write from a page on another local port, is refused."""
-    with serving() as (url, _proc):
+    with serving("--port", "0") as (url, _proc):
         port = int(url.rstrip("/").rsplit(":", 1)[1])
 
         def ask(method: str, headers: dict[str, str]) -> int:

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import http.cookiejar
 import re
-import select
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from earned.store.server import Server
 from earned.store.server import accounts as account_store
-from tests.support.cli import call, env
+from tests.support.cli import call, serving
 from tests.support.journals import fresh_pg_database
 from tests.support.server import PASSWORD
 
@@ -94,29 +90,6 @@ def test_a_weak_password_and_a_missing_database_are_clear(
     assert sqlite.code == 2 and "PostgreSQL" in sqlite.err
 
 
-@contextmanager
-def serving(database: str, key_file: Path, *extra: str) -> Iterator[str]:
-    argv = ["serve", "--port", "0", "--database", database, "--key-file", str(key_file)]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "earned", *argv, *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env(),
-    )
-    try:
-        assert proc.stdout is not None
-        ready, _, _ = select.select([proc.stdout], [], [], 60)
-        assert ready, "no address printed within 60 s"
-        line = proc.stdout.readline()
-        assert line.startswith("earned (server mode) is running at http://127.0.0.1:"), line
-        yield line.rsplit(" ", 1)[1].strip()
-    finally:
-        proc.terminate()
-        _out, err = proc.communicate(timeout=30)
-        assert "Traceback" not in err, err[-2000:]
-
-
 def _sign_in(url: str, name: str) -> int:
     """A browser's sign-in through the real server: login page, its CSRF cookie, the form."""
     jar = http.cookiejar.CookieJar()
@@ -150,7 +123,10 @@ def test_the_server_signs_people_in_on_any_worker(
         assert made.code == 0
     key_file = password_file.parent / "keys.json"
     assert call(capsys, "server", "new-key", "--key-file", str(key_file)).code == 0
-    with serving(database, key_file, "--workers", workers) as url:
+    argv = ("--port", "0", "--database", database, "--key-file", str(key_file))
+    with serving(
+        *argv, "--workers", workers, says="earned (server mode) is running at ", wait=60
+    ) as (url, _proc):
         # Several fresh browsers: with two workers, sign-ins land on both.
         assert [_sign_in(url, name) for name in ("ada", "ben", "ada", "ben")] == [303] * 4
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import argparse
 import re
+import select
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -162,6 +164,32 @@ def call(
 def env() -> dict[str, str]:
     """This process's environment without a passphrase in it (child_env)."""
     return child_env()
+
+
+@contextmanager
+def serving(
+    *argv: str, says: str = "earned is running at ", wait: float = 30
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`earned serve …` as its own process: (the address its first line gives after `says`,
+    the process), stopped afterwards."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "earned", "serve", *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env(),
+    )
+    try:
+        assert proc.stdout is not None
+        ready, _, _ = select.select([proc.stdout], [], [], wait)
+        assert ready, f"no address printed within {wait:.0f} s"
+        line = proc.stdout.readline()
+        assert line.startswith(f"{says}http://127.0.0.1:"), line
+        yield line.removeprefix(says).strip(), proc
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+            proc.communicate(timeout=15)
 
 
 def heavy_imports_after(code: str) -> list[str]:
