@@ -20,14 +20,19 @@ from earned.store.models import AnswerRow, AssessmentRow, PersonRow
 
 
 def _assessment(row: AssessmentRow) -> Assessment:
+    return _of(row, {a.item: a.value for a in row.answers})
+
+
+def _of(head: Any, answers: dict[int, int]) -> Assessment:
+    """An assessment from its own columns (a row object, or a row of COLUMNS) and answers."""
     return Assessment(
-        id=row.id,
-        instrument_id=row.instrument,
-        started_at=row.started_at,
-        completed_at=row.completed_at,
-        answers={a.item: a.value for a in row.answers},
-        person_id=row.person_id,
-        person_name=row.person_name,
+        id=head.id,
+        instrument_id=head.instrument,
+        started_at=head.started_at,
+        completed_at=head.completed_at,
+        answers=answers,
+        person_id=head.person_id,
+        person_name=head.person_name,
     )
 
 
@@ -66,8 +71,8 @@ def has_completed(*, session: Session, instrument_id: str) -> bool:
     return found is not None
 
 
-# An assessment's own columns, read without row objects (see _read).
-_HEAD = (
+# An assessment's own columns, read without row objects (see read_with_answers).
+COLUMNS = (
     AssessmentRow.id,
     AssessmentRow.instrument,
     AssessmentRow.started_at,
@@ -77,10 +82,10 @@ _HEAD = (
 )
 
 
-def _read(session: Session, query: Any) -> list[Assessment]:
-    """The assessments `query` (a select of _HEAD) finds, in its order, with their answers:
-    two statements and no row objects. Read as ORM rows, a dozen results' 400 answers
-    were most of the results page's time on the load bench."""
+def read_with_answers(*, session: Session, query: Any) -> list[Assessment]:
+    """The assessments `query` (a select of COLUMNS, by those names) finds, in its
+    order, with their answers: two statements and no row objects. Read as ORM rows, a
+    dozen results' 400 answers were most of the results page's time on the load bench."""
     heads = session.execute(query).all()
     if not heads:
         return []
@@ -91,33 +96,22 @@ def _read(session: Session, query: Any) -> list[Assessment]:
         .order_by(AnswerRow.assessment_id, AnswerRow.item)
     ):
         answers[assessment_id][item] = value
-    return [
-        Assessment(
-            id=head.id,
-            instrument_id=head.instrument,
-            started_at=head.started_at,
-            completed_at=head.completed_at,
-            answers=answers[head.id],
-            person_id=head.person_id,
-            person_name=head.person_name,
-        )
-        for head in heads
-    ]
+    return [_of(head, answers[head.id]) for head in heads]
 
 
 def list_assessments(*, session: Session, instrument_id: str | None = None) -> list[Assessment]:
-    query = select(*_HEAD).order_by(AssessmentRow.started_at)
+    query = select(*COLUMNS).order_by(AssessmentRow.started_at)
     if instrument_id:
         query = query.where(AssessmentRow.instrument == instrument_id)
-    return _read(session, query)
+    return read_with_answers(session=session, query=query)
 
 
 def latest_completed(*, session: Session, instruments: Sequence[str]) -> Assessment | None:
     """The most recently completed assessment of any of `instruments` (one row by the
     completion time, then its answers), or None."""
-    found = _read(
-        session,
-        select(*_HEAD)
+    found = read_with_answers(
+        session=session,
+        query=select(*COLUMNS)
         .where(AssessmentRow.instrument.in_(instruments), AssessmentRow.completed_at.is_not(None))
         .order_by(AssessmentRow.completed_at.desc())
         .limit(1),
@@ -203,9 +197,9 @@ def save_about(
 
 def about_person(*, session: Session, person_id: str, instrument_id: str) -> list[Assessment]:
     """The completed questionnaires `instrument_id` about one person, oldest first."""
-    return _read(
-        session,
-        select(*_HEAD)
+    return read_with_answers(
+        session=session,
+        query=select(*COLUMNS)
         .where(
             AssessmentRow.person_id == person_id,
             AssessmentRow.instrument == instrument_id,

@@ -19,11 +19,10 @@ from earned import trajectories, trends
 from earned.assessment import Assessment
 from earned.beliefs import Point
 from earned.ladder import GapPoint
-from earned.store import beliefs, ladder, people
+from earned.store import assessments, beliefs, ladder, people
 from earned.store.instants import seconds, seconds_of
 from earned.store.models import (
     ActivationRow,
-    AnswerRow,
     AssessmentRow,
     BeliefRatingRow,
     BeliefRow,
@@ -154,41 +153,22 @@ def completed(
         .label("rank")
     )
     ranked = (
-        select(
-            AssessmentRow.id,
-            AssessmentRow.instrument,
-            AssessmentRow.started_at,
-            AssessmentRow.completed_at,
-            rank,
-        )
+        select(*assessments.COLUMNS, rank)
         .where(
             AssessmentRow.instrument.in_(list(instrument_ids)),
             AssessmentRow.completed_at.is_not(None),
         )
         .subquery()
     )
-    found = {
-        row.id: Assessment(
-            id=row.id,
-            instrument_id=row.instrument,
-            started_at=row.started_at,
-            completed_at=row.completed_at,
-        )
-        for row in session.execute(
-            select(ranked.c.id, ranked.c.instrument, ranked.c.started_at, ranked.c.completed_at)
-            .where(ranked.c.rank <= most + 1)
-            .order_by(ranked.c.completed_at, ranked.c.id)
-        )
-    }
-    if found:
-        answers = select(AnswerRow.assessment_id, AnswerRow.item, AnswerRow.value).where(
-            AnswerRow.assessment_id.in_(list(found))
-        )
-        for assessment_id, item, value in session.execute(answers):
-            found[assessment_id].answers[item] = value
+    found = assessments.read_with_answers(
+        session=session,
+        query=select(*(ranked.c[column.key] for column in assessments.COLUMNS))
+        .where(ranked.c.rank <= most + 1)
+        .order_by(ranked.c.completed_at, ranked.c.id),
+    )
     out: dict[str, tuple[list[Assessment], int]] = {}
     for instrument_id in instrument_ids:
-        mine = [a for a in found.values() if a.instrument_id == instrument_id]
+        mine = [a for a in found if a.instrument_id == instrument_id]
         out[instrument_id] = (mine, len(mine))
     return out
 
