@@ -50,6 +50,11 @@ ANSWERS = (DECLINED, DONE)
 ASSIGN_NOTE_MAX = 500
 
 
+def kind_words(kind: str) -> str:
+    """What a suggestion is, in words: "a ladder step" or "a practice"."""
+    return "a ladder step" if kind == "rung" else "a practice"
+
+
 @dataclass(frozen=True)
 class Link:
     """A person's sharing with one clinician, as it stands."""

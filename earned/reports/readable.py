@@ -565,7 +565,7 @@ def _sharing(data: dict[str, Any], zone: tzinfo | None) -> list[str]:
     lines += ["", "### Suggestions", ""]
     answers = {consent.OPEN: "not answered", consent.DONE: "tried", consent.DECLINED: "left"}
     for a in shared.get("suggestions", []):
-        kind = "a ladder step" if a["kind"] == "rung" else "a practice"
+        kind = consent.kind_words(a["kind"])
         note = f' ("{a["note"]}")' if a.get("note") else ""
         answer = answers.get(a["answer"], a["answer"])
         if a.get("answered_at"):

@@ -40,6 +40,7 @@ templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
 # for calm mode's labels and its note (safety/_calm_note.html).
 templates.env.globals["content_note"] = pacing.content_note
 templates.env.globals["calm_words"] = lambda: pacing.words()["calm"]
+templates.env.globals["suggestion_kind"] = consent.kind_words  # server mode's suggestions
 
 
 @pass_context
