@@ -251,7 +251,7 @@ def stop_all_of(*, session: Session, clinician_id: int, now: datetime) -> None:
 
 
 def _name(session: Session, account_id: int) -> str:
-    found = session.get(AccountRow, account_id)
+    found = get(session=session, account_id=account_id)
     return "" if found is None else found.display_name
 
 
