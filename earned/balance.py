@@ -11,8 +11,6 @@ the last WEEKS are. It is an offer, never a judgement, and the person can turn i
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,19 +36,6 @@ def edges(now: datetime) -> list[datetime]:
     """Where the WEEKS seven-day windows ending at `now` begin, oldest first, then `now`."""
     start = now - timedelta(days=7 * WEEKS)
     return [start + timedelta(days=7 * k) for k in range(WEEKS)] + [now]
-
-
-def weeks_of(
-    now: datetime, wound: Iterable[datetime], capacity: Iterable[datetime]
-) -> list[WeekMix]:
-    """WEEKS seven-day windows ending at `now`, oldest first, from the records' times."""
-    bounds = edges(now)
-    counts = [[0, 0] for _ in range(WEEKS)]
-    for which, times in ((0, wound), (1, capacity)):
-        for moment in times:
-            if bounds[0] <= moment < bounds[-1]:
-                counts[bisect_right(bounds, moment) - 1][which] += 1
-    return [WeekMix(w, c) for w, c in counts]
 
 
 def over_focused(weeks: list[WeekMix]) -> bool:

@@ -4,9 +4,10 @@ cases either side, the edges of WOUND_MIN and CAPACITY_SHARE, and quiet weeks.""
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from earned import balance
-from earned.balance import WeekMix, over_focused, weeks_of
+from earned.balance import WeekMix, over_focused
 from tests.support import T0
 
 
@@ -39,10 +40,10 @@ def test_the_share_of_steadying_records_is_the_edge() -> None:
     assert at_edge.focused and not past_edge.focused
 
 
-def test_records_fall_in_seven_day_windows_ending_now() -> None:
-    wound = [T0 - timedelta(days=1), T0 - timedelta(days=2), T0 - timedelta(days=27)]
-    capacity = [T0 - timedelta(days=3), T0 - timedelta(days=40)]  # the second is too old
-    assert weeks_of(T0, wound, capacity) == [WeekMix(1, 0), WeekMix(), WeekMix(), WeekMix(2, 1)]
+def test_the_weeks_are_seven_days_each_ending_now() -> None:
+    edges = balance.edges(T0)
+    assert edges[-1] == T0 and len(edges) == balance.WEEKS + 1
+    assert {b - a for a, b in pairwise(edges)} == {timedelta(days=7)}
 
 
 def test_the_person_can_turn_it_off() -> None:

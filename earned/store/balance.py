@@ -52,16 +52,21 @@ def _counted() -> Any:
     return union_all(*parts)
 
 
+def weeks(*, session: Session, now: datetime) -> list[balance.WeekMix]:
+    """The last WEEKS weeks' records about the wound and steadying ones, oldest first."""
+    edges = {f"e{k}": edge for k, edge in enumerate(balance.edges(now))}
+    counts = [[0, 0] for _ in range(balance.WEEKS)]
+    for kind, *in_weeks in session.execute(_counted(), edges):
+        for k, n in enumerate(in_weeks):
+            counts[k][int(kind)] += int(n)
+    return [balance.WeekMix(w, c) for w, c in counts]
+
+
 def over_focused(*, session: Session, now: datetime) -> bool:
     """True when the check is on and the recent weeks lean heavily on the wound."""
     if not balance.enabled(settings.get_setting(session=session, key=balance.SETTING)):
         return False
-    edges = {f"e{k}": edge for k, edge in enumerate(balance.edges(now))}
-    counts = [[0, 0] for _ in range(balance.WEEKS)]
-    for kind, *weeks in session.execute(_counted(), edges):
-        for k, n in enumerate(weeks):
-            counts[k][int(kind)] += int(n)
-    return balance.over_focused([balance.WeekMix(w, c) for w, c in counts])
+    return balance.over_focused(weeks(session=session, now=now))
 
 
 def set_enabled(*, session: Session, on: bool) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from earned import balance
+from earned.balance import WeekMix
 from earned.store import Store, activations, entries, practices
 from earned.store import balance as balance_store
 
@@ -42,3 +44,17 @@ def test_practice_alongside_is_balance(store: Store) -> None:
                 )  # fmt: skip
     with store.session() as s:
         assert not balance_store.over_focused(session=s, now=NOW)
+
+
+def test_records_fall_in_seven_day_windows_ending_now(store: Store) -> None:
+    """Counted by the database in the weeks earned.balance.edges gives: a record at the
+    oldest edge counts, one at `now` or before the oldest edge does not."""
+    oldest = NOW - timedelta(days=7 * balance.WEEKS)
+    with store.session() as s:
+        for when in (NOW - timedelta(days=1), NOW - timedelta(days=2), oldest):
+            activations.log_activation(session=s, intensity=6, trigger="the silence", now=when)
+        activations.log_activation(session=s, intensity=6, trigger="not yet", now=NOW)
+        for when in (NOW - timedelta(days=3), oldest - timedelta(seconds=1)):
+            practices.log_practice(session=s, kind="breathing-box", seconds=60, now=when)
+        found = balance_store.weeks(session=s, now=NOW)
+    assert found == [WeekMix(1, 0), WeekMix(), WeekMix(), WeekMix(2, 1)]
